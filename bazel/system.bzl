@@ -7,7 +7,6 @@ _GOOGLEAPIS_FILES = [
     "google/api/http.proto",
     "google/api/field_behavior.proto",
     "google/rpc/status.proto",
-    "google/rpc/error_details.proto",
 ]
 
 def _googleapis_impl(ctx):

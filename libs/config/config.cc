@@ -17,7 +17,7 @@ absl::Status Bad(const std::string& name, const std::string& why) {
 
 bool ValidPort(std::string_view port) {
   int value = 0;
-  return !port.empty() && port.size() <= 5 && absl::SimpleAtoi(port, &value) && value >= 0 &&
+  return !port.empty() && port.size() <= 5 && absl::SimpleAtoi(absl::string_view(port.data(), port.size()), &value) && value >= 0 &&
          value <= 65535;
 }
 

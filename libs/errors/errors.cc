@@ -4,23 +4,31 @@
 #include <absl/strings/str_cat.h>
 #include <absl/strings/str_join.h>
 
-#include "google/rpc/error_details.pb.h"
 #include "google/rpc/status.pb.h"
+#include "plinth/v1/errors.pb.h"
 
 namespace plinth::errors {
 namespace {
 
-constexpr char kReasonPayload[] = "type.googleapis.com/google.rpc.ErrorInfo";
-constexpr char kBadRequestPayload[] = "type.googleapis.com/google.rpc.BadRequest";
-constexpr char kDomain[] = "plinth";
+constexpr char kDetailPayload[] = "type.googleapis.com/plinth.v1.ErrorDetail";
+
+plinth::v1::ErrorDetail DetailOf(const absl::Status& status) {
+  plinth::v1::ErrorDetail detail;
+  if (auto payload = status.GetPayload(kDetailPayload)) detail.ParseFromString(std::string(*payload));
+  return detail;
+}
+
+absl::Status WithDetail(absl::StatusCode code, std::string_view message,
+                        const plinth::v1::ErrorDetail& detail) {
+  absl::Status status(code, absl::string_view(message.data(), message.size()));
+  status.SetPayload(kDetailPayload, absl::Cord(detail.SerializeAsString()));
+  return status;
+}
 
 absl::Status WithReason(absl::StatusCode code, std::string_view message, std::string_view reason) {
-  absl::Status status(code, message);
-  google::rpc::ErrorInfo info;
-  info.set_reason(std::string(reason));
-  info.set_domain(kDomain);
-  status.SetPayload(kReasonPayload, absl::Cord(info.SerializeAsString()));
-  return status;
+  plinth::v1::ErrorDetail detail;
+  detail.set_code(std::string(reason));
+  return WithDetail(code, message, detail);
 }
 
 // Default contract code for statuses that carry no explicit reason (e.g. from
@@ -49,18 +57,16 @@ std::string CodeFromCanonical(absl::StatusCode code) {
 
 absl::Status Validation(std::vector<FieldViolation> violations) {
   std::vector<std::string> parts;
-  google::rpc::BadRequest bad_request;
+  plinth::v1::ErrorDetail detail;
+  detail.set_code("VALIDATION_ERROR");
   for (const auto& v : violations) {
     parts.push_back(absl::StrCat(v.field, ": ", v.issue));
-    auto* fv = bad_request.add_field_violations();
+    auto* fv = detail.add_field_violations();
     fv->set_field(v.field);
-    fv->set_description(v.issue);
+    fv->set_issue(v.issue);
   }
-  absl::Status status = WithReason(absl::StatusCode::kInvalidArgument,
-                                   absl::StrCat("invalid request: ", absl::StrJoin(parts, "; ")),
-                                   "VALIDATION_ERROR");
-  status.SetPayload(kBadRequestPayload, absl::Cord(bad_request.SerializeAsString()));
-  return status;
+  return WithDetail(absl::StatusCode::kInvalidArgument,
+                    absl::StrCat("invalid request: ", absl::StrJoin(parts, "; ")), detail);
 }
 
 absl::Status Validation(std::string field, std::string issue) {
@@ -96,67 +102,46 @@ absl::Status DeadlineExceeded(std::string_view m) {
 }
 
 std::string ContractCode(const absl::Status& status) {
-  if (auto payload = status.GetPayload(kReasonPayload)) {
-    google::rpc::ErrorInfo info;
-    if (info.ParseFromString(std::string(*payload)) && !info.reason().empty()) return info.reason();
-  }
+  auto detail = DetailOf(status);
+  if (!detail.code().empty()) return detail.code();
   return CodeFromCanonical(status.code());
 }
 
 std::vector<FieldViolation> Violations(const absl::Status& status) {
   std::vector<FieldViolation> out;
-  if (auto payload = status.GetPayload(kBadRequestPayload)) {
-    google::rpc::BadRequest bad_request;
-    if (bad_request.ParseFromString(std::string(*payload))) {
-      for (const auto& fv : bad_request.field_violations()) out.push_back({fv.field(), fv.description()});
-    }
-  }
+  for (const auto& fv : DetailOf(status).field_violations()) out.push_back({fv.field(), fv.issue()});
   return out;
 }
 
 grpc::Status ToGrpcStatus(const absl::Status& status) {
   if (status.ok()) return grpc::Status::OK;
-  const std::string code = ContractCode(status);
+  plinth::v1::ErrorDetail detail = DetailOf(status);
+  if (detail.code().empty()) detail.set_code(CodeFromCanonical(status.code()));
   // INTERNAL never exposes its cause (SQL, stack): the caller logs it.
   const std::string message =
-      code == "INTERNAL" ? std::string("internal error") : std::string(status.message());
+      detail.code() == "INTERNAL" ? std::string("internal error") : std::string(status.message());
   google::rpc::Status wire;
   wire.set_code(static_cast<int>(status.code()));
   wire.set_message(message);
-  google::rpc::ErrorInfo info;
-  info.set_reason(code);
-  info.set_domain(kDomain);
-  wire.add_details()->PackFrom(info);
-  auto violations = Violations(status);
-  if (!violations.empty()) {
-    google::rpc::BadRequest bad_request;
-    for (const auto& v : violations) {
-      auto* fv = bad_request.add_field_violations();
-      fv->set_field(v.field);
-      fv->set_description(v.issue);
-    }
-    wire.add_details()->PackFrom(bad_request);
-  }
+  wire.add_details()->PackFrom(detail);
   return grpc::Status(static_cast<grpc::StatusCode>(status.code()), message,
                       wire.SerializeAsString());
 }
 
 absl::Status FromGrpcStatus(const grpc::Status& status) {
   if (status.ok()) return absl::OkStatus();
-  absl::Status out(static_cast<absl::StatusCode>(status.error_code()), status.error_message());
+  plinth::v1::ErrorDetail detail;
   google::rpc::Status wire;
   if (!status.error_details().empty() && wire.ParseFromString(status.error_details())) {
     for (const auto& any : wire.details()) {
-      google::rpc::ErrorInfo info;
-      google::rpc::BadRequest bad_request;
-      if (any.UnpackTo(&info)) {
-        out.SetPayload(kReasonPayload, absl::Cord(info.SerializeAsString()));
-      } else if (any.UnpackTo(&bad_request)) {
-        out.SetPayload(kBadRequestPayload, absl::Cord(bad_request.SerializeAsString()));
-      }
+      if (any.UnpackTo(&detail)) break;
     }
   }
-  return out;
+  if (detail.code().empty()) {
+    detail.set_code(CodeFromCanonical(static_cast<absl::StatusCode>(status.error_code())));
+  }
+  return WithDetail(static_cast<absl::StatusCode>(status.error_code()), status.error_message(),
+                    detail);
 }
 
 }  // namespace plinth::errors

@@ -1,0 +1,153 @@
+#include "libs/auth/jwt.h"
+
+#include <ctime>
+
+#include <nlohmann/json.hpp>
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+
+#include "libs/auth/base64url.h"
+#include "libs/errors/errors.h"
+
+namespace plinth::auth {
+namespace {
+
+std::string HmacSha256(std::string_view key, std::string_view data) {
+  unsigned char out[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
+       reinterpret_cast<const unsigned char*>(data.data()), data.size(), out, &len);
+  return std::string(reinterpret_cast<char*>(out), len);
+}
+
+absl::Status Invalid(std::string_view why) { return errors::Unauthenticated(why); }
+
+// A NumericDate: JSON number (integer or not) within a sane range.
+bool ReadNumericDate(const nlohmann::json& payload, const char* name, int64_t* out) {
+  auto it = payload.find(name);
+  if (it == payload.end()) return false;
+  if (!it->is_number()) return false;
+  double v = it->get<double>();
+  if (!(v > -1e15 && v < 1e15)) return false;
+  *out = static_cast<int64_t>(v);
+  return true;
+}
+
+}  // namespace
+
+bool IsUuid(std::string_view s) {
+  if (s.size() != 36) return false;
+  for (size_t i = 0; i < s.size(); ++i) {
+    char c = s[i];
+    if (i == 8 || i == 13 || i == 18 || i == 23) {
+      if (c != '-') return false;
+    } else if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'))) {
+      return false;
+    }
+  }
+  return true;
+}
+
+JwtVerifier::JwtVerifier(VerifierOptions options) : options_(std::move(options)) {}
+
+absl::StatusOr<std::string_view> JwtVerifier::FromAuthorizationHeader(std::string_view header) {
+  if (header.empty()) return Invalid("missing bearer token");
+  constexpr std::string_view kPrefix = "Bearer ";
+  if (header.size() <= kPrefix.size() || !std::equal(kPrefix.begin(), kPrefix.end(), header.begin(),
+                                                      [](char a, char b) {
+                                                        return std::tolower(a) == std::tolower(b);
+                                                      })) {
+    return Invalid("authorization header must be 'Bearer <token>'");
+  }
+  return header.substr(kPrefix.size());
+}
+
+absl::StatusOr<Claims> JwtVerifier::Verify(std::string_view token) const {
+  return Verify(token, static_cast<int64_t>(std::time(nullptr)));
+}
+
+absl::StatusOr<Claims> JwtVerifier::Verify(std::string_view token, int64_t now) const {
+  if (token.empty()) return Invalid("missing bearer token");
+  if (token.size() > options_.max_token_bytes) return Invalid("token too large");
+  size_t dot1 = token.find('.');
+  size_t dot2 = dot1 == std::string_view::npos ? dot1 : token.find('.', dot1 + 1);
+  if (dot2 == std::string_view::npos || token.find('.', dot2 + 1) != std::string_view::npos) {
+    return Invalid("malformed token");
+  }
+  std::string_view header_b64 = token.substr(0, dot1);
+  std::string_view payload_b64 = token.substr(dot1 + 1, dot2 - dot1 - 1);
+  std::string_view signature_b64 = token.substr(dot2 + 1);
+
+  auto header_json = Base64UrlDecode(header_b64);
+  if (!header_json) return Invalid("malformed token header");
+  auto header = nlohmann::json::parse(*header_json, nullptr, /*allow_exceptions=*/false);
+  if (!header.is_object()) return Invalid("malformed token header");
+  auto alg = header.find("alg");
+  if (alg == header.end() || !alg->is_string() || alg->get<std::string>() != "HS256") {
+    return Invalid("token algorithm not allowed");
+  }
+  if (options_.hs256_secret.empty()) return Invalid("token algorithm not allowed");
+
+  auto signature = Base64UrlDecode(signature_b64);
+  if (!signature || signature->size() != 32) return Invalid("invalid token signature");
+  std::string expected = HmacSha256(options_.hs256_secret, token.substr(0, dot2));
+  if (CRYPTO_memcmp(expected.data(), signature->data(), expected.size()) != 0) {
+    return Invalid("invalid token signature");
+  }
+
+  auto payload_json = Base64UrlDecode(payload_b64);
+  if (!payload_json) return Invalid("malformed token payload");
+  auto payload = nlohmann::json::parse(*payload_json, nullptr, false);
+  if (!payload.is_object()) return Invalid("malformed token payload");
+
+  const int64_t leeway = options_.leeway.count();
+  Claims claims;
+  if (!ReadNumericDate(payload, "exp", &claims.exp)) return Invalid("token has no valid exp");
+  if (now > claims.exp + leeway) return Invalid("token expired");
+  int64_t nbf = 0;
+  if (payload.contains("nbf")) {
+    if (!ReadNumericDate(payload, "nbf", &nbf)) return Invalid("token has an invalid nbf");
+    if (now + leeway < nbf) return Invalid("token not valid yet");
+  }
+
+  // aud may be a string or an array of strings (RFC 7519 §4.1.3).
+  bool audience_ok = false;
+  if (auto aud = payload.find("aud"); aud != payload.end()) {
+    if (aud->is_string()) {
+      audience_ok = aud->get<std::string>() == options_.audience;
+    } else if (aud->is_array()) {
+      for (const auto& a : *aud) audience_ok |= a.is_string() && a.get<std::string>() == options_.audience;
+    }
+  }
+  if (!audience_ok) return Invalid("token audience not accepted");
+  if (!options_.issuer.empty()) {
+    auto iss = payload.find("iss");
+    if (iss == payload.end() || !iss->is_string() || iss->get<std::string>() != options_.issuer) {
+      return Invalid("token issuer not accepted");
+    }
+  }
+
+  auto sub = payload.find("sub");
+  if (sub == payload.end() || !sub->is_string() || !IsUuid(sub->get<std::string>())) {
+    return Invalid("token subject is not a user id");
+  }
+  claims.sub = sub->get<std::string>();
+  for (char& c : claims.sub) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (auto email = payload.find("email"); email != payload.end() && email->is_string()) {
+    claims.email = email->get<std::string>();
+  }
+  if (auto role = payload.find("role"); role != payload.end() && role->is_string()) {
+    claims.role = role->get<std::string>();
+  }
+  claims.raw_json = payload.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  return claims;
+}
+
+std::string SignHs256(std::string_view payload_json, std::string_view secret) {
+  std::string signing_input = Base64UrlEncode(R"({"alg":"HS256","typ":"JWT"})") + "." +
+                              Base64UrlEncode(payload_json);
+  return signing_input + "." + Base64UrlEncode(HmacSha256(secret, signing_input));
+}
+
+}  // namespace plinth::auth

@@ -1,0 +1,60 @@
+#ifndef PLINTH_LIBS_AUTH_JWT_H_
+#define PLINTH_LIBS_AUTH_JWT_H_
+
+// Local verification of Supabase access tokens (HS256, the project's JWT
+// secret). Nothing is trusted before the signature checks out: the header is
+// only read to reject algorithms other than the allow-listed one, which closes
+// `alg: none` and algorithm-confusion attacks.
+
+#include <chrono>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include <absl/status/statusor.h>
+
+namespace plinth::auth {
+
+struct Claims {
+  std::string sub;    // the user's UUID
+  std::string email;  // may be empty
+  std::string role;   // "authenticated" for a signed-in user
+  int64_t exp = 0;
+  // The payload exactly as signed: forwarded to PostgreSQL as
+  // request.jwt.claims so auth.uid()/auth.jwt() see what Supabase would.
+  std::string raw_json;
+};
+
+struct VerifierOptions {
+  std::string hs256_secret;
+  std::string audience = "authenticated";
+  // Empty: any issuer. Otherwise `iss` must equal it.
+  std::string issuer;
+  std::chrono::seconds leeway{30};
+  // Tokens beyond this size are refused before any parsing.
+  size_t max_token_bytes = 8192;
+};
+
+class JwtVerifier {
+ public:
+  explicit JwtVerifier(VerifierOptions options);
+
+  // Every failure is UNAUTHENTICATED with a message safe to return to the caller.
+  absl::StatusOr<Claims> Verify(std::string_view token) const;
+  absl::StatusOr<Claims> Verify(std::string_view token, int64_t now_unix) const;
+
+  // "Bearer <token>" → token; UNAUTHENTICATED if absent or malformed.
+  static absl::StatusOr<std::string_view> FromAuthorizationHeader(std::string_view header);
+
+ private:
+  VerifierOptions options_;
+};
+
+// Signs an HS256 token (dev tokens, tests). `payload_json` is used verbatim.
+std::string SignHs256(std::string_view payload_json, std::string_view secret);
+
+bool IsUuid(std::string_view text);
+
+}  // namespace plinth::auth
+
+#endif  // PLINTH_LIBS_AUTH_JWT_H_

@@ -1,0 +1,92 @@
+#include "libs/logging/logging.h"
+
+#include <chrono>
+#include <ctime>
+#include <memory>
+
+#include <nlohmann/json.hpp>
+#include <spdlog/sinks/stdout_sinks.h>
+#include <spdlog/spdlog.h>
+
+namespace plinth::logging {
+namespace {
+
+std::string& ServiceName() {
+  static std::string name = "plinth";
+  return name;
+}
+
+thread_local std::string t_request_id;
+thread_local std::string t_user_id;
+
+std::string NowRfc3339() {
+  auto now = std::chrono::system_clock::now();
+  auto secs = std::chrono::system_clock::to_time_t(now);
+  auto millis =
+      std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000;
+  std::tm tm{};
+  gmtime_r(&secs, &tm);
+  char buf[40];
+  size_t n = std::strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%S", &tm);
+  std::snprintf(buf + n, sizeof(buf) - n, ".%03dZ", static_cast<int>(millis));
+  return buf;
+}
+
+void Emit(spdlog::level::level_enum level, std::string_view name, std::string_view msg,
+          const Fields& fields) {
+  auto logger = spdlog::default_logger_raw();
+  if (!logger->should_log(level)) return;
+  logger->log(level, "{}", FormatLine(name, msg, fields));
+}
+
+}  // namespace
+
+std::string FormatLine(std::string_view level, std::string_view msg, const Fields& fields) {
+  nlohmann::ordered_json line;
+  line["ts"] = NowRfc3339();
+  line["level"] = std::string(level);
+  line["service"] = ServiceName();
+  line["request_id"] = t_request_id.empty() ? nlohmann::ordered_json() : nlohmann::ordered_json(t_request_id);
+  line["user_id"] = t_user_id.empty() ? nlohmann::ordered_json() : nlohmann::ordered_json(t_user_id);
+  line["msg"] = std::string(msg);
+  for (const auto& [key, value] : fields) line[key] = value;
+  // Invalid UTF-8 from a client must not turn a log line into an exception.
+  return line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+void Init(std::string_view service, std::string_view level) {
+  ServiceName() = std::string(service);
+  auto logger = std::make_shared<spdlog::logger>(
+      std::string(service), std::make_shared<spdlog::sinks::stdout_sink_mt>());
+  logger->set_pattern("%v");
+  logger->set_level(spdlog::level::from_str(std::string(level)));
+  logger->flush_on(spdlog::level::trace);
+  spdlog::set_default_logger(logger);
+}
+
+void Debug(std::string_view msg, const Fields& f) { Emit(spdlog::level::debug, "debug", msg, f); }
+void Info(std::string_view msg, const Fields& f) { Emit(spdlog::level::info, "info", msg, f); }
+void Warn(std::string_view msg, const Fields& f) { Emit(spdlog::level::warn, "warn", msg, f); }
+void Error(std::string_view msg, const Fields& f) { Emit(spdlog::level::err, "error", msg, f); }
+
+RequestContext::RequestContext(std::string request_id, std::string user_id)
+    : saved_request_id_(std::move(t_request_id)), saved_user_id_(std::move(t_user_id)) {
+  t_request_id = std::move(request_id);
+  t_user_id = std::move(user_id);
+}
+
+RequestContext::~RequestContext() {
+  t_request_id = std::move(saved_request_id_);
+  t_user_id = std::move(saved_user_id_);
+}
+
+void RequestContext::Set(std::string request_id, std::string user_id) {
+  t_request_id = std::move(request_id);
+  t_user_id = std::move(user_id);
+}
+
+void RequestContext::SetUserId(std::string user_id) { t_user_id = std::move(user_id); }
+const std::string& RequestContext::RequestId() { return t_request_id; }
+const std::string& RequestContext::UserId() { return t_user_id; }
+
+}  // namespace plinth::logging
