@@ -1,0 +1,138 @@
+#include "libs/migrate/migrate.h"
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <sstream>
+
+#include <absl/strings/str_cat.h>
+#include <openssl/evp.h>
+#include <pqxx/pqxx>
+
+#include "libs/logging/logging.h"
+
+namespace plinth::migrate {
+namespace {
+
+// Arbitrary but fixed: every runner of every version takes the same lock.
+constexpr int64_t kLockKey = 0x706c696e7468;  // "plinth"
+
+struct File {
+  int version;
+  std::string name;
+  std::string sql;
+  std::string checksum;
+};
+
+std::string Sha256Hex(const std::string& data) {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  EVP_Digest(data.data(), data.size(), digest, &len, EVP_sha256(), nullptr);
+  static const char* hex = "0123456789abcdef";
+  std::string out;
+  for (unsigned int i = 0; i < len; ++i) {
+    out.push_back(hex[digest[i] >> 4]);
+    out.push_back(hex[digest[i] & 0xf]);
+  }
+  return out;
+}
+
+absl::StatusOr<std::vector<File>> ReadDir(const std::string& dir) {
+  std::error_code ec;
+  if (!std::filesystem::is_directory(dir, ec)) {
+    return absl::NotFoundError(absl::StrCat("migrations directory not found: ", dir));
+  }
+  std::map<int, File> by_version;
+  for (const auto& entry : std::filesystem::directory_iterator(dir)) {
+    std::string name = entry.path().filename().string();
+    if (entry.path().extension() != ".sql") continue;
+    size_t digits = 0;
+    while (digits < name.size() && std::isdigit(static_cast<unsigned char>(name[digits]))) ++digits;
+    if (digits == 0 || digits >= name.size() || name[digits] != '_') {
+      return absl::InvalidArgumentError(
+          absl::StrCat("migration file name must be NNNN_name.sql: ", name));
+    }
+    int version = std::stoi(name.substr(0, digits));
+    std::ifstream in(entry.path(), std::ios::binary);
+    std::stringstream buf;
+    buf << in.rdbuf();
+    File file{version, name, buf.str(), ""};
+    file.checksum = Sha256Hex(file.sql);
+    if (!by_version.emplace(version, file).second) {
+      return absl::InvalidArgumentError(absl::StrCat("two migrations share version ", version,
+                                                     ": ", by_version[version].name, ", ", name));
+    }
+  }
+  std::vector<File> files;
+  for (auto& [v, f] : by_version) files.push_back(std::move(f));
+  return files;
+}
+
+}  // namespace
+
+absl::StatusOr<int> Apply(const std::string& conninfo, const std::string& dir) {
+  auto files = ReadDir(dir);
+  if (!files.ok()) return files.status();
+  try {
+    pqxx::connection conn(conninfo);
+    {
+      pqxx::nontransaction nt(conn);
+      nt.exec_params("select pg_advisory_lock($1)", kLockKey);
+      nt.exec(
+          "create table if not exists public.schema_migrations ("
+          " version integer primary key,"
+          " name text not null,"
+          " checksum text not null,"
+          " applied_at timestamptz not null default now())");
+    }
+    std::map<int, std::pair<std::string, std::string>> applied;  // version -> (name, checksum)
+    {
+      pqxx::read_transaction rt(conn);
+      for (const auto& row : rt.exec("select version, name, checksum from public.schema_migrations")) {
+        applied[row[0].as<int>()] = {row[1].as<std::string>(), row[2].as<std::string>()};
+      }
+    }
+    int count = 0;
+    absl::Status failure;
+    for (const auto& file : *files) {
+      auto it = applied.find(file.version);
+      if (it != applied.end()) {
+        if (it->second.second != file.checksum) {
+          failure = absl::FailedPreconditionError(absl::StrCat(
+              "migration ", file.name, " was changed after it was applied (recorded checksum ",
+              it->second.second.substr(0, 12), ", file ", file.checksum.substr(0, 12),
+              "); add a new migration instead"));
+          break;
+        }
+        continue;
+      }
+      try {
+        pqxx::work tx(conn);
+        tx.exec(file.sql);
+        tx.exec_params(
+            "insert into public.schema_migrations (version, name, checksum) values ($1, $2, $3)",
+            file.version, file.name, file.checksum);
+        tx.commit();
+      } catch (const std::exception& e) {
+        failure = absl::InternalError(absl::StrCat("migration ", file.name, " failed: ", e.what()));
+        break;
+      }
+      logging::Info("migration applied", {{"migration", file.name}});
+      ++count;
+    }
+    for (const auto& [version, entry] : applied) {
+      bool known = std::any_of(files->begin(), files->end(),
+                               [&](const File& f) { return f.version == version; });
+      if (!known) logging::Warn("applied migration has no file", {{"migration", entry.first}});
+    }
+    pqxx::nontransaction nt(conn);
+    nt.exec_params("select pg_advisory_unlock($1)", kLockKey);
+    if (!failure.ok()) return failure;
+    return count;
+  } catch (const std::exception& e) {
+    return absl::UnavailableError(absl::StrCat("database: ", e.what()));
+  }
+}
+
+}  // namespace plinth::migrate

@@ -1,0 +1,59 @@
+#include "libs/validation/text.h"
+
+namespace plinth::validation {
+
+std::optional<size_t> CodePoints(std::string_view s) {
+  size_t count = 0;
+  for (size_t i = 0; i < s.size();) {
+    unsigned char c = static_cast<unsigned char>(s[i]);
+    size_t len = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xe ? 3 : (c >> 3) == 0x1e ? 4 : 0;
+    if (len == 0 || i + len > s.size()) return std::nullopt;
+    for (size_t k = 1; k < len; ++k) {
+      if ((static_cast<unsigned char>(s[i + k]) & 0xc0) != 0x80) return std::nullopt;
+    }
+    i += len;
+    ++count;
+  }
+  return count;
+}
+
+bool HasControlCharacters(std::string_view s, bool allow_newlines) {
+  for (size_t i = 0; i < s.size(); ++i) {
+    unsigned char c = static_cast<unsigned char>(s[i]);
+    if (c < 0x20 || c == 0x7f) {
+      if (allow_newlines && (c == '\n' || c == '\r' || c == '\t')) continue;
+      return true;
+    }
+    // C1 controls U+0080..U+009F are encoded as C2 80..C2 9F.
+    if (c == 0xc2 && i + 1 < s.size()) {
+      unsigned char d = static_cast<unsigned char>(s[i + 1]);
+      if (d >= 0x80 && d <= 0x9f) return true;
+    }
+  }
+  return false;
+}
+
+std::optional<std::string> CheckLine(std::string_view text, size_t min_chars, size_t max_chars) {
+  auto n = CodePoints(text);
+  if (!n) return "must be valid UTF-8";
+  if (*n < min_chars) return min_chars == 1 ? "must not be empty" : "too short";
+  if (*n > max_chars) return "must be at most " + std::to_string(max_chars) + " characters";
+  if (HasControlCharacters(text, false)) return "must not contain control characters";
+  return std::nullopt;
+}
+
+std::optional<std::string> CheckHttpsUrl(std::string_view url, size_t max_chars) {
+  if (url.size() > max_chars) return "must be at most " + std::to_string(max_chars) + " characters";
+  constexpr std::string_view kScheme = "https://";
+  if (url.substr(0, kScheme.size()) != kScheme) return "must be an https URL";
+  std::string_view rest = url.substr(kScheme.size());
+  size_t host_end = rest.find_first_of("/?#");
+  std::string_view host = rest.substr(0, host_end);
+  if (host.empty() || host.find('@') != std::string_view::npos) return "must be an https URL with a host";
+  for (unsigned char c : url) {
+    if (c <= 0x20 || c >= 0x7f) return "must not contain spaces or non-ASCII characters";
+  }
+  return std::nullopt;
+}
+
+}  // namespace plinth::validation

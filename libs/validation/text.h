@@ -1,0 +1,30 @@
+#ifndef PLINTH_LIBS_VALIDATION_TEXT_H_
+#define PLINTH_LIBS_VALIDATION_TEXT_H_
+
+// Checks on user-supplied text shared by the services. Lengths in the
+// contract are in characters (Unicode code points), as PostgreSQL's
+// char_length counts them, not bytes.
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace plinth::validation {
+
+// Number of code points, or nullopt if `text` is not valid UTF-8.
+std::optional<size_t> CodePoints(std::string_view text);
+
+// True if `text` holds a C0/C1 control character other than the allowed
+// whitespace (`allow_newlines`: \n, \r and \t are allowed).
+bool HasControlCharacters(std::string_view text, bool allow_newlines);
+
+// Issue text for a single-line field limited to `max_chars`, or nullopt if fine.
+std::optional<std::string> CheckLine(std::string_view text, size_t min_chars, size_t max_chars);
+
+// Issue text for an https URL of at most `max_chars`, or nullopt if fine.
+std::optional<std::string> CheckHttpsUrl(std::string_view url, size_t max_chars);
+
+}  // namespace plinth::validation
+
+#endif  // PLINTH_LIBS_VALIDATION_TEXT_H_

@@ -1,0 +1,110 @@
+#include "services/profile/profile_service.h"
+
+#include <chrono>
+
+#include <google/protobuf/util/time_util.h>
+
+#include "libs/errors/errors.h"
+#include "libs/grpc_server/call.h"
+#include "libs/validation/text.h"
+
+namespace plinth::profile {
+namespace {
+
+constexpr std::chrono::milliseconds kMaxCallTime{5000};
+constexpr size_t kMaxFullName = 255;
+constexpr size_t kMaxAvatarUrl = 2048;
+
+google::protobuf::Timestamp FromMicros(int64_t us) {
+  return google::protobuf::util::TimeUtil::MicrosecondsToTimestamp(us);
+}
+
+void ToProto(const ProfileRow& row, v1::Profile* out) {
+  out->set_id(row.id);
+  if (row.email) out->mutable_email()->set_value(*row.email);
+  if (row.full_name) out->mutable_full_name()->set_value(*row.full_name);
+  if (row.avatar_url) out->mutable_avatar_url()->set_value(*row.avatar_url);
+  out->set_subscription_status(row.subscription_status);
+  out->set_subscription_tier(row.subscription_tier);
+  if (row.subscription_current_period_end_us) {
+    *out->mutable_subscription_current_period_end() =
+        FromMicros(*row.subscription_current_period_end_us);
+  }
+  out->set_credits_remaining(row.credits_remaining);
+  *out->mutable_created_at() = FromMicros(row.created_at_us);
+  *out->mutable_updated_at() = FromMicros(row.updated_at_us);
+}
+
+// The gateway derives the mask from the JSON keys; proto and JSON spellings
+// are both accepted so a gRPC caller may use either.
+std::string CanonicalPath(const std::string& path) {
+  if (path == "fullName") return "full_name";
+  if (path == "avatarUrl") return "avatar_url";
+  return path;
+}
+
+}  // namespace
+
+absl::StatusOr<ProfileChanges> ValidatePatch(const v1::UpdateMyProfileRequest& request) {
+  std::vector<errors::FieldViolation> violations;
+  ProfileChanges changes;
+  const auto& patch = request.profile();
+  for (const auto& raw_path : request.update_mask().paths()) {
+    std::string path = CanonicalPath(raw_path);
+    if (path == "full_name") {
+      changes.full_name.present = true;
+      if (patch.has_full_name()) {
+        const std::string& v = patch.full_name().value();
+        if (auto issue = validation::CheckLine(v, 1, kMaxFullName)) {
+          violations.push_back({"full_name", *issue + (v.empty() ? " (use null to clear it)" : "")});
+        }
+        changes.full_name.value = v;
+      }
+    } else if (path == "avatar_url") {
+      changes.avatar_url.present = true;
+      if (patch.has_avatar_url()) {
+        const std::string& v = patch.avatar_url().value();
+        if (auto issue = validation::CheckHttpsUrl(v, kMaxAvatarUrl)) {
+          violations.push_back({"avatar_url", *issue});
+        }
+        changes.avatar_url.value = v;
+      }
+    } else {
+      violations.push_back({raw_path, "is not a field that can be updated"});
+    }
+  }
+  if (!violations.empty()) return errors::Validation(std::move(violations));
+  if (!changes.full_name.present && !changes.avatar_url.present) {
+    return errors::Validation("body", "give at least one of full_name, avatar_url");
+  }
+  return changes;
+}
+
+ProfileServiceImpl::ProfileServiceImpl(const auth::JwtVerifier* verifier, ProfileStore* store)
+    : verifier_(verifier), store_(store) {}
+
+grpc::Status ProfileServiceImpl::GetMyProfile(grpc::ServerContext* context,
+                                              const v1::GetMyProfileRequest*,
+                                              v1::ProfileResponse* response) {
+  auto claims = grpc_server::Authenticate(*context, *verifier_);
+  if (!claims.ok()) return grpc_server::Reply(claims.status());
+  auto row = store_->GetOrCreate(*claims, grpc_server::Deadline(*context, kMaxCallTime));
+  if (!row.ok()) return grpc_server::Reply(row.status());
+  ToProto(*row, response->mutable_data());
+  return grpc::Status::OK;
+}
+
+grpc::Status ProfileServiceImpl::UpdateMyProfile(grpc::ServerContext* context,
+                                                 const v1::UpdateMyProfileRequest* request,
+                                                 v1::ProfileResponse* response) {
+  auto claims = grpc_server::Authenticate(*context, *verifier_);
+  if (!claims.ok()) return grpc_server::Reply(claims.status());
+  auto changes = ValidatePatch(*request);
+  if (!changes.ok()) return grpc_server::Reply(changes.status());
+  auto row = store_->Update(*claims, *changes, grpc_server::Deadline(*context, kMaxCallTime));
+  if (!row.ok()) return grpc_server::Reply(row.status());
+  ToProto(*row, response->mutable_data());
+  return grpc::Status::OK;
+}
+
+}  // namespace plinth::profile
