@@ -1,0 +1,164 @@
+package server
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"net/http"
+	"strings"
+
+	"github.com/grpc-ecosystem/grpc-gateway/v2/runtime"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
+
+	plinthv1 "plinth/gateway/gen/plinth/v1"
+)
+
+// One error envelope for every failure, whoever detected it (docs/ERRORS.md).
+type errorBody struct {
+	Success bool      `json:"success"`
+	Error   errorInfo `json:"error"`
+}
+
+type errorInfo struct {
+	Code      string        `json:"code"`
+	Message   string        `json:"message"`
+	Details   []fieldIssue  `json:"details"`
+	RequestID string        `json:"request_id"`
+}
+
+type fieldIssue struct {
+	Field string `json:"field"`
+	Issue string `json:"issue"`
+}
+
+// httpStatusOf maps the contract code to its HTTP status.
+var httpStatusOf = map[string]int{
+	"VALIDATION_ERROR":     http.StatusBadRequest,
+	"UNAUTHENTICATED":      http.StatusUnauthorized,
+	"INSUFFICIENT_CREDITS": http.StatusPaymentRequired,
+	"FORBIDDEN":            http.StatusForbidden,
+	"NOT_FOUND":            http.StatusNotFound,
+	"METHOD_NOT_ALLOWED":   http.StatusMethodNotAllowed,
+	"CONFLICT":             http.StatusConflict,
+	"PAYLOAD_TOO_LARGE":    http.StatusRequestEntityTooLarge,
+	"RATE_LIMITED":         http.StatusTooManyRequests,
+	"INTERNAL":             http.StatusInternalServerError,
+	"NOT_IMPLEMENTED":      http.StatusNotImplemented,
+	"UNAVAILABLE":          http.StatusServiceUnavailable,
+	"DEADLINE_EXCEEDED":    http.StatusGatewayTimeout,
+}
+
+// codeOf is the fallback for statuses that carry no plinth.v1.ErrorDetail
+// (raised by the gateway runtime or by gRPC itself).
+func codeOf(c codes.Code) string {
+	switch c {
+	case codes.InvalidArgument, codes.OutOfRange:
+		return "VALIDATION_ERROR"
+	case codes.Unauthenticated:
+		return "UNAUTHENTICATED"
+	case codes.PermissionDenied:
+		return "FORBIDDEN"
+	case codes.NotFound:
+		return "NOT_FOUND"
+	case codes.AlreadyExists, codes.Aborted, codes.FailedPrecondition:
+		return "CONFLICT"
+	case codes.ResourceExhausted:
+		return "RATE_LIMITED"
+	case codes.Unavailable:
+		return "UNAVAILABLE"
+	case codes.DeadlineExceeded, codes.Canceled:
+		return "DEADLINE_EXCEEDED"
+	case codes.Unimplemented:
+		return "NOT_IMPLEMENTED"
+	default:
+		return "INTERNAL"
+	}
+}
+
+func writeError(w http.ResponseWriter, r *http.Request, httpStatus int, code, message string, details []fieldIssue) {
+	if details == nil {
+		details = []fieldIssue{}
+	}
+	body, _ := json.Marshal(errorBody{Error: errorInfo{
+		Code: code, Message: message, Details: details, RequestID: requestIDOf(r),
+	}})
+	h := w.Header()
+	h.Set("Content-Type", jsonContentType)
+	h.Del("Grpc-Metadata-Content-Type")
+	w.WriteHeader(httpStatus)
+	_, _ = w.Write(body)
+}
+
+// grpcErrorHandler is runtime.WithErrorHandler: backend and transcoding errors.
+func (g *Gateway) grpcErrorHandler(ctx context.Context, _ *runtime.ServeMux, _ runtime.Marshaler, w http.ResponseWriter, r *http.Request, err error) {
+	var tooLarge *http.MaxBytesError
+	if errors.As(err, &tooLarge) {
+		writeError(w, r, http.StatusRequestEntityTooLarge, "PAYLOAD_TOO_LARGE", "request body too large", nil)
+		return
+	}
+	st := status.Convert(err)
+	code := ""
+	var details []fieldIssue
+	for _, d := range st.Details() {
+		if detail, ok := d.(*plinthv1.ErrorDetail); ok {
+			code = detail.GetCode()
+			for _, v := range detail.GetFieldViolations() {
+				details = append(details, fieldIssue{Field: v.GetField(), Issue: v.GetIssue()})
+			}
+		}
+	}
+	message := st.Message()
+	fromBackend := code != ""
+	if !fromBackend {
+		code = codeOf(st.Code())
+		switch code {
+		case "VALIDATION_ERROR":
+			// Raised by the transcoder: malformed JSON, unknown field, bad
+			// query parameter or path segment.
+			details = []fieldIssue{{Field: "body", Issue: cleanTranscoderMessage(message)}}
+			if strings.Contains(message, "parsing field") || strings.Contains(message, "query") {
+				details[0].Field = "query"
+			}
+			message = "invalid request"
+		case "NOT_IMPLEMENTED":
+			message = "this endpoint is not available yet"
+		case "UNAVAILABLE":
+			message = "a backend service is unavailable"
+		case "DEADLINE_EXCEEDED":
+			message = "the backend did not answer in time"
+		case "INTERNAL":
+			message = "internal error"
+		}
+	}
+	httpStatus, ok := httpStatusOf[code]
+	if !ok {
+		httpStatus = http.StatusInternalServerError
+	}
+	if httpStatus >= 500 {
+		g.logger.WarnContext(r.Context(), "request failed", "code", code, "grpc_code", st.Code().String(), "error", st.Message(), "path", r.URL.Path)
+	}
+	writeError(w, r, httpStatus, code, message, details)
+}
+
+// cleanTranscoderMessage keeps the useful part of protojson/runtime errors
+// without Go type names.
+func cleanTranscoderMessage(m string) string {
+	m = strings.TrimPrefix(m, "proto: ")
+	if len(m) > 300 {
+		m = m[:300]
+	}
+	return m
+}
+
+// routingErrorHandler: unknown route → 404, wrong method → 405 (never 501).
+func routingErrorHandler(_ context.Context, _ *runtime.ServeMux, _ runtime.Marshaler, w http.ResponseWriter, r *http.Request, httpStatus int) {
+	switch httpStatus {
+	case http.StatusMethodNotAllowed:
+		writeError(w, r, http.StatusMethodNotAllowed, "METHOD_NOT_ALLOWED", "method not allowed on this route", nil)
+	case http.StatusBadRequest:
+		writeError(w, r, http.StatusBadRequest, "VALIDATION_ERROR", "malformed request path", nil)
+	default:
+		writeError(w, r, http.StatusNotFound, "NOT_FOUND", "route not found", nil)
+	}
+}

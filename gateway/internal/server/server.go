@@ -1,0 +1,331 @@
+// Package server is the REST/JSON gateway: grpc-gateway transcoding of the
+// protos' google.api.http rules, plus the few routes that are not
+// transcoded (health, OpenAPI, the raw-body Stripe webhook).
+package server
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/grpc-ecosystem/grpc-gateway/v2/runtime"
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/credentials/insecure"
+	"google.golang.org/grpc/health/grpc_health_v1"
+	"google.golang.org/grpc/metadata"
+
+	plinthv1 "plinth/gateway/gen/plinth/v1"
+)
+
+type Gateway struct {
+	cfg      Config
+	logger   *slog.Logger
+	mux      *runtime.ServeMux
+	conns    map[string]*grpc.ClientConn // address -> connection
+	backends []backend
+	billing  plinthv1.BillingServiceClient
+	draining atomic.Bool
+	openapi  []byte
+}
+
+type backend struct {
+	name    string
+	address string
+	conn    *grpc.ClientConn
+}
+
+func New(ctx context.Context, cfg Config, logger *slog.Logger) (*Gateway, error) {
+	g := &Gateway{cfg: cfg, logger: logger, conns: map[string]*grpc.ClientConn{}}
+	dial := func(name, addr string) (*grpc.ClientConn, error) {
+		conn, ok := g.conns[addr]
+		if !ok {
+			var err error
+			conn, err = grpc.NewClient(addr,
+				grpc.WithTransportCredentials(insecure.NewCredentials()),
+				grpc.WithDefaultCallOptions(grpc.MaxCallRecvMsgSize(8<<20)))
+			if err != nil {
+				return nil, fmt.Errorf("backend %s at %s: %w", name, addr, err)
+			}
+			g.conns[addr] = conn
+		}
+		g.backends = append(g.backends, backend{name: name, address: addr, conn: conn})
+		return conn, nil
+	}
+
+	g.mux = runtime.NewServeMux(
+		runtime.WithMarshalerOption(runtime.MIMEWildcard, newEnvelopeMarshaler()),
+		runtime.WithErrorHandler(g.grpcErrorHandler),
+		runtime.WithRoutingErrorHandler(routingErrorHandler),
+		runtime.WithIncomingHeaderMatcher(incomingHeader),
+		runtime.WithOutgoingHeaderMatcher(func(string) (string, bool) { return "", false }),
+		runtime.WithOutgoingTrailerMatcher(func(string) (string, bool) { return "", false }),
+		runtime.WithForwardResponseOption(forwardHTTPCode),
+		runtime.WithDisableHTTPMethodOverride(),
+	)
+
+	profile, err := dial("profile", cfg.ProfileAddr)
+	if err != nil {
+		return nil, err
+	}
+	resource, err := dial("resource", cfg.ResourceAddr)
+	if err != nil {
+		return nil, err
+	}
+	billing, err := dial("billing", cfg.BillingAddr)
+	if err != nil {
+		return nil, err
+	}
+	analysis, err := dial("analysis", cfg.AnalysisAddr)
+	if err != nil {
+		return nil, err
+	}
+	for _, reg := range []error{
+		plinthv1.RegisterProfileServiceHandler(ctx, g.mux, profile),
+		plinthv1.RegisterResourceServiceHandler(ctx, g.mux, resource),
+		plinthv1.RegisterBillingServiceHandler(ctx, g.mux, billing),
+		plinthv1.RegisterAnalysisServiceHandler(ctx, g.mux, analysis),
+	} {
+		if reg != nil {
+			return nil, reg
+		}
+	}
+	g.billing = plinthv1.NewBillingServiceClient(billing)
+	if g.openapi, err = buildOpenAPI(); err != nil {
+		return nil, err
+	}
+	return g, nil
+}
+
+func (g *Gateway) Close() {
+	for _, c := range g.conns {
+		_ = c.Close()
+	}
+}
+
+// SetDraining makes /readyz fail so load balancers stop sending traffic.
+func (g *Gateway) SetDraining() { g.draining.Store(true) }
+
+// incomingHeader forwards X-Request-Id; Authorization is forwarded by the
+// runtime itself. Nothing else reaches the backends.
+func incomingHeader(key string) (string, bool) {
+	if strings.EqualFold(key, "X-Request-Id") {
+		return "x-request-id", true
+	}
+	return "", false
+}
+
+func (g *Gateway) Handler() http.Handler {
+	routes := http.NewServeMux()
+	routes.HandleFunc("GET /healthz", g.healthz)
+	routes.HandleFunc("GET /readyz", g.readyz)
+	routes.HandleFunc("GET /openapi.json", g.serveOpenAPI)
+	routes.HandleFunc("POST /api/v1/webhooks/stripe", g.stripeWebhook)
+	routes.Handle("/", g.mux)
+	return g.withRequestID(g.withAccessLog(g.withLimits(routes)))
+}
+
+// ---- middleware -----------------------------------------------------------
+
+func requestIDOf(r *http.Request) string {
+	if h, ok := r.Context().Value(requestIDKey).(string); ok {
+		return h
+	}
+	return r.Header.Get("X-Request-Id")
+}
+
+func saneRequestID(id string) bool {
+	if id == "" || len(id) > 128 {
+		return false
+	}
+	for _, c := range id {
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_' || c == '.' || c == ':') {
+			return false
+		}
+	}
+	return true
+}
+
+func newRequestID() string {
+	var b [16]byte
+	_, _ = rand.Read(b[:])
+	b[6] = b[6]&0x0f | 0x40
+	b[8] = b[8]&0x3f | 0x80
+	h := hex.EncodeToString(b[:])
+	return h[0:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:32]
+}
+
+func (g *Gateway) withRequestID(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		id := r.Header.Get("X-Request-Id")
+		if !saneRequestID(id) {
+			id = newRequestID()
+		}
+		r.Header.Set("X-Request-Id", id)
+		w.Header().Set("X-Request-Id", id)
+		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), requestIDKey, id)))
+	})
+}
+
+type statusRecorder struct {
+	http.ResponseWriter
+	status int
+	bytes  int
+}
+
+func (s *statusRecorder) WriteHeader(code int) {
+	if s.status == 0 {
+		s.status = code
+	}
+	s.ResponseWriter.WriteHeader(code)
+}
+
+func (s *statusRecorder) Write(b []byte) (int, error) {
+	if s.status == 0 {
+		s.status = http.StatusOK
+	}
+	n, err := s.ResponseWriter.Write(b)
+	s.bytes += n
+	return n, err
+}
+
+func (s *statusRecorder) Flush() {
+	if f, ok := s.ResponseWriter.(http.Flusher); ok {
+		f.Flush()
+	}
+}
+
+func (g *Gateway) withAccessLog(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		rec := &statusRecorder{ResponseWriter: w}
+		next.ServeHTTP(rec, r)
+		if r.URL.Path == "/healthz" || r.URL.Path == "/readyz" {
+			return
+		}
+		g.logger.InfoContext(r.Context(), "http", "method", r.Method, "path", r.URL.Path,
+			"status", rec.status, "bytes", rec.bytes, "duration_ms", time.Since(start))
+	})
+}
+
+// withLimits sets the per-request deadline (propagated to the backends as the
+// gRPC deadline) and reads bodies up to the size limit, answering 413 beyond it.
+func (g *Gateway) withLimits(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ctx, cancel := context.WithTimeout(r.Context(), g.cfg.RequestTimeout)
+		defer cancel()
+		r = r.WithContext(ctx)
+		if r.ContentLength > g.cfg.MaxBodyBytes {
+			writeError(w, r, http.StatusRequestEntityTooLarge, "PAYLOAD_TOO_LARGE",
+				fmt.Sprintf("request body over %d bytes", g.cfg.MaxBodyBytes), nil)
+			return
+		}
+		if r.Body != nil && r.Body != http.NoBody {
+			body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, g.cfg.MaxBodyBytes))
+			var tooLarge *http.MaxBytesError
+			if errors.As(err, &tooLarge) {
+				writeError(w, r, http.StatusRequestEntityTooLarge, "PAYLOAD_TOO_LARGE",
+					fmt.Sprintf("request body over %d bytes", g.cfg.MaxBodyBytes), nil)
+				return
+			}
+			if err != nil {
+				writeError(w, r, http.StatusBadRequest, "VALIDATION_ERROR", "could not read the request body", nil)
+				return
+			}
+			r.Body = io.NopCloser(bytes.NewReader(body))
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// ---- operational routes ---------------------------------------------------
+
+func writeJSON(w http.ResponseWriter, status int, body []byte) {
+	w.Header().Set("Content-Type", jsonContentType)
+	w.WriteHeader(status)
+	_, _ = w.Write(body)
+}
+
+func (g *Gateway) healthz(w http.ResponseWriter, _ *http.Request) {
+	writeJSON(w, http.StatusOK, []byte(`{"success":true,"data":{"status":"ok"}}`))
+}
+
+// readyz: every backend's gRPC health service answers SERVING.
+func (g *Gateway) readyz(w http.ResponseWriter, r *http.Request) {
+	if g.draining.Load() {
+		writeError(w, r, http.StatusServiceUnavailable, "UNAVAILABLE", "gateway is draining", nil)
+		return
+	}
+	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+	defer cancel()
+	var (
+		mu       sync.Mutex
+		notReady []fieldIssue
+		wg       sync.WaitGroup
+	)
+	for _, b := range g.backends {
+		wg.Add(1)
+		go func(b backend) {
+			defer wg.Done()
+			resp, err := grpc_health_v1.NewHealthClient(b.conn).Check(ctx, &grpc_health_v1.HealthCheckRequest{})
+			issue := ""
+			switch {
+			case err != nil:
+				issue = "unreachable at " + b.address
+			case resp.GetStatus() != grpc_health_v1.HealthCheckResponse_SERVING:
+				issue = "not serving (" + resp.GetStatus().String() + ")"
+			}
+			if issue != "" {
+				mu.Lock()
+				notReady = append(notReady, fieldIssue{Field: b.name, Issue: issue})
+				mu.Unlock()
+			}
+		}(b)
+	}
+	wg.Wait()
+	if len(notReady) > 0 {
+		writeError(w, r, http.StatusServiceUnavailable, "UNAVAILABLE", "backends not ready", notReady)
+		return
+	}
+	writeJSON(w, http.StatusOK, []byte(`{"success":true,"data":{"status":"ready"}}`))
+}
+
+func (g *Gateway) serveOpenAPI(w http.ResponseWriter, _ *http.Request) {
+	writeJSON(w, http.StatusOK, g.openapi)
+}
+
+// stripeWebhook passes the exact raw body and signature header to billing:
+// the signature covers the bytes, so they must not be re-encoded by JSON
+// transcoding.
+func (g *Gateway) stripeWebhook(w http.ResponseWriter, r *http.Request) {
+	payload, err := io.ReadAll(r.Body)
+	if err != nil {
+		writeError(w, r, http.StatusBadRequest, "VALIDATION_ERROR", "could not read the request body", nil)
+		return
+	}
+	ctx := metadata.AppendToOutgoingContext(r.Context(), "x-request-id", requestIDOf(r))
+	var header metadata.MD
+	resp, err := g.billing.HandleStripeWebhook(ctx, &plinthv1.StripeWebhookRequest{
+		Payload:   payload,
+		Signature: r.Header.Get("Stripe-Signature"),
+	}, grpc.Header(&header))
+	if err != nil {
+		g.grpcErrorHandler(ctx, g.mux, nil, w, r, err)
+		return
+	}
+	body, err := newEnvelopeMarshaler().Marshal(resp)
+	if err != nil {
+		writeError(w, r, http.StatusInternalServerError, "INTERNAL", "internal error", nil)
+		return
+	}
+	writeJSON(w, http.StatusOK, body)
+}

@@ -1,0 +1,65 @@
+// Command gateway serves Plinth's REST/JSON contract (docs/API.md) in front of
+// the gRPC services. Wiring only: see internal/server.
+package main
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net/http"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"plinth/gateway/internal/server"
+)
+
+func main() {
+	logger := slog.New(server.NewLogHandler(os.Stdout, "gateway"))
+	cfg, err := server.ConfigFromEnv(os.Getenv)
+	if err != nil {
+		logger.Error("startup failed", "error", err.Error())
+		os.Exit(2)
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, syscall.SIGINT)
+	defer stop()
+
+	gw, err := server.New(ctx, cfg, logger)
+	if err != nil {
+		logger.Error("startup failed", "error", err.Error())
+		os.Exit(2)
+	}
+	defer gw.Close()
+
+	httpServer := &http.Server{
+		Addr:              cfg.HTTPAddr,
+		Handler:           gw.Handler(),
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- httpServer.ListenAndServe() }()
+	logger.Info("listening", "address", cfg.HTTPAddr)
+
+	select {
+	case err := <-errc:
+		if !errors.Is(err, http.ErrServerClosed) {
+			logger.Error("http server failed", "error", err.Error())
+			os.Exit(1)
+		}
+	case <-ctx.Done():
+		// Stop accepting, let requests in flight finish (Kubernetes sends
+		// SIGTERM, then waits terminationGracePeriodSeconds).
+		logger.Info("draining", "timeout", cfg.DrainTimeout.String())
+		gw.SetDraining()
+		shutdownCtx, cancel := context.WithTimeout(context.Background(), cfg.DrainTimeout)
+		defer cancel()
+		if err := httpServer.Shutdown(shutdownCtx); err != nil {
+			logger.Error("drain incomplete", "error", err.Error())
+		}
+	}
+	logger.Info("stopped")
+}
