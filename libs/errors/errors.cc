@@ -69,7 +69,7 @@ absl::Status Validation(std::vector<FieldViolation> violations) {
                     absl::StrCat("invalid request: ", absl::StrJoin(parts, "; ")), detail);
 }
 
-absl::Status Validation(std::string field, std::string issue) {
+absl::Status InvalidField(std::string field, std::string issue) {
   return Validation(std::vector<FieldViolation>{{std::move(field), std::move(issue)}});
 }
 

@@ -22,7 +22,9 @@ struct FieldViolation {
 
 // 400 VALIDATION_ERROR; `details` lists every violation.
 absl::Status Validation(std::vector<FieldViolation> violations);
-absl::Status Validation(std::string field, std::string issue);
+// One bad field (a separate name: a braced list of two strings would otherwise
+// silently pick the wrong overload).
+absl::Status InvalidField(std::string field, std::string issue);
 // 401 UNAUTHENTICATED
 absl::Status Unauthenticated(std::string_view message);
 // 402 INSUFFICIENT_CREDITS

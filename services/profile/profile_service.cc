@@ -75,7 +75,7 @@ absl::StatusOr<ProfileChanges> ValidatePatch(const v1::UpdateMyProfileRequest& r
   }
   if (!violations.empty()) return errors::Validation(std::move(violations));
   if (!changes.full_name.present && !changes.avatar_url.present) {
-    return errors::Validation("body", "give at least one of full_name, avatar_url");
+    return errors::InvalidField("body", "give at least one of full_name, avatar_url");
   }
   return changes;
 }

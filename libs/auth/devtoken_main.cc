@@ -1,0 +1,51 @@
+// devtoken --sub UUID [--email EMAIL] [--ttl SECONDS]
+// Prints a Supabase-shaped access token signed with $SUPABASE_JWT_SECRET, for
+// local development and tests only.
+
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <ctime>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "libs/auth/jwt.h"
+
+int main(int argc, char** argv) {
+  std::string sub, email;
+  long ttl = 3600;
+  for (int i = 1; i + 1 < argc; i += 2) {
+    if (std::strcmp(argv[i], "--sub") == 0) {
+      sub = argv[i + 1];
+    } else if (std::strcmp(argv[i], "--email") == 0) {
+      email = argv[i + 1];
+    } else if (std::strcmp(argv[i], "--ttl") == 0) {
+      char* end = nullptr;
+      ttl = std::strtol(argv[i + 1], &end, 10);
+      if (*end != '\0' || ttl <= 0 || ttl > 31L * 24 * 3600) {
+        std::fprintf(stderr, "--ttl must be 1..2678400 seconds\n");
+        return 2;
+      }
+    } else {
+      std::fprintf(stderr, "unknown option %s\n", argv[i]);
+      return 2;
+    }
+  }
+  if (argc % 2 == 0 || !plinth::auth::IsUuid(sub)) {
+    std::fprintf(stderr, "usage: devtoken --sub UUID [--email EMAIL] [--ttl SECONDS]\n");
+    return 2;
+  }
+  const char* secret = std::getenv("SUPABASE_JWT_SECRET");
+  if (secret == nullptr || std::strlen(secret) < 32) {
+    std::fprintf(stderr, "SUPABASE_JWT_SECRET must be set (at least 32 bytes)\n");
+    return 2;
+  }
+  long now = static_cast<long>(std::time(nullptr));
+  nlohmann::json claims = {{"aud", "authenticated"}, {"sub", sub}, {"role", "authenticated"},
+                           {"iat", now}, {"exp", now + ttl}, {"aal", "aal1"},
+                           {"is_anonymous", false}};
+  if (!email.empty()) claims["email"] = email;
+  std::printf("%s\n", plinth::auth::SignHs256(claims.dump(), secret).c_str());
+  return 0;
+}

@@ -1,0 +1,40 @@
+#include "libs/validation/text.h"
+
+#include <gtest/gtest.h>
+
+namespace plinth::validation {
+namespace {
+
+TEST(Text, CountsCodePointsNotBytes) {
+  EXPECT_EQ(*CodePoints("héllo"), 5u);
+  EXPECT_EQ(*CodePoints("日本語"), 3u);
+  EXPECT_EQ(*CodePoints("😀"), 1u);
+  EXPECT_FALSE(CodePoints("\xff").has_value());
+  EXPECT_FALSE(CodePoints("\xe6\x97").has_value());
+}
+
+TEST(Text, LineLimitsAtTheBoundary) {
+  EXPECT_FALSE(CheckLine(std::string(255, 'a'), 1, 255).has_value());
+  EXPECT_TRUE(CheckLine(std::string(256, 'a'), 1, 255).has_value());
+  std::string snowmen;
+  for (int i = 0; i < 255; ++i) snowmen += "☃";
+  EXPECT_FALSE(CheckLine(snowmen, 1, 255).has_value());
+  EXPECT_TRUE(CheckLine("", 1, 255).has_value());
+  EXPECT_TRUE(CheckLine("a\nb", 1, 255).has_value());
+  EXPECT_TRUE(CheckLine("a\x01", 1, 255).has_value());
+  EXPECT_TRUE(CheckLine("a\xc2\x85", 1, 255).has_value());  // NEL, a C1 control
+  EXPECT_FALSE(CheckLine("Robert'); DROP TABLE profiles;--", 1, 255).has_value());
+}
+
+TEST(Text, HttpsUrls) {
+  EXPECT_FALSE(CheckHttpsUrl("https://cdn.example.com/a.png", 2048).has_value());
+  EXPECT_TRUE(CheckHttpsUrl("http://cdn.example.com/a.png", 2048).has_value());
+  EXPECT_TRUE(CheckHttpsUrl("javascript:alert(1)", 2048).has_value());
+  EXPECT_TRUE(CheckHttpsUrl("https://", 2048).has_value());
+  EXPECT_TRUE(CheckHttpsUrl("https://user@evil.com/", 2048).has_value());
+  EXPECT_TRUE(CheckHttpsUrl("https://a.com/ b", 2048).has_value());
+  EXPECT_TRUE(CheckHttpsUrl("https://a.com/" + std::string(2048, 'x'), 2048).has_value());
+}
+
+}  // namespace
+}  // namespace plinth::validation

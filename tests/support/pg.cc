@@ -1,0 +1,145 @@
+#include "tests/support/pg.h"
+
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <mutex>
+#include <random>
+
+#include <gtest/gtest.h>
+#include <pqxx/pqxx>
+
+#include "libs/migrate/migrate.h"
+
+namespace plinth::testing {
+namespace {
+
+int FreePort() {
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr));
+  socklen_t len = sizeof(addr);
+  getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+  close(fd);
+  return ntohs(addr.sin_port);
+}
+
+std::string Run(const std::string& cmd) {
+  std::string out;
+  FILE* p = popen((cmd + " 2>&1").c_str(), "r");
+  if (p == nullptr) return "popen failed";
+  char buf[512];
+  while (fgets(buf, sizeof(buf), p)) out += buf;
+  int rc = pclose(p);
+  return rc == 0 ? "" : (out.empty() ? "failed" : out);
+}
+
+// Starts a cluster owned by the postgres user in /tmp (PostgreSQL refuses to
+// run as root) and stops it when the test binary exits.
+std::string StartOwnCluster() {
+  static std::string dir;
+  std::string bindir = "";
+  for (const char* v : {"17", "16", "15"}) {
+    std::string candidate = std::string("/usr/lib/postgresql/") + v + "/bin";
+    if (access((candidate + "/initdb").c_str(), X_OK) == 0) {
+      bindir = candidate;
+      break;
+    }
+  }
+  if (bindir.empty()) return "";
+  char tmpl[] = "/tmp/plinth-test-pg-XXXXXX";
+  if (mkdtemp(tmpl) == nullptr) return "";
+  dir = tmpl;
+  int port = FreePort();
+  std::string err = Run("chown postgres " + dir + " && runuser -u postgres -- " + bindir +
+                        "/initdb -D " + dir + "/data -U postgres --auth=trust >/dev/null");
+  if (err.empty()) {
+    err = Run("runuser -u postgres -- " + bindir + "/pg_ctl -D " + dir + "/data -l " + dir +
+              "/log -w -o '-p " + std::to_string(port) + " -k " + dir +
+              " -c listen_addresses=127.0.0.1 -c fsync=off' start >/dev/null");
+  }
+  if (!err.empty()) {
+    ADD_FAILURE() << "could not start PostgreSQL: " << err;
+    return "";
+  }
+  static std::string stop_cmd = "runuser -u postgres -- " + bindir + "/pg_ctl -D " + dir +
+                                "/data -m immediate stop >/dev/null 2>&1; rm -rf " + dir;
+  std::atexit([] { [[maybe_unused]] int rc = std::system(stop_cmd.c_str()); });
+  return "postgresql://postgres@127.0.0.1:" + std::to_string(port) + "/postgres";
+}
+
+std::string ServerUrl() {
+  static std::once_flag once;
+  static std::string url;
+  std::call_once(once, [] {
+    const char* env = std::getenv("PLINTH_TEST_DATABASE_URL");
+    url = (env != nullptr && *env != '\0') ? env : StartOwnCluster();
+  });
+  return url;
+}
+
+std::string WithDatabase(const std::string& server_url, const std::string& db) {
+  auto slash = server_url.rfind('/');
+  auto query = server_url.find('?', slash);
+  return server_url.substr(0, slash + 1) + db +
+         (query == std::string::npos ? "" : server_url.substr(query));
+}
+
+}  // namespace
+
+std::string NewUuid() {
+  static std::mutex mu;
+  static std::mt19937_64 rng{std::random_device{}()};
+  std::lock_guard<std::mutex> lock(mu);
+  uint64_t a = rng(), b = rng();
+  a = (a & 0xffffffffffff0fffULL) | 0x0000000000004000ULL;
+  b = (b & 0x3fffffffffffffffULL) | 0x8000000000000000ULL;
+  char buf[37];
+  std::snprintf(buf, sizeof(buf), "%08x-%04x-%04x-%04x-%012llx", static_cast<unsigned>(a >> 32),
+                static_cast<unsigned>((a >> 16) & 0xffff), static_cast<unsigned>(a & 0xffff),
+                static_cast<unsigned>(b >> 48),
+                static_cast<unsigned long long>(b & 0xffffffffffffULL));
+  return buf;
+}
+
+std::string CreateEmptyDatabase() {
+  std::string server = ServerUrl();
+  if (server.empty()) {
+    ADD_FAILURE() << "no PostgreSQL server for integration tests";
+    return "";
+  }
+  std::string name = "t_" + NewUuid().substr(0, 8) + NewUuid().substr(0, 8);
+  try {
+    pqxx::connection conn(server);
+    pqxx::nontransaction tx(conn);
+    tx.exec("create database " + name);
+  } catch (const std::exception& e) {
+    ADD_FAILURE() << "create database: " << e.what();
+    return "";
+  }
+  return WithDatabase(server, name);
+}
+
+std::string MigrationsDir() { return "migrations"; }
+
+std::string CreateMigratedDatabase() {
+  std::string url = CreateEmptyDatabase();
+  if (url.empty()) return url;
+  auto applied = migrate::Apply(url, MigrationsDir());
+  if (!applied.ok()) {
+    ADD_FAILURE() << "migrations: " << applied.status();
+    return "";
+  }
+  return url;
+}
+
+std::string ClaimsJson(const std::string& user_id) {
+  return R"({"aud":"authenticated","role":"authenticated","sub":")" + user_id + R"("})";
+}
+
+}  // namespace plinth::testing

@@ -1,0 +1,26 @@
+#ifndef PLINTH_TESTS_SUPPORT_PG_H_
+#define PLINTH_TESTS_SUPPORT_PG_H_
+
+#include <string>
+
+namespace plinth::testing {
+
+// A new database with every migration applied; returns its URL. Fails the
+// test (ADD_FAILURE + empty string) if no server can be had.
+std::string CreateMigratedDatabase();
+
+// A new empty database (for migration-runner tests).
+std::string CreateEmptyDatabase();
+
+// Directory holding migrations/*.sql in the test's runfiles.
+std::string MigrationsDir();
+
+// Claims JSON of a Supabase user as request.jwt.claims would hold it.
+std::string ClaimsJson(const std::string& user_id);
+
+// A random UUID v4.
+std::string NewUuid();
+
+}  // namespace plinth::testing
+
+#endif  // PLINTH_TESTS_SUPPORT_PG_H_
