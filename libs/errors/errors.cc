@@ -109,7 +109,8 @@ std::string ContractCode(const absl::Status& status) {
 
 std::vector<FieldViolation> Violations(const absl::Status& status) {
   std::vector<FieldViolation> out;
-  for (const auto& fv : DetailOf(status).field_violations()) out.push_back({fv.field(), fv.issue()});
+  const plinth::v1::ErrorDetail detail = DetailOf(status);
+  for (const auto& fv : detail.field_violations()) out.push_back({fv.field(), fv.issue()});
   return out;
 }
 
