@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
+	"regexp"
 	"strings"
 
 	"github.com/grpc-ecosystem/grpc-gateway/v2/runtime"
@@ -116,11 +117,8 @@ func (g *Gateway) grpcErrorHandler(ctx context.Context, _ *runtime.ServeMux, _ r
 		case "VALIDATION_ERROR":
 			// Raised by the transcoder: malformed JSON, unknown field, bad
 			// query parameter or path segment.
-			details = []fieldIssue{{Field: "body", Issue: cleanTranscoderMessage(message)}}
-			if strings.Contains(message, "parsing field") || strings.Contains(message, "query") {
-				details[0].Field = "query"
-			}
-			message = "invalid request"
+			details = []fieldIssue{transcoderIssue(message)}
+			message = "invalid request: " + details[0].Field + ": " + details[0].Issue
 		case "NOT_IMPLEMENTED":
 			message = "this endpoint is not available yet"
 		case "UNAVAILABLE":
@@ -141,14 +139,31 @@ func (g *Gateway) grpcErrorHandler(ctx context.Context, _ *runtime.ServeMux, _ r
 	writeError(w, r, httpStatus, code, message, details)
 }
 
-// cleanTranscoderMessage keeps the useful part of protojson/runtime errors
+var (
+	unknownFieldRe = regexp.MustCompile(`unknown field "([^"]+)"`)
+	queryParamRe   = regexp.MustCompile(`parsing field "([^"]+)"`)
+	pathParamRe    = regexp.MustCompile(`type mismatch, parameter: ([A-Za-z0-9_.]+)`)
+	lineColRe      = regexp.MustCompile(`^\(line \d+:\d+\): `)
+)
+
+// transcoderIssue turns protojson/runtime errors into a field and an issue
 // without Go type names.
-func cleanTranscoderMessage(m string) string {
+func transcoderIssue(m string) fieldIssue {
 	m = strings.TrimPrefix(m, "proto: ")
-	if len(m) > 300 {
-		m = m[:300]
+	if g := unknownFieldRe.FindStringSubmatch(m); g != nil {
+		return fieldIssue{Field: g[1], Issue: "unknown field"}
 	}
-	return m
+	if g := queryParamRe.FindStringSubmatch(m); g != nil {
+		return fieldIssue{Field: g[1], Issue: "invalid value"}
+	}
+	if g := pathParamRe.FindStringSubmatch(m); g != nil {
+		return fieldIssue{Field: g[1], Issue: "invalid value"}
+	}
+	m = lineColRe.ReplaceAllString(m, "")
+	if len(m) > 200 {
+		m = m[:200]
+	}
+	return fieldIssue{Field: "body", Issue: "malformed JSON: " + m}
 }
 
 // routingErrorHandler: unknown route → 404, wrong method → 405 (never 501).

@@ -27,6 +27,8 @@ import (
 	plinthv1 "plinth/gateway/gen/plinth/v1"
 )
 
+const maxAuthorizationBytes = 8192
+
 type Gateway struct {
 	cfg      Config
 	logger   *slog.Logger
@@ -224,6 +226,12 @@ func (g *Gateway) withLimits(next http.Handler) http.Handler {
 		ctx, cancel := context.WithTimeout(r.Context(), g.cfg.RequestTimeout)
 		defer cancel()
 		r = r.WithContext(ctx)
+		// Supabase tokens are ~1 KiB; a huge one would only hit gRPC's
+		// metadata limit further down.
+		if len(r.Header.Get("Authorization")) > maxAuthorizationBytes {
+			writeError(w, r, http.StatusUnauthorized, "UNAUTHENTICATED", "token too large", nil)
+			return
+		}
 		if r.ContentLength > g.cfg.MaxBodyBytes {
 			writeError(w, r, http.StatusRequestEntityTooLarge, "PAYLOAD_TOO_LARGE",
 				fmt.Sprintf("request body over %d bytes", g.cfg.MaxBodyBytes), nil)

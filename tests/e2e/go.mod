@@ -1,0 +1,3 @@
+module plinth/e2e
+
+go 1.26

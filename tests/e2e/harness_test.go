@@ -1,0 +1,291 @@
+// End-to-end tests: the real binaries (services built by Bazel, the Go
+// gateway) against a real PostgreSQL, driven over HTTP exactly as the
+// frontend does. tests/run_all.sh provides the PostgreSQL server
+// (PLINTH_TEST_DATABASE_URL); this harness creates a database of its own,
+// migrates it and starts the processes on free ports.
+package e2e
+
+import (
+	"bytes"
+	"crypto/hmac"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+const jwtSecret = "e2e-secret-that-is-long-enough-for-hs256-0123456789"
+
+var (
+	root        string
+	baseURL     string
+	databaseURL string
+	procs       []*exec.Cmd
+	logDir      string
+)
+
+func TestMain(m *testing.M) {
+	code, err := setUp()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "e2e setup failed:", err)
+		tearDown()
+		os.Exit(1)
+	}
+	code = m.Run()
+	tearDown()
+	os.Exit(code)
+}
+
+func setUp() (int, error) {
+	wd, _ := os.Getwd()
+	root = filepath.Clean(filepath.Join(wd, "..", ".."))
+	if _, err := os.Stat(filepath.Join(root, "WORKSPACE")); err != nil {
+		return 1, fmt.Errorf("run from tests/e2e of the repository")
+	}
+	server := os.Getenv("PLINTH_TEST_DATABASE_URL")
+	if server == "" {
+		return 1, fmt.Errorf("PLINTH_TEST_DATABASE_URL is not set: run ./plinth test")
+	}
+	var err error
+	logDir, err = os.MkdirTemp("", "plinth-e2e-logs-")
+	if err != nil {
+		return 1, err
+	}
+	dbName := "e2e_" + randomHex(6)
+	if out, err := exec.Command("psql", server, "-qc", "create database "+dbName).CombinedOutput(); err != nil {
+		return 1, fmt.Errorf("create database: %v: %s", err, out)
+	}
+	databaseURL = server[:strings.LastIndex(server, "/")+1] + dbName
+	migrate := exec.Command(filepath.Join(root, "bazel-bin/migrations/migrate"), "--dir", filepath.Join(root, "migrations"))
+	migrate.Env = append(os.Environ(), "DATABASE_URL="+databaseURL)
+	if out, err := migrate.CombinedOutput(); err != nil {
+		return 1, fmt.Errorf("migrate: %v: %s", err, out)
+	}
+
+	profileAddr := fmt.Sprintf("127.0.0.1:%d", freePort())
+	httpAddr := fmt.Sprintf("127.0.0.1:%d", freePort())
+	common := []string{"SUPABASE_JWT_SECRET=" + jwtSecret, "DATABASE_URL=" + databaseURL, "LOG_LEVEL=info"}
+	if err := start("profile", filepath.Join(root, "bazel-bin/services/profile/profile"),
+		append(common, "PROFILE_GRPC_ADDR="+profileAddr, "FREE_TIER_CREDITS=10")); err != nil {
+		return 1, err
+	}
+	if err := start("gateway", filepath.Join(root, "bazel-bin/gateway/plinth-gateway"), []string{
+		"PLINTH_HTTP_ADDR=" + httpAddr, "PROFILE_GRPC_ADDR=" + profileAddr,
+		"RESOURCE_GRPC_ADDR=" + profileAddr, "BILLING_GRPC_ADDR=" + profileAddr,
+		"ANALYSIS_GRPC_ADDR=" + profileAddr,
+	}); err != nil {
+		return 1, err
+	}
+	baseURL = "http://" + httpAddr
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		resp, err := http.Get(baseURL + "/readyz")
+		if err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == 200 {
+				return 0, nil
+			}
+		}
+		if time.Now().After(deadline) {
+			return 1, fmt.Errorf("stack not ready; logs in %s", logDir)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+func start(name, binary string, env []string) error {
+	logFile, err := os.Create(filepath.Join(logDir, name+".log"))
+	if err != nil {
+		return err
+	}
+	cmd := exec.Command(binary)
+	cmd.Env = append([]string{"PATH=" + os.Getenv("PATH")}, env...)
+	cmd.Stdout, cmd.Stderr = logFile, logFile
+	if err := cmd.Start(); err != nil {
+		return fmt.Errorf("start %s: %w", name, err)
+	}
+	procs = append(procs, cmd)
+	return nil
+}
+
+func tearDown() {
+	for i := len(procs) - 1; i >= 0; i-- {
+		_ = procs[i].Process.Signal(os.Interrupt)
+		done := make(chan struct{})
+		go func(c *exec.Cmd) { _ = c.Wait(); close(done) }(procs[i])
+		select {
+		case <-done:
+		case <-time.After(10 * time.Second):
+			_ = procs[i].Process.Kill()
+		}
+	}
+}
+
+func freePort() int {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		panic(err)
+	}
+	defer l.Close()
+	return l.Addr().(*net.TCPAddr).Port
+}
+
+func randomHex(n int) string {
+	b := make([]byte, n)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+func newUUID() string {
+	b := make([]byte, 16)
+	_, _ = rand.Read(b)
+	b[6] = b[6]&0x0f | 0x40
+	b[8] = b[8]&0x3f | 0x80
+	h := hex.EncodeToString(b)
+	return h[0:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:]
+}
+
+// ---- tokens (an independent HS256 implementation) ----------------------------
+
+func b64(b []byte) string { return base64.RawURLEncoding.EncodeToString(b) }
+
+func signToken(header, claims map[string]any, secret string) string {
+	h, _ := json.Marshal(header)
+	c, _ := json.Marshal(claims)
+	input := b64(h) + "." + b64(c)
+	mac := hmac.New(sha256.New, []byte(secret))
+	mac.Write([]byte(input))
+	return input + "." + b64(mac.Sum(nil))
+}
+
+func claimsFor(sub, email string) map[string]any {
+	now := time.Now().Unix()
+	return map[string]any{"aud": "authenticated", "sub": sub, "email": email, "role": "authenticated",
+		"iat": now, "exp": now + 3600}
+}
+
+func tokenFor(sub, email string) string {
+	return signToken(map[string]any{"alg": "HS256", "typ": "JWT"}, claimsFor(sub, email), jwtSecret)
+}
+
+// user is a fresh identity with a valid token.
+type user struct {
+	id, email, token string
+}
+
+func newUser() user {
+	id := newUUID()
+	email := "u" + id[:8] + "@example.com"
+	return user{id: id, email: email, token: tokenFor(id, email)}
+}
+
+// ---- HTTP helpers ----------------------------------------------------------
+
+type response struct {
+	status int
+	header http.Header
+	body   map[string]any
+	raw    []byte
+}
+
+func do(t *testing.T, method, path, token string, body any, headers ...string) response {
+	t.Helper()
+	var reader io.Reader
+	switch b := body.(type) {
+	case nil:
+	case string:
+		reader = strings.NewReader(b)
+	case []byte:
+		reader = bytes.NewReader(b)
+	default:
+		j, _ := json.Marshal(b)
+		reader = bytes.NewReader(j)
+	}
+	req, err := http.NewRequest(method, baseURL+path, reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if reader != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	for i := 0; i+1 < len(headers); i += 2 {
+		req.Header.Set(headers[i], headers[i+1])
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	raw, _ := io.ReadAll(resp.Body)
+	r := response{status: resp.StatusCode, header: resp.Header, raw: raw}
+	if len(raw) > 0 {
+		if err := json.Unmarshal(raw, &r.body); err != nil {
+			t.Fatalf("%s %s: body is not a JSON object: %q", method, path, raw)
+		}
+	}
+	return r
+}
+
+func (r response) data() map[string]any {
+	d, _ := r.body["data"].(map[string]any)
+	return d
+}
+
+func (r response) errorCode() string {
+	e, _ := r.body["error"].(map[string]any)
+	c, _ := e["code"].(string)
+	return c
+}
+
+func (r response) errorFields() []string {
+	e, _ := r.body["error"].(map[string]any)
+	details, _ := e["details"].([]any)
+	var fields []string
+	for _, d := range details {
+		m, _ := d.(map[string]any)
+		f, _ := m["field"].(string)
+		fields = append(fields, f)
+	}
+	return fields
+}
+
+func expectError(t *testing.T, r response, status int, code string) {
+	t.Helper()
+	if r.status != status || r.errorCode() != code {
+		t.Fatalf("want %d %s, got %d %s", status, code, r.status, r.raw)
+	}
+	if r.body["success"] != false {
+		t.Fatalf("error envelope without success=false: %s", r.raw)
+	}
+	e, _ := r.body["error"].(map[string]any)
+	if rid, _ := e["request_id"].(string); rid == "" || rid != r.header.Get("X-Request-Id") {
+		t.Fatalf("error.request_id %q does not match X-Request-Id %q", rid, r.header.Get("X-Request-Id"))
+	}
+	if _, ok := e["details"].([]any); !ok {
+		t.Fatalf("error.details must be a list: %s", r.raw)
+	}
+}
+
+// psql runs SQL against the test database as the owner and returns its output.
+func psql(t *testing.T, sql string) string {
+	t.Helper()
+	out, err := exec.Command("psql", databaseURL, "-XAtqc", sql).CombinedOutput()
+	if err != nil {
+		t.Fatalf("psql %q: %v: %s", sql, err, out)
+	}
+	return strings.TrimSpace(string(out))
+}

@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Runs every test: C++ unit and integration tests (bazel test //...) and the
+# end-to-end tests through the real gateway (tests/e2e, Go), against a
+# throwaway PostgreSQL and Redis started here and removed afterwards.
+# Called by `./plinth test` after the build; exits non-zero on any failure.
+set -uo pipefail
+
+ROOT=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)
+export PATH="/usr/local/go/bin:$PATH"
+WORK=$(mktemp -d /tmp/plinth-test-XXXXXX)
+PGBIN=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
+
+free_port() {
+  local p
+  while :; do
+    p=$((20000 + RANDOM % 30000))
+    (exec 3<>/dev/tcp/127.0.0.1/$p) 2>/dev/null || { echo "$p"; return; }
+  done
+}
+
+cleanup() {
+  runuser -u postgres -- "$PGBIN/pg_ctl" -D "$WORK/pg" -m immediate stop >/dev/null 2>&1
+  [[ -f $WORK/redis.pid ]] && kill "$(cat "$WORK/redis.pid")" 2>/dev/null
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+PG_PORT=$(free_port)
+chown postgres "$WORK"
+runuser -u postgres -- "$PGBIN/initdb" -D "$WORK/pg" -U postgres --auth=trust -E UTF8 >/dev/null || exit 1
+runuser -u postgres -- "$PGBIN/pg_ctl" -D "$WORK/pg" -l "$WORK/pg.log" -w -o \
+  "-p $PG_PORT -k $WORK -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=300" start >/dev/null || exit 1
+REDIS_PORT=$(free_port)
+redis-server --bind 127.0.0.1 --port "$REDIS_PORT" --save '' --appendonly no --daemonize yes \
+  --pidfile "$WORK/redis.pid" --logfile "$WORK/redis.log" >/dev/null || exit 1
+
+export PLINTH_TEST_DATABASE_URL="postgresql://postgres@127.0.0.1:$PG_PORT/postgres"
+export PLINTH_TEST_REDIS_URL="redis://127.0.0.1:$REDIS_PORT/0"
+
+failed=()
+echo "==> C++ unit and integration tests (bazel test //...)"
+(cd "$ROOT" && bazel test //... --test_output=errors) || failed+=("bazel test //...")
+
+echo "==> end-to-end tests through the gateway (tests/e2e)"
+(cd "$ROOT/tests/e2e" && go test -count=1 ./...) || failed+=("tests/e2e")
+
+echo
+if ((${#failed[@]})); then
+  echo "FAILED: ${failed[*]}"
+  exit 1
+fi
+echo "all tests passed"
