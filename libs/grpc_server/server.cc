@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <csignal>
 #include <random>
@@ -61,6 +62,9 @@ class AccessLogInterceptor : public grpc::experimental::Interceptor {
       if (md != nullptr) {
         auto it = md->find("x-request-id");
         if (it != md->end()) request_id.assign(it->second.data(), it->second.size());
+        // Set by the gateway: the client chain it received plus the peer it saw.
+        auto fwd = md->find("x-forwarded-for");
+        if (fwd != md->end()) forwarded_for_.assign(fwd->second.data(), std::min<size_t>(fwd->second.size(), 256));
       }
       if (!SaneRequestId(request_id)) request_id = NewRequestId();
       logging::RequestContext::Set(request_id, "");
@@ -73,6 +77,7 @@ class AccessLogInterceptor : public grpc::experimental::Interceptor {
       logging::Fields fields = {{"method", method_},
                                 {"grpc_code", std::to_string(status.error_code())},
                                 {"duration_ms", absl::StrCat(micros / 1000.0)}};
+      if (!forwarded_for_.empty()) fields.push_back({"forwarded_for", forwarded_for_});
       if (!status.ok()) fields.push_back({"error", status.error_message()});
       logging::Info("rpc", fields);
       logging::RequestContext::Set("", "");
@@ -82,6 +87,7 @@ class AccessLogInterceptor : public grpc::experimental::Interceptor {
 
  private:
   std::string method_;
+  std::string forwarded_for_;
   std::chrono::steady_clock::time_point start_;
 };
 

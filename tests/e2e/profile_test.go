@@ -2,6 +2,8 @@ package e2e
 
 import (
 	"net/http"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -177,4 +179,28 @@ func TestUsersSeeOnlyTheirOwnProfile(t *testing.T) {
 		t.Fatalf("A's name became %v after B's PATCH", got)
 	}
 	_ = http.StatusOK
+}
+
+// The service's access log carries the request id the client sent and the
+// client address the gateway saw (X-Forwarded-For).
+func TestServiceLogsCarryRequestIDAndClientAddress(t *testing.T) {
+	u := newUser()
+	id := "trace-" + newUUID()
+	do(t, "GET", "/api/v1/profiles/me", u.token, nil, "X-Request-Id", id)
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		logs, _ := os.ReadFile(filepath.Join(logDir, "profile.log"))
+		for _, line := range strings.Split(string(logs), "\n") {
+			if strings.Contains(line, `"request_id":"`+id+`"`) && strings.Contains(line, `"msg":"rpc"`) {
+				if !strings.Contains(line, `"user_id":"`+u.id+`"`) || !strings.Contains(line, `"forwarded_for":"127.0.0.1"`) {
+					t.Fatalf("access line lacks user or client address: %s", line)
+				}
+				return
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no access-log line with request id %s", id)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
 }
