@@ -30,6 +30,18 @@ grpc::Status Reply(const absl::Status& status) {
   return errors::ToGrpcStatus(status);
 }
 
+std::unique_ptr<grpc::ClientContext> ForwardedContext(const grpc::ServerContext& context) {
+  auto out = std::make_unique<grpc::ClientContext>();
+  for (const char* key : {"authorization", "x-request-id"}) {
+    auto it = context.client_metadata().find(key);
+    if (it != context.client_metadata().end()) {
+      out->AddMetadata(key, std::string(it->second.data(), it->second.size()));
+    }
+  }
+  out->set_deadline(context.deadline());
+  return out;
+}
+
 void SetHttpStatus(grpc::ServerContext* context, int http_status) {
   context->AddInitialMetadata("x-http-code", std::to_string(http_status));
 }

@@ -5,6 +5,7 @@
 // deadline, and how to turn its absl::Status into the wire status.
 
 #include <chrono>
+#include <memory>
 #include <string>
 
 #include <absl/status/statusor.h>
@@ -26,6 +27,10 @@ std::chrono::system_clock::time_point Deadline(const grpc::ServerContext& contex
 // ToGrpcStatus plus the error log line for INTERNAL (whose cause never goes
 // on the wire).
 grpc::Status Reply(const absl::Status& status);
+
+// A client context for calling another service on behalf of this call's
+// caller: same bearer token, same request id, the remaining deadline.
+std::unique_ptr<grpc::ClientContext> ForwardedContext(const grpc::ServerContext& context);
 
 // Asks the gateway to answer with this HTTP status (201, 202, 204) instead of 200.
 void SetHttpStatus(grpc::ServerContext* context, int http_status);

@@ -34,7 +34,6 @@ func TestNotYetBuiltBackendsAnswer501(t *testing.T) {
 	u := newUser()
 	// Routes of services that are not deployed in this test stack.
 	for _, c := range [][2]string{
-		{"GET", "/api/v1/resources"},
 		{"GET", "/api/v1/analyses/" + newUUID()},
 		{"POST", "/api/v1/billing/checkout"},
 	} {

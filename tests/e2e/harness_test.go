@@ -74,15 +74,20 @@ func setUp() (int, error) {
 	}
 
 	profileAddr := fmt.Sprintf("127.0.0.1:%d", freePort())
+	resourceAddr := fmt.Sprintf("127.0.0.1:%d", freePort())
 	httpAddr := fmt.Sprintf("127.0.0.1:%d", freePort())
 	common := []string{"SUPABASE_JWT_SECRET=" + jwtSecret, "DATABASE_URL=" + databaseURL, "LOG_LEVEL=info"}
 	if err := start("profile", filepath.Join(root, "bazel-bin/services/profile/profile"),
 		append(common, "PROFILE_GRPC_ADDR="+profileAddr, "FREE_TIER_CREDITS=10")); err != nil {
 		return 1, err
 	}
+	if err := start("resource", filepath.Join(root, "bazel-bin/services/resource/resource"),
+		append(common, "RESOURCE_GRPC_ADDR="+resourceAddr, "PROFILE_GRPC_ADDR="+profileAddr)); err != nil {
+		return 1, err
+	}
 	if err := start("gateway", filepath.Join(root, "bazel-bin/gateway/plinth-gateway"), []string{
 		"PLINTH_HTTP_ADDR=" + httpAddr, "PROFILE_GRPC_ADDR=" + profileAddr,
-		"RESOURCE_GRPC_ADDR=" + profileAddr, "BILLING_GRPC_ADDR=" + profileAddr,
+		"RESOURCE_GRPC_ADDR=" + resourceAddr, "BILLING_GRPC_ADDR=" + profileAddr,
 		"ANALYSIS_GRPC_ADDR=" + profileAddr,
 	}); err != nil {
 		return 1, err

@@ -1,0 +1,31 @@
+#include "libs/service_env/service_env.h"
+
+#include "libs/logging/logging.h"
+
+namespace plinth::service_env {
+
+absl::StatusOr<ServiceEnv> Load(const config::Env& env, const std::string& address_variable,
+                                const std::string& default_address) {
+  ServiceEnv out;
+  auto secret = env.Secret("SUPABASE_JWT_SECRET", 32);
+  if (!secret.ok()) return secret.status();
+  out.verifier.hs256_secret = *secret;
+  out.verifier.issuer = env.String("SUPABASE_JWT_ISSUER", "");
+  auto database_url = env.PostgresUrl("DATABASE_URL");
+  if (!database_url.ok()) return database_url.status();
+  out.pool.conninfo = *database_url;
+  auto pool_size = env.Int("DB_POOL_SIZE", 8, 1, 256);
+  if (!pool_size.ok()) return pool_size.status();
+  out.pool.size = static_cast<int>(*pool_size);
+  auto address = env.HostPort(address_variable, default_address);
+  if (!address.ok()) return address.status();
+  out.listen_address = *address;
+  return out;
+}
+
+int StartupFailure(const absl::Status& status) {
+  logging::Error("startup failed", {{"error", std::string(status.message())}});
+  return 2;
+}
+
+}  // namespace plinth::service_env

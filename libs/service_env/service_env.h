@@ -1,0 +1,33 @@
+#ifndef PLINTH_LIBS_SERVICE_ENV_SERVICE_ENV_H_
+#define PLINTH_LIBS_SERVICE_ENV_SERVICE_ENV_H_
+
+// Reads what every database-backed service needs from the environment:
+// SUPABASE_JWT_SECRET (+ SUPABASE_JWT_ISSUER), DATABASE_URL, DB_POOL_SIZE and
+// the service's own <NAME>_GRPC_ADDR.
+
+#include <string>
+
+#include <absl/status/statusor.h>
+
+#include "libs/auth/jwt.h"
+#include "libs/config/config.h"
+#include "libs/db/pool.h"
+
+namespace plinth::service_env {
+
+struct ServiceEnv {
+  auth::VerifierOptions verifier;
+  db::PoolOptions pool;
+  std::string listen_address;
+};
+
+// `address_variable` e.g. "PROFILE_GRPC_ADDR"; `default_address` its default.
+absl::StatusOr<ServiceEnv> Load(const config::Env& env, const std::string& address_variable,
+                                const std::string& default_address);
+
+// Logs the failure and returns the process exit code for a startup error.
+int StartupFailure(const absl::Status& status);
+
+}  // namespace plinth::service_env
+
+#endif  // PLINTH_LIBS_SERVICE_ENV_SERVICE_ENV_H_

@@ -1,0 +1,41 @@
+// Resource service: wiring only (configuration, pool, store, profile stub,
+// gRPC server).
+
+#include <grpcpp/grpcpp.h>
+
+#include "libs/auth/jwt.h"
+#include "libs/config/config.h"
+#include "libs/db/pool.h"
+#include "libs/grpc_server/server.h"
+#include "libs/logging/logging.h"
+#include "libs/service_env/service_env.h"
+#include "services/resource/resource_service.h"
+#include "services/resource/resource_store.h"
+
+int main() {
+  using namespace plinth;
+  grpc_server::InstallSignalHandlers();
+  config::Env env;
+  logging::Init("resource", env.String("LOG_LEVEL", "info"));
+
+  auto settings = service_env::Load(env, "RESOURCE_GRPC_ADDR", "127.0.0.1:50052");
+  if (!settings.ok()) return service_env::StartupFailure(settings.status());
+  auto profile_address = env.HostPort("PROFILE_GRPC_ADDR", "127.0.0.1:50051");
+  if (!profile_address.ok()) return service_env::StartupFailure(profile_address.status());
+
+  auth::JwtVerifier verifier(settings->verifier);
+  settings->pool.statements = resource::ResourceStore::Statements();
+  db::Pool pool(settings->pool);
+  if (auto ping = pool.Ping(); !ping.ok()) {
+    logging::Warn("database not reachable at startup", {{"error", std::string(ping.message())}});
+  }
+  resource::ResourceStore store(&pool);
+  std::shared_ptr<v1::ProfileService::StubInterface> profiles = v1::ProfileService::NewStub(
+      grpc::CreateChannel(*profile_address, grpc::InsecureChannelCredentials()));
+  resource::ResourceServiceImpl service(&verifier, &store, profiles);
+
+  auto served =
+      grpc_server::Serve({"plinth.v1.ResourceService", settings->listen_address}, {&service});
+  if (!served.ok()) return service_env::StartupFailure(served);
+  return 0;
+}

@@ -1,0 +1,47 @@
+#ifndef PLINTH_SERVICES_RESOURCE_RESOURCE_SERVICE_H_
+#define PLINTH_SERVICES_RESOURCE_RESOURCE_SERVICE_H_
+
+// gRPC ResourceService: authenticates, validates (every bad field reported
+// at once), maps protos to the store and back.
+
+#include <memory>
+
+#include "libs/auth/jwt.h"
+#include "plinth/v1/profile.grpc.pb.h"
+#include "plinth/v1/resource.grpc.pb.h"
+#include "services/resource/resource_store.h"
+
+namespace plinth::resource {
+
+class ResourceServiceImpl final : public plinth::v1::ResourceService::Service {
+ public:
+  // `profiles` creates the caller's profile when a resource is created before
+  // the profile was ever read (resources reference profiles).
+  ResourceServiceImpl(const auth::JwtVerifier* verifier, ResourceStore* store,
+                      std::shared_ptr<v1::ProfileService::StubInterface> profiles);
+
+  grpc::Status CreateResource(grpc::ServerContext* context, const v1::CreateResourceRequest* request,
+                              v1::ResourceResponse* response) override;
+  grpc::Status ListResources(grpc::ServerContext* context, const v1::ListResourcesRequest* request,
+                             v1::ListResourcesResponse* response) override;
+  grpc::Status GetResource(grpc::ServerContext* context, const v1::GetResourceRequest* request,
+                           v1::ResourceResponse* response) override;
+  grpc::Status UpdateResource(grpc::ServerContext* context, const v1::UpdateResourceRequest* request,
+                              v1::ResourceResponse* response) override;
+  grpc::Status DeleteResource(grpc::ServerContext* context, const v1::DeleteResourceRequest* request,
+                              v1::NoContent* response) override;
+
+ private:
+  const auth::JwtVerifier* verifier_;
+  ResourceStore* store_;
+  std::shared_ptr<v1::ProfileService::StubInterface> profiles_;
+};
+
+// Validation, exposed for tests.
+absl::StatusOr<NewResource> ValidateCreate(const v1::CreateResourceRequest& request);
+absl::StatusOr<ListQuery> ValidateList(const v1::ListResourcesRequest& request);
+absl::StatusOr<ResourceChanges> ValidateUpdate(const v1::UpdateResourceRequest& request);
+
+}  // namespace plinth::resource
+
+#endif  // PLINTH_SERVICES_RESOURCE_RESOURCE_SERVICE_H_

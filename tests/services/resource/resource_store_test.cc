@@ -1,0 +1,124 @@
+// ResourceStore and the resources table's RLS against a real PostgreSQL.
+
+#include "services/resource/resource_store.h"
+
+#include <gtest/gtest.h>
+
+#include "libs/errors/errors.h"
+#include "tests/support/pg.h"
+
+namespace plinth::resource {
+namespace {
+
+class ResourceStoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    url_ = testing::CreateMigratedDatabase();
+    ASSERT_FALSE(url_.empty());
+    db::PoolOptions o;
+    o.conninfo = url_;
+    o.size = 2;
+    o.statements = ResourceStore::Statements();
+    pool_ = std::make_unique<db::Pool>(o);
+    store_ = std::make_unique<ResourceStore>(pool_.get());
+  }
+  // A user with a profile row (as the profile service would have created it).
+  auth::Claims User() {
+    auth::Claims c;
+    c.sub = testing::NewUuid();
+    c.raw_json = testing::ClaimsJson(c.sub);
+    EXPECT_TRUE(pool_->ServiceTx(db::NoDeadline(), [&](pqxx::work& tx) {
+                      tx.exec_params("select plinth_ensure_auth_user($1, null)", c.sub);
+                      tx.exec_params("insert into profiles (id) values ($1)", c.sub);
+                      return absl::OkStatus();
+                    }).ok());
+    return c;
+  }
+  std::string url_;
+  std::unique_ptr<db::Pool> pool_;
+  std::unique_ptr<ResourceStore> store_;
+};
+
+TEST_F(ResourceStoreTest, CreateWithoutProfileIsOwnerMissing) {
+  auth::Claims stranger;
+  stranger.sub = testing::NewUuid();
+  stranger.raw_json = testing::ClaimsJson(stranger.sub);
+  auto r = store_->Create(stranger, {"t", "", "{}"}, db::NoDeadline());
+  EXPECT_TRUE(ResourceStore::IsOwnerMissing(r.status())) << r.status();
+}
+
+TEST_F(ResourceStoreTest, ListCountsAndPagesInOneQuery) {
+  auto a = User();
+  for (int i = 0; i < 5; ++i) ASSERT_TRUE(store_->Create(a, {"t" + std::to_string(i), "", "{}"}, db::NoDeadline()).ok());
+  ListQuery q;
+  q.limit = 2;
+  q.page = 3;
+  auto page = store_->List(a, q, db::NoDeadline());
+  ASSERT_TRUE(page.ok()) << page.status();
+  EXPECT_EQ(page->total, 5);
+  ASSERT_EQ(page->rows.size(), 1u);
+  EXPECT_EQ(page->rows[0].title, "t0");  // newest first: t4 t3 | t2 t1 | t0
+  q.page = 4;
+  page = store_->List(a, q, db::NoDeadline());
+  EXPECT_EQ(page->total, 5);
+  EXPECT_TRUE(page->rows.empty());
+}
+
+// With the store's user filters removed, RLS alone still hides and protects
+// other users' rows.
+TEST_F(ResourceStoreTest, RowLevelSecurityAloneIsolatesUsers) {
+  auto a = User(), b = User();
+  auto a_row = store_->Create(a, {"A's", "", "{}"}, db::NoDeadline());
+  ASSERT_TRUE(a_row.ok());
+  ASSERT_TRUE(store_->Create(b, {"B's", "", "{}"}, db::NoDeadline()).ok());
+  int visible = -1, updated = -1, deleted = -1;
+  ASSERT_TRUE(pool_->UserTx(b.raw_json, db::NoDeadline(), [&](pqxx::work& tx) {
+                    visible = tx.exec("select count(*) from resources")[0][0].as<int>();
+                    updated = tx.exec_params("update resources set title = 'pwned' where id = $1", a_row->id).affected_rows();
+                    deleted = tx.exec_params("delete from resources where id = $1", a_row->id).affected_rows();
+                    return absl::OkStatus();
+                  }).ok());
+  EXPECT_EQ(visible, 1);
+  EXPECT_EQ(updated, 0);
+  EXPECT_EQ(deleted, 0);
+  // Inserting a row owned by someone else violates the insert policy.
+  auto forged = pool_->UserTx(b.raw_json, db::NoDeadline(), [&](pqxx::work& tx) {
+    tx.exec_params("insert into resources (user_id, title) values ($1, 'x')", a.sub);
+    return absl::OkStatus();
+  });
+  EXPECT_FALSE(forged.ok());
+  auto still = store_->Get(a, a_row->id, db::NoDeadline());
+  ASSERT_TRUE(still.ok());
+  EXPECT_EQ(still->title, "A's");
+  // And through the store: B gets NOT_FOUND for A's id.
+  EXPECT_EQ(errors::ContractCode(store_->Get(b, a_row->id, db::NoDeadline()).status()), "NOT_FOUND");
+  EXPECT_EQ(errors::ContractCode(store_->Delete(b, a_row->id, db::NoDeadline())), "NOT_FOUND");
+}
+
+TEST_F(ResourceStoreTest, ConstraintsBackUpTheServiceLimits) {
+  auto a = User();
+  for (const char* sql : {"insert into resources (user_id, title) values (auth.uid(), '')",
+                          "insert into resources (user_id, title, metadata) values (auth.uid(), 'x', '[1]')",
+                          "insert into resources (user_id, title, status) values (auth.uid(), 'x', 'done')"}) {
+    auto s = pool_->UserTx(a.raw_json, db::NoDeadline(), [&](pqxx::work& tx) {
+      tx.exec(sql);
+      return absl::OkStatus();
+    });
+    EXPECT_FALSE(s.ok()) << sql;
+  }
+}
+
+TEST_F(ResourceStoreTest, DeletingTheProfileDeletesItsResources) {
+  auto a = User();
+  ASSERT_TRUE(store_->Create(a, {"x", "", "{}"}, db::NoDeadline()).ok());
+  int left = -1;
+  ASSERT_TRUE(pool_->ServiceTx(db::NoDeadline(), [&](pqxx::work& tx) {
+                    tx.exec_params("delete from auth.users where id = $1", a.sub);
+                    left = tx.exec_params("select count(*) from resources where user_id = $1", a.sub)[0][0].as<int>();
+                    return absl::OkStatus();
+                  }).ok());
+  EXPECT_EQ(left, 0);
+}
+
+}  // namespace
+}  // namespace plinth::resource
