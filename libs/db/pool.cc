@@ -10,8 +10,6 @@
 namespace plinth::db {
 namespace {
 
-constexpr char kBeginUser[] = "plinth_begin_user";
-constexpr char kBeginService[] = "plinth_begin_service";
 
 int64_t TimeoutMillis(Deadline deadline, std::chrono::milliseconds cap) {
   if (deadline == Deadline::max()) return cap.count();
@@ -33,7 +31,7 @@ int Pool::connections_opened() const {
 }
 
 absl::Status Pool::Ping() {
-  return ServiceTx(NoDeadline(), [](pqxx::work& tx) {
+  return ServiceTx(NoDeadline(), [](pqxx::transaction_base& tx) {
     tx.exec("select 1");
     return absl::OkStatus();
   });
@@ -59,11 +57,6 @@ std::unique_ptr<pqxx::connection> Pool::Acquire(Deadline deadline, absl::Status*
   // Connect outside the lock: it is slow.
   try {
     auto conn = std::make_unique<pqxx::connection>(options_.conninfo);
-    conn->prepare(kBeginUser,
-                  "select set_config('request.jwt.claims', $1, true), "
-                  "set_config('role', 'authenticated', true), "
-                  "set_config('statement_timeout', $2, true)");
-    conn->prepare(kBeginService, "select set_config('statement_timeout', $1, true)");
     for (const auto& s : options_.statements) conn->prepare(s.name, s.sql);
     std::lock_guard<std::mutex> lock(mu_);
     ++opened_total_;
@@ -106,22 +99,33 @@ absl::Status Pool::Run(const std::string* claims_json, Deadline deadline, const 
     auto conn = Acquire(deadline, &status);
     if (!conn) return status;
     bool retry = false;
+    bool in_transaction = false;
     try {
-      pqxx::work tx(*conn);
-      std::string timeout = std::to_string(TimeoutMillis(deadline, options_.default_timeout));
+      // BEGIN and the transaction-local settings travel in one round trip
+      // (a simple-protocol multi-statement); the claims are quoted by libpq.
+      pqxx::nontransaction tx(*conn);
+      const std::string timeout = std::to_string(TimeoutMillis(deadline, options_.default_timeout));
+      std::string begin = "begin; select set_config('statement_timeout', '" + timeout + "', true)";
       if (claims_json != nullptr) {
-        tx.exec_prepared(kBeginUser, *claims_json, timeout);
-      } else {
-        tx.exec_prepared(kBeginService, timeout);
+        begin += ", set_config('request.jwt.claims', " + tx.quote(*claims_json) +
+                 ", true), set_config('role', 'authenticated', true)";
       }
+      in_transaction = true;
+      tx.exec(begin);
       status = work(tx);
-      if (status.ok()) tx.commit();
-      // Otherwise the destructor rolls back.
-    } catch (const pqxx::in_doubt_error& e) {
-      // The commit may or may not have happened: never retry.
-      logging::Error("database commit in doubt", {{"error", e.what()}});
-      conn.reset();
-      status = errors::Unavailable("database connection lost during commit");
+      if (status.ok()) {
+        try {
+          tx.exec("commit");
+        } catch (const pqxx::broken_connection& e) {
+          // The commit may or may not have happened: never retry.
+          logging::Error("database commit in doubt", {{"error", e.what()}});
+          conn.reset();
+          status = errors::Unavailable("database connection lost during commit");
+        }
+      } else {
+        tx.exec("rollback");
+      }
+      in_transaction = false;
     } catch (const pqxx::broken_connection& e) {
       logging::Warn("database connection lost", {{"error", e.what()}});
       conn.reset();
@@ -137,6 +141,15 @@ absl::Status Pool::Run(const std::string* claims_json, Deadline deadline, const 
     } catch (const std::exception& e) {
       logging::Error("database error", {{"error", e.what()}});
       status = errors::Internal(e.what());
+    }
+    if (conn && in_transaction) {
+      // Leave the connection clean for the next user, or drop it.
+      try {
+        pqxx::nontransaction cleanup(*conn);
+        cleanup.exec("rollback");
+      } catch (const std::exception&) {
+        conn.reset();
+      }
     }
     Release(std::move(conn));
     if (!retry) return status;

@@ -9,7 +9,8 @@
 //     Supabase;
 //   - ServiceTx: as the connecting (owner) role, for the few writes a user may
 //     not make themselves (e.g. creating their profile row, billing events).
-// Both set `statement_timeout` from the caller's remaining deadline. A
+// Both set `statement_timeout` from the caller's remaining deadline; BEGIN and
+// these settings cost one round trip. A
 // connection found broken is replaced and the unit of work retried once
 // (only when nothing can have been committed).
 
@@ -47,7 +48,7 @@ using Deadline = std::chrono::system_clock::time_point;
 
 class Pool {
  public:
-  using Work = std::function<absl::Status(pqxx::work&)>;
+  using Work = std::function<absl::Status(pqxx::transaction_base&)>;
 
   explicit Pool(PoolOptions options);
   ~Pool();

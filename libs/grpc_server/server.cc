@@ -10,6 +10,7 @@
 #include <thread>
 
 #include <absl/strings/str_cat.h>
+#include <absl/synchronization/mutex.h>
 #include <grpcpp/ext/proto_server_reflection_plugin.h>
 #include <grpcpp/health_check_service_interface.h>
 #include <grpcpp/support/server_interceptor.h>
@@ -114,6 +115,9 @@ void InstallSignalHandlers() {
 
 absl::Status Serve(const ServerOptions& options, const std::vector<grpc::Service*>& services) {
   InstallSignalHandlers();
+  // Debian's absl keeps Mutex deadlock detection on; it showed up in
+  // profiles of every call (docs/PERFORMANCE.md).
+  absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
 
@@ -121,6 +125,12 @@ absl::Status Serve(const ServerOptions& options, const std::vector<grpc::Service
   int bound_port = 0;
   builder.AddListeningPort(options.listen_address, grpc::InsecureServerCredentials(), &bound_port);
   builder.SetMaxReceiveMessageSize(options.max_receive_bytes);
+  // The sync server's defaults (1..2 idle pollers) make handler threads exit
+  // after every burst and be re-created by the next: thread churn was the
+  // largest cost under load (docs/PERFORMANCE.md). Keep idle threads.
+  builder.SetSyncServerOption(grpc::ServerBuilder::SyncServerOption::NUM_CQS, 1);
+  builder.SetSyncServerOption(grpc::ServerBuilder::SyncServerOption::MIN_POLLERS, 2);
+  builder.SetSyncServerOption(grpc::ServerBuilder::SyncServerOption::MAX_POLLERS, options.max_idle_threads);
   for (auto* service : services) builder.RegisterService(service);
   std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> interceptors;
   interceptors.push_back(std::make_unique<AccessLogFactory>());

@@ -22,6 +22,8 @@ struct ServerOptions {
   std::string listen_address;  // host:port
   std::chrono::seconds drain_timeout{20};
   int max_receive_bytes = 2 * 1024 * 1024;
+  // Handler threads kept waiting for work between bursts.
+  int max_idle_threads = 64;
 };
 
 // Blocks until a termination signal arrives and the server has drained.

@@ -60,8 +60,11 @@ void Init(std::string_view service, std::string_view level) {
       std::string(service), std::make_shared<spdlog::sinks::stdout_sink_mt>());
   logger->set_pattern("%v");
   logger->set_level(spdlog::level::from_str(std::string(level)));
-  logger->flush_on(spdlog::level::trace);
+  // Flushing every line cost a write(2) per call; warnings and errors are
+  // flushed at once, the rest at least every second.
+  logger->flush_on(spdlog::level::warn);
   spdlog::set_default_logger(logger);
+  spdlog::flush_every(std::chrono::seconds(1));
 }
 
 void Debug(std::string_view msg, const Fields& f) { Emit(spdlog::level::debug, "debug", msg, f); }

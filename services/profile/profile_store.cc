@@ -66,7 +66,7 @@ std::vector<db::PreparedStatement> ProfileStore::Statements() {
 absl::StatusOr<std::optional<ProfileRow>> ProfileStore::Find(const auth::Claims& claims,
                                                              db::Deadline deadline) {
   std::optional<ProfileRow> found;
-  absl::Status status = pool_->UserTx(claims.raw_json, deadline, [&](pqxx::work& tx) {
+  absl::Status status = pool_->UserTx(claims.raw_json, deadline, [&](pqxx::transaction_base& tx) {
     auto rows = tx.exec_prepared(kSelect, claims.sub);
     if (!rows.empty()) found = FromRow(rows[0]);
     return absl::OkStatus();
@@ -81,7 +81,7 @@ absl::StatusOr<ProfileRow> ProfileStore::GetOrCreate(const auth::Claims& claims,
   if (!found.ok()) return found.status();
   if (*found) return **found;
   const char* email = claims.email.empty() ? nullptr : claims.email.c_str();
-  absl::Status created = pool_->ServiceTx(deadline, [&](pqxx::work& tx) {
+  absl::Status created = pool_->ServiceTx(deadline, [&](pqxx::transaction_base& tx) {
     tx.exec_prepared(kEnsureUser, claims.sub, email);
     tx.exec_prepared(kInsert, claims.sub, email, free_credits_);
     return absl::OkStatus();
@@ -101,7 +101,7 @@ absl::StatusOr<ProfileRow> ProfileStore::Update(const auth::Claims& claims,
   auto existing = GetOrCreate(claims, deadline);
   if (!existing.ok()) return existing.status();
   std::optional<ProfileRow> updated;
-  absl::Status status = pool_->UserTx(claims.raw_json, deadline, [&](pqxx::work& tx) {
+  absl::Status status = pool_->UserTx(claims.raw_json, deadline, [&](pqxx::transaction_base& tx) {
     auto rows = tx.exec_prepared(kUpdate, claims.sub, changes.full_name.present,
                                  NullableParam(changes.full_name.value),
                                  changes.avatar_url.present,

@@ -4,6 +4,7 @@
 #include <set>
 
 #include <google/protobuf/util/json_util.h>
+#include <nlohmann/json.hpp>
 #include <google/protobuf/util/time_util.h>
 
 #include "libs/errors/errors.h"
@@ -66,13 +67,43 @@ google::protobuf::Timestamp FromMicros(int64_t us) {
   return google::protobuf::util::TimeUtil::MicrosecondsToTimestamp(us);
 }
 
+// jsonb text → Struct. protobuf's JSON parser costs ~10x more per row and
+// dominated list profiles (docs/PERFORMANCE.md).
+void ToValue(const nlohmann::json& j, google::protobuf::Value* out) {
+  switch (j.type()) {
+    case nlohmann::json::value_t::null: out->set_null_value(google::protobuf::NULL_VALUE); break;
+    case nlohmann::json::value_t::boolean: out->set_bool_value(j.get<bool>()); break;
+    case nlohmann::json::value_t::number_integer:
+    case nlohmann::json::value_t::number_unsigned:
+    case nlohmann::json::value_t::number_float: out->set_number_value(j.get<double>()); break;
+    case nlohmann::json::value_t::string: out->set_string_value(j.get_ref<const std::string&>()); break;
+    case nlohmann::json::value_t::array: {
+      auto* list = out->mutable_list_value();
+      for (const auto& item : j) ToValue(item, list->add_values());
+      break;
+    }
+    case nlohmann::json::value_t::object: {
+      auto* fields = out->mutable_struct_value()->mutable_fields();
+      for (const auto& [key, value] : j.items()) ToValue(value, &(*fields)[key]);
+      break;
+    }
+    default: break;
+  }
+}
+
+void MetadataToProto(const std::string& json_text, google::protobuf::Struct* out) {
+  auto j = nlohmann::json::parse(json_text, nullptr, /*allow_exceptions=*/false);
+  if (!j.is_object()) return;
+  auto* fields = out->mutable_fields();
+  for (const auto& [key, value] : j.items()) ToValue(value, &(*fields)[key]);
+}
+
 void ToProto(const ResourceRow& row, v1::Resource* out) {
   out->set_id(row.id);
   out->set_user_id(row.user_id);
   out->set_title(row.title);
   out->set_content(row.content);
-  // Written by this service as a JSON object, so it parses back.
-  (void)google::protobuf::util::JsonStringToMessage(row.metadata_json, out->mutable_metadata());
+  MetadataToProto(row.metadata_json, out->mutable_metadata());
   out->set_status(row.status);
   *out->mutable_created_at() = FromMicros(row.created_at_us);
   *out->mutable_updated_at() = FromMicros(row.updated_at_us);

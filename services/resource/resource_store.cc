@@ -98,7 +98,7 @@ absl::StatusOr<ResourceRow> ResourceStore::Create(const auth::Claims& claims,
                                                   const NewResource& resource,
                                                   db::Deadline deadline) {
   std::optional<ResourceRow> created;
-  absl::Status status = pool_->UserTx(claims.raw_json, deadline, [&](pqxx::work& tx) {
+  absl::Status status = pool_->UserTx(claims.raw_json, deadline, [&](pqxx::transaction_base& tx) {
     try {
       auto rows = tx.exec_prepared(kInsert, claims.sub, resource.title, resource.content,
                                    resource.metadata_json);
@@ -116,7 +116,7 @@ absl::StatusOr<ResourcePage> ResourceStore::List(const auth::Claims& claims, con
                                                  db::Deadline deadline) {
   ResourcePage page;
   const int64_t offset = static_cast<int64_t>(query.page - 1) * query.limit;
-  absl::Status status = pool_->UserTx(claims.raw_json, deadline, [&](pqxx::work& tx) {
+  absl::Status status = pool_->UserTx(claims.raw_json, deadline, [&](pqxx::transaction_base& tx) {
     pqxx::result rows =
         query.status ? tx.exec_prepared(ListStatementName(query.sort, true), claims.sub,
                                         query.limit, offset, *query.status)
@@ -136,7 +136,7 @@ absl::StatusOr<ResourcePage> ResourceStore::List(const auth::Claims& claims, con
 absl::StatusOr<ResourceRow> ResourceStore::Get(const auth::Claims& claims, const std::string& id,
                                                db::Deadline deadline) {
   std::optional<ResourceRow> found;
-  absl::Status status = pool_->UserTx(claims.raw_json, deadline, [&](pqxx::work& tx) {
+  absl::Status status = pool_->UserTx(claims.raw_json, deadline, [&](pqxx::transaction_base& tx) {
     auto rows = tx.exec_prepared(kSelect, id, claims.sub);
     if (!rows.empty()) found = FromRow(rows[0]);
     return absl::OkStatus();
@@ -151,7 +151,7 @@ absl::StatusOr<ResourceRow> ResourceStore::Update(const auth::Claims& claims,
                                                   const ResourceChanges& changes,
                                                   db::Deadline deadline) {
   std::optional<ResourceRow> updated;
-  absl::Status status = pool_->UserTx(claims.raw_json, deadline, [&](pqxx::work& tx) {
+  absl::Status status = pool_->UserTx(claims.raw_json, deadline, [&](pqxx::transaction_base& tx) {
     auto rows = tx.exec_prepared(kUpdate, id, claims.sub, Param(changes.title),
                                  Param(changes.content), Param(changes.metadata_json),
                                  Param(changes.status));
@@ -166,7 +166,7 @@ absl::StatusOr<ResourceRow> ResourceStore::Update(const auth::Claims& claims,
 absl::Status ResourceStore::Delete(const auth::Claims& claims, const std::string& id,
                                    db::Deadline deadline) {
   bool deleted = false;
-  absl::Status status = pool_->UserTx(claims.raw_json, deadline, [&](pqxx::work& tx) {
+  absl::Status status = pool_->UserTx(claims.raw_json, deadline, [&](pqxx::transaction_base& tx) {
     deleted = tx.exec_prepared(kDelete, id, claims.sub).affected_rows() == 1;
     return absl::OkStatus();
   });

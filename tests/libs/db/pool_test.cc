@@ -29,7 +29,7 @@ TEST_F(PoolTest, UserTxRunsAsTheAuthenticatedUser) {
   auto pool = MakePool();
   std::string user = testing::NewUuid();
   std::string uid, role, jwt_role;
-  ASSERT_TRUE(pool->UserTx(testing::ClaimsJson(user), NoDeadline(), [&](pqxx::work& tx) {
+  ASSERT_TRUE(pool->UserTx(testing::ClaimsJson(user), NoDeadline(), [&](pqxx::transaction_base& tx) {
                     auto row = tx.exec("select auth.uid()::text, current_user, auth.role()")[0];
                     uid = row[0].as<std::string>();
                     role = row[1].as<std::string>();
@@ -44,10 +44,10 @@ TEST_F(PoolTest, UserTxRunsAsTheAuthenticatedUser) {
 TEST_F(PoolTest, SettingsDoNotLeakToTheNextTransaction) {
   auto pool = MakePool(1);  // one connection: the next tx reuses it
   ASSERT_TRUE(pool->UserTx(testing::ClaimsJson(testing::NewUuid()), NoDeadline(),
-                           [](pqxx::work&) { return absl::OkStatus(); }).ok());
+                           [](pqxx::transaction_base&) { return absl::OkStatus(); }).ok());
   bool uid_null = false;
   std::string role;
-  ASSERT_TRUE(pool->ServiceTx(NoDeadline(), [&](pqxx::work& tx) {
+  ASSERT_TRUE(pool->ServiceTx(NoDeadline(), [&](pqxx::transaction_base& tx) {
                     auto row = tx.exec("select auth.uid() is null, current_user")[0];
                     uid_null = row[0].as<bool>();
                     role = row[1].as<std::string>();
@@ -60,17 +60,17 @@ TEST_F(PoolTest, SettingsDoNotLeakToTheNextTransaction) {
 
 TEST_F(PoolTest, ErrorStatusRollsBack) {
   auto pool = MakePool();
-  ASSERT_TRUE(pool->ServiceTx(NoDeadline(), [](pqxx::work& tx) {
+  ASSERT_TRUE(pool->ServiceTx(NoDeadline(), [](pqxx::transaction_base& tx) {
                     tx.exec("create table t (x int)");
                     return absl::OkStatus();
                   }).ok());
-  auto status = pool->ServiceTx(NoDeadline(), [](pqxx::work& tx) {
+  auto status = pool->ServiceTx(NoDeadline(), [](pqxx::transaction_base& tx) {
     tx.exec("insert into t values (1)");
     return errors::Conflict("changed my mind");
   });
   EXPECT_EQ(errors::ContractCode(status), "CONFLICT");
   int count = -1;
-  ASSERT_TRUE(pool->ServiceTx(NoDeadline(), [&](pqxx::work& tx) {
+  ASSERT_TRUE(pool->ServiceTx(NoDeadline(), [&](pqxx::transaction_base& tx) {
                     count = tx.exec("select count(*) from t")[0][0].as<int>();
                     return absl::OkStatus();
                   }).ok());
@@ -80,7 +80,7 @@ TEST_F(PoolTest, ErrorStatusRollsBack) {
 TEST_F(PoolTest, DeadlineBecomesStatementTimeout) {
   auto pool = MakePool();
   auto status = pool->ServiceTx(std::chrono::system_clock::now() + std::chrono::milliseconds(200),
-                                [](pqxx::work& tx) {
+                                [](pqxx::transaction_base& tx) {
                                   tx.exec("select pg_sleep(5)");
                                   return absl::OkStatus();
                                 });
@@ -89,7 +89,7 @@ TEST_F(PoolTest, DeadlineBecomesStatementTimeout) {
 
 TEST_F(PoolTest, SqlErrorsAreInternalAndHidden) {
   auto pool = MakePool();
-  auto status = pool->ServiceTx(NoDeadline(), [](pqxx::work& tx) {
+  auto status = pool->ServiceTx(NoDeadline(), [](pqxx::transaction_base& tx) {
     tx.exec("select * from no_such_table");
     return absl::OkStatus();
   });
@@ -100,7 +100,7 @@ TEST_F(PoolTest, SqlErrorsAreInternalAndHidden) {
 TEST_F(PoolTest, RecoversFromAKilledConnection) {
   auto pool = MakePool(1);
   int pid = 0;
-  ASSERT_TRUE(pool->ServiceTx(NoDeadline(), [&](pqxx::work& tx) {
+  ASSERT_TRUE(pool->ServiceTx(NoDeadline(), [&](pqxx::transaction_base& tx) {
                     pid = tx.exec("select pg_backend_pid()")[0][0].as<int>();
                     return absl::OkStatus();
                   }).ok());
@@ -110,7 +110,7 @@ TEST_F(PoolTest, RecoversFromAKilledConnection) {
     tx.exec_params("select pg_terminate_backend($1)", pid);
   }
   int new_pid = 0;
-  auto status = pool->ServiceTx(NoDeadline(), [&](pqxx::work& tx) {
+  auto status = pool->ServiceTx(NoDeadline(), [&](pqxx::transaction_base& tx) {
     new_pid = tx.exec("select pg_backend_pid()")[0][0].as<int>();
     return absl::OkStatus();
   });
@@ -133,8 +133,8 @@ TEST_F(PoolTest, ExhaustedPoolTimesOut) {
   o.acquire_timeout = std::chrono::milliseconds(100);
   Pool pool(o);
   absl::Status inner;
-  ASSERT_TRUE(pool.ServiceTx(NoDeadline(), [&](pqxx::work&) {
-                    inner = pool.ServiceTx(NoDeadline(), [](pqxx::work&) { return absl::OkStatus(); });
+  ASSERT_TRUE(pool.ServiceTx(NoDeadline(), [&](pqxx::transaction_base&) {
+                    inner = pool.ServiceTx(NoDeadline(), [](pqxx::transaction_base&) { return absl::OkStatus(); });
                     return absl::OkStatus();
                   }).ok());
   EXPECT_EQ(errors::ContractCode(inner), "UNAVAILABLE");

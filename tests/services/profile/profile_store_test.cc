@@ -82,7 +82,7 @@ TEST_F(ProfileStoreTest, RowLevelSecurityIsolatesUsers) {
   ASSERT_TRUE(store_->GetOrCreate(a, db::NoDeadline()).ok());
   ASSERT_TRUE(store_->GetOrCreate(b, db::NoDeadline()).ok());
   int visible = -1, updated = -1;
-  ASSERT_TRUE(pool_->UserTx(a.raw_json, db::NoDeadline(), [&](pqxx::work& tx) {
+  ASSERT_TRUE(pool_->UserTx(a.raw_json, db::NoDeadline(), [&](pqxx::transaction_base& tx) {
                     visible = tx.exec("select count(*) from profiles")[0][0].as<int>();
                     updated = tx.exec("update profiles set full_name = 'pwned'").affected_rows();
                     return absl::OkStatus();
@@ -96,7 +96,7 @@ TEST_F(ProfileStoreTest, RowLevelSecurityIsolatesUsers) {
                           "update profiles set subscription_tier = 'pro'",
                           "insert into profiles (id) values (gen_random_uuid())",
                           "delete from profiles"}) {
-    auto status = pool_->UserTx(a.raw_json, db::NoDeadline(), [&](pqxx::work& tx) {
+    auto status = pool_->UserTx(a.raw_json, db::NoDeadline(), [&](pqxx::transaction_base& tx) {
       tx.exec(sql);
       return absl::OkStatus();
     });

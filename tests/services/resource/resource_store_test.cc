@@ -27,7 +27,7 @@ class ResourceStoreTest : public ::testing::Test {
     auth::Claims c;
     c.sub = testing::NewUuid();
     c.raw_json = testing::ClaimsJson(c.sub);
-    EXPECT_TRUE(pool_->ServiceTx(db::NoDeadline(), [&](pqxx::work& tx) {
+    EXPECT_TRUE(pool_->ServiceTx(db::NoDeadline(), [&](pqxx::transaction_base& tx) {
                       tx.exec_params("select plinth_ensure_auth_user($1, null)", c.sub);
                       tx.exec_params("insert into profiles (id) values ($1)", c.sub);
                       return absl::OkStatus();
@@ -72,7 +72,7 @@ TEST_F(ResourceStoreTest, RowLevelSecurityAloneIsolatesUsers) {
   ASSERT_TRUE(a_row.ok());
   ASSERT_TRUE(store_->Create(b, {"B's", "", "{}"}, db::NoDeadline()).ok());
   int visible = -1, updated = -1, deleted = -1;
-  ASSERT_TRUE(pool_->UserTx(b.raw_json, db::NoDeadline(), [&](pqxx::work& tx) {
+  ASSERT_TRUE(pool_->UserTx(b.raw_json, db::NoDeadline(), [&](pqxx::transaction_base& tx) {
                     visible = tx.exec("select count(*) from resources")[0][0].as<int>();
                     updated = tx.exec_params("update resources set title = 'pwned' where id = $1", a_row->id).affected_rows();
                     deleted = tx.exec_params("delete from resources where id = $1", a_row->id).affected_rows();
@@ -82,7 +82,7 @@ TEST_F(ResourceStoreTest, RowLevelSecurityAloneIsolatesUsers) {
   EXPECT_EQ(updated, 0);
   EXPECT_EQ(deleted, 0);
   // Inserting a row owned by someone else violates the insert policy.
-  auto forged = pool_->UserTx(b.raw_json, db::NoDeadline(), [&](pqxx::work& tx) {
+  auto forged = pool_->UserTx(b.raw_json, db::NoDeadline(), [&](pqxx::transaction_base& tx) {
     tx.exec_params("insert into resources (user_id, title) values ($1, 'x')", a.sub);
     return absl::OkStatus();
   });
@@ -100,7 +100,7 @@ TEST_F(ResourceStoreTest, ConstraintsBackUpTheServiceLimits) {
   for (const char* sql : {"insert into resources (user_id, title) values (auth.uid(), '')",
                           "insert into resources (user_id, title, metadata) values (auth.uid(), 'x', '[1]')",
                           "insert into resources (user_id, title, status) values (auth.uid(), 'x', 'done')"}) {
-    auto s = pool_->UserTx(a.raw_json, db::NoDeadline(), [&](pqxx::work& tx) {
+    auto s = pool_->UserTx(a.raw_json, db::NoDeadline(), [&](pqxx::transaction_base& tx) {
       tx.exec(sql);
       return absl::OkStatus();
     });
@@ -112,7 +112,7 @@ TEST_F(ResourceStoreTest, DeletingTheProfileDeletesItsResources) {
   auto a = User();
   ASSERT_TRUE(store_->Create(a, {"x", "", "{}"}, db::NoDeadline()).ok());
   int left = -1;
-  ASSERT_TRUE(pool_->ServiceTx(db::NoDeadline(), [&](pqxx::work& tx) {
+  ASSERT_TRUE(pool_->ServiceTx(db::NoDeadline(), [&](pqxx::transaction_base& tx) {
                     tx.exec_params("delete from auth.users where id = $1", a.sub);
                     left = tx.exec_params("select count(*) from resources where user_id = $1", a.sub)[0][0].as<int>();
                     return absl::OkStatus();
