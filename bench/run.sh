@@ -39,7 +39,11 @@ peak_rss() {
   local name pid
   for name in gateway "$@"; do
     pid=$(cat "$STATE/pids/$name.pid" 2>/dev/null) || continue
-    printf '  %-10s peak RSS %6d KiB\n' "$name" "$(awk '/VmHWM/ {print $2}' "/proc/$pid/status")"
+    # Peak RSS counts the shared libraries' pages (gRPC, protobuf, absl…),
+    # which every Plinth process maps from the same files; RssAnon is the
+    # process's own memory.
+    awk -v n="$name" '/VmHWM/ {h=$2} /RssAnon/ {a=$2} /RssFile/ {f=$2} /Threads/ {t=$2}
+      END {printf "  %-10s peak RSS %6d KiB (now: private %6d KiB, shared libraries %6d KiB, %d threads)\n", n, h, a, f, t}' "/proc/$pid/status"
   done
 }
 

@@ -23,7 +23,7 @@ struct ServerOptions {
   std::chrono::seconds drain_timeout{20};
   int max_receive_bytes = 2 * 1024 * 1024;
   // Handler threads kept waiting for work between bursts.
-  int max_idle_threads = 64;
+  int max_idle_threads = 16;
 };
 
 // Blocks until a termination signal arrives and the server has drained.
