@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Runs every test: C++ unit and integration tests (bazel test //...) and the
-# end-to-end tests through the real gateway (tests/e2e, Go), against a
+# Runs every test: C++ unit and integration tests (bazel test //...), the
+# end-to-end tests through the real gateway (tests/e2e, Go) and the k8s
+# manifest validation (tests/k8s), against a
 # throwaway PostgreSQL and Redis started here and removed afterwards.
 # Called by `./plinth test` after the build; exits non-zero on any failure.
 set -uo pipefail
@@ -43,6 +44,9 @@ echo "==> C++ unit and integration tests (bazel test //...)"
 
 echo "==> end-to-end tests through the gateway (tests/e2e)"
 (cd "$ROOT/tests/e2e" && go test -count=1 ./...) || failed+=("tests/e2e")
+
+echo "==> Kubernetes manifests: render every overlay and validate offline (tests/k8s)"
+"$ROOT/tests/k8s/run.sh" || failed+=("tests/k8s")
 
 echo
 if ((${#failed[@]})); then

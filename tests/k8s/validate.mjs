@@ -1,0 +1,84 @@
+// Validates rendered overlays (JSON arrays from ./render) offline:
+//  1. every object against the Kubernetes OpenAPI schemas shipped by the
+//     kubernetes-models package;
+//  2. the deployment invariants of docs/DEPLOY.md for every Deployment.
+// Usage: node validate.mjs OVERLAY_NAME RENDERED.json [...]
+import { readFileSync } from "node:fs";
+
+const failures = [];
+const fail = (overlay, obj, msg) =>
+  failures.push(`${overlay}: ${obj.kind}/${obj.metadata?.name}: ${msg}`);
+
+async function schemaCheck(overlay, obj) {
+  let Model;
+  try {
+    ({ [obj.kind]: Model } = await import(`kubernetes-models/${obj.apiVersion}/${obj.kind}`));
+  } catch {
+    fail(overlay, obj, `unknown apiVersion/kind ${obj.apiVersion} ${obj.kind}`);
+    return;
+  }
+  try {
+    new Model(obj).validate();
+  } catch (e) {
+    fail(overlay, obj, `schema: ${e.message.split("\n").slice(0, 4).join(" ")}`);
+  }
+}
+
+function deploymentInvariants(overlay, d, all) {
+  const name = d.metadata.name;
+  const pod = d.spec.template.spec;
+  if (pod.securityContext?.runAsNonRoot !== true) fail(overlay, d, "pod must set runAsNonRoot: true");
+  if (!(pod.terminationGracePeriodSeconds >= 25)) fail(overlay, d, "terminationGracePeriodSeconds must cover preStop (5 s) + drain (20 s)");
+  for (const c of pod.containers) {
+    const where = `container ${c.name}`;
+    if (!c.readinessProbe || !c.livenessProbe) fail(overlay, d, `${where}: readiness and liveness probes required`);
+    const isGateway = name === "gateway";
+    for (const probe of [c.readinessProbe, c.livenessProbe].filter(Boolean)) {
+      if (isGateway && !probe.httpGet) fail(overlay, d, `${where}: gateway probes must be HTTP`);
+      if (!isGateway && !probe.grpc) fail(overlay, d, `${where}: service probes must be native gRPC`);
+    }
+    for (const kind of ["requests", "limits"]) {
+      for (const r of ["cpu", "memory"]) {
+        if (!c.resources?.[kind]?.[r]) fail(overlay, d, `${where}: resources.${kind}.${r} required`);
+      }
+    }
+    const sc = c.securityContext ?? {};
+    if (sc.readOnlyRootFilesystem !== true) fail(overlay, d, `${where}: readOnlyRootFilesystem required`);
+    if (sc.allowPrivilegeEscalation !== false) fail(overlay, d, `${where}: allowPrivilegeEscalation must be false`);
+    if (!(sc.capabilities?.drop ?? []).includes("ALL")) fail(overlay, d, `${where}: capabilities must drop ALL`);
+    if (sc.runAsUser === 0 || pod.securityContext?.runAsUser === 0) fail(overlay, d, `${where}: runs as root`);
+    if (!c.lifecycle?.preStop) fail(overlay, d, `${where}: preStop pause required for graceful termination`);
+    if (overlay === "prod") {
+      const image = c.image ?? "";
+      const tag = image.includes("@") ? "digest" : image.split("/").pop().split(":")[1];
+      if (!tag || tag === "latest" || tag === "dev") fail(overlay, d, `${where}: prod image must be pinned, got ${image}`);
+    }
+  }
+  const has = (kind) => all.some((o) => o.kind === kind && (o.spec?.scaleTargetRef?.name === name || o.spec?.selector?.matchLabels?.["app.kubernetes.io/name"] === name));
+  if (!has("HorizontalPodAutoscaler")) fail(overlay, d, "no HorizontalPodAutoscaler");
+  if (!has("PodDisruptionBudget")) fail(overlay, d, "no PodDisruptionBudget");
+}
+
+const [overlay, ...files] = process.argv.slice(2);
+let count = 0;
+for (const file of files) {
+  const objects = JSON.parse(readFileSync(file, "utf8"));
+  for (const obj of objects) {
+    count++;
+    await schemaCheck(overlay, obj);
+    if (obj.kind === "Deployment") deploymentInvariants(overlay, obj, objects);
+  }
+  const deployments = objects.filter((o) => o.kind === "Deployment").map((o) => o.metadata.name).sort();
+  const expected = ["billing", "gateway", "llm", "llm-worker", "profile", "resource"];
+  if (JSON.stringify(deployments) !== JSON.stringify(expected)) failures.push(`${overlay}: Deployments ${deployments} != ${expected}`);
+  const denyAll = objects.some((o) => o.kind === "NetworkPolicy" && Object.keys(o.spec.podSelector ?? {}).length === 0 &&
+    (o.spec.policyTypes ?? []).includes("Ingress") && (o.spec.policyTypes ?? []).includes("Egress") && !o.spec.ingress && !o.spec.egress);
+  if (!denyAll) failures.push(`${overlay}: no default-deny NetworkPolicy`);
+  if (!objects.some((o) => o.kind === "Job")) failures.push(`${overlay}: no migrations Job`);
+  if (!objects.some((o) => o.kind === "Ingress")) failures.push(`${overlay}: no Ingress`);
+}
+if (failures.length) {
+  console.error(failures.join("\n"));
+  process.exit(1);
+}
+console.log(`${overlay}: ${count} objects valid`);
