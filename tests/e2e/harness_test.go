@@ -54,8 +54,8 @@ func setUp() (int, error) {
 		return 1, fmt.Errorf("run from tests/e2e of the repository")
 	}
 	server := os.Getenv("PLINTH_TEST_DATABASE_URL")
-	if server == "" {
-		return 1, fmt.Errorf("PLINTH_TEST_DATABASE_URL is not set: run ./plinth test")
+	if server == "" || os.Getenv("PLINTH_TEST_REDIS_URL") == "" {
+		return 1, fmt.Errorf("PLINTH_TEST_DATABASE_URL and PLINTH_TEST_REDIS_URL must be set: run ./plinth test")
 	}
 	var err error
 	logDir, err = os.MkdirTemp("", "plinth-e2e-logs-")
@@ -85,28 +85,62 @@ func setUp() (int, error) {
 		append(common, "RESOURCE_GRPC_ADDR="+resourceAddr, "PROFILE_GRPC_ADDR="+profileAddr)); err != nil {
 		return 1, err
 	}
-	if err := start("gateway", filepath.Join(root, "bazel-bin/gateway/plinth-gateway"), []string{
-		"PLINTH_HTTP_ADDR=" + httpAddr, "PROFILE_GRPC_ADDR=" + profileAddr,
-		"RESOURCE_GRPC_ADDR=" + resourceAddr, "BILLING_GRPC_ADDR=" + profileAddr,
-		"ANALYSIS_GRPC_ADDR=" + profileAddr,
-	}); err != nil {
+	// The main gateway: real limiter, limits high enough for the whole suite.
+	if err := start("gateway", filepath.Join(root, "bazel-bin/gateway/plinth-gateway"), append(backendEnv(profileAddr, resourceAddr),
+		"PLINTH_HTTP_ADDR="+httpAddr, "REDIS_URL="+os.Getenv("PLINTH_TEST_REDIS_URL"),
+		"SUPABASE_JWT_SECRET="+jwtSecret, "PLINTH_RATE_LIMIT_PREFIX=e2e-main-"+randomHex(4)+":",
+		"PLINTH_RATE_LIMIT_USER=1000000", "PLINTH_RATE_LIMIT_ANON=1000000")); err != nil {
 		return 1, err
 	}
 	baseURL = "http://" + httpAddr
-	deadline := time.Now().Add(20 * time.Second)
-	for {
-		resp, err := http.Get(baseURL + "/readyz")
-		if err == nil {
-			resp.Body.Close()
-			if resp.StatusCode == 200 {
-				return 0, nil
-			}
+	// Two more gateways with the contract's default limits, sharing one Redis
+	// key space (as replicas do), and one whose Redis is unreachable.
+	limitPrefix := "e2e-limits-" + randomHex(4) + ":"
+	for i, name := range []string{"gateway-limits-a", "gateway-limits-b", "gateway-no-redis"} {
+		addr := fmt.Sprintf("127.0.0.1:%d", freePort())
+		redisURL, prefix := os.Getenv("PLINTH_TEST_REDIS_URL"), limitPrefix
+		if i == 2 {
+			redisURL = fmt.Sprintf("redis://127.0.0.1:%d/0", freePort())
 		}
-		if time.Now().After(deadline) {
-			return 1, fmt.Errorf("stack not ready; logs in %s", logDir)
+		if err := start(name, filepath.Join(root, "bazel-bin/gateway/plinth-gateway"), append(backendEnv(profileAddr, resourceAddr),
+			"PLINTH_HTTP_ADDR="+addr, "REDIS_URL="+redisURL, "PLINTH_RATE_LIMIT_PREFIX="+prefix,
+			"SUPABASE_JWT_SECRET="+jwtSecret)); err != nil {
+			return 1, err
 		}
-		time.Sleep(50 * time.Millisecond)
+		extraGateways = append(extraGateways, "http://"+addr)
 	}
+	if err := waitReady(append([]string{baseURL}, extraGateways...)); err != nil {
+		return 1, err
+	}
+	return 0, nil
+}
+
+var extraGateways []string
+
+func backendEnv(profileAddr, resourceAddr string) []string {
+	return []string{"PROFILE_GRPC_ADDR=" + profileAddr, "RESOURCE_GRPC_ADDR=" + resourceAddr,
+		"BILLING_GRPC_ADDR=" + profileAddr, "ANALYSIS_GRPC_ADDR=" + profileAddr,
+		"PLINTH_CORS_ORIGINS=https://app.example.com,http://localhost:3000"}
+}
+
+func waitReady(urls []string) error {
+	deadline := time.Now().Add(20 * time.Second)
+	for _, u := range urls {
+		for {
+			resp, err := http.Get(u + "/readyz")
+			if err == nil {
+				resp.Body.Close()
+				if resp.StatusCode == 200 {
+					break
+				}
+			}
+			if time.Now().After(deadline) {
+				return fmt.Errorf("%s not ready; logs in %s", u, logDir)
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
+	}
+	return nil
 }
 
 func start(name, binary string, env []string) error {
@@ -206,6 +240,11 @@ type response struct {
 
 func do(t *testing.T, method, path, token string, body any, headers ...string) response {
 	t.Helper()
+	return doAt(t, baseURL, method, path, token, body, headers...)
+}
+
+func doAt(t *testing.T, base, method, path, token string, body any, headers ...string) response {
+	t.Helper()
 	var reader io.Reader
 	switch b := body.(type) {
 	case nil:
@@ -217,7 +256,7 @@ func do(t *testing.T, method, path, token string, body any, headers ...string) r
 		j, _ := json.Marshal(b)
 		reader = bytes.NewReader(j)
 	}
-	req, err := http.NewRequest(method, baseURL+path, reader)
+	req, err := http.NewRequest(method, base+path, reader)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -3,20 +3,38 @@ package server
 import (
 	"fmt"
 	"net"
+	"net/url"
 	"strconv"
+	"strings"
 	"time"
+
+	"github.com/redis/go-redis/v9"
 )
 
 // Config is read from the environment; every error names its variable.
 type Config struct {
-	HTTPAddr        string
-	ProfileAddr     string
-	ResourceAddr    string
-	AnalysisAddr    string
-	BillingAddr     string
-	MaxBodyBytes    int64
-	RequestTimeout  time.Duration
-	DrainTimeout    time.Duration
+	HTTPAddr       string
+	ProfileAddr    string
+	ResourceAddr   string
+	AnalysisAddr   string
+	BillingAddr    string
+	MaxBodyBytes   int64
+	RequestTimeout time.Duration
+	DrainTimeout   time.Duration
+
+	CORSOrigins string
+
+	// Rate limits (off when RedisURL is empty).
+	RedisURL          string
+	JWTSecret         string
+	JWTIssuer         string
+	RateLimitUser     int64
+	RateLimitAnon     int64
+	RateLimitWebhook  int64
+	RateLimitWindow   time.Duration
+	RateLimitFailOpen bool
+	RateLimitPrefix   string
+	TrustedProxyHops  int
 }
 
 func ConfigFromEnv(getenv func(string) string) (Config, error) {
@@ -50,6 +68,60 @@ func ConfigFromEnv(getenv func(string) string) (Config, error) {
 		return cfg, err
 	}
 	cfg.DrainTimeout = time.Duration(secs) * time.Second
+
+	cfg.CORSOrigins = getenv("PLINTH_CORS_ORIGINS")
+	if cfg.CORSOrigins == "" {
+		cfg.CORSOrigins = "http://localhost:3000"
+	}
+	for _, o := range strings.Split(cfg.CORSOrigins, ",") {
+		o = strings.TrimSpace(o)
+		if u, err := url.Parse(o); o != "" && (err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || (u.Path != "" && u.Path != "/")) {
+			return cfg, fmt.Errorf("configuration PLINTH_CORS_ORIGINS: %q is not an origin like https://app.example.com", o)
+		}
+	}
+
+	cfg.RedisURL = getenv("REDIS_URL")
+	if cfg.RedisURL != "" {
+		if _, err := redis.ParseURL(cfg.RedisURL); err != nil {
+			return cfg, fmt.Errorf("configuration REDIS_URL: %v", err)
+		}
+		cfg.JWTSecret = getenv("SUPABASE_JWT_SECRET")
+		if len(cfg.JWTSecret) < 32 {
+			return cfg, fmt.Errorf("configuration SUPABASE_JWT_SECRET: required (at least 32 bytes) to key rate limits by user")
+		}
+	}
+	cfg.JWTIssuer = getenv("SUPABASE_JWT_ISSUER")
+	if cfg.RateLimitUser, err = integer(getenv, "PLINTH_RATE_LIMIT_USER", 100, 1, 1000000); err != nil {
+		return cfg, err
+	}
+	if cfg.RateLimitAnon, err = integer(getenv, "PLINTH_RATE_LIMIT_ANON", 20, 1, 1000000); err != nil {
+		return cfg, err
+	}
+	if cfg.RateLimitWebhook, err = integer(getenv, "PLINTH_RATE_LIMIT_WEBHOOK", 1000, 1, 1000000); err != nil {
+		return cfg, err
+	}
+	window, err := integer(getenv, "PLINTH_RATE_LIMIT_WINDOW_S", 60, 1, 86400)
+	if err != nil {
+		return cfg, err
+	}
+	cfg.RateLimitWindow = time.Duration(window) * time.Second
+	switch v := getenv("PLINTH_RATE_LIMIT_FAIL_OPEN"); v {
+	case "", "true", "1":
+		cfg.RateLimitFailOpen = true
+	case "false", "0":
+		cfg.RateLimitFailOpen = false
+	default:
+		return cfg, fmt.Errorf("configuration PLINTH_RATE_LIMIT_FAIL_OPEN: want true or false, got %q", v)
+	}
+	cfg.RateLimitPrefix = getenv("PLINTH_RATE_LIMIT_PREFIX")
+	if cfg.RateLimitPrefix == "" {
+		cfg.RateLimitPrefix = "plinth:rl:"
+	}
+	hops, err := integer(getenv, "PLINTH_TRUSTED_PROXY_HOPS", 0, 0, 10)
+	if err != nil {
+		return cfg, err
+	}
+	cfg.TrustedProxyHops = int(hops)
 	return cfg, nil
 }
 

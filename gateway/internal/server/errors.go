@@ -22,10 +22,10 @@ type errorBody struct {
 }
 
 type errorInfo struct {
-	Code      string        `json:"code"`
-	Message   string        `json:"message"`
-	Details   []fieldIssue  `json:"details"`
-	RequestID string        `json:"request_id"`
+	Code      string       `json:"code"`
+	Message   string       `json:"message"`
+	Details   []fieldIssue `json:"details"`
+	RequestID string       `json:"request_id"`
 }
 
 type fieldIssue struct {

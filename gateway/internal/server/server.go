@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/grpc-ecosystem/grpc-gateway/v2/runtime"
+	"github.com/redis/go-redis/v9"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/credentials/insecure"
 	"google.golang.org/grpc/health/grpc_health_v1"
@@ -38,6 +39,9 @@ type Gateway struct {
 	billing  plinthv1.BillingServiceClient
 	draining atomic.Bool
 	openapi  []byte
+	limiter  *rateLimiter
+	redis    *redis.Client
+	cors     *cors
 }
 
 type backend struct {
@@ -102,6 +106,21 @@ func New(ctx context.Context, cfg Config, logger *slog.Logger) (*Gateway, error)
 		}
 	}
 	g.billing = plinthv1.NewBillingServiceClient(billing)
+	g.cors = newCORS(cfg.CORSOrigins)
+	if cfg.RedisURL != "" {
+		opts, _ := redis.ParseURL(cfg.RedisURL)
+		opts.DialTimeout, opts.ReadTimeout, opts.WriteTimeout = 200*time.Millisecond, 100*time.Millisecond, 100*time.Millisecond
+		opts.MaxRetries = 0
+		g.redis = redis.NewClient(opts)
+		g.limiter = &rateLimiter{
+			client: g.redis, prefix: cfg.RateLimitPrefix, window: cfg.RateLimitWindow,
+			user: cfg.RateLimitUser, anonymous: cfg.RateLimitAnon, webhook: cfg.RateLimitWebhook,
+			failOpen: cfg.RateLimitFailOpen, proxyHops: cfg.TrustedProxyHops, logger: logger,
+			verifier: &tokenVerifier{secret: []byte(cfg.JWTSecret), issuer: cfg.JWTIssuer, cache: newSubjectCache(100000)},
+		}
+	} else {
+		logger.Warn("REDIS_URL not set: rate limits are off")
+	}
 	if g.openapi, err = buildOpenAPI(); err != nil {
 		return nil, err
 	}
@@ -111,6 +130,9 @@ func New(ctx context.Context, cfg Config, logger *slog.Logger) (*Gateway, error)
 func (g *Gateway) Close() {
 	for _, c := range g.conns {
 		_ = c.Close()
+	}
+	if g.redis != nil {
+		_ = g.redis.Close()
 	}
 }
 
@@ -133,7 +155,11 @@ func (g *Gateway) Handler() http.Handler {
 	routes.HandleFunc("GET /openapi.json", g.serveOpenAPI)
 	routes.HandleFunc("POST /api/v1/webhooks/stripe", g.stripeWebhook)
 	routes.Handle("/", g.mux)
-	return g.withRequestID(g.withAccessLog(g.withLimits(routes)))
+	var h http.Handler = g.withLimits(routes)
+	if g.limiter != nil {
+		h = g.limiter.middleware(h)
+	}
+	return g.withRequestID(g.withAccessLog(withSecurityHeaders(g.cors.middleware(h))))
 }
 
 // ---- middleware -----------------------------------------------------------

@@ -1,0 +1,73 @@
+package server
+
+import (
+	"net/http"
+	"strings"
+)
+
+// withSecurityHeaders sets what every API response should carry: the API
+// serves JSON only, never to be framed, sniffed or cached by intermediaries.
+func withSecurityHeaders(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("X-Frame-Options", "DENY")
+		h.Set("Referrer-Policy", "no-referrer")
+		h.Set("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'")
+		h.Set("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+		h.Set("Cache-Control", "no-store")
+		next.ServeHTTP(w, r)
+	})
+}
+
+// cors serves the configured frontend origins: preflights are answered here,
+// allowed origins are echoed with Vary: Origin, and the headers the frontend
+// needs to read (request id, rate limits) are exposed.
+type cors struct {
+	origins map[string]bool
+}
+
+const (
+	corsAllowMethods  = "GET, POST, PATCH, DELETE, OPTIONS"
+	corsAllowHeaders  = "Authorization, Content-Type, X-Request-Id"
+	corsExposeHeaders = "X-Request-Id, X-RateLimit-Limit, X-RateLimit-Remaining, X-RateLimit-Reset, Retry-After"
+)
+
+func newCORS(list string) *cors {
+	c := &cors{origins: map[string]bool{}}
+	for _, o := range strings.Split(list, ",") {
+		if o = strings.TrimRight(strings.TrimSpace(o), "/"); o != "" {
+			c.origins[o] = true
+		}
+	}
+	return c
+}
+
+func (c *cors) middleware(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		origin := r.Header.Get("Origin")
+		h := w.Header()
+		h.Add("Vary", "Origin")
+		allowed := origin != "" && c.origins[origin]
+		preflight := r.Method == http.MethodOptions && r.Header.Get("Access-Control-Request-Method") != ""
+		if preflight {
+			h.Add("Vary", "Access-Control-Request-Method")
+			h.Add("Vary", "Access-Control-Request-Headers")
+			if !allowed {
+				writeError(w, r, http.StatusForbidden, "FORBIDDEN", "origin not allowed", nil)
+				return
+			}
+			h.Set("Access-Control-Allow-Origin", origin)
+			h.Set("Access-Control-Allow-Methods", corsAllowMethods)
+			h.Set("Access-Control-Allow-Headers", corsAllowHeaders)
+			h.Set("Access-Control-Max-Age", "600")
+			w.WriteHeader(http.StatusNoContent)
+			return
+		}
+		if allowed {
+			h.Set("Access-Control-Allow-Origin", origin)
+			h.Set("Access-Control-Expose-Headers", corsExposeHeaders)
+		}
+		next.ServeHTTP(w, r)
+	})
+}

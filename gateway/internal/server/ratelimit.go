@@ -1,0 +1,177 @@
+package server
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/golang-jwt/jwt/v5"
+	"github.com/redis/go-redis/v9"
+)
+
+// Rate limits of the REST contract, counted in Redis so that every gateway
+// replica shares them. Enforced here, at the edge, because only the gateway
+// sees anonymous callers and webhooks, and because a request refused here
+// costs no backend work. One Lua script makes count + expiry atomic: a fixed
+// window that starts with the first request of a key.
+var rateLimitScript = redis.NewScript(`
+local count = redis.call('INCR', KEYS[1])
+if count == 1 then
+  redis.call('PEXPIRE', KEYS[1], ARGV[1])
+end
+local ttl = redis.call('PTTL', KEYS[1])
+if ttl < 0 then
+  redis.call('PEXPIRE', KEYS[1], ARGV[1])
+  ttl = tonumber(ARGV[1])
+end
+return {count, ttl}
+`)
+
+type rateLimiter struct {
+	client     *redis.Client
+	prefix     string
+	window     time.Duration
+	user       int64
+	anonymous  int64
+	webhook    int64
+	failOpen   bool
+	verifier   *tokenVerifier
+	proxyHops  int
+	logger     *slog.Logger
+	lastWarned atomic.Int64
+}
+
+// bucket names the counter a request is charged to and its limit.
+func (l *rateLimiter) bucket(r *http.Request) (string, int64) {
+	ip := clientIP(r, l.proxyHops)
+	if strings.HasPrefix(r.URL.Path, "/api/v1/webhooks/") {
+		return "webhook:" + ip, l.webhook
+	}
+	// Only a token that verifies names a user: a forged `sub` must not be
+	// able to spend someone else's quota.
+	if sub, ok := l.verifier.subject(r.Header.Get("Authorization")); ok {
+		return "user:" + sub, l.user
+	}
+	return "ip:" + ip, l.anonymous
+}
+
+func (l *rateLimiter) middleware(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !strings.HasPrefix(r.URL.Path, "/api/") || r.Method == http.MethodOptions {
+			next.ServeHTTP(w, r)
+			return
+		}
+		key, limit := l.bucket(r)
+		ctx, cancel := context.WithTimeout(r.Context(), 100*time.Millisecond)
+		defer cancel()
+		res, err := rateLimitScript.Run(ctx, l.client, []string{l.prefix + key}, l.window.Milliseconds()).Int64Slice()
+		if err != nil || len(res) != 2 {
+			l.warnRedisDown(r, err)
+			if l.failOpen {
+				next.ServeHTTP(w, r)
+			} else {
+				writeError(w, r, http.StatusServiceUnavailable, "UNAVAILABLE", "rate limiter unavailable", nil)
+			}
+			return
+		}
+		count, ttl := res[0], time.Duration(res[1])*time.Millisecond
+		remaining := limit - count
+		if remaining < 0 {
+			remaining = 0
+		}
+		h := w.Header()
+		h.Set("X-RateLimit-Limit", strconv.FormatInt(limit, 10))
+		h.Set("X-RateLimit-Remaining", strconv.FormatInt(remaining, 10))
+		h.Set("X-RateLimit-Reset", strconv.FormatInt(time.Now().Add(ttl).Unix(), 10))
+		if count > limit {
+			h.Set("Retry-After", strconv.FormatInt(int64((ttl+time.Second-1)/time.Second), 10))
+			writeError(w, r, http.StatusTooManyRequests, "RATE_LIMITED",
+				fmt.Sprintf("rate limit of %d requests per %s exceeded", limit, l.window), nil)
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// warnRedisDown logs at most once per 30 s.
+func (l *rateLimiter) warnRedisDown(r *http.Request, err error) {
+	now := time.Now().Unix()
+	last := l.lastWarned.Load()
+	if now-last >= 30 && l.lastWarned.CompareAndSwap(last, now) {
+		msg := "unknown"
+		if err != nil {
+			msg = err.Error()
+		}
+		l.logger.WarnContext(r.Context(), "rate limiter: Redis unavailable", "error", msg, "fail_open", l.failOpen)
+	}
+}
+
+// clientIP is the peer address, or with proxyHops trusted proxies in front
+// (an ingress), the address they recorded: X-Forwarded-For's entry that many
+// places from the right. Entries further left are client-supplied.
+func clientIP(r *http.Request, proxyHops int) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		host = r.RemoteAddr
+	}
+	if proxyHops > 0 {
+		var hops []string
+		for _, v := range r.Header.Values("X-Forwarded-For") {
+			for _, p := range strings.Split(v, ",") {
+				if p = strings.TrimSpace(p); p != "" {
+					hops = append(hops, p)
+				}
+			}
+		}
+		if i := len(hops) - proxyHops; i >= 0 && i < len(hops) && net.ParseIP(hops[i]) != nil {
+			return hops[i]
+		}
+	}
+	return host
+}
+
+// tokenVerifier checks Supabase tokens the way the services do, only to key
+// rate limits; the services remain the authority on authentication.
+type tokenVerifier struct {
+	secret []byte
+	issuer string
+	cache  *subjectCache
+}
+
+func (v *tokenVerifier) subject(header string) (string, bool) {
+	if v == nil || len(header) < 8 || !strings.EqualFold(header[:7], "Bearer ") || len(header) > maxAuthorizationBytes {
+		return "", false
+	}
+	raw := header[7:]
+	sum := sha256.Sum256([]byte(raw))
+	cacheKey := hex.EncodeToString(sum[:16])
+	if sub, ok := v.cache.get(cacheKey); ok {
+		return sub, true
+	}
+	opts := []jwt.ParserOption{
+		jwt.WithValidMethods([]string{"HS256"}), jwt.WithAudience("authenticated"),
+		jwt.WithLeeway(30 * time.Second), jwt.WithExpirationRequired(),
+	}
+	if v.issuer != "" {
+		opts = append(opts, jwt.WithIssuer(v.issuer))
+	}
+	token, err := jwt.Parse(raw, func(*jwt.Token) (any, error) { return v.secret, nil }, opts...)
+	if err != nil || !token.Valid {
+		return "", false
+	}
+	sub, err := token.Claims.GetSubject()
+	if err != nil || len(sub) != 36 {
+		return "", false
+	}
+	exp, _ := token.Claims.GetExpirationTime()
+	v.cache.put(cacheKey, strings.ToLower(sub), exp.Time)
+	return strings.ToLower(sub), true
+}
