@@ -80,17 +80,30 @@ absl::StatusOr<ProfileChanges> ValidatePatch(const v1::UpdateMyProfileRequest& r
   return changes;
 }
 
-ProfileServiceImpl::ProfileServiceImpl(const auth::JwtVerifier* verifier, ProfileStore* store)
-    : verifier_(verifier), store_(store) {}
+ProfileServiceImpl::ProfileServiceImpl(const auth::JwtVerifier* verifier, ProfileStore* store,
+                                       ProfileCache* cache)
+    : verifier_(verifier), store_(store), cache_(cache) {}
 
 grpc::Status ProfileServiceImpl::GetMyProfile(grpc::ServerContext* context,
                                               const v1::GetMyProfileRequest*,
                                               v1::ProfileResponse* response) {
   auto claims = grpc_server::Authenticate(*context, *verifier_);
   if (!claims.ok()) return grpc_server::Reply(claims.status());
-  auto row = store_->GetOrCreate(*claims, grpc_server::Deadline(*context, kMaxCallTime));
-  if (!row.ok()) return grpc_server::Reply(row.status());
-  ToProto(*row, response->mutable_data());
+  if (auto cached = cache_->Get(claims->sub)) {
+    *response->mutable_data() = std::move(*cached);
+    return grpc::Status::OK;
+  }
+  const auto deadline = grpc_server::Deadline(*context, kMaxCallTime);
+  absl::StatusOr<v1::Profile> profile = loads_.Do(claims->sub, [&]() -> absl::StatusOr<v1::Profile> {
+    auto row = store_->GetOrCreate(*claims, deadline);
+    if (!row.ok()) return row.status();
+    v1::Profile loaded;
+    ToProto(*row, &loaded);
+    cache_->PutIfAbsent(loaded);
+    return loaded;
+  });
+  if (!profile.ok()) return grpc_server::Reply(profile.status());
+  *response->mutable_data() = std::move(*profile);
   return grpc::Status::OK;
 }
 
@@ -104,6 +117,7 @@ grpc::Status ProfileServiceImpl::UpdateMyProfile(grpc::ServerContext* context,
   auto row = store_->Update(*claims, *changes, grpc_server::Deadline(*context, kMaxCallTime));
   if (!row.ok()) return grpc_server::Reply(row.status());
   ToProto(*row, response->mutable_data());
+  cache_->Replace(response->data());
   return grpc::Status::OK;
 }
 

@@ -6,13 +6,15 @@
 
 #include "libs/auth/jwt.h"
 #include "plinth/v1/profile.grpc.pb.h"
+#include "libs/singleflight/singleflight.h"
+#include "services/profile/profile_cache.h"
 #include "services/profile/profile_store.h"
 
 namespace plinth::profile {
 
 class ProfileServiceImpl final : public plinth::v1::ProfileService::Service {
  public:
-  ProfileServiceImpl(const auth::JwtVerifier* verifier, ProfileStore* store);
+  ProfileServiceImpl(const auth::JwtVerifier* verifier, ProfileStore* store, ProfileCache* cache);
 
   grpc::Status GetMyProfile(grpc::ServerContext* context, const v1::GetMyProfileRequest* request,
                             v1::ProfileResponse* response) override;
@@ -23,6 +25,9 @@ class ProfileServiceImpl final : public plinth::v1::ProfileService::Service {
  private:
   const auth::JwtVerifier* verifier_;
   ProfileStore* store_;
+  ProfileCache* cache_;
+  // Concurrent cache misses for one user → one database read.
+  singleflight::Group<absl::StatusOr<v1::Profile>> loads_;
 };
 
 // Validates a PATCH body against its update mask (exposed for tests).

@@ -78,7 +78,8 @@ func setUp() (int, error) {
 	httpAddr := fmt.Sprintf("127.0.0.1:%d", freePort())
 	common := []string{"SUPABASE_JWT_SECRET=" + jwtSecret, "DATABASE_URL=" + databaseURL, "LOG_LEVEL=info"}
 	if err := start("profile", filepath.Join(root, "bazel-bin/services/profile/profile"),
-		append(common, "PROFILE_GRPC_ADDR="+profileAddr, "FREE_TIER_CREDITS=10")); err != nil {
+		append(common, "PROFILE_GRPC_ADDR="+profileAddr, "FREE_TIER_CREDITS=10",
+			"REDIS_URL="+os.Getenv("PLINTH_TEST_REDIS_URL"))); err != nil {
 		return 1, err
 	}
 	if err := start("resource", filepath.Join(root, "bazel-bin/services/resource/resource"),

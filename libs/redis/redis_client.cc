@@ -1,0 +1,141 @@
+#include "libs/redis/redis_client.h"
+
+#include <hiredis/hiredis.h>
+
+#include <absl/strings/numbers.h>
+#include <absl/strings/str_cat.h>
+
+#include "libs/errors/errors.h"
+#include "libs/logging/logging.h"
+
+namespace plinth::redis {
+
+struct RedisClient::Reply {
+  explicit Reply(redisReply* r) : reply(r) {}
+  ~Reply() { freeReplyObject(reply); }
+  redisReply* reply;
+};
+
+absl::StatusOr<RedisOptions> ParseUrl(const std::string& url) {
+  RedisOptions o;
+  constexpr std::string_view kScheme = "redis://";
+  if (url.rfind(kScheme.data(), 0) != 0) return absl::InvalidArgumentError("not a redis:// URL");
+  std::string rest = url.substr(kScheme.size());
+  if (auto at = rest.rfind('@'); at != std::string::npos) {
+    std::string auth = rest.substr(0, at);
+    o.password = auth.substr(auth.find(':') == std::string::npos ? 0 : auth.find(':') + 1);
+    rest = rest.substr(at + 1);
+  }
+  if (auto slash = rest.find('/'); slash != std::string::npos) {
+    std::string db = rest.substr(slash + 1);
+    if (!db.empty() && !absl::SimpleAtoi(db, &o.db)) return absl::InvalidArgumentError("bad db");
+    rest = rest.substr(0, slash);
+  }
+  if (auto colon = rest.rfind(':'); colon != std::string::npos && rest.find(']') == std::string::npos) {
+    if (!absl::SimpleAtoi(rest.substr(colon + 1), &o.port)) return absl::InvalidArgumentError("bad port");
+    rest = rest.substr(0, colon);
+  }
+  if (!rest.empty()) o.host = rest;
+  return o;
+}
+
+RedisClient::RedisClient(RedisOptions options) : options_(std::move(options)) {}
+
+RedisClient::~RedisClient() {
+  for (auto* ctx : idle_) redisFree(ctx);
+}
+
+redisContext* RedisClient::Acquire(absl::Status* status) {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (!idle_.empty()) {
+      auto* ctx = idle_.back();
+      idle_.pop_back();
+      return ctx;
+    }
+    if (std::chrono::steady_clock::now() < down_until_) {
+      *status = errors::Unavailable("redis unavailable (backing off)");
+      return nullptr;
+    }
+  }
+  timeval tv{0, static_cast<suseconds_t>(options_.timeout.count() * 1000)};
+  redisContext* ctx = redisConnectWithTimeout(options_.host.c_str(), options_.port, tv);
+  auto fail = [&](const std::string& why) -> redisContext* {
+    if (ctx != nullptr) redisFree(ctx);
+    std::lock_guard<std::mutex> lock(mu_);
+    down_until_ = std::chrono::steady_clock::now() + options_.backoff;
+    *status = errors::Unavailable("redis unavailable: " + why);
+    return nullptr;
+  };
+  if (ctx == nullptr || ctx->err) return fail(ctx ? ctx->errstr : "out of memory");
+  redisSetTimeout(ctx, tv);
+  auto check = [&](redisReply* r) {
+    bool ok = r != nullptr && r->type != REDIS_REPLY_ERROR;
+    if (r != nullptr) freeReplyObject(r);
+    return ok;
+  };
+  if (!options_.password.empty() &&
+      !check(static_cast<redisReply*>(redisCommand(ctx, "AUTH %s", options_.password.c_str())))) {
+    return fail("authentication failed");
+  }
+  if (options_.db != 0 &&
+      !check(static_cast<redisReply*>(redisCommand(ctx, "SELECT %d", options_.db)))) {
+    return fail("cannot select db");
+  }
+  return ctx;
+}
+
+void RedisClient::Release(redisContext* ctx, bool healthy) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (healthy && static_cast<int>(idle_.size()) < options_.max_idle) {
+    idle_.push_back(ctx);
+    return;
+  }
+  if (!healthy) down_until_ = std::chrono::steady_clock::now() + options_.backoff;
+  redisFree(ctx);
+}
+
+absl::StatusOr<std::shared_ptr<RedisClient::Reply>> RedisClient::Command(
+    const std::vector<std::string>& argv) {
+  absl::Status status;
+  redisContext* ctx = Acquire(&status);
+  if (ctx == nullptr) return status;
+  std::vector<const char*> args;
+  std::vector<size_t> lens;
+  for (const auto& a : argv) {
+    args.push_back(a.data());
+    lens.push_back(a.size());
+  }
+  auto* raw = static_cast<redisReply*>(
+      redisCommandArgv(ctx, static_cast<int>(args.size()), args.data(), lens.data()));
+  if (raw == nullptr) {
+    std::string why = ctx->errstr;
+    Release(ctx, false);
+    return errors::Unavailable("redis: " + why);
+  }
+  Release(ctx, true);
+  auto reply = std::make_shared<Reply>(raw);
+  if (raw->type == REDIS_REPLY_ERROR) {
+    return errors::Internal(absl::StrCat("redis: ", std::string(raw->str, raw->len)));
+  }
+  return reply;
+}
+
+absl::StatusOr<std::optional<std::string>> RedisClient::Get(const std::string& key) {
+  auto reply = Command({"GET", key});
+  if (!reply.ok()) return reply.status();
+  auto* r = (*reply)->reply;
+  if (r->type == REDIS_REPLY_NIL) return std::optional<std::string>();
+  return std::optional<std::string>(std::string(r->str, r->len));
+}
+
+absl::Status RedisClient::SetEx(const std::string& key, const std::string& value, int ttl_seconds,
+                                bool only_if_absent) {
+  std::vector<std::string> argv = {"SET", key, value, "EX", std::to_string(ttl_seconds)};
+  if (only_if_absent) argv.push_back("NX");
+  return Command(argv).status();
+}
+
+absl::Status RedisClient::Del(const std::string& key) { return Command({"DEL", key}).status(); }
+
+}  // namespace plinth::redis

@@ -1,0 +1,64 @@
+#ifndef PLINTH_LIBS_REDIS_REDIS_CLIENT_H_
+#define PLINTH_LIBS_REDIS_REDIS_CLIENT_H_
+
+// A small, thread-safe hiredis client for caches and counters: a few pooled
+// connections, short timeouts, and a back-off after a failure so that a dead
+// Redis costs callers one fast UNAVAILABLE instead of a connect timeout per
+// request. Callers decide what "Redis down" means for them (the profile
+// cache falls back to PostgreSQL).
+
+#include <chrono>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <absl/status/statusor.h>
+
+struct redisContext;
+
+namespace plinth::redis {
+
+struct RedisOptions {
+  std::string host = "127.0.0.1";
+  int port = 6379;
+  std::string password;
+  int db = 0;
+  std::chrono::milliseconds timeout{100};
+  std::chrono::milliseconds backoff{1000};
+  int max_idle = 8;
+};
+
+// Parses redis://[:password@]host[:port][/db].
+absl::StatusOr<RedisOptions> ParseUrl(const std::string& url);
+
+class RedisClient {
+ public:
+  explicit RedisClient(RedisOptions options);
+  ~RedisClient();
+  RedisClient(const RedisClient&) = delete;
+  RedisClient& operator=(const RedisClient&) = delete;
+
+  // nullopt when the key does not exist.
+  absl::StatusOr<std::optional<std::string>> Get(const std::string& key);
+  absl::Status SetEx(const std::string& key, const std::string& value, int ttl_seconds,
+                     bool only_if_absent = false);
+  absl::Status Del(const std::string& key);
+
+ private:
+  struct Reply;
+  // Runs one command (argv form, binary-safe).
+  absl::StatusOr<std::shared_ptr<Reply>> Command(const std::vector<std::string>& argv);
+  redisContext* Acquire(absl::Status* status);
+  void Release(redisContext* ctx, bool healthy);
+
+  RedisOptions options_;
+  std::mutex mu_;
+  std::vector<redisContext*> idle_;
+  std::chrono::steady_clock::time_point down_until_{};
+};
+
+}  // namespace plinth::redis
+
+#endif  // PLINTH_LIBS_REDIS_REDIS_CLIENT_H_

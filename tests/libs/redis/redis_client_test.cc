@@ -1,0 +1,89 @@
+#include "libs/redis/redis_client.h"
+
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cstdlib>
+
+#include <gtest/gtest.h>
+
+#include "libs/errors/errors.h"
+
+namespace plinth::redis {
+namespace {
+
+int FreePort() {
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr));
+  socklen_t len = sizeof(addr);
+  getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+  close(fd);
+  return ntohs(addr.sin_port);
+}
+
+std::string ServerUrl() {
+  static std::string url = [] {
+    const char* env = std::getenv("PLINTH_TEST_REDIS_URL");
+    if (env != nullptr && *env != '\0') return std::string(env);
+    int port = FreePort();
+    std::string cmd = "redis-server --port " + std::to_string(port) +
+                      " --bind 127.0.0.1 --save '' --daemonize yes >/dev/null";
+    if (std::system(cmd.c_str()) != 0) return std::string();
+    static std::string stop = "redis-cli -p " + std::to_string(port) + " shutdown nosave >/dev/null 2>&1";
+    std::atexit([] { [[maybe_unused]] int rc = std::system(stop.c_str()); });
+    for (int i = 0; i < 100; ++i) {
+      if (std::system(("redis-cli -p " + std::to_string(port) + " ping >/dev/null 2>&1").c_str()) == 0) break;
+      usleep(20000);
+    }
+    return "redis://127.0.0.1:" + std::to_string(port) + "/0";
+  }();
+  return url;
+}
+
+TEST(RedisUrl, Parses) {
+  auto o = ParseUrl("redis://:s3cret@cache.internal:6380/2");
+  ASSERT_TRUE(o.ok());
+  EXPECT_EQ(o->host, "cache.internal");
+  EXPECT_EQ(o->port, 6380);
+  EXPECT_EQ(o->password, "s3cret");
+  EXPECT_EQ(o->db, 2);
+  EXPECT_FALSE(ParseUrl("http://x").ok());
+  EXPECT_FALSE(ParseUrl("redis://h:port").ok());
+}
+
+TEST(RedisClient, SetGetDelBinarySafe) {
+  auto options = ParseUrl(ServerUrl());
+  ASSERT_TRUE(options.ok());
+  RedisClient client(*options);
+  std::string key = "test:" + std::to_string(getpid()) + ":bin";
+  std::string value("a\0b\r\n$3\r\n", 9);
+  ASSERT_TRUE(client.SetEx(key, value, 60).ok());
+  auto got = client.Get(key);
+  ASSERT_TRUE(got.ok());
+  ASSERT_TRUE(got->has_value());
+  EXPECT_EQ(**got, value);
+  // NX never overwrites.
+  ASSERT_TRUE(client.SetEx(key, "other", 60, /*only_if_absent=*/true).ok());
+  EXPECT_EQ(**client.Get(key), value);
+  ASSERT_TRUE(client.Del(key).ok());
+  EXPECT_FALSE(client.Get(key)->has_value());
+}
+
+TEST(RedisClient, DeadServerIsUnavailableAndBacksOff) {
+  RedisOptions o;
+  o.port = FreePort();  // nothing listens
+  o.backoff = std::chrono::milliseconds(60000);
+  RedisClient client(o);
+  auto first = client.Get("k");
+  EXPECT_EQ(errors::ContractCode(first.status()), "UNAVAILABLE");
+  auto second = client.Get("k");
+  EXPECT_EQ(errors::ContractCode(second.status()), "UNAVAILABLE");
+  EXPECT_NE(second.status().message().find("backing off"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace plinth::redis
