@@ -5,6 +5,7 @@ package main
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"os"
@@ -16,6 +17,17 @@ import (
 )
 
 func main() {
+	// `plinth-gateway --print-openapi` writes the served OpenAPI document to
+	// stdout (for linters and client generators) and exits.
+	if len(os.Args) == 2 && os.Args[1] == "--print-openapi" {
+		doc, err := server.OpenAPIDocument()
+		if err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(1)
+		}
+		os.Stdout.Write(doc)
+		return
+	}
 	logger := slog.New(server.NewLogHandler(os.Stdout, "gateway"))
 	cfg, err := server.ConfigFromEnv(os.Getenv)
 	if err != nil {

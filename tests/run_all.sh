@@ -45,6 +45,9 @@ echo "==> C++ unit and integration tests (bazel test //...)"
 echo "==> end-to-end tests through the gateway (tests/e2e)"
 (cd "$ROOT/tests/e2e" && go test -count=1 ./...) || failed+=("tests/e2e")
 
+echo "==> OpenAPI lint (tests/openapi)"
+"$ROOT/tests/openapi/run.sh" || failed+=("tests/openapi")
+
 echo "==> Kubernetes manifests: render every overlay and validate offline (tests/k8s)"
 "$ROOT/tests/k8s/run.sh" || failed+=("tests/k8s")
 
