@@ -2,17 +2,22 @@
 -- already exists and is left alone; on a plain PostgreSQL (local stack, tests)
 -- it creates the minimum the later migrations and RLS policies rely on.
 
+-- Roles are cluster-wide: databases of one cluster migrating at the same
+-- time may race to create them, so a duplicate is not an error.
 do $$
+declare
+  r text;
 begin
-  if not exists (select 1 from pg_roles where rolname = 'anon') then
-    create role anon nologin noinherit;
-  end if;
-  if not exists (select 1 from pg_roles where rolname = 'authenticated') then
-    create role authenticated nologin noinherit;
-  end if;
-  if not exists (select 1 from pg_roles where rolname = 'service_role') then
-    create role service_role nologin noinherit bypassrls;
-  end if;
+  foreach r in array array['anon', 'authenticated', 'service_role'] loop
+    if not exists (select 1 from pg_roles where rolname = r) then
+      begin
+        execute format('create role %I nologin noinherit%s', r,
+                       case when r = 'service_role' then ' bypassrls' else '' end);
+      exception when duplicate_object or unique_violation then
+        null;
+      end;
+    end if;
+  end loop;
   -- The services connect as the owning role and switch to `authenticated` per
   -- transaction (set_config('role', ...)), as PostgREST does.
   execute format('grant anon, authenticated, service_role to %I', current_user);
