@@ -8,6 +8,7 @@
 #include <openssl/hmac.h>
 
 #include "libs/auth/base64url.h"
+#include "libs/auth/jwks.h"
 #include "libs/errors/errors.h"
 
 namespace plinth::auth {
@@ -83,17 +84,30 @@ absl::StatusOr<Claims> JwtVerifier::Verify(std::string_view token, int64_t now) 
   if (!header_json) return Invalid("malformed token header");
   auto header = nlohmann::json::parse(*header_json, nullptr, /*allow_exceptions=*/false);
   if (!header.is_object()) return Invalid("malformed token header");
-  auto alg = header.find("alg");
-  if (alg == header.end() || !alg->is_string() || alg->get<std::string>() != "HS256") {
-    return Invalid("token algorithm not allowed");
-  }
-  if (options_.hs256_secret.empty()) return Invalid("token algorithm not allowed");
-
+  auto alg_it = header.find("alg");
+  const std::string alg = alg_it != header.end() && alg_it->is_string() ? alg_it->get<std::string>() : "";
   auto signature = Base64UrlDecode(signature_b64);
-  if (!signature || signature->size() != 32) return Invalid("invalid token signature");
-  std::string expected = HmacSha256(options_.hs256_secret, token.substr(0, dot2));
-  if (CRYPTO_memcmp(expected.data(), signature->data(), expected.size()) != 0) {
-    return Invalid("invalid token signature");
+  if (alg == "HS256" && !options_.hs256_secret.empty()) {
+    if (!signature || signature->size() != 32) return Invalid("invalid token signature");
+    std::string expected = HmacSha256(options_.hs256_secret, token.substr(0, dot2));
+    if (CRYPTO_memcmp(expected.data(), signature->data(), expected.size()) != 0) {
+      return Invalid("invalid token signature");
+    }
+  } else if ((alg == "RS256" || alg == "ES256") && options_.jwks) {
+    auto kid_it = header.find("kid");
+    if (kid_it == header.end() || !kid_it->is_string() || kid_it->get<std::string>().size() > 256) {
+      return Invalid("token has no key id");
+    }
+    auto key = options_.jwks->Find(kid_it->get<std::string>());
+    if (!key) return Invalid("token signed with an unknown key");
+    // The key decides the algorithm: an RSA key never verifies ES256 and
+    // vice versa.
+    if (key->alg != alg) return Invalid("token algorithm does not match its key");
+    if (!signature || !VerifySignature(*key, token.substr(0, dot2), *signature)) {
+      return Invalid("invalid token signature");
+    }
+  } else {
+    return Invalid("token algorithm not allowed");
   }
 
   auto payload_json = Base64UrlDecode(payload_b64);

@@ -1,12 +1,15 @@
 #ifndef PLINTH_LIBS_AUTH_JWT_H_
 #define PLINTH_LIBS_AUTH_JWT_H_
 
-// Local verification of Supabase access tokens (HS256, the project's JWT
-// secret). Nothing is trusted before the signature checks out: the header is
-// only read to reject algorithms other than the allow-listed one, which closes
-// `alg: none` and algorithm-confusion attacks.
+// Local verification of Supabase access tokens: HS256 with the project's JWT
+// secret, RS256/ES256 with the project's published keys (JWKS). Nothing is
+// trusted before the signature checks out: the header is only read to pick
+// among the allow-listed algorithms — each bound to its own kind of key, so
+// `alg: none` and algorithm confusion (HS256 "signed" with a public key)
+// cannot verify.
 
 #include <chrono>
+#include <memory>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -25,8 +28,13 @@ struct Claims {
   std::string raw_json;
 };
 
+class JwksCache;
+
 struct VerifierOptions {
+  // Legacy shared secret (HS256); empty: HS256 refused.
   std::string hs256_secret;
+  // Asymmetric keys (RS256, ES256) by `kid`; null: those refused.
+  std::shared_ptr<JwksCache> jwks;
   std::string audience = "authenticated";
   // Empty: any issuer. Otherwise `iss` must equal it.
   std::string issuer;

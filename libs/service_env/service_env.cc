@@ -1,5 +1,6 @@
 #include "libs/service_env/service_env.h"
 
+#include "libs/auth/jwks.h"
 #include "libs/logging/logging.h"
 
 namespace plinth::service_env {
@@ -7,9 +8,18 @@ namespace plinth::service_env {
 absl::StatusOr<ServiceEnv> Load(const config::Env& env, const std::string& address_variable,
                                 const std::string& default_address) {
   ServiceEnv out;
-  auto secret = env.Secret("SUPABASE_JWT_SECRET", 32);
-  if (!secret.ok()) return secret.status();
-  out.verifier.hs256_secret = *secret;
+  const std::string jwks_url = env.String("SUPABASE_JWKS_URL", "");
+  if (!jwks_url.empty()) {
+    auto url = env.BaseUrl("SUPABASE_JWKS_URL", "");
+    if (!url.ok()) return url.status();
+    out.verifier.jwks = std::make_shared<auth::JwksCache>(jwks_url);
+  }
+  // Either or both: the legacy shared secret and the published keys.
+  if (!env.String("SUPABASE_JWT_SECRET", "").empty() || jwks_url.empty()) {
+    auto secret = env.Secret("SUPABASE_JWT_SECRET", 32);
+    if (!secret.ok()) return secret.status();
+    out.verifier.hs256_secret = *secret;
+  }
   out.verifier.issuer = env.String("SUPABASE_JWT_ISSUER", "");
   auto database_url = env.PostgresUrl("DATABASE_URL");
   if (!database_url.ok()) return database_url.status();
