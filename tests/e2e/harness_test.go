@@ -73,10 +73,13 @@ func setUp() (int, error) {
 		return 1, fmt.Errorf("migrate: %v: %s", err, out)
 	}
 
+	issuer := startFakeIssuer()
+	jwksURL := issuer.URL + "/auth/v1/.well-known/jwks.json"
 	profileAddr := fmt.Sprintf("127.0.0.1:%d", freePort())
 	resourceAddr := fmt.Sprintf("127.0.0.1:%d", freePort())
 	httpAddr := fmt.Sprintf("127.0.0.1:%d", freePort())
-	common := []string{"SUPABASE_JWT_SECRET=" + jwtSecret, "DATABASE_URL=" + databaseURL, "LOG_LEVEL=info"}
+	common := []string{"SUPABASE_JWT_SECRET=" + jwtSecret, "SUPABASE_JWKS_URL=" + jwksURL,
+		"DATABASE_URL=" + databaseURL, "LOG_LEVEL=info"}
 	if err := start("profile", filepath.Join(root, "bazel-bin/services/profile/profile"),
 		append(common, "PROFILE_GRPC_ADDR="+profileAddr, "FREE_TIER_CREDITS=10",
 			"REDIS_URL="+os.Getenv("PLINTH_TEST_REDIS_URL"))); err != nil {
@@ -89,7 +92,7 @@ func setUp() (int, error) {
 	// The main gateway: real limiter, limits high enough for the whole suite.
 	if err := start("gateway", filepath.Join(root, "bazel-bin/gateway/plinth-gateway"), append(backendEnv(profileAddr, resourceAddr),
 		"PLINTH_HTTP_ADDR="+httpAddr, "REDIS_URL="+os.Getenv("PLINTH_TEST_REDIS_URL"),
-		"SUPABASE_JWT_SECRET="+jwtSecret, "PLINTH_RATE_LIMIT_PREFIX=e2e-main-"+randomHex(4)+":",
+		"SUPABASE_JWT_SECRET="+jwtSecret, "SUPABASE_JWKS_URL="+jwksURL, "PLINTH_RATE_LIMIT_PREFIX=e2e-main-"+randomHex(4)+":",
 		"PLINTH_RATE_LIMIT_USER=1000000", "PLINTH_RATE_LIMIT_ANON=1000000")); err != nil {
 		return 1, err
 	}

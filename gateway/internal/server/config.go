@@ -28,6 +28,7 @@ type Config struct {
 	RedisURL          string
 	JWTSecret         string
 	JWTIssuer         string
+	JWKSURL           string
 	RateLimitUser     int64
 	RateLimitAnon     int64
 	RateLimitWebhook  int64
@@ -86,8 +87,14 @@ func ConfigFromEnv(getenv func(string) string) (Config, error) {
 			return cfg, fmt.Errorf("configuration REDIS_URL: %v", err)
 		}
 		cfg.JWTSecret = getenv("SUPABASE_JWT_SECRET")
-		if len(cfg.JWTSecret) < 32 {
-			return cfg, fmt.Errorf("configuration SUPABASE_JWT_SECRET: required (at least 32 bytes) to key rate limits by user")
+		cfg.JWKSURL = getenv("SUPABASE_JWKS_URL")
+		if cfg.JWKSURL != "" {
+			if u, err := url.Parse(cfg.JWKSURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+				return cfg, fmt.Errorf("configuration SUPABASE_JWKS_URL: %q is not an http(s) URL", cfg.JWKSURL)
+			}
+		}
+		if (cfg.JWTSecret != "" || cfg.JWKSURL == "") && len(cfg.JWTSecret) < 32 {
+			return cfg, fmt.Errorf("configuration SUPABASE_JWT_SECRET: required (at least 32 bytes) unless SUPABASE_JWKS_URL is set, to key rate limits by user")
 		}
 	}
 	cfg.JWTIssuer = getenv("SUPABASE_JWT_ISSUER")

@@ -41,7 +41,7 @@ func buildOpenAPI() ([]byte, error) {
 			"error": map[string]any{
 				"type": "object", "required": []string{"code", "message", "details", "request_id"},
 				"properties": map[string]any{
-					"code": map[string]any{"type": "string", "enum": contractCodes()},
+					"code":    map[string]any{"type": "string", "enum": contractCodes()},
 					"message": map[string]any{"type": "string"},
 					"details": map[string]any{"type": "array", "items": map[string]any{
 						"type": "object", "properties": map[string]any{

@@ -141,9 +141,29 @@ func clientIP(r *http.Request, proxyHops int) string {
 // tokenVerifier checks Supabase tokens the way the services do, only to key
 // rate limits; the services remain the authority on authentication.
 type tokenVerifier struct {
-	secret []byte
+	secret []byte     // HS256; nil: refused
+	jwks   *jwksCache // RS256/ES256; nil: refused
 	issuer string
 	cache  *subjectCache
+}
+
+// keyFor returns the key a token's header asks for; golang-jwt then insists
+// the key's type matches the algorithm (no HS256 with a public key).
+func (v *tokenVerifier) keyFor(t *jwt.Token) (any, error) {
+	switch t.Method.Alg() {
+	case "HS256":
+		if len(v.secret) == 0 {
+			return nil, fmt.Errorf("HS256 not configured")
+		}
+		return v.secret, nil
+	case "RS256", "ES256":
+		kid, _ := t.Header["kid"].(string)
+		if v.jwks == nil || kid == "" || len(kid) > 256 {
+			return nil, fmt.Errorf("no key")
+		}
+		return v.jwks.key(kid)
+	}
+	return nil, fmt.Errorf("algorithm not allowed")
 }
 
 func (v *tokenVerifier) subject(header string) (string, bool) {
@@ -157,13 +177,13 @@ func (v *tokenVerifier) subject(header string) (string, bool) {
 		return sub, true
 	}
 	opts := []jwt.ParserOption{
-		jwt.WithValidMethods([]string{"HS256"}), jwt.WithAudience("authenticated"),
+		jwt.WithValidMethods([]string{"HS256", "RS256", "ES256"}), jwt.WithAudience("authenticated"),
 		jwt.WithLeeway(30 * time.Second), jwt.WithExpirationRequired(),
 	}
 	if v.issuer != "" {
 		opts = append(opts, jwt.WithIssuer(v.issuer))
 	}
-	token, err := jwt.Parse(raw, func(*jwt.Token) (any, error) { return v.secret, nil }, opts...)
+	token, err := jwt.Parse(raw, v.keyFor, opts...)
 	if err != nil || !token.Valid {
 		return "", false
 	}

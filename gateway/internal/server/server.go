@@ -118,6 +118,9 @@ func New(ctx context.Context, cfg Config, logger *slog.Logger) (*Gateway, error)
 			failOpen: cfg.RateLimitFailOpen, proxyHops: cfg.TrustedProxyHops, logger: logger,
 			verifier: &tokenVerifier{secret: []byte(cfg.JWTSecret), issuer: cfg.JWTIssuer, cache: newSubjectCache(100000)},
 		}
+		if cfg.JWKSURL != "" {
+			g.limiter.verifier.jwks = newJWKSCache(cfg.JWKSURL)
+		}
 	} else {
 		logger.Warn("REDIS_URL not set: rate limits are off")
 	}
