@@ -15,8 +15,6 @@
 
 namespace plinth::profile {
 
-std::string ProfileCacheKey(const std::string& user_id);
-
 class ProfileCache {
  public:
   // `redis` may be null: caching off.

@@ -1,0 +1,59 @@
+#ifndef PLINTH_SERVICES_BILLING_BILLING_SERVICE_H_
+#define PLINTH_SERVICES_BILLING_BILLING_SERVICE_H_
+
+// gRPC BillingService: plans, Stripe Checkout and portal sessions, signed
+// webhooks applied exactly once, and the internal credit RPCs.
+
+#include <memory>
+#include <optional>
+
+#include "libs/auth/jwt.h"
+#include "libs/redis/redis_client.h"
+#include "plinth/v1/billing.grpc.pb.h"
+#include "plinth/v1/profile.grpc.pb.h"
+#include "services/billing/billing_store.h"
+#include "services/billing/plans.h"
+#include "services/billing/stripe_client.h"
+
+namespace plinth::billing {
+
+struct BillingConfig {
+  Plans plans;
+  std::optional<StripeClient> stripe;       // unset: checkout/portal answer UNAVAILABLE
+  std::string webhook_secret;               // empty: webhooks answer UNAVAILABLE
+  int64_t webhook_tolerance_seconds = 300;
+};
+
+class BillingServiceImpl final : public plinth::v1::BillingService::Service {
+ public:
+  BillingServiceImpl(const auth::JwtVerifier* verifier, BillingStore* store, BillingConfig config,
+                     std::shared_ptr<redis::RedisClient> redis,
+                     std::shared_ptr<v1::ProfileService::StubInterface> profiles);
+
+  grpc::Status ListPlans(grpc::ServerContext*, const v1::ListPlansRequest*, v1::ListPlansResponse*) override;
+  grpc::Status CreateCheckoutSession(grpc::ServerContext*, const v1::CreateCheckoutSessionRequest*,
+                                     v1::CheckoutSessionResponse*) override;
+  grpc::Status CreatePortalSession(grpc::ServerContext*, const v1::CreatePortalSessionRequest*,
+                                   v1::PortalSessionResponse*) override;
+  grpc::Status HandleStripeWebhook(grpc::ServerContext*, const v1::StripeWebhookRequest*,
+                                   v1::StripeWebhookResponse*) override;
+  grpc::Status ConsumeCredit(grpc::ServerContext*, const v1::CreditRequest*, v1::CreditResponse*) override;
+  grpc::Status RefundCredit(grpc::ServerContext*, const v1::CreditRequest*, v1::CreditResponse*) override;
+
+ private:
+  absl::StatusOr<std::string> EnsureCustomer(grpc::ServerContext* context, const auth::Claims& claims);
+  void InvalidateProfile(const std::string& user_id);
+
+  const auth::JwtVerifier* verifier_;
+  BillingStore* store_;
+  BillingConfig config_;
+  std::shared_ptr<redis::RedisClient> redis_;
+  std::shared_ptr<v1::ProfileService::StubInterface> profiles_;
+};
+
+// Parses a verified webhook body into what Plinth acts on (exposed for tests).
+absl::StatusOr<BillingEvent> ParseEvent(const std::string& payload, const Plans& plans);
+
+}  // namespace plinth::billing
+
+#endif  // PLINTH_SERVICES_BILLING_BILLING_SERVICE_H_

@@ -1,0 +1,167 @@
+#include "services/billing/billing_store.h"
+
+#include <pqxx/pqxx>
+
+#include "libs/errors/errors.h"
+
+namespace plinth::billing {
+namespace {
+
+constexpr char kCustomerOf[] = "billing_customer_of";
+constexpr char kSetCustomer[] = "billing_set_customer";
+constexpr char kRecordEvent[] = "billing_record_event";
+constexpr char kUserByCustomer[] = "billing_user_by_customer";
+constexpr char kCheckoutCompleted[] = "billing_checkout_completed";
+constexpr char kSubscription[] = "billing_subscription";
+constexpr char kPaymentFailed[] = "billing_payment_failed";
+constexpr char kLedger[] = "billing_ledger";
+constexpr char kLedgerOwner[] = "billing_ledger_owner";
+constexpr char kAddCredits[] = "billing_add_credits";
+constexpr char kTakeCredit[] = "billing_take_credit";
+constexpr char kCredits[] = "billing_credits";
+
+const char* Opt(const std::string& s) { return s.empty() ? nullptr : s.c_str(); }
+
+}  // namespace
+
+BillingStore::BillingStore(db::Pool* pool) : pool_(pool) {}
+
+std::vector<db::PreparedStatement> BillingStore::Statements() {
+  return {
+      {kCustomerOf, "select stripe_customer_id from public.profiles where id = $1"},
+      {kSetCustomer,
+       "update public.profiles set stripe_customer_id = $2 where id = $1 and stripe_customer_id is null"},
+      {kRecordEvent,
+       "insert into public.stripe_events (id, type, created_at) values ($1, $2, to_timestamp($3)) "
+       "on conflict (id) do nothing"},
+      {kUserByCustomer, "select id::text from public.profiles where stripe_customer_id = $1"},
+      {kCheckoutCompleted,
+       "update public.profiles set stripe_customer_id = coalesce(stripe_customer_id, $2), "
+       "stripe_subscription_id = coalesce($3, stripe_subscription_id) where id = $1"},
+      // Applies only if this event is not older than the last one applied.
+      {kSubscription,
+       "update public.profiles set subscription_status = $2, subscription_tier = $3, "
+       "subscription_current_period_end = case when $4::bigint > 0 then to_timestamp($4) end, "
+       "stripe_subscription_id = $5, stripe_customer_id = coalesce(stripe_customer_id, $6), "
+       "subscription_event_at = to_timestamp($7) "
+       "where id = $1 and (subscription_event_at is null or subscription_event_at <= to_timestamp($7))"},
+      {kPaymentFailed,
+       "update public.profiles set subscription_status = 'past_due', subscription_event_at = to_timestamp($2) "
+       "where id = $1 and subscription_status <> 'canceled' "
+       "and (subscription_event_at is null or subscription_event_at <= to_timestamp($2))"},
+      {kLedger,
+       "insert into public.credit_ledger (key, user_id, delta, reason) values ($1, $2, $3, $4) "
+       "on conflict (key) do nothing"},
+      {kLedgerOwner, "select user_id::text, delta from public.credit_ledger where key = $1"},
+      {kAddCredits,
+       "update public.profiles set credits_remaining = credits_remaining + $2 where id = $1 "
+       "returning credits_remaining"},
+      {kTakeCredit,
+       "update public.profiles set credits_remaining = credits_remaining - 1 "
+       "where id = $1 and credits_remaining > 0 returning credits_remaining"},
+      {kCredits, "select credits_remaining from public.profiles where id = $1"},
+  };
+}
+
+absl::StatusOr<std::optional<std::string>> BillingStore::CustomerOf(const std::string& user_id,
+                                                                     db::Deadline deadline) {
+  std::optional<std::string> customer;
+  bool found = false;
+  absl::Status s = pool_->ServiceTx(deadline, [&](pqxx::transaction_base& tx) {
+    auto rows = tx.exec_prepared(kCustomerOf, user_id);
+    found = !rows.empty();
+    if (found && !rows[0][0].is_null()) customer = rows[0][0].as<std::string>();
+    return absl::OkStatus();
+  });
+  if (!s.ok()) return s;
+  if (!found) return errors::NotFound("profile not found");
+  return customer;
+}
+
+absl::Status BillingStore::SetCustomer(const std::string& user_id, const std::string& customer,
+                                       db::Deadline deadline) {
+  return pool_->ServiceTx(deadline, [&](pqxx::transaction_base& tx) {
+    tx.exec_prepared(kSetCustomer, user_id, customer);
+    return absl::OkStatus();
+  });
+}
+
+absl::StatusOr<EventResult> BillingStore::Apply(const BillingEvent& e, db::Deadline deadline) {
+  EventResult result;
+  absl::Status s = pool_->ServiceTx(deadline, [&](pqxx::transaction_base& tx) {
+    // Concurrent deliveries of one event block here on the key until the
+    // first commits, then find it: one effect.
+    if (tx.exec_prepared(kRecordEvent, e.id, e.type, e.created).affected_rows() == 0) {
+      result.duplicate = true;
+      return absl::OkStatus();
+    }
+    std::string user = e.user_id;
+    if (user.empty() && !e.customer.empty()) {
+      auto rows = tx.exec_prepared(kUserByCustomer, e.customer);
+      if (!rows.empty()) user = rows[0][0].as<std::string>();
+    }
+    if (user.empty()) return absl::OkStatus();  // not ours (or not yet linked): recorded, ignored
+    bool changed = false;
+    if (e.type == "checkout.session.completed") {
+      changed = tx.exec_prepared(kCheckoutCompleted, user, Opt(e.customer), Opt(e.subscription)).affected_rows() > 0;
+    } else if (e.type.rfind("customer.subscription.", 0) == 0) {
+      changed = tx.exec_prepared(kSubscription, user, e.status, e.tier, e.period_end, Opt(e.subscription),
+                                 Opt(e.customer), e.created).affected_rows() > 0;
+    } else if (e.type == "invoice.paid") {
+      if (e.credits > 0 &&
+          tx.exec_prepared(kLedger, "invoice:" + e.invoice, user, e.credits, "invoice.paid").affected_rows() == 1) {
+        changed = !tx.exec_prepared(kAddCredits, user, e.credits).empty();
+      }
+    } else if (e.type == "invoice.payment_failed") {
+      changed = tx.exec_prepared(kPaymentFailed, user, e.created).affected_rows() > 0;
+    }
+    if (changed) result.user_id = user;
+    return absl::OkStatus();
+  });
+  if (!s.ok()) return s;
+  return result;
+}
+
+absl::StatusOr<int32_t> BillingStore::Consume(const std::string& user_id, const std::string& key,
+                                              db::Deadline deadline) {
+  int32_t left = 0;
+  absl::Status s = pool_->ServiceTx(deadline, [&](pqxx::transaction_base& tx) {
+    const std::string ledger_key = "consume:" + key;
+    if (tx.exec_prepared(kLedger, ledger_key, user_id, -1, "consume").affected_rows() == 0) {
+      auto owner = tx.exec_prepared(kLedgerOwner, ledger_key);
+      if (owner.empty() || owner[0][0].as<std::string>() != user_id) {
+        return errors::Conflict("idempotency key already used");
+      }
+      auto rows = tx.exec_prepared(kCredits, user_id);
+      left = rows.empty() ? 0 : rows[0][0].as<int32_t>();
+      return absl::OkStatus();  // already consumed: same answer again
+    }
+    auto rows = tx.exec_prepared(kTakeCredit, user_id);
+    if (rows.empty()) return errors::InsufficientCredits("no credits left");  // rolls the ledger back
+    left = rows[0][0].as<int32_t>();
+    return absl::OkStatus();
+  });
+  if (!s.ok()) return s;
+  return left;
+}
+
+absl::StatusOr<int32_t> BillingStore::Refund(const std::string& user_id, const std::string& key,
+                                             db::Deadline deadline) {
+  int32_t left = 0;
+  absl::Status s = pool_->ServiceTx(deadline, [&](pqxx::transaction_base& tx) {
+    auto consumed = tx.exec_prepared(kLedgerOwner, "consume:" + key);
+    if (consumed.empty() || consumed[0][0].as<std::string>() != user_id) {
+      return errors::NotFound("no credit was taken with this key");
+    }
+    if (tx.exec_prepared(kLedger, "refund:" + key, user_id, 1, "refund").affected_rows() == 1) {
+      left = tx.exec_prepared(kAddCredits, user_id, 1)[0][0].as<int32_t>();
+    } else {
+      left = tx.exec_prepared(kCredits, user_id)[0][0].as<int32_t>();
+    }
+    return absl::OkStatus();
+  });
+  if (!s.ok()) return s;
+  return left;
+}
+
+}  // namespace plinth::billing

@@ -1,0 +1,71 @@
+// Billing service: wiring only (configuration, pool, store, Stripe client,
+// Redis for cache invalidation, profile stub, gRPC server).
+
+#include <grpcpp/grpcpp.h>
+
+#include "libs/config/config.h"
+#include "libs/db/pool.h"
+#include "libs/grpc_server/server.h"
+#include "libs/logging/logging.h"
+#include "libs/redis/redis_client.h"
+#include "libs/service_env/service_env.h"
+#include "services/billing/billing_service.h"
+#include "services/billing/billing_store.h"
+
+int main() {
+  using namespace plinth;
+  grpc_server::InstallSignalHandlers();
+  config::Env env;
+  logging::Init("billing", env.String("LOG_LEVEL", "info"));
+
+  auto settings = service_env::Load(env, "BILLING_GRPC_ADDR", "127.0.0.1:50053");
+  if (!settings.ok()) return service_env::StartupFailure(settings.status());
+  auto profile_address = env.HostPort("PROFILE_GRPC_ADDR", "127.0.0.1:50051");
+  if (!profile_address.ok()) return service_env::StartupFailure(profile_address.status());
+  auto free_credits = env.Int("FREE_TIER_CREDITS", 10, 0, 1000000);
+  if (!free_credits.ok()) return service_env::StartupFailure(free_credits.status());
+  auto plans = billing::Plans::Parse(env.String("PLINTH_PLANS", ""), static_cast<int>(*free_credits));
+  if (!plans.ok()) return service_env::StartupFailure(plans.status());
+
+  billing::BillingConfig config{*plans, std::nullopt, env.String("STRIPE_WEBHOOK_SECRET", "")};
+  if (auto key = env.String("STRIPE_SECRET_KEY", ""); !key.empty()) {
+    if (key.rfind("sk_", 0) != 0 && key.rfind("rk_", 0) != 0) {
+      return service_env::StartupFailure(absl::InvalidArgumentError(
+          "configuration STRIPE_SECRET_KEY: must start with sk_ or rk_"));
+    }
+    auto base = env.BaseUrl("STRIPE_API_BASE", "https://api.stripe.com");
+    if (!base.ok()) return service_env::StartupFailure(base.status());
+    billing::StripeOptions stripe;
+    stripe.base_url = *base;
+    stripe.secret_key = key;
+    config.stripe.emplace(stripe);
+  } else {
+    logging::Warn("STRIPE_SECRET_KEY not set: checkout and portal answer UNAVAILABLE");
+  }
+  if (config.webhook_secret.empty()) logging::Warn("STRIPE_WEBHOOK_SECRET not set: webhooks answer UNAVAILABLE");
+
+  std::shared_ptr<redis::RedisClient> redis_client;
+  if (auto redis_url = env.String("REDIS_URL", ""); !redis_url.empty()) {
+    auto options = redis::ParseUrl(redis_url);
+    if (!options.ok()) {
+      return service_env::StartupFailure(absl::InvalidArgumentError(
+          "configuration REDIS_URL: " + std::string(options.status().message())));
+    }
+    redis_client = std::make_shared<redis::RedisClient>(*options);
+  }
+
+  auth::JwtVerifier verifier(settings->verifier);
+  settings->pool.statements = billing::BillingStore::Statements();
+  db::Pool pool(settings->pool);
+  if (auto ping = pool.Ping(); !ping.ok()) {
+    logging::Warn("database not reachable at startup", {{"error", std::string(ping.message())}});
+  }
+  billing::BillingStore store(&pool);
+  std::shared_ptr<v1::ProfileService::StubInterface> profiles = v1::ProfileService::NewStub(
+      grpc::CreateChannel(*profile_address, grpc::InsecureChannelCredentials()));
+  billing::BillingServiceImpl service(&verifier, &store, std::move(config), redis_client, profiles);
+
+  auto served = grpc_server::Serve({"plinth.v1.BillingService", settings->listen_address}, {&service});
+  if (!served.ok()) return service_env::StartupFailure(served);
+  return 0;
+}
