@@ -35,8 +35,11 @@ int main() {
     }
     auto base = env.BaseUrl("STRIPE_API_BASE", "https://api.stripe.com");
     if (!base.ok()) return service_env::StartupFailure(base.status());
+    auto timeout_ms = env.Int("STRIPE_TIMEOUT_MS", 10000, 100, 120000);
+    if (!timeout_ms.ok()) return service_env::StartupFailure(timeout_ms.status());
     billing::StripeOptions stripe;
     stripe.base_url = *base;
+    stripe.timeout = std::chrono::milliseconds(*timeout_ms);
     stripe.secret_key = key;
     config.stripe.emplace(stripe);
   } else {

@@ -77,6 +77,8 @@ func setUp() (int, error) {
 	jwksURL := issuer.URL + "/auth/v1/.well-known/jwks.json"
 	profileAddr := fmt.Sprintf("127.0.0.1:%d", freePort())
 	resourceAddr := fmt.Sprintf("127.0.0.1:%d", freePort())
+	billingAddr := fmt.Sprintf("127.0.0.1:%d", freePort())
+	stripe = startFakeStripe()
 	httpAddr := fmt.Sprintf("127.0.0.1:%d", freePort())
 	common := []string{"SUPABASE_JWT_SECRET=" + jwtSecret, "SUPABASE_JWKS_URL=" + jwksURL,
 		"DATABASE_URL=" + databaseURL, "LOG_LEVEL=info"}
@@ -90,6 +92,14 @@ func setUp() (int, error) {
 		return 1, err
 	}
 	// The main gateway: real limiter, limits high enough for the whole suite.
+	if err := start("billing", filepath.Join(root, "bazel-bin/services/billing/billing"),
+		append(common, "BILLING_GRPC_ADDR="+billingAddr, "PROFILE_GRPC_ADDR="+profileAddr,
+			"REDIS_URL="+os.Getenv("PLINTH_TEST_REDIS_URL"), "PLINTH_PLANS="+testPlans,
+			"STRIPE_SECRET_KEY=sk_test_e2e", "STRIPE_API_BASE="+stripe.server.URL,
+			"STRIPE_WEBHOOK_SECRET="+webhookSecret, "STRIPE_TIMEOUT_MS=1500")); err != nil {
+		return 1, err
+	}
+	billingGRPC = billingAddr
 	if err := start("gateway", filepath.Join(root, "bazel-bin/gateway/plinth-gateway"), append(backendEnv(profileAddr, resourceAddr),
 		"PLINTH_HTTP_ADDR="+httpAddr, "REDIS_URL="+os.Getenv("PLINTH_TEST_REDIS_URL"),
 		"SUPABASE_JWT_SECRET="+jwtSecret, "SUPABASE_JWKS_URL="+jwksURL, "PLINTH_RATE_LIMIT_PREFIX=e2e-main-"+randomHex(4)+":",
@@ -119,11 +129,20 @@ func setUp() (int, error) {
 	return 0, nil
 }
 
-var extraGateways []string
+var (
+	extraGateways []string
+	stripe        *fakeStripe
+	billingGRPC   string
+)
+
+const (
+	webhookSecret = "whsec_e2e_secret_0123456789"
+	testPlans     = "pro:Pro:price_pro_e2e:100;team:Team:price_team_e2e:500"
+)
 
 func backendEnv(profileAddr, resourceAddr string) []string {
 	return []string{"PROFILE_GRPC_ADDR=" + profileAddr, "RESOURCE_GRPC_ADDR=" + resourceAddr,
-		"BILLING_GRPC_ADDR=" + profileAddr, "ANALYSIS_GRPC_ADDR=" + profileAddr,
+		"BILLING_GRPC_ADDR=" + billingGRPC, "ANALYSIS_GRPC_ADDR=" + profileAddr,
 		"PLINTH_CORS_ORIGINS=https://app.example.com,http://localhost:3000"}
 }
 
