@@ -1,0 +1,83 @@
+#include <gtest/gtest.h>
+
+#include "libs/auth/jwt.h"
+#include "libs/errors/errors.h"
+#include "services/billing/billing_service.h"
+#include "services/billing/plans.h"
+#include "services/billing/signature.h"
+#include "services/billing/stripe_client.h"
+
+namespace plinth::billing {
+namespace {
+
+TEST(Signature, AcceptsValidAndSeveralV1) {
+  std::string body = R"({"id":"evt_1"})";
+  int64_t now = 1800000000;
+  std::string header = StripeSignatureHeader(body, "whsec_a", now);
+  EXPECT_TRUE(VerifyStripeSignature(body, header, "whsec_a", now).ok());
+  std::string rolled = "t=" + std::to_string(now) + ",v1=deadbeef," + header.substr(header.find("v1="));
+  EXPECT_TRUE(VerifyStripeSignature(body, rolled, "whsec_a", now).ok());
+  EXPECT_FALSE(VerifyStripeSignature(body, header, "whsec_b", now).ok());
+  EXPECT_FALSE(VerifyStripeSignature(body, header, "whsec_a", now + 301).ok());
+  EXPECT_FALSE(VerifyStripeSignature(body, header, "whsec_a", now - 301).ok());
+  EXPECT_FALSE(VerifyStripeSignature(body + " ", header, "whsec_a", now).ok());
+  EXPECT_FALSE(VerifyStripeSignature(body, "", "whsec_a", now).ok());
+  EXPECT_FALSE(VerifyStripeSignature(body, "t=abc,v1=00", "whsec_a", now).ok());
+}
+
+TEST(Plans, ParseAndReject) {
+  auto plans = Plans::Parse("pro:Pro:price_1:100;team:Team:price_2:500", 10);
+  ASSERT_TRUE(plans.ok());
+  EXPECT_EQ(plans->all().size(), 3u);
+  EXPECT_EQ(plans->ByPrice("price_2")->tier, "team");
+  EXPECT_EQ(plans->ByTier("free")->monthly_credits, 10);
+  for (const char* bad : {"pro:Pro:100", "pro:Pro:notaprice:1", "pro:Pro:price_1:-1", "pro:Pro:price_1:1;pro:P:price_2:2"}) {
+    auto r = Plans::Parse(bad, 10);
+    ASSERT_FALSE(r.ok()) << bad;
+    EXPECT_NE(r.status().message().find("PLINTH_PLANS"), std::string::npos);
+  }
+}
+
+TEST(StripeClient, FormEncodingKeepsBracketsMeaningful) {
+  EXPECT_EQ(StripeClient::Encode({{"line_items[0][price]", "price_1"}, {"success_url", "https://a.com/s?x=1&y=2"}}),
+            "line_items%5B0%5D%5Bprice%5D=price_1&success_url=https%3A%2F%2Fa.com%2Fs%3Fx%3D1%26y%3D2");
+}
+
+TEST(ParseEvent, RejectsMalformedAndMapsSubscriptions) {
+  auto plans = *Plans::Parse("pro:Pro:price_1:100", 10);
+  EXPECT_FALSE(ParseEvent("not json", plans).ok());
+  EXPECT_FALSE(ParseEvent(R"({"id":"x","type":"t","created":1,"data":{"object":{}}})", plans).ok());
+  auto e = ParseEvent(R"({"id":"evt_1","type":"customer.subscription.deleted","created":5,
+    "data":{"object":{"id":"sub_1","customer":"cus_1","status":"canceled",
+      "metadata":{"user_id":"5b0c2f2e-6a4e-4c59-9b7e-0a3f3c1d2e4f"},
+      "items":{"data":[{"price":{"id":"price_1"},"current_period_end":99}]}}}})", plans);
+  ASSERT_TRUE(e.ok()) << e.status();
+  EXPECT_EQ(e->status, "canceled");
+  EXPECT_EQ(e->tier, "free");
+  EXPECT_EQ(e->period_end, 99);
+  EXPECT_EQ(e->user_id, "5b0c2f2e-6a4e-4c59-9b7e-0a3f3c1d2e4f");
+  // A user id that is not a UUID is ignored (the customer decides instead).
+  auto sneaky = ParseEvent(R"({"id":"evt_2","type":"invoice.paid","created":5,
+    "data":{"object":{"id":"in_1","customer":"cus_1","metadata":{"user_id":"' or 1=1"}}}})", plans);
+  ASSERT_TRUE(sneaky.ok());
+  EXPECT_TRUE(sneaky->user_id.empty());
+}
+
+TEST(BillingService, UnconfiguredWebhooksAreUnavailableAndCheckoutNeedsAToken) {
+  auth::VerifierOptions o;
+  o.hs256_secret = "unit-test-secret-of-at-least-32-bytes!!";
+  auth::JwtVerifier verifier(o);
+  BillingConfig config{*Plans::Parse("pro:Pro:price_1:100", 10), std::nullopt, ""};
+  BillingServiceImpl service(&verifier, nullptr, std::move(config), nullptr, nullptr);
+  grpc::ServerContext context;
+  v1::CreateCheckoutSessionRequest request;
+  v1::CheckoutSessionResponse response;
+  auto status = service.CreateCheckoutSession(&context, &request, &response);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAUTHENTICATED);
+  v1::StripeWebhookRequest hook;
+  v1::StripeWebhookResponse receipt;
+  EXPECT_EQ(service.HandleStripeWebhook(&context, &hook, &receipt).error_code(), grpc::StatusCode::UNAVAILABLE);
+}
+
+}  // namespace
+}  // namespace plinth::billing
