@@ -3,24 +3,14 @@
 #include <ctime>
 
 #include <nlohmann/json.hpp>
-#include <openssl/crypto.h>
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
 
 #include "libs/auth/base64url.h"
 #include "libs/auth/jwks.h"
+#include "libs/crypto/crypto.h"
 #include "libs/errors/errors.h"
 
 namespace plinth::auth {
 namespace {
-
-std::string HmacSha256(std::string_view key, std::string_view data) {
-  unsigned char out[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
-       reinterpret_cast<const unsigned char*>(data.data()), data.size(), out, &len);
-  return std::string(reinterpret_cast<char*>(out), len);
-}
 
 absl::Status Invalid(std::string_view why) { return errors::Unauthenticated(why); }
 
@@ -89,8 +79,8 @@ absl::StatusOr<Claims> JwtVerifier::Verify(std::string_view token, int64_t now) 
   auto signature = Base64UrlDecode(signature_b64);
   if (alg == "HS256" && !options_.hs256_secret.empty()) {
     if (!signature || signature->size() != 32) return Invalid("invalid token signature");
-    std::string expected = HmacSha256(options_.hs256_secret, token.substr(0, dot2));
-    if (CRYPTO_memcmp(expected.data(), signature->data(), expected.size()) != 0) {
+    std::string expected = crypto::HmacSha256(options_.hs256_secret, token.substr(0, dot2));
+    if (!crypto::Equal(expected, *signature)) {
       return Invalid("invalid token signature");
     }
   } else if ((alg == "RS256" || alg == "ES256") && options_.jwks) {
@@ -161,7 +151,7 @@ absl::StatusOr<Claims> JwtVerifier::Verify(std::string_view token, int64_t now) 
 std::string SignHs256(std::string_view payload_json, std::string_view secret) {
   std::string signing_input = Base64UrlEncode(R"({"alg":"HS256","typ":"JWT"})") + "." +
                               Base64UrlEncode(payload_json);
-  return signing_input + "." + Base64UrlEncode(HmacSha256(secret, signing_input));
+  return signing_input + "." + Base64UrlEncode(crypto::HmacSha256(secret, signing_input));
 }
 
 }  // namespace plinth::auth

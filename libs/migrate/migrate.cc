@@ -7,9 +7,9 @@
 #include <sstream>
 
 #include <absl/strings/str_cat.h>
-#include <openssl/evp.h>
 #include <pqxx/pqxx>
 
+#include "libs/crypto/crypto.h"
 #include "libs/logging/logging.h"
 
 namespace plinth::migrate {
@@ -24,19 +24,6 @@ struct File {
   std::string sql;
   std::string checksum;
 };
-
-std::string Sha256Hex(const std::string& data) {
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  EVP_Digest(data.data(), data.size(), digest, &len, EVP_sha256(), nullptr);
-  static const char* hex = "0123456789abcdef";
-  std::string out;
-  for (unsigned int i = 0; i < len; ++i) {
-    out.push_back(hex[digest[i] >> 4]);
-    out.push_back(hex[digest[i] & 0xf]);
-  }
-  return out;
-}
 
 absl::StatusOr<std::vector<File>> ReadDir(const std::string& dir) {
   std::error_code ec;
@@ -58,7 +45,7 @@ absl::StatusOr<std::vector<File>> ReadDir(const std::string& dir) {
     std::stringstream buf;
     buf << in.rdbuf();
     File file{version, name, buf.str(), ""};
-    file.checksum = Sha256Hex(file.sql);
+    file.checksum = crypto::Hex(crypto::Sha256(file.sql));
     if (!by_version.emplace(version, file).second) {
       return absl::InvalidArgumentError(absl::StrCat("two migrations share version ", version,
                                                      ": ", by_version[version].name, ", ", name));

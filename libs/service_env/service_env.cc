@@ -33,6 +33,16 @@ absl::StatusOr<ServiceEnv> Load(const config::Env& env, const std::string& addre
   return out;
 }
 
+absl::StatusOr<std::shared_ptr<redis::RedisClient>> OptionalRedis(const config::Env& env) {
+  const std::string url = env.String("REDIS_URL", "");
+  if (url.empty()) return std::shared_ptr<redis::RedisClient>();
+  auto options = redis::ParseUrl(url);
+  if (!options.ok()) {
+    return absl::InvalidArgumentError("configuration REDIS_URL: " + std::string(options.status().message()));
+  }
+  return std::make_shared<redis::RedisClient>(*options);
+}
+
 int StartupFailure(const absl::Status& status) {
   logging::Error("startup failed", {{"error", std::string(status.message())}});
   return 2;

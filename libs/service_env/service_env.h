@@ -5,6 +5,7 @@
 // SUPABASE_JWT_SECRET (+ SUPABASE_JWT_ISSUER), DATABASE_URL, DB_POOL_SIZE and
 // the service's own <NAME>_GRPC_ADDR.
 
+#include <memory>
 #include <string>
 
 #include <absl/status/statusor.h>
@@ -12,6 +13,7 @@
 #include "libs/auth/jwt.h"
 #include "libs/config/config.h"
 #include "libs/db/pool.h"
+#include "libs/redis/redis_client.h"
 
 namespace plinth::service_env {
 
@@ -24,6 +26,10 @@ struct ServiceEnv {
 // `address_variable` e.g. "PROFILE_GRPC_ADDR"; `default_address` its default.
 absl::StatusOr<ServiceEnv> Load(const config::Env& env, const std::string& address_variable,
                                 const std::string& default_address);
+
+// A Redis client for REDIS_URL, or null when it is unset (the caller logs
+// what it does without one).
+absl::StatusOr<std::shared_ptr<redis::RedisClient>> OptionalRedis(const config::Env& env);
 
 // Logs the failure and returns the process exit code for a startup error.
 int StartupFailure(const absl::Status& status);

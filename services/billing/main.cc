@@ -7,7 +7,6 @@
 #include "libs/db/pool.h"
 #include "libs/grpc_server/server.h"
 #include "libs/logging/logging.h"
-#include "libs/redis/redis_client.h"
 #include "libs/service_env/service_env.h"
 #include "services/billing/billing_service.h"
 #include "services/billing/billing_store.h"
@@ -47,15 +46,9 @@ int main() {
   }
   if (config.webhook_secret.empty()) logging::Warn("STRIPE_WEBHOOK_SECRET not set: webhooks answer UNAVAILABLE");
 
-  std::shared_ptr<redis::RedisClient> redis_client;
-  if (auto redis_url = env.String("REDIS_URL", ""); !redis_url.empty()) {
-    auto options = redis::ParseUrl(redis_url);
-    if (!options.ok()) {
-      return service_env::StartupFailure(absl::InvalidArgumentError(
-          "configuration REDIS_URL: " + std::string(options.status().message())));
-    }
-    redis_client = std::make_shared<redis::RedisClient>(*options);
-  }
+  auto redis_client = service_env::OptionalRedis(env);
+  if (!redis_client.ok()) return service_env::StartupFailure(redis_client.status());
+  if (!*redis_client) logging::Warn("REDIS_URL not set: profile cache entries are not invalidated");
 
   auth::JwtVerifier verifier(settings->verifier);
   settings->pool.statements = billing::BillingStore::Statements();
@@ -66,7 +59,7 @@ int main() {
   billing::BillingStore store(&pool);
   std::shared_ptr<v1::ProfileService::StubInterface> profiles = v1::ProfileService::NewStub(
       grpc::CreateChannel(*profile_address, grpc::InsecureChannelCredentials()));
-  billing::BillingServiceImpl service(&verifier, &store, std::move(config), redis_client, profiles);
+  billing::BillingServiceImpl service(&verifier, &store, std::move(config), *redis_client, profiles);
 
   auto served = grpc_server::Serve({"plinth.v1.BillingService", settings->listen_address}, {&service});
   if (!served.ok()) return service_env::StartupFailure(served);

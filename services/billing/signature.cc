@@ -1,29 +1,16 @@
 #include "services/billing/signature.h"
 
-#include <openssl/crypto.h>
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
-
 #include <absl/strings/numbers.h>
 #include <absl/strings/str_split.h>
 
+#include "libs/crypto/crypto.h"
 #include "libs/errors/errors.h"
 
 namespace plinth::billing {
 namespace {
 
 std::string HexHmac(std::string_view secret, std::string_view data) {
-  unsigned char out[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  HMAC(EVP_sha256(), secret.data(), static_cast<int>(secret.size()),
-       reinterpret_cast<const unsigned char*>(data.data()), data.size(), out, &len);
-  static const char* hex = "0123456789abcdef";
-  std::string s;
-  for (unsigned int i = 0; i < len; ++i) {
-    s.push_back(hex[out[i] >> 4]);
-    s.push_back(hex[out[i] & 0xf]);
-  }
-  return s;
+  return crypto::Hex(crypto::HmacSha256(secret, data));
 }
 
 absl::Status Bad(const char* why) { return errors::InvalidField("Stripe-Signature", why); }
@@ -48,8 +35,7 @@ absl::Status VerifyStripeSignature(std::string_view payload, std::string_view he
   std::string expected = HexHmac(secret, signed_payload);
   bool match = false;
   for (const auto& candidate : v1) {
-    if (candidate.size() == expected.size() &&
-        CRYPTO_memcmp(candidate.data(), expected.data(), expected.size()) == 0) {
+    if (crypto::Equal(candidate, expected)) {
       match = true;  // keep comparing: constant work whatever matches
     }
   }

@@ -5,7 +5,6 @@
 #include "libs/db/pool.h"
 #include "libs/grpc_server/server.h"
 #include "libs/logging/logging.h"
-#include "libs/redis/redis_client.h"
 #include "libs/service_env/service_env.h"
 #include "services/profile/profile_cache.h"
 #include "services/profile/profile_service.h"
@@ -31,18 +30,10 @@ int main() {
   }
   profile::ProfileStore store(&pool, static_cast<int32_t>(*free_credits));
   // Without REDIS_URL the cache is off and every read goes to PostgreSQL.
-  std::shared_ptr<redis::RedisClient> redis_client;
-  if (auto redis_url = env.String("REDIS_URL", ""); !redis_url.empty()) {
-    auto options = redis::ParseUrl(redis_url);
-    if (!options.ok()) {
-      return service_env::StartupFailure(absl::InvalidArgumentError(
-          "configuration REDIS_URL: " + std::string(options.status().message())));
-    }
-    redis_client = std::make_shared<redis::RedisClient>(*options);
-  } else {
-    logging::Warn("REDIS_URL not set: profile cache off");
-  }
-  profile::ProfileCache cache(redis_client);
+  auto redis_client = service_env::OptionalRedis(env);
+  if (!redis_client.ok()) return service_env::StartupFailure(redis_client.status());
+  if (!*redis_client) logging::Warn("REDIS_URL not set: profile cache off");
+  profile::ProfileCache cache(*redis_client);
   profile::ProfileServiceImpl service(&verifier, &store, &cache);
 
   auto served = grpc_server::Serve({"plinth.v1.ProfileService", settings->listen_address}, {&service});

@@ -1,7 +1,5 @@
 #include "libs/redis/redis_client.h"
 
-#include <netinet/in.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 #include <cstdlib>
@@ -9,27 +7,16 @@
 #include <gtest/gtest.h>
 
 #include "libs/errors/errors.h"
+#include "tests/support/net.h"
 
 namespace plinth::redis {
 namespace {
-
-int FreePort() {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr));
-  socklen_t len = sizeof(addr);
-  getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-  close(fd);
-  return ntohs(addr.sin_port);
-}
 
 std::string ServerUrl() {
   static std::string url = [] {
     const char* env = std::getenv("PLINTH_TEST_REDIS_URL");
     if (env != nullptr && *env != '\0') return std::string(env);
-    int port = FreePort();
+    int port = testing::FreePort();
     std::string cmd = "redis-server --port " + std::to_string(port) +
                       " --bind 127.0.0.1 --save '' --daemonize yes >/dev/null";
     if (std::system(cmd.c_str()) != 0) return std::string();
@@ -75,7 +62,7 @@ TEST(RedisClient, SetGetDelBinarySafe) {
 
 TEST(RedisClient, DeadServerIsUnavailableAndBacksOff) {
   RedisOptions o;
-  o.port = FreePort();  // nothing listens
+  o.port = testing::FreePort();  // nothing listens
   o.backoff = std::chrono::milliseconds(60000);
   RedisClient client(o);
   auto first = client.Get("k");
