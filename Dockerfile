@@ -20,7 +20,7 @@ WORKDIR /src
 COPY . .
 RUN ./plinth build \
     && mkdir -p /out/bin /out/migrations \
-    && for b in services/profile/profile services/resource/resource services/billing/billing; do \
+    && for b in services/profile/profile services/resource/resource services/billing/billing services/llm/llm; do \
          cp "bazel-bin/$b" "/out/bin/plinth-$(basename "$b")"; done \
     && cp bazel-bin/gateway/plinth-gateway bazel-bin/migrations/migrate /out/bin/ \
     && mv /out/bin/migrate /out/bin/plinth-migrate \

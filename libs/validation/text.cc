@@ -56,4 +56,12 @@ std::optional<std::string> CheckHttpsUrl(std::string_view url, size_t max_chars)
   return std::nullopt;
 }
 
+void CheckPaging(bool has_page, int64_t page, bool has_limit, int64_t limit, int64_t max_limit,
+                 std::vector<std::pair<std::string, std::string>>* issues) {
+  if (has_page && page < 1) issues->push_back({"page", "must be at least 1"});
+  if (has_limit && (limit < 1 || limit > max_limit)) {
+    issues->push_back({"limit", "must be between 1 and " + std::to_string(max_limit)});
+  }
+}
+
 }  // namespace plinth::validation

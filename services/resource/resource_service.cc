@@ -130,16 +130,12 @@ absl::StatusOr<NewResource> ValidateCreate(const v1::CreateResourceRequest& requ
 absl::StatusOr<ListQuery> ValidateList(const v1::ListResourcesRequest& request) {
   Violations v;
   ListQuery q;
-  if (request.has_page()) {
-    if (request.page() < 1) v.push_back({"page", "must be at least 1"});
-    q.page = request.page();
-  }
-  if (request.has_limit()) {
-    if (request.limit() < 1 || request.limit() > kMaxLimit) {
-      v.push_back({"limit", "must be between 1 and 100"});
-    }
-    q.limit = request.limit();
-  }
+  std::vector<std::pair<std::string, std::string>> paging;
+  validation::CheckPaging(request.has_page(), request.page(), request.has_limit(), request.limit(),
+                          kMaxLimit, &paging);
+  for (auto& [field, issue] : paging) v.push_back({field, issue});
+  if (request.has_page()) q.page = request.page();
+  if (request.has_limit()) q.limit = request.limit();
   if (!request.status().empty()) {
     if (kStatuses.count(request.status()) == 0) {
       v.push_back({"status", "must be one of pending, processing, completed, failed, archived"});

@@ -30,16 +30,6 @@ func TestRoutingErrors(t *testing.T) {
 	expectError(t, do(t, "DELETE", "/api/v1/profiles/me", u.token, nil), 405, "METHOD_NOT_ALLOWED")
 }
 
-func TestNotYetBuiltBackendsAnswer501(t *testing.T) {
-	u := newUser()
-	// Routes of services that are not deployed in this test stack.
-	for _, c := range [][2]string{
-		{"GET", "/api/v1/analyses/" + newUUID()},
-	} {
-		expectError(t, do(t, c[0], c[1], u.token, `{}`), 501, "NOT_IMPLEMENTED")
-	}
-}
-
 func TestBodyLimit(t *testing.T) {
 	u := newUser()
 	big := `{"full_name": "` + strings.Repeat("a", 1<<20) + `"}`

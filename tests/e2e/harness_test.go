@@ -78,6 +78,7 @@ func setUp() (int, error) {
 	profileAddr := fmt.Sprintf("127.0.0.1:%d", freePort())
 	resourceAddr := fmt.Sprintf("127.0.0.1:%d", freePort())
 	billingAddr := fmt.Sprintf("127.0.0.1:%d", freePort())
+	llmAddr := fmt.Sprintf("127.0.0.1:%d", freePort())
 	stripe = startFakeStripe()
 	httpAddr := fmt.Sprintf("127.0.0.1:%d", freePort())
 	common := []string{"SUPABASE_JWT_SECRET=" + jwtSecret, "SUPABASE_JWKS_URL=" + jwksURL,
@@ -100,6 +101,12 @@ func setUp() (int, error) {
 		return 1, err
 	}
 	billingGRPC = billingAddr
+	if err := start("llm", filepath.Join(root, "bazel-bin/services/llm/llm"),
+		append(common, "ANALYSIS_GRPC_ADDR="+llmAddr, "RESOURCE_GRPC_ADDR="+resourceAddr,
+			"BILLING_GRPC_ADDR="+billingAddr)); err != nil {
+		return 1, err
+	}
+	llmGRPC = llmAddr
 	if err := start("gateway", filepath.Join(root, "bazel-bin/gateway/plinth-gateway"), append(backendEnv(profileAddr, resourceAddr),
 		"PLINTH_HTTP_ADDR="+httpAddr, "REDIS_URL="+os.Getenv("PLINTH_TEST_REDIS_URL"),
 		"SUPABASE_JWT_SECRET="+jwtSecret, "SUPABASE_JWKS_URL="+jwksURL, "PLINTH_RATE_LIMIT_PREFIX=e2e-main-"+randomHex(4)+":",
@@ -133,6 +140,7 @@ var (
 	extraGateways []string
 	stripe        *fakeStripe
 	billingGRPC   string
+	llmGRPC       string
 )
 
 const (
@@ -142,7 +150,7 @@ const (
 
 func backendEnv(profileAddr, resourceAddr string) []string {
 	return []string{"PROFILE_GRPC_ADDR=" + profileAddr, "RESOURCE_GRPC_ADDR=" + resourceAddr,
-		"BILLING_GRPC_ADDR=" + billingGRPC, "ANALYSIS_GRPC_ADDR=" + profileAddr,
+		"BILLING_GRPC_ADDR=" + billingGRPC, "ANALYSIS_GRPC_ADDR=" + llmGRPC,
 		"PLINTH_CORS_ORIGINS=https://app.example.com,http://localhost:3000"}
 }
 

@@ -1,0 +1,164 @@
+#include "services/llm/analysis_service.h"
+
+#include <chrono>
+#include <random>
+
+#include <google/protobuf/util/time_util.h>
+
+#include "libs/errors/errors.h"
+#include "libs/grpc_server/call.h"
+#include "libs/logging/logging.h"
+#include "libs/validation/text.h"
+
+namespace plinth::llm {
+namespace {
+
+constexpr std::chrono::milliseconds kMaxCallTime{5000};
+constexpr size_t kMaxPrompt = 4000;
+constexpr int32_t kMaxLimit = 100;
+
+std::string NewUuid() {
+  thread_local std::mt19937_64 rng{std::random_device{}()};
+  uint64_t a = (rng() & 0xffffffffffff0fffULL) | 0x4000ULL;
+  uint64_t b = (rng() & 0x3fffffffffffffffULL) | 0x8000000000000000ULL;
+  char buf[37];
+  std::snprintf(buf, sizeof(buf), "%08x-%04x-%04x-%04x-%012llx", static_cast<unsigned>(a >> 32),
+                static_cast<unsigned>((a >> 16) & 0xffff), static_cast<unsigned>(a & 0xffff),
+                static_cast<unsigned>(b >> 48), static_cast<unsigned long long>(b & 0xffffffffffffULL));
+  return buf;
+}
+
+google::protobuf::Timestamp FromMicros(int64_t us) {
+  return google::protobuf::util::TimeUtil::MicrosecondsToTimestamp(us);
+}
+
+void ToProto(const AnalysisRow& row, v1::Analysis* out) {
+  out->set_id(row.id);
+  out->set_resource_id(row.resource_id);
+  out->set_status(row.status);
+  out->set_prompt(row.prompt);
+  if (row.model) out->mutable_model()->set_value(*row.model);
+  if (row.output) out->mutable_output()->set_value(*row.output);
+  if (row.error) out->mutable_error()->set_value(*row.error);
+  out->mutable_usage()->set_input_tokens(row.input_tokens);
+  out->mutable_usage()->set_output_tokens(row.output_tokens);
+  out->set_attempts(row.attempts);
+  *out->mutable_created_at() = FromMicros(row.created_at_us);
+  if (row.started_at_us) *out->mutable_started_at() = FromMicros(*row.started_at_us);
+  if (row.completed_at_us) *out->mutable_completed_at() = FromMicros(*row.completed_at_us);
+}
+
+db::Deadline DeadlineOf(const grpc::ServerContext& c) { return grpc_server::Deadline(c, kMaxCallTime); }
+
+}  // namespace
+
+AnalysisServiceImpl::AnalysisServiceImpl(const auth::JwtVerifier* verifier, AnalysisStore* store,
+                                         std::shared_ptr<v1::ResourceService::StubInterface> resources,
+                                         std::shared_ptr<v1::BillingService::StubInterface> billing)
+    : verifier_(verifier), store_(store), resources_(std::move(resources)), billing_(std::move(billing)) {}
+
+absl::Status AnalysisServiceImpl::CheckResource(grpc::ServerContext* context, const std::string& resource_id) {
+  v1::GetResourceRequest request;
+  request.set_id(resource_id);
+  v1::ResourceResponse response;
+  auto call = grpc_server::ForwardedContext(*context);
+  return errors::FromGrpcStatus(resources_->GetResource(call.get(), request, &response));
+}
+
+void AnalysisServiceImpl::Refund(grpc::ServerContext* context, const std::string& key) {
+  v1::CreditRequest request;
+  request.set_idempotency_key(key);
+  v1::CreditResponse response;
+  auto call = grpc_server::ForwardedContext(*context);
+  grpc::Status s = billing_->RefundCredit(call.get(), request, &response);
+  if (!s.ok()) {
+    // The ledger key makes a later retry safe; say loudly that one is owed.
+    logging::Error("credit refund failed", {{"key", key}, {"error", s.error_message()}});
+  }
+}
+
+grpc::Status AnalysisServiceImpl::CreateAnalysis(grpc::ServerContext* context,
+                                                 const v1::CreateAnalysisRequest* request,
+                                                 v1::AnalysisResponse* response) {
+  auto claims = grpc_server::Authenticate(*context, *verifier_);
+  if (!claims.ok()) return grpc_server::Reply(claims.status());
+  std::vector<errors::FieldViolation> v;
+  if (!auth::IsUuid(request->resource_id())) v.push_back({"resource_id", "must be a UUID"});
+  std::string prompt = request->prompt().empty() ? kDefaultPrompt : request->prompt();
+  auto chars = validation::CodePoints(prompt);
+  if (!chars) {
+    v.push_back({"prompt", "must be valid UTF-8"});
+  } else if (*chars > kMaxPrompt) {
+    v.push_back({"prompt", "must be at most 4000 characters"});
+  } else if (validation::HasControlCharacters(prompt, /*allow_newlines=*/true)) {
+    v.push_back({"prompt", "must not contain control characters other than newlines and tabs"});
+  }
+  if (!v.empty()) return grpc_server::Reply(errors::Validation(std::move(v)));
+
+  if (auto s = CheckResource(context, request->resource_id()); !s.ok()) return grpc_server::Reply(s);
+  // Refuse before charging when the answer is already known.
+  auto active = store_->HasActive(*claims, request->resource_id(), DeadlineOf(*context));
+  if (!active.ok()) return grpc_server::Reply(active.status());
+  if (*active) {
+    return grpc_server::Reply(errors::Conflict("an analysis of this resource is already queued or running"));
+  }
+
+  const std::string id = NewUuid();
+  const std::string credit_key = "analysis:" + id;
+  v1::CreditRequest credit;
+  credit.set_idempotency_key(credit_key);
+  v1::CreditResponse balance;
+  auto call = grpc_server::ForwardedContext(*context);
+  grpc::Status charged = billing_->ConsumeCredit(call.get(), credit, &balance);
+  if (!charged.ok()) return grpc_server::Reply(errors::FromGrpcStatus(charged));
+
+  auto row = store_->Insert(*claims, id, request->resource_id(), prompt, DeadlineOf(*context));
+  if (!row.ok()) {
+    Refund(context, credit_key);
+    return grpc_server::Reply(row.status());
+  }
+  ToProto(*row, response->mutable_data());
+  grpc_server::SetHttpStatus(context, 202);
+  return grpc::Status::OK;
+}
+
+grpc::Status AnalysisServiceImpl::ListAnalyses(grpc::ServerContext* context, const v1::ListAnalysesRequest* request,
+                                               v1::ListAnalysesResponse* response) {
+  auto claims = grpc_server::Authenticate(*context, *verifier_);
+  if (!claims.ok()) return grpc_server::Reply(claims.status());
+  std::vector<std::pair<std::string, std::string>> issues;
+  if (!auth::IsUuid(request->resource_id())) issues.push_back({"resource_id", "must be a UUID"});
+  validation::CheckPaging(request->has_page(), request->page(), request->has_limit(), request->limit(), kMaxLimit,
+                          &issues);
+  if (!issues.empty()) {
+    std::vector<errors::FieldViolation> v;
+    for (auto& [f, i] : issues) v.push_back({f, i});
+    return grpc_server::Reply(errors::Validation(std::move(v)));
+  }
+  // Another user's resource is a 404, not an empty list.
+  if (auto s = CheckResource(context, request->resource_id()); !s.ok()) return grpc_server::Reply(s);
+  const int32_t page = request->has_page() ? request->page() : 1;
+  const int32_t limit = request->has_limit() ? request->limit() : 20;
+  auto rows = store_->List(*claims, request->resource_id(), page, limit, DeadlineOf(*context));
+  if (!rows.ok()) return grpc_server::Reply(rows.status());
+  for (const auto& row : rows->rows) ToProto(row, response->add_data());
+  auto* meta = response->mutable_meta();
+  meta->set_page(page);
+  meta->set_limit(limit);
+  meta->set_total(static_cast<int32_t>(rows->total));
+  meta->set_total_pages(static_cast<int32_t>((rows->total + limit - 1) / limit));
+  return grpc::Status::OK;
+}
+
+grpc::Status AnalysisServiceImpl::GetAnalysis(grpc::ServerContext* context, const v1::GetAnalysisRequest* request,
+                                              v1::AnalysisResponse* response) {
+  auto claims = grpc_server::Authenticate(*context, *verifier_);
+  if (!claims.ok()) return grpc_server::Reply(claims.status());
+  if (!auth::IsUuid(request->id())) return grpc_server::Reply(errors::InvalidField("id", "must be a UUID"));
+  auto row = store_->Get(*claims, request->id(), DeadlineOf(*context));
+  if (!row.ok()) return grpc_server::Reply(row.status());
+  ToProto(*row, response->mutable_data());
+  return grpc::Status::OK;
+}
+
+}  // namespace plinth::llm

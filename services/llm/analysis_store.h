@@ -1,0 +1,54 @@
+#ifndef PLINTH_SERVICES_LLM_ANALYSIS_STORE_H_
+#define PLINTH_SERVICES_LLM_ANALYSIS_STORE_H_
+
+// SQL of the LLM service's API side: every statement in the caller's RLS
+// transaction.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <absl/status/statusor.h>
+
+#include "libs/auth/jwt.h"
+#include "libs/db/pool.h"
+
+namespace plinth::llm {
+
+struct AnalysisRow {
+  std::string id, resource_id, status, prompt;
+  std::optional<std::string> model, output, error;
+  int32_t input_tokens = 0, output_tokens = 0, attempts = 0;
+  int64_t created_at_us = 0;
+  std::optional<int64_t> started_at_us, completed_at_us;
+};
+
+struct AnalysisPage {
+  std::vector<AnalysisRow> rows;
+  int64_t total = 0;
+};
+
+class AnalysisStore {
+ public:
+  explicit AnalysisStore(db::Pool* pool);
+  static std::vector<db::PreparedStatement> Statements();
+
+  // True when an analysis of the resource is queued or running.
+  absl::StatusOr<bool> HasActive(const auth::Claims& claims, const std::string& resource_id,
+                                 db::Deadline deadline);
+  // CONFLICT when one became active meanwhile (the unique index decides).
+  absl::StatusOr<AnalysisRow> Insert(const auth::Claims& claims, const std::string& id,
+                                     const std::string& resource_id, const std::string& prompt,
+                                     db::Deadline deadline);
+  absl::StatusOr<AnalysisPage> List(const auth::Claims& claims, const std::string& resource_id,
+                                    int32_t page, int32_t limit, db::Deadline deadline);
+  absl::StatusOr<AnalysisRow> Get(const auth::Claims& claims, const std::string& id, db::Deadline deadline);
+
+ private:
+  db::Pool* pool_;
+};
+
+}  // namespace plinth::llm
+
+#endif  // PLINTH_SERVICES_LLM_ANALYSIS_STORE_H_
