@@ -149,7 +149,7 @@ func buildOpenAPI() ([]byte, error) {
 				}
 			}
 			if op["summary"] == nil {
-				op["summary"] = strings.ReplaceAll(strings.SplitN(id, "_", 2)[len(strings.SplitN(id, "_", 2))-1], "My", "my ")
+				op["summary"] = sentenceFromOperationID(id)
 			}
 		}
 	}
@@ -200,4 +200,23 @@ func dropRefSiblings(node any) {
 			dropRefSiblings(v)
 		}
 	}
+}
+
+// sentenceFromOperationID turns "ProfileService_GetMyProfile" into
+// "Get my profile" for operations whose RPC has no comment.
+func sentenceFromOperationID(id string) string {
+	name := id[strings.LastIndex(id, "_")+1:]
+	var words []string
+	start := 0
+	for i := 1; i <= len(name); i++ {
+		if i == len(name) || (name[i] >= 'A' && name[i] <= 'Z') {
+			words = append(words, strings.ToLower(name[start:i]))
+			start = i
+		}
+	}
+	if len(words) == 0 {
+		return id
+	}
+	words[0] = strings.ToUpper(words[0][:1]) + words[0][1:]
+	return strings.Join(words, " ")
 }
