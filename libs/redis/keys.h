@@ -7,11 +7,18 @@
 
 namespace plinth::redis {
 
-// The profile service's cache entry for a user; every writer of a profile
-// deletes or replaces it after committing.
+// The profile service's cache entry for a user. Every writer of a profile
+// replaces it after committing: the profile service with the new value,
+// other writers with an empty tombstone (kProfileTombstoneSeconds). A reader
+// that loaded the old row before the commit fills the cache only if the key
+// is absent (SET NX), so the tombstone keeps it from writing the stale row
+// back; an empty value reads as a miss.
 inline std::string ProfileCacheKey(const std::string& user_id) {
   return "plinth:profile:v1:" + user_id;
 }
+
+// Longer than any read can take (statement_timeout is at most 5 s).
+constexpr int kProfileTombstoneSeconds = 10;
 
 }  // namespace plinth::redis
 

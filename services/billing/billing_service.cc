@@ -135,7 +135,7 @@ BillingServiceImpl::BillingServiceImpl(const auth::JwtVerifier* verifier, Billin
 
 void BillingServiceImpl::InvalidateProfile(const std::string& user_id) {
   if (!redis_ || user_id.empty()) return;
-  if (auto s = redis_->Del(redis::ProfileCacheKey(user_id)); !s.ok()) {
+  if (auto s = redis_->SetEx(redis::ProfileCacheKey(user_id), "", redis::kProfileTombstoneSeconds); !s.ok()) {
     logging::Warn("profile cache not invalidated; stale for up to its TTL",
                   {{"user", user_id}, {"error", std::string(s.message())}});
   }

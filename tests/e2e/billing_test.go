@@ -248,7 +248,11 @@ func TestEveryHandledEventDeliveredThreeTimesTakesEffectOnce(t *testing.T) {
 			t.Fatalf("after event %d: %s, want %s", i, got, want[i])
 		}
 	}
-	// The cache was invalidated: the API shows the new state at once.
+	// The cache entry is a tombstone, not the old row...
+	if v := redisCLI(t, "get", "plinth:profile:v1:"+u.id); v != "" {
+		t.Fatalf("cache entry after billing events: %q", v)
+	}
+	// ...so the API shows the new state at once.
 	if p := do(t, "GET", "/api/v1/profiles/me", u.token, nil).data(); p["subscription_status"] != "past_due" || p["credits_remaining"] != float64(110) {
 		t.Fatalf("profile after events: %v", p)
 	}
