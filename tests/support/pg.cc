@@ -125,6 +125,16 @@ std::string CreateMigratedDatabase() {
   return url;
 }
 
+std::string CreateUserWithProfile(const std::string& database_url, int credits) {
+  std::string id = NewUuid();
+  pqxx::connection conn(database_url);
+  pqxx::work tx(conn);
+  tx.exec_params("select plinth_ensure_auth_user($1, null)", id);
+  tx.exec_params("insert into profiles (id, credits_remaining) values ($1, $2)", id, credits);
+  tx.commit();
+  return id;
+}
+
 std::string ClaimsJson(const std::string& user_id) {
   return R"({"aud":"authenticated","role":"authenticated","sub":")" + user_id + R"("})";
 }

@@ -18,6 +18,10 @@ std::string MigrationsDir();
 // Claims JSON of a Supabase user as request.jwt.claims would hold it.
 std::string ClaimsJson(const std::string& user_id);
 
+// Inserts a user and their profile (as the profile service would on first
+// sight) with `credits` credits; returns the user id.
+std::string CreateUserWithProfile(const std::string& database_url, int credits = 10);
+
 // A random UUID v4.
 std::string NewUuid();
 

@@ -16,24 +16,16 @@ namespace {
 class BillingStoreTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    std::string url = testing::CreateMigratedDatabase();
-    ASSERT_FALSE(url.empty());
+    url_ = testing::CreateMigratedDatabase();
+    ASSERT_FALSE(url_.empty());
     db::PoolOptions o;
-    o.conninfo = url;
+    o.conninfo = url_;
     o.size = 16;
     o.statements = BillingStore::Statements();
     pool_ = std::make_unique<db::Pool>(o);
     store_ = std::make_unique<BillingStore>(pool_.get());
   }
-  std::string UserWithCredits(int credits) {
-    std::string id = testing::NewUuid();
-    EXPECT_TRUE(pool_->ServiceTx(db::NoDeadline(), [&](pqxx::transaction_base& tx) {
-                      tx.exec_params("select plinth_ensure_auth_user($1, null)", id);
-                      tx.exec_params("insert into profiles (id, credits_remaining) values ($1, $2)", id, credits);
-                      return absl::OkStatus();
-                    }).ok());
-    return id;
-  }
+  std::string UserWithCredits(int credits) { return testing::CreateUserWithProfile(url_, credits); }
   int Credits(const std::string& id) {
     int c = -1;
     pool_->ServiceTx(db::NoDeadline(), [&](pqxx::transaction_base& tx) {
@@ -42,6 +34,7 @@ class BillingStoreTest : public ::testing::Test {
     });
     return c;
   }
+  std::string url_;
   std::unique_ptr<db::Pool> pool_;
   std::unique_ptr<BillingStore> store_;
 };

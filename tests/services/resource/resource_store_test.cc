@@ -25,13 +25,8 @@ class ResourceStoreTest : public ::testing::Test {
   // A user with a profile row (as the profile service would have created it).
   auth::Claims User() {
     auth::Claims c;
-    c.sub = testing::NewUuid();
+    c.sub = testing::CreateUserWithProfile(url_);
     c.raw_json = testing::ClaimsJson(c.sub);
-    EXPECT_TRUE(pool_->ServiceTx(db::NoDeadline(), [&](pqxx::transaction_base& tx) {
-                      tx.exec_params("select plinth_ensure_auth_user($1, null)", c.sub);
-                      tx.exec_params("insert into profiles (id) values ($1)", c.sub);
-                      return absl::OkStatus();
-                    }).ok());
     return c;
   }
   std::string url_;
