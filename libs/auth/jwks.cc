@@ -1,6 +1,5 @@
 #include "libs/auth/jwks.h"
 
-#include <curl/curl.h>
 #include <nlohmann/json.hpp>
 #include <openssl/core_names.h>
 #include <openssl/ecdsa.h>
@@ -8,6 +7,7 @@
 #include <openssl/param_build.h>
 
 #include "libs/auth/base64url.h"
+#include "libs/http/http_client.h"
 #include "libs/logging/logging.h"
 
 namespace plinth::auth {
@@ -50,13 +50,6 @@ std::shared_ptr<EVP_PKEY> P256Key(const std::string& x, const std::string& y) {
   auto key = FromParams("EC", bld);
   OSSL_PARAM_BLD_free(bld);
   return key;
-}
-
-size_t Append(char* data, size_t size, size_t n, void* out) {
-  auto* body = static_cast<std::string*>(out);
-  if (body->size() + size * n > 1 << 20) return 0;  // a JWKS is small
-  body->append(data, size * n);
-  return size * n;
 }
 
 }  // namespace
@@ -119,22 +112,14 @@ bool VerifySignature(const PublicKey& key, std::string_view signing_input,
 }
 
 absl::StatusOr<std::string> HttpGet(const std::string& url) {
-  CURL* curl = curl_easy_init();
-  if (curl == nullptr) return absl::InternalError("curl init failed");
-  std::string body;
-  curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
-  curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, 2000L);
-  curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
-  curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, Append);
-  curl_easy_setopt(curl, CURLOPT_WRITEDATA, &body);
-  CURLcode rc = curl_easy_perform(curl);
-  long status = 0;
-  curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
-  curl_easy_cleanup(curl);
-  if (rc != CURLE_OK) return absl::UnavailableError(std::string("jwks fetch: ") + curl_easy_strerror(rc));
-  if (status != 200) return absl::UnavailableError("jwks fetch: HTTP " + std::to_string(status));
-  return body;
+  http::Request request;
+  request.url = url;
+  request.timeout = std::chrono::milliseconds(2000);
+  request.max_response_bytes = 1 << 20;  // a JWKS is small
+  auto response = http::Send(request);
+  if (!response.ok()) return absl::UnavailableError("jwks fetch: " + std::string(response.status().message()));
+  if (response->status != 200) return absl::UnavailableError("jwks fetch: HTTP " + std::to_string(response->status));
+  return std::move(response->body);
 }
 
 JwksCache::JwksCache(std::string url, std::chrono::seconds ttl,

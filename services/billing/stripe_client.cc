@@ -2,20 +2,13 @@
 
 #include <thread>
 
-#include <curl/curl.h>
 
 #include "libs/errors/errors.h"
+#include "libs/http/http_client.h"
 #include "libs/logging/logging.h"
 
 namespace plinth::billing {
 namespace {
-
-size_t Append(char* data, size_t size, size_t n, void* out) {
-  auto* body = static_cast<std::string*>(out);
-  if (body->size() + size * n > (4 << 20)) return 0;
-  body->append(data, size * n);
-  return size * n;
-}
 
 std::string Escape(const std::string& s) {
   std::string out;
@@ -76,40 +69,30 @@ std::string StripeClient::Encode(const Form& form) {
 
 absl::StatusOr<nlohmann::json> StripeClient::Post(const std::string& path, const Form& form,
                                                   const std::string& idempotency_key) {
-  const std::string url = options_.base_url + path;
-  const std::string body = Encode(form);
+  // Every attempt sends the same request, idempotency key included.
+  http::Request request;
+  request.method = "POST";
+  request.url = options_.base_url + path;
+  request.headers = {"Authorization: Bearer " + options_.secret_key,
+                     std::string("Stripe-Version: ") + kStripeVersion,
+                     "Idempotency-Key: " + idempotency_key,
+                     "Content-Type: application/x-www-form-urlencoded"};
+  request.body = Encode(form);
+  request.timeout = options_.timeout;
   absl::Status last = errors::Unavailable("payment provider unavailable");
   for (int attempt = 0; attempt < options_.max_attempts; ++attempt) {
     if (attempt > 0) std::this_thread::sleep_for(options_.first_backoff * (1 << (attempt - 1)));
-    CURL* curl = curl_easy_init();
-    if (curl == nullptr) return errors::Internal("curl init failed");
-    std::string response;
-    curl_slist* headers = nullptr;
-    headers = curl_slist_append(headers, ("Authorization: Bearer " + options_.secret_key).c_str());
-    headers = curl_slist_append(headers, (std::string("Stripe-Version: ") + kStripeVersion).c_str());
-    headers = curl_slist_append(headers, ("Idempotency-Key: " + idempotency_key).c_str());
-    headers = curl_slist_append(headers, "Content-Type: application/x-www-form-urlencoded");
-    curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
-    curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
-    curl_easy_setopt(curl, CURLOPT_POSTFIELDS, body.c_str());
-    curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE, static_cast<long>(body.size()));
-    curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, static_cast<long>(options_.timeout.count()));
-    curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, 3000L);
-    curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, Append);
-    curl_easy_setopt(curl, CURLOPT_WRITEDATA, &response);
-    CURLcode rc = curl_easy_perform(curl);
-    long status = 0;
-    curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
-    curl_slist_free_all(headers);
-    curl_easy_cleanup(curl);
-    if (rc != CURLE_OK) {
+    auto sent = http::Send(request);
+    if (!sent.ok()) {
       logging::Warn("stripe request failed", {{"path", path}, {"attempt", std::to_string(attempt + 1)},
-                                              {"error", curl_easy_strerror(rc)}});
-      last = rc == CURLE_OPERATION_TIMEDOUT ? errors::DeadlineExceeded("payment provider timed out")
-                                            : errors::Unavailable("payment provider unreachable");
+                                              {"error", std::string(sent.status().message())}});
+      last = sent.status().code() == absl::StatusCode::kDeadlineExceeded
+                 ? errors::DeadlineExceeded("payment provider timed out")
+                 : errors::Unavailable("payment provider unreachable");
       continue;
     }
+    const long status = sent->status;
+    const std::string& response = sent->body;
     if (status >= 200 && status < 300) {
       auto json = nlohmann::json::parse(response, nullptr, false);
       if (!json.is_object()) return errors::Unavailable("payment provider sent an invalid response");

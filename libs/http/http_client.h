@@ -1,0 +1,33 @@
+#ifndef PLINTH_LIBS_HTTP_HTTP_CLIENT_H_
+#define PLINTH_LIBS_HTTP_HTTP_CLIENT_H_
+
+#include <chrono>
+#include <string>
+#include <vector>
+
+#include <absl/status/statusor.h>
+
+namespace plinth::http {
+
+struct Request {
+  std::string method = "GET";  // GET or POST
+  std::string url;
+  std::vector<std::string> headers;  // "Name: value"
+  std::string body;
+  std::chrono::milliseconds timeout{10000};
+  std::chrono::milliseconds connect_timeout{3000};
+  size_t max_response_bytes = 4 << 20;
+};
+
+struct Response {
+  long status = 0;
+  std::string body;
+};
+
+// Any HTTP status is a Response; only transport failures are errors:
+// DEADLINE_EXCEEDED on timeout, UNAVAILABLE otherwise (message: curl's).
+absl::StatusOr<Response> Send(const Request& request);
+
+}  // namespace plinth::http
+
+#endif  // PLINTH_LIBS_HTTP_HTTP_CLIENT_H_
