@@ -1,6 +1,8 @@
 #include "libs/auth/jwt.h"
 
+#include <cstdio>
 #include <ctime>
+#include <random>
 
 #include <nlohmann/json.hpp>
 
@@ -38,6 +40,17 @@ bool IsUuid(std::string_view s) {
     }
   }
   return true;
+}
+
+std::string NewUuid() {
+  thread_local std::mt19937_64 rng{std::random_device{}()};
+  const uint64_t a = (rng() & 0xffffffffffff0fffULL) | 0x4000ULL;
+  const uint64_t b = (rng() & 0x3fffffffffffffffULL) | 0x8000000000000000ULL;
+  char buf[37];
+  std::snprintf(buf, sizeof(buf), "%08x-%04x-%04x-%04x-%012llx", static_cast<unsigned>(a >> 32),
+                static_cast<unsigned>((a >> 16) & 0xffff), static_cast<unsigned>(a & 0xffff),
+                static_cast<unsigned>(b >> 48), static_cast<unsigned long long>(b & 0xffffffffffffULL));
+  return buf;
 }
 
 JwtVerifier::JwtVerifier(VerifierOptions options) : options_(std::move(options)) {}

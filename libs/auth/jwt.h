@@ -62,6 +62,8 @@ class JwtVerifier {
 std::string SignHs256(std::string_view payload_json, std::string_view secret);
 
 bool IsUuid(std::string_view text);
+// A random (version 4) UUID, lowercase.
+std::string NewUuid();
 
 }  // namespace plinth::auth
 

@@ -6,7 +6,6 @@
 #include <algorithm>
 #include <atomic>
 #include <csignal>
-#include <random>
 #include <thread>
 
 #include <absl/strings/str_cat.h>
@@ -15,6 +14,7 @@
 #include <grpcpp/health_check_service_interface.h>
 #include <grpcpp/support/server_interceptor.h>
 
+#include "libs/auth/jwt.h"
 #include "libs/logging/logging.h"
 
 namespace plinth::grpc_server {
@@ -26,18 +26,6 @@ void OnSignal(int signo) {
   unsigned char b = static_cast<unsigned char>(signo);
   // Async-signal-safe; the drain thread does the rest.
   [[maybe_unused]] ssize_t n = write(g_signal_pipe[1], &b, 1);
-}
-
-std::string NewRequestId() {
-  thread_local std::mt19937_64 rng{std::random_device{}()};
-  static const char* hex = "0123456789abcdef";
-  std::string id(32, '0');
-  uint64_t a = rng(), b = rng();
-  for (int i = 0; i < 16; ++i) {
-    id[i] = hex[(a >> (i * 4)) & 0xf];
-    id[16 + i] = hex[(b >> (i * 4)) & 0xf];
-  }
-  return id;
 }
 
 bool SaneRequestId(std::string_view id) {
@@ -67,7 +55,7 @@ class AccessLogInterceptor : public grpc::experimental::Interceptor {
         auto fwd = md->find("x-forwarded-for");
         if (fwd != md->end()) forwarded_for_.assign(fwd->second.data(), std::min<size_t>(fwd->second.size(), 256));
       }
-      if (!SaneRequestId(request_id)) request_id = NewRequestId();
+      if (!SaneRequestId(request_id)) request_id = auth::NewUuid();
       logging::RequestContext::Set(request_id, "");
     }
     if (methods->QueryInterceptionHookPoint(InterceptionHookPoints::PRE_SEND_STATUS)) {

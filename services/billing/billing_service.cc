@@ -2,7 +2,6 @@
 
 #include <chrono>
 #include <ctime>
-#include <random>
 #include <set>
 
 #include <nlohmann/json.hpp>
@@ -76,14 +75,6 @@ std::optional<std::string> CheckReturnUrl(const std::string& url) {
 }
 
 db::Deadline DeadlineOf(const grpc::ServerContext& c) { return grpc_server::Deadline(c, kMaxCallTime); }
-
-std::string NewKey() {
-  static thread_local std::mt19937_64 rng{std::random_device{}()};
-  char buf[33];
-  std::snprintf(buf, sizeof(buf), "%016llx%016llx", static_cast<unsigned long long>(rng()),
-                static_cast<unsigned long long>(rng()));
-  return buf;
-}
 
 }  // namespace
 
@@ -203,7 +194,7 @@ grpc::Status BillingServiceImpl::CreateCheckoutSession(grpc::ServerContext* cont
                {"client_reference_id", claims->sub},
                {"metadata[user_id]", claims->sub},
                {"subscription_data[metadata][user_id]", claims->sub}};
-  auto session = config_.stripe->Post("/v1/checkout/sessions", form, "plinth-checkout-" + NewKey());
+  auto session = config_.stripe->Post("/v1/checkout/sessions", form, "plinth-checkout-" + auth::NewUuid());
   if (!session.ok()) return grpc_server::Reply(session.status());
   std::string url = At(*session, {"url"}), id = At(*session, {"id"});
   if (url.empty() || id.empty()) return grpc_server::Reply(errors::Unavailable("payment provider sent no session"));
@@ -232,7 +223,7 @@ grpc::Status BillingServiceImpl::CreatePortalSession(grpc::ServerContext* contex
   }
   auto session = config_.stripe->Post("/v1/billing_portal/sessions",
                                       {{"customer", **customer}, {"return_url", request->return_url()}},
-                                      "plinth-portal-" + NewKey());
+                                      "plinth-portal-" + auth::NewUuid());
   if (!session.ok()) return grpc_server::Reply(session.status());
   std::string url = At(*session, {"url"});
   if (url.empty()) return grpc_server::Reply(errors::Unavailable("payment provider sent no portal URL"));

@@ -1,7 +1,6 @@
 #include "services/llm/analysis_service.h"
 
 #include <chrono>
-#include <random>
 
 #include <google/protobuf/util/time_util.h>
 
@@ -16,17 +15,6 @@ namespace {
 constexpr std::chrono::milliseconds kMaxCallTime{5000};
 constexpr size_t kMaxPrompt = 4000;
 constexpr int32_t kMaxLimit = 100;
-
-std::string NewUuid() {
-  thread_local std::mt19937_64 rng{std::random_device{}()};
-  uint64_t a = (rng() & 0xffffffffffff0fffULL) | 0x4000ULL;
-  uint64_t b = (rng() & 0x3fffffffffffffffULL) | 0x8000000000000000ULL;
-  char buf[37];
-  std::snprintf(buf, sizeof(buf), "%08x-%04x-%04x-%04x-%012llx", static_cast<unsigned>(a >> 32),
-                static_cast<unsigned>((a >> 16) & 0xffff), static_cast<unsigned>(a & 0xffff),
-                static_cast<unsigned>(b >> 48), static_cast<unsigned long long>(b & 0xffffffffffffULL));
-  return buf;
-}
 
 google::protobuf::Timestamp FromMicros(int64_t us) {
   return google::protobuf::util::TimeUtil::MicrosecondsToTimestamp(us);
@@ -103,7 +91,7 @@ grpc::Status AnalysisServiceImpl::CreateAnalysis(grpc::ServerContext* context,
     return grpc_server::Reply(errors::Conflict("an analysis of this resource is already queued or running"));
   }
 
-  const std::string id = NewUuid();
+  const std::string id = auth::NewUuid();
   const std::string credit_key = "analysis:" + id;
   v1::CreditRequest credit;
   credit.set_idempotency_key(credit_key);

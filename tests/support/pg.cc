@@ -5,11 +5,11 @@
 #include <cstdio>
 #include <cstdlib>
 #include <mutex>
-#include <random>
 
 #include <gtest/gtest.h>
 #include <pqxx/pqxx>
 
+#include "libs/auth/jwt.h"
 #include "libs/migrate/migrate.h"
 #include "tests/support/net.h"
 
@@ -79,28 +79,13 @@ std::string WithDatabase(const std::string& server_url, const std::string& db) {
 
 }  // namespace
 
-std::string NewUuid() {
-  static std::mutex mu;
-  static std::mt19937_64 rng{std::random_device{}()};
-  std::lock_guard<std::mutex> lock(mu);
-  uint64_t a = rng(), b = rng();
-  a = (a & 0xffffffffffff0fffULL) | 0x0000000000004000ULL;
-  b = (b & 0x3fffffffffffffffULL) | 0x8000000000000000ULL;
-  char buf[37];
-  std::snprintf(buf, sizeof(buf), "%08x-%04x-%04x-%04x-%012llx", static_cast<unsigned>(a >> 32),
-                static_cast<unsigned>((a >> 16) & 0xffff), static_cast<unsigned>(a & 0xffff),
-                static_cast<unsigned>(b >> 48),
-                static_cast<unsigned long long>(b & 0xffffffffffffULL));
-  return buf;
-}
-
 std::string CreateEmptyDatabase() {
   std::string server = ServerUrl();
   if (server.empty()) {
     ADD_FAILURE() << "no PostgreSQL server for integration tests";
     return "";
   }
-  std::string name = "t_" + NewUuid().substr(0, 8) + NewUuid().substr(0, 8);
+  std::string name = "t_" + auth::NewUuid().substr(0, 8) + auth::NewUuid().substr(0, 8);
   try {
     pqxx::connection conn(server);
     pqxx::nontransaction tx(conn);
@@ -126,7 +111,7 @@ std::string CreateMigratedDatabase() {
 }
 
 std::string CreateUserWithProfile(const std::string& database_url, int credits) {
-  std::string id = NewUuid();
+  std::string id = auth::NewUuid();
   pqxx::connection conn(database_url);
   pqxx::work tx(conn);
   tx.exec_params("select plinth_ensure_auth_user($1, null)", id);

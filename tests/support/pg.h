@@ -22,9 +22,6 @@ std::string ClaimsJson(const std::string& user_id);
 // sight) with `credits` credits; returns the user id.
 std::string CreateUserWithProfile(const std::string& database_url, int credits = 10);
 
-// A random UUID v4.
-std::string NewUuid();
-
 }  // namespace plinth::testing
 
 #endif  // PLINTH_TESTS_SUPPORT_PG_H_

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "libs/errors/errors.h"
+#include "libs/auth/jwt.h"
 #include "tests/support/pg.h"
 
 namespace plinth::db {
@@ -27,7 +28,7 @@ class PoolTest : public ::testing::Test {
 
 TEST_F(PoolTest, UserTxRunsAsTheAuthenticatedUser) {
   auto pool = MakePool();
-  std::string user = testing::NewUuid();
+  std::string user = auth::NewUuid();
   std::string uid, role, jwt_role;
   ASSERT_TRUE(pool->UserTx(testing::ClaimsJson(user), NoDeadline(), [&](pqxx::transaction_base& tx) {
                     auto row = tx.exec("select auth.uid()::text, current_user, auth.role()")[0];
@@ -43,7 +44,7 @@ TEST_F(PoolTest, UserTxRunsAsTheAuthenticatedUser) {
 
 TEST_F(PoolTest, SettingsDoNotLeakToTheNextTransaction) {
   auto pool = MakePool(1);  // one connection: the next tx reuses it
-  ASSERT_TRUE(pool->UserTx(testing::ClaimsJson(testing::NewUuid()), NoDeadline(),
+  ASSERT_TRUE(pool->UserTx(testing::ClaimsJson(auth::NewUuid()), NoDeadline(),
                            [](pqxx::transaction_base&) { return absl::OkStatus(); }).ok());
   bool uid_null = false;
   std::string role;

@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 #include <pqxx/pqxx>
 
+#include "libs/auth/jwt.h"
 #include "tests/support/pg.h"
 
 namespace plinth::migrate {
@@ -15,7 +16,7 @@ namespace {
 namespace fs = std::filesystem;
 
 fs::path CopyOfMigrations() {
-  fs::path dir = fs::temp_directory_path() / ("plinth-migrations-" + testing::NewUuid());
+  fs::path dir = fs::temp_directory_path() / ("plinth-migrations-" + auth::NewUuid());
   fs::create_directories(dir);
   for (const auto& e : fs::directory_iterator(testing::MigrationsDir())) {
     fs::copy(e.path(), dir / e.path().filename());

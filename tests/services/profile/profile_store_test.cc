@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 
 #include "libs/errors/errors.h"
+#include "libs/auth/jwt.h"
 #include "tests/support/pg.h"
 
 namespace plinth::profile {
@@ -27,7 +28,7 @@ class ProfileStoreTest : public ::testing::Test {
   }
   auth::Claims User(const std::string& email = "a@example.com") {
     auth::Claims c;
-    c.sub = testing::NewUuid();
+    c.sub = auth::NewUuid();
     c.email = email;
     c.raw_json = testing::ClaimsJson(c.sub);
     return c;

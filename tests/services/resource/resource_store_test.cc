@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "libs/errors/errors.h"
+#include "libs/auth/jwt.h"
 #include "tests/support/pg.h"
 
 namespace plinth::resource {
@@ -36,7 +37,7 @@ class ResourceStoreTest : public ::testing::Test {
 
 TEST_F(ResourceStoreTest, CreateWithoutProfileIsOwnerMissing) {
   auth::Claims stranger;
-  stranger.sub = testing::NewUuid();
+  stranger.sub = auth::NewUuid();
   stranger.raw_json = testing::ClaimsJson(stranger.sub);
   auto r = store_->Create(stranger, {"t", "", "{}"}, db::NoDeadline());
   EXPECT_TRUE(ResourceStore::IsOwnerMissing(r.status())) << r.status();
