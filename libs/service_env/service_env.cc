@@ -33,6 +33,16 @@ absl::StatusOr<ServiceEnv> Load(const config::Env& env, const std::string& addre
   return out;
 }
 
+std::unique_ptr<db::Pool> OpenPool(const ServiceEnv& env, std::vector<db::PreparedStatement> statements) {
+  db::PoolOptions options = env.pool;
+  options.statements = std::move(statements);
+  auto pool = std::make_unique<db::Pool>(std::move(options));
+  if (auto ping = pool->Ping(); !ping.ok()) {
+    logging::Warn("database not reachable at startup", {{"error", std::string(ping.message())}});
+  }
+  return pool;
+}
+
 absl::StatusOr<std::shared_ptr<redis::RedisClient>> OptionalRedis(const config::Env& env) {
   const std::string url = env.String("REDIS_URL", "");
   if (url.empty()) return std::shared_ptr<redis::RedisClient>();

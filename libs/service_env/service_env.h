@@ -7,6 +7,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include <absl/status/statusor.h>
 
@@ -26,6 +27,10 @@ struct ServiceEnv {
 // `address_variable` e.g. "PROFILE_GRPC_ADDR"; `default_address` its default.
 absl::StatusOr<ServiceEnv> Load(const config::Env& env, const std::string& address_variable,
                                 const std::string& default_address);
+
+// The service's pool with its prepared statements. Connects once to report
+// a database that is down (a warning: requests retry it later).
+std::unique_ptr<db::Pool> OpenPool(const ServiceEnv& env, std::vector<db::PreparedStatement> statements);
 
 // A Redis client for REDIS_URL, or null when it is unset (the caller logs
 // what it does without one).

@@ -51,12 +51,8 @@ int main() {
   if (!*redis_client) logging::Warn("REDIS_URL not set: profile cache entries are not invalidated");
 
   auth::JwtVerifier verifier(settings->verifier);
-  settings->pool.statements = billing::BillingStore::Statements();
-  db::Pool pool(settings->pool);
-  if (auto ping = pool.Ping(); !ping.ok()) {
-    logging::Warn("database not reachable at startup", {{"error", std::string(ping.message())}});
-  }
-  billing::BillingStore store(&pool);
+  auto pool = service_env::OpenPool(*settings, billing::BillingStore::Statements());
+  billing::BillingStore store(pool.get());
   std::shared_ptr<v1::ProfileService::StubInterface> profiles = v1::ProfileService::NewStub(
       grpc::CreateChannel(*profile_address, grpc::InsecureChannelCredentials()));
   billing::BillingServiceImpl service(&verifier, &store, std::move(config), *redis_client, profiles);

@@ -25,12 +25,8 @@ int main() {
   if (!billing_address.ok()) return service_env::StartupFailure(billing_address.status());
 
   auth::JwtVerifier verifier(settings->verifier);
-  settings->pool.statements = llm::AnalysisStore::Statements();
-  db::Pool pool(settings->pool);
-  if (auto ping = pool.Ping(); !ping.ok()) {
-    logging::Warn("database not reachable at startup", {{"error", std::string(ping.message())}});
-  }
-  llm::AnalysisStore store(&pool);
+  auto pool = service_env::OpenPool(*settings, llm::AnalysisStore::Statements());
+  llm::AnalysisStore store(pool.get());
   std::shared_ptr<v1::ResourceService::StubInterface> resources = v1::ResourceService::NewStub(
       grpc::CreateChannel(*resource_address, grpc::InsecureChannelCredentials()));
   std::shared_ptr<v1::BillingService::StubInterface> billing = v1::BillingService::NewStub(

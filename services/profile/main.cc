@@ -22,13 +22,8 @@ int main() {
   if (!free_credits.ok()) return service_env::StartupFailure(free_credits.status());
 
   auth::JwtVerifier verifier(settings->verifier);
-  settings->pool.statements = profile::ProfileStore::Statements();
-  db::Pool pool(settings->pool);
-  // A database that is down at startup is retried per request.
-  if (auto ping = pool.Ping(); !ping.ok()) {
-    logging::Warn("database not reachable at startup", {{"error", std::string(ping.message())}});
-  }
-  profile::ProfileStore store(&pool, static_cast<int32_t>(*free_credits));
+  auto pool = service_env::OpenPool(*settings, profile::ProfileStore::Statements());
+  profile::ProfileStore store(pool.get(), static_cast<int32_t>(*free_credits));
   // Without REDIS_URL the cache is off and every read goes to PostgreSQL.
   auto redis_client = service_env::OptionalRedis(env);
   if (!redis_client.ok()) return service_env::StartupFailure(redis_client.status());

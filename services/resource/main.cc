@@ -24,12 +24,8 @@ int main() {
   if (!profile_address.ok()) return service_env::StartupFailure(profile_address.status());
 
   auth::JwtVerifier verifier(settings->verifier);
-  settings->pool.statements = resource::ResourceStore::Statements();
-  db::Pool pool(settings->pool);
-  if (auto ping = pool.Ping(); !ping.ok()) {
-    logging::Warn("database not reachable at startup", {{"error", std::string(ping.message())}});
-  }
-  resource::ResourceStore store(&pool);
+  auto pool = service_env::OpenPool(*settings, resource::ResourceStore::Statements());
+  resource::ResourceStore store(pool.get());
   std::shared_ptr<v1::ProfileService::StubInterface> profiles = v1::ProfileService::NewStub(
       grpc::CreateChannel(*profile_address, grpc::InsecureChannelCredentials()));
   resource::ResourceServiceImpl service(&verifier, &store, profiles);
