@@ -136,6 +136,5 @@ absl::Status RedisClient::SetEx(const std::string& key, const std::string& value
   return Command(argv).status();
 }
 
-absl::Status RedisClient::Del(const std::string& key) { return Command({"DEL", key}).status(); }
 
 }  // namespace plinth::redis

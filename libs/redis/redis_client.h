@@ -44,7 +44,6 @@ class RedisClient {
   absl::StatusOr<std::optional<std::string>> Get(const std::string& key);
   absl::Status SetEx(const std::string& key, const std::string& value, int ttl_seconds,
                      bool only_if_absent = false);
-  absl::Status Del(const std::string& key);
 
  private:
   struct Reply;
