@@ -3,6 +3,8 @@
 
 #include <chrono>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 #include <absl/status/statusor.h>
@@ -22,10 +24,18 @@ struct Request {
 struct Response {
   long status = 0;
   std::string body;
+  // Header names lower-cased, values trimmed; the last response's only
+  // (after redirects or `100 Continue`).
+  std::vector<std::pair<std::string, std::string>> headers;
+
+  // The value of the first header named `name` (lower case), or "".
+  std::string Header(std::string_view name) const;
 };
 
 // Any HTTP status is a Response; only transport failures are errors:
 // DEADLINE_EXCEEDED on timeout, UNAVAILABLE otherwise (message: curl's).
+// Each thread keeps one libcurl handle, so calls from the same thread reuse
+// its connections (and TLS sessions) to a host.
 absl::StatusOr<Response> Send(const Request& request);
 
 }  // namespace plinth::http

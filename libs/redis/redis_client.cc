@@ -136,5 +136,37 @@ absl::Status RedisClient::SetEx(const std::string& key, const std::string& value
   return Command(argv).status();
 }
 
+namespace {
+
+Value Copy(const redisReply* r) {
+  Value v;
+  switch (r->type) {
+    case REDIS_REPLY_STRING:
+    case REDIS_REPLY_STATUS:
+      v.type = Value::Type::kString;
+      v.str.assign(r->str, r->len);
+      break;
+    case REDIS_REPLY_INTEGER:
+      v.type = Value::Type::kInteger;
+      v.integer = r->integer;
+      break;
+    case REDIS_REPLY_ARRAY:
+      v.type = Value::Type::kArray;
+      v.elements.reserve(r->elements);
+      for (size_t i = 0; i < r->elements; ++i) v.elements.push_back(Copy(r->element[i]));
+      break;
+    default:
+      break;
+  }
+  return v;
+}
+
+}  // namespace
+
+absl::StatusOr<Value> RedisClient::Call(const std::vector<std::string>& argv) {
+  auto reply = Command(argv);
+  if (!reply.ok()) return reply.status();
+  return Copy((*reply)->reply);
+}
 
 }  // namespace plinth::redis

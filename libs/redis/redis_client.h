@@ -33,6 +33,15 @@ struct RedisOptions {
 // Parses redis://[:password@]host[:port][/db].
 absl::StatusOr<RedisOptions> ParseUrl(const std::string& url);
 
+// One reply, owned (hiredis' tree copied): what Call returns.
+struct Value {
+  enum class Type { kNil, kString, kInteger, kArray };
+  Type type = Type::kNil;
+  std::string str;  // bulk and status strings
+  long long integer = 0;
+  std::vector<Value> elements;
+};
+
 class RedisClient {
  public:
   explicit RedisClient(RedisOptions options);
@@ -44,6 +53,9 @@ class RedisClient {
   absl::StatusOr<std::optional<std::string>> Get(const std::string& key);
   absl::Status SetEx(const std::string& key, const std::string& value, int ttl_seconds,
                      bool only_if_absent = false);
+  // Any command (argv form). An error reply is INTERNAL with Redis' message
+  // (e.g. "redis: NOGROUP ..."); a dead connection UNAVAILABLE.
+  absl::StatusOr<Value> Call(const std::vector<std::string>& argv);
 
  private:
   struct Reply;

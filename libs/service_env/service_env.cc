@@ -30,6 +30,11 @@ absl::StatusOr<ServiceEnv> Load(const config::Env& env, const std::string& addre
   auto address = env.HostPort(address_variable, default_address);
   if (!address.ok()) return address.status();
   out.listen_address = *address;
+  if (!env.String("PLINTH_SERVICE_TOKEN", "").empty()) {
+    auto token = env.Secret("PLINTH_SERVICE_TOKEN", 32);
+    if (!token.ok()) return token.status();
+    out.service_token = *token;
+  }
   return out;
 }
 

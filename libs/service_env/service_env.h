@@ -2,8 +2,8 @@
 #define PLINTH_LIBS_SERVICE_ENV_SERVICE_ENV_H_
 
 // Reads what every database-backed service needs from the environment:
-// SUPABASE_JWT_SECRET (+ SUPABASE_JWT_ISSUER), DATABASE_URL, DB_POOL_SIZE and
-// the service's own <NAME>_GRPC_ADDR.
+// SUPABASE_JWT_SECRET (+ SUPABASE_JWT_ISSUER), DATABASE_URL, DB_POOL_SIZE,
+// PLINTH_SERVICE_TOKEN and the service's own <NAME>_GRPC_ADDR.
 
 #include <memory>
 #include <string>
@@ -22,6 +22,9 @@ struct ServiceEnv {
   auth::VerifierOptions verifier;
   db::PoolOptions pool;
   std::string listen_address;
+  // PLINTH_SERVICE_TOKEN: the credential of internal calls (grpc_server::
+  // InternalContext); empty: this service neither makes nor accepts them.
+  std::string service_token;
 };
 
 // `address_variable` e.g. "PROFILE_GRPC_ADDR"; `default_address` its default.

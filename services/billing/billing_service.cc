@@ -271,7 +271,9 @@ grpc::Status BillingServiceImpl::ConsumeCredit(grpc::ServerContext* context, con
 
 grpc::Status BillingServiceImpl::RefundCredit(grpc::ServerContext* context, const v1::CreditRequest* request,
                                               v1::CreditResponse* response) {
-  auto claims = grpc_server::Authenticate(*context, *verifier_);
+  // The API refunds with the caller's token; the worker, after an analysis
+  // finally failed, with the internal credential.
+  auto claims = grpc_server::AuthenticateUserOrInternal(*context, *verifier_, config_.service_token);
   if (!claims.ok()) return grpc_server::Reply(claims.status());
   if (auto issue = validation::CheckLine(request->idempotency_key(), 1, 255)) {
     return grpc_server::Reply(errors::InvalidField("idempotency_key", *issue));

@@ -22,6 +22,9 @@ struct BillingConfig {
   std::optional<StripeClient> stripe;       // unset: checkout/portal answer UNAVAILABLE
   std::string webhook_secret;               // empty: webhooks answer UNAVAILABLE
   int64_t webhook_tolerance_seconds = 300;
+  // Lets RefundCredit be called for a user by the LLM worker (see
+  // grpc_server::InternalContext); empty: only with the user's token.
+  std::string service_token;
 };
 
 class BillingServiceImpl final : public plinth::v1::BillingService::Service {

@@ -27,6 +27,7 @@ int main() {
   if (!plans.ok()) return service_env::StartupFailure(plans.status());
 
   billing::BillingConfig config{*plans, std::nullopt, env.String("STRIPE_WEBHOOK_SECRET", "")};
+  config.service_token = settings->service_token;
   if (auto key = env.String("STRIPE_SECRET_KEY", ""); !key.empty()) {
     if (key.rfind("sk_", 0) != 0 && key.rfind("rk_", 0) != 0) {
       return service_env::StartupFailure(absl::InvalidArgumentError(

@@ -42,8 +42,13 @@ db::Deadline DeadlineOf(const grpc::ServerContext& c) { return grpc_server::Dead
 
 AnalysisServiceImpl::AnalysisServiceImpl(const auth::JwtVerifier* verifier, AnalysisStore* store,
                                          std::shared_ptr<v1::ResourceService::StubInterface> resources,
-                                         std::shared_ptr<v1::BillingService::StubInterface> billing)
-    : verifier_(verifier), store_(store), resources_(std::move(resources)), billing_(std::move(billing)) {}
+                                         std::shared_ptr<v1::BillingService::StubInterface> billing,
+                                         JobQueue* queue)
+    : verifier_(verifier),
+      store_(store),
+      resources_(std::move(resources)),
+      billing_(std::move(billing)),
+      queue_(queue) {}
 
 absl::Status AnalysisServiceImpl::CheckResource(grpc::ServerContext* context, const std::string& resource_id) {
   v1::GetResourceRequest request;
@@ -104,6 +109,14 @@ grpc::Status AnalysisServiceImpl::CreateAnalysis(grpc::ServerContext* context,
   if (!row.ok()) {
     Refund(context, credit_key);
     return grpc_server::Reply(row.status());
+  }
+  // The row is the record; a failed enqueue only delays the analysis until
+  // the worker's sweeper finds it.
+  if (queue_ == nullptr) {
+    logging::Warn("no job queue (REDIS_URL unset): the analysis waits for the sweeper", {{"analysis_id", id}});
+  } else if (auto s = queue_->Enqueue(id); !s.ok()) {
+    logging::Warn("enqueue failed: the analysis waits for the sweeper",
+                  {{"analysis_id", id}, {"error", std::string(s.message())}});
   }
   ToProto(*row, response->mutable_data());
   grpc_server::SetHttpStatus(context, 202);

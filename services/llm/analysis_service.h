@@ -4,8 +4,8 @@
 // gRPC AnalysisService (the API side of the LLM feature). Creating an
 // analysis checks the resource through ResourceService, takes one credit
 // through BillingService (key `analysis:<id>`), then records the analysis as
-// `queued`; anything failing after the credit was taken gives it back.
-// Running analyses is the worker's job (not built yet: docs/ARCHITECTURE.md).
+// `queued` and puts it on the job queue; anything failing after the credit
+// was taken gives it back. Running analyses is the worker's job (worker.h).
 
 #include <memory>
 
@@ -14,6 +14,7 @@
 #include "plinth/v1/billing.grpc.pb.h"
 #include "plinth/v1/resource.grpc.pb.h"
 #include "services/llm/analysis_store.h"
+#include "services/llm/job_queue.h"
 
 namespace plinth::llm {
 
@@ -24,7 +25,7 @@ class AnalysisServiceImpl final : public plinth::v1::AnalysisService::Service {
  public:
   AnalysisServiceImpl(const auth::JwtVerifier* verifier, AnalysisStore* store,
                       std::shared_ptr<v1::ResourceService::StubInterface> resources,
-                      std::shared_ptr<v1::BillingService::StubInterface> billing);
+                      std::shared_ptr<v1::BillingService::StubInterface> billing, JobQueue* queue);
 
   grpc::Status CreateAnalysis(grpc::ServerContext*, const v1::CreateAnalysisRequest*, v1::AnalysisResponse*) override;
   grpc::Status ListAnalyses(grpc::ServerContext*, const v1::ListAnalysesRequest*, v1::ListAnalysesResponse*) override;
@@ -38,6 +39,7 @@ class AnalysisServiceImpl final : public plinth::v1::AnalysisService::Service {
   AnalysisStore* store_;
   std::shared_ptr<v1::ResourceService::StubInterface> resources_;
   std::shared_ptr<v1::BillingService::StubInterface> billing_;
+  JobQueue* queue_;  // null without Redis: the worker's sweeper finds the analyses
 };
 
 }  // namespace plinth::llm

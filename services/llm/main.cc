@@ -1,5 +1,5 @@
 // LLM service (API side): wiring only (configuration, pool, store, stubs for
-// the resource and billing services, gRPC server).
+// the resource and billing services, job queue, gRPC server).
 
 #include <grpcpp/grpcpp.h>
 
@@ -31,7 +31,15 @@ int main() {
       grpc::CreateChannel(*resource_address, grpc::InsecureChannelCredentials()));
   std::shared_ptr<v1::BillingService::StubInterface> billing = v1::BillingService::NewStub(
       grpc::CreateChannel(*billing_address, grpc::InsecureChannelCredentials()));
-  llm::AnalysisServiceImpl service(&verifier, &store, resources, billing);
+  auto redis_client = service_env::OptionalRedis(env);
+  if (!redis_client.ok()) return service_env::StartupFailure(redis_client.status());
+  std::unique_ptr<llm::JobQueue> queue;
+  if (*redis_client) {
+    queue = std::make_unique<llm::JobQueue>(*redis_client);
+  } else {
+    logging::Warn("REDIS_URL not set: analyses reach the worker only through its sweeper");
+  }
+  llm::AnalysisServiceImpl service(&verifier, &store, resources, billing, queue.get());
 
   auto served = grpc_server::Serve({"plinth.v1.AnalysisService", settings->listen_address}, {&service});
   if (!served.ok()) return service_env::StartupFailure(served);

@@ -28,7 +28,7 @@ int main() {
   resource::ResourceStore store(pool.get());
   std::shared_ptr<v1::ProfileService::StubInterface> profiles = v1::ProfileService::NewStub(
       grpc::CreateChannel(*profile_address, grpc::InsecureChannelCredentials()));
-  resource::ResourceServiceImpl service(&verifier, &store, profiles);
+  resource::ResourceServiceImpl service(&verifier, &store, profiles, settings->service_token);
 
   auto served =
       grpc_server::Serve({"plinth.v1.ResourceService", settings->listen_address}, {&service});

@@ -199,8 +199,9 @@ absl::StatusOr<ResourceChanges> ValidateUpdate(const v1::UpdateResourceRequest& 
 }
 
 ResourceServiceImpl::ResourceServiceImpl(const auth::JwtVerifier* verifier, ResourceStore* store,
-                                         std::shared_ptr<v1::ProfileService::StubInterface> profiles)
-    : verifier_(verifier), store_(store), profiles_(std::move(profiles)) {}
+                                         std::shared_ptr<v1::ProfileService::StubInterface> profiles,
+                                         std::string service_token)
+    : verifier_(verifier), store_(store), profiles_(std::move(profiles)), service_token_(std::move(service_token)) {}
 
 grpc::Status ResourceServiceImpl::CreateResource(grpc::ServerContext* context,
                                                  const v1::CreateResourceRequest* request,
@@ -276,6 +277,25 @@ grpc::Status ResourceServiceImpl::DeleteResource(grpc::ServerContext* context,
   auto deleted = store_->Delete(*claims, request->id(), DeadlineOf(*context));
   if (!deleted.ok()) return grpc_server::Reply(deleted);
   grpc_server::SetHttpStatus(context, 204);
+  return grpc::Status::OK;
+}
+
+grpc::Status ResourceServiceImpl::SetResourceStatus(grpc::ServerContext* context,
+                                                    const v1::SetResourceStatusRequest* request,
+                                                    v1::ResourceResponse* response) {
+  auto claims = grpc_server::AuthenticateInternal(*context, service_token_);
+  if (!claims.ok()) return grpc_server::Reply(claims.status());
+  std::vector<errors::FieldViolation> violations;
+  if (!CheckId(request->id()).ok()) violations.push_back({"id", "must be a UUID"});
+  if (request->status() != "processing" && request->status() != "completed" && request->status() != "failed") {
+    violations.push_back({"status", "must be one of processing, completed, failed"});
+  }
+  if (!violations.empty()) return grpc_server::Reply(errors::Validation(std::move(violations)));
+  ResourceChanges changes;
+  changes.status = request->status();
+  auto row = store_->Update(*claims, request->id(), changes, DeadlineOf(*context));
+  if (!row.ok()) return grpc_server::Reply(row.status());
+  ToProto(*row, response->mutable_data());
   return grpc::Status::OK;
 }
 

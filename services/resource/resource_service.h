@@ -17,8 +17,10 @@ class ResourceServiceImpl final : public plinth::v1::ResourceService::Service {
  public:
   // `profiles` creates the caller's profile when a resource is created before
   // the profile was ever read (resources reference profiles).
+  // `service_token` authorises SetResourceStatus (internal calls only).
   ResourceServiceImpl(const auth::JwtVerifier* verifier, ResourceStore* store,
-                      std::shared_ptr<v1::ProfileService::StubInterface> profiles);
+                      std::shared_ptr<v1::ProfileService::StubInterface> profiles,
+                      std::string service_token);
 
   grpc::Status CreateResource(grpc::ServerContext* context, const v1::CreateResourceRequest* request,
                               v1::ResourceResponse* response) override;
@@ -30,11 +32,16 @@ class ResourceServiceImpl final : public plinth::v1::ResourceService::Service {
                               v1::ResourceResponse* response) override;
   grpc::Status DeleteResource(grpc::ServerContext* context, const v1::DeleteResourceRequest* request,
                               v1::NoContent* response) override;
+  // Internal (the LLM worker): processing / completed / failed, which users
+  // cannot set through UpdateResource. Returns the resource, content included.
+  grpc::Status SetResourceStatus(grpc::ServerContext* context, const v1::SetResourceStatusRequest* request,
+                                 v1::ResourceResponse* response) override;
 
  private:
   const auth::JwtVerifier* verifier_;
   ResourceStore* store_;
   std::shared_ptr<v1::ProfileService::StubInterface> profiles_;
+  std::string service_token_;
 };
 
 // Validation, exposed for tests.

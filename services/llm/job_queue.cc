@@ -1,0 +1,108 @@
+#include "services/llm/job_queue.h"
+
+#include <absl/strings/match.h>
+
+namespace plinth::llm {
+namespace {
+
+// Atomic, so two workers promoting at once never enqueue an analysis twice
+// for one back-off.
+constexpr char kPromoteScript[] = R"lua(
+local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, ARGV[2])
+for _, id in ipairs(due) do
+  redis.call('ZREM', KEYS[1], id)
+  redis.call('XADD', KEYS[2], '*', 'analysis', id)
+end
+return #due
+)lua";
+
+int64_t MillisSinceEpoch(std::chrono::system_clock::time_point t) {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
+}
+
+// [[id, [field, value, ...]], ...]
+std::vector<JobEntry> Entries(const redis::Value& list) {
+  std::vector<JobEntry> out;
+  for (const auto& entry : list.elements) {
+    if (entry.elements.size() < 2) continue;
+    JobEntry job;
+    job.entry_id = entry.elements[0].str;
+    const auto& fields = entry.elements[1].elements;
+    for (size_t i = 0; i + 1 < fields.size(); i += 2) {
+      if (fields[i].str == "analysis") job.analysis_id = fields[i + 1].str;
+    }
+    out.push_back(std::move(job));
+  }
+  return out;
+}
+
+bool IsNoGroup(const absl::Status& s) { return absl::StrContains(s.message(), "NOGROUP"); }
+
+}  // namespace
+
+JobQueue::JobQueue(std::shared_ptr<redis::RedisClient> redis, std::shared_ptr<redis::RedisClient> blocking)
+    : redis_(std::move(redis)), blocking_(blocking ? std::move(blocking) : redis_) {}
+
+absl::Status JobQueue::Enqueue(const std::string& analysis_id) {
+  return redis_->Call({"XADD", kStream, "*", "analysis", analysis_id}).status();
+}
+
+absl::Status JobQueue::EnsureGroup() {
+  auto r = redis_->Call({"XGROUP", "CREATE", kStream, kGroup, "0", "MKSTREAM"});
+  if (!r.ok() && !absl::StrContains(r.status().message(), "BUSYGROUP")) return r.status();
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::vector<JobEntry>> JobQueue::Read(const std::string& consumer, int count,
+                                                     std::chrono::milliseconds block) {
+  std::vector<std::string> argv = {"XREADGROUP", "GROUP", kGroup, consumer, "COUNT", std::to_string(count),
+                                   "BLOCK", std::to_string(block.count()), "STREAMS", kStream, ">"};
+  auto r = blocking_->Call(argv);
+  if (!r.ok() && IsNoGroup(r.status())) {
+    // Redis lost its data (restarted without persistence): start over.
+    if (auto s = EnsureGroup(); !s.ok()) return s;
+    r = blocking_->Call(argv);
+  }
+  if (!r.ok()) return r.status();
+  // nil on timeout, else [[stream, entries]]
+  if (r->type != redis::Value::Type::kArray || r->elements.empty() || r->elements[0].elements.size() < 2) {
+    return std::vector<JobEntry>{};
+  }
+  return Entries(r->elements[0].elements[1]);
+}
+
+absl::StatusOr<std::vector<JobEntry>> JobQueue::Reclaim(const std::string& consumer,
+                                                        std::chrono::milliseconds min_idle, int count) {
+  auto r = redis_->Call({"XAUTOCLAIM", kStream, kGroup, consumer, std::to_string(min_idle.count()),
+                         reclaim_cursor_, "COUNT", std::to_string(count)});
+  if (!r.ok()) {
+    if (IsNoGroup(r.status())) {
+      reclaim_cursor_ = "0-0";
+      if (auto s = EnsureGroup(); !s.ok()) return s;
+      return std::vector<JobEntry>{};
+    }
+    return r.status();
+  }
+  // [next cursor, entries, deleted ids]
+  if (r->elements.size() < 2) return std::vector<JobEntry>{};
+  reclaim_cursor_ = r->elements[0].str.empty() ? "0-0" : r->elements[0].str;
+  return Entries(r->elements[1]);
+}
+
+absl::Status JobQueue::Ack(const std::string& entry_id) {
+  if (auto r = redis_->Call({"XACK", kStream, kGroup, entry_id}); !r.ok()) return r.status();
+  return redis_->Call({"XDEL", kStream, entry_id}).status();
+}
+
+absl::Status JobQueue::Delay(const std::string& analysis_id, std::chrono::system_clock::time_point due) {
+  return redis_->Call({"ZADD", kDelayed, std::to_string(MillisSinceEpoch(due)), analysis_id}).status();
+}
+
+absl::StatusOr<int64_t> JobQueue::PromoteDue(int max) {
+  auto r = redis_->Call({"EVAL", kPromoteScript, "2", kDelayed, kStream,
+                         std::to_string(MillisSinceEpoch(std::chrono::system_clock::now())), std::to_string(max)});
+  if (!r.ok()) return r.status();
+  return r->integer;
+}
+
+}  // namespace plinth::llm

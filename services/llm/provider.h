@@ -1,0 +1,69 @@
+#ifndef PLINTH_SERVICES_LLM_PROVIDER_H_
+#define PLINTH_SERVICES_LLM_PROVIDER_H_
+
+// Where the text of an analysis comes from, behind one interface chosen by
+// configuration (LLM_PROVIDER): the Anthropic Messages API, an
+// OpenAI-compatible chat-completions server (self-hosted models), or
+// `offline`, a deterministic extractive summary computed locally.
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include <absl/status/statusor.h>
+
+namespace plinth::llm {
+
+struct PromptInput {
+  std::string instruction;  // the analysis' prompt
+  std::string title;        // of the resource
+  std::string content;      // of the resource
+};
+
+struct Completion {
+  std::string text;
+  std::string model;
+  int32_t input_tokens = 0;
+  int32_t output_tokens = 0;
+};
+
+struct ProviderResult {
+  enum class Outcome { kOk, kTransient, kPermanent };
+  Outcome outcome = Outcome::kOk;
+  Completion completion;                  // kOk
+  std::string error;                      // otherwise: what went wrong, for the analysis row
+  std::chrono::seconds retry_after{0};    // kTransient: the provider's retry-after, if any
+};
+
+class Provider {
+ public:
+  virtual ~Provider() = default;
+  // Blocking; gives up after `timeout` (a transient failure).
+  virtual ProviderResult Complete(const PromptInput& input, std::chrono::milliseconds timeout) = 0;
+};
+
+struct ProviderOptions {
+  std::string kind;      // "anthropic", "openai" or "offline"
+  std::string base_url;  // anthropic: without /v1; openai: including /v1
+  std::string api_key;
+  std::string model;
+  int max_tokens = 4096;
+};
+
+constexpr char kAnthropicDefaultModel[] = "claude-sonnet-4-20250514";
+constexpr char kAnthropicVersion[] = "2023-06-01";
+constexpr char kOfflineModel[] = "offline-extractive-v1";
+
+absl::StatusOr<std::unique_ptr<Provider>> MakeProvider(const ProviderOptions& options);
+
+// The one user message every remote provider is sent.
+std::string UserMessage(const PromptInput& input);
+
+// How an HTTP answer of a remote provider is classified: 408, 409, 429 and
+// 5xx (529 "overloaded" included) are worth retrying; other 4xx are not.
+bool IsTransientHttpStatus(long status);
+
+}  // namespace plinth::llm
+
+#endif  // PLINTH_SERVICES_LLM_PROVIDER_H_

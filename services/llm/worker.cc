@@ -1,0 +1,340 @@
+#include "services/llm/worker.h"
+
+#include <algorithm>
+#include <map>
+
+#include <absl/strings/str_cat.h>
+
+#include "libs/auth/jwt.h"
+#include "libs/errors/errors.h"
+#include "libs/grpc_server/call.h"
+#include "libs/logging/logging.h"
+
+namespace plinth::llm {
+namespace {
+
+using Clock = std::chrono::system_clock;
+using Outcome = ProviderResult::Outcome;
+
+constexpr std::chrono::milliseconds kReadBlock{1000};
+constexpr std::chrono::milliseconds kPromoteEvery{250};
+constexpr std::chrono::seconds kReclaimEvery{5};
+constexpr std::chrono::seconds kInfraRetry{5};
+
+// One warning per kind per 30 s, so a dead Redis does not flood the log.
+void WarnThrottled(const char* what, const absl::Status& s) {
+  static std::mutex mu;
+  static std::map<std::string, Clock::time_point> last;
+  std::lock_guard<std::mutex> lock(mu);
+  auto now = Clock::now();
+  auto& t = last[what];
+  if (now - t < std::chrono::seconds(30)) return;
+  t = now;
+  logging::Warn(what, {{"error", std::string(s.message())}});
+}
+
+// PostgreSQL text cannot hold NUL; providers' JSON can.
+std::string WithoutNul(std::string s) {
+  s.erase(std::remove(s.begin(), s.end(), '\0'), s.end());
+  return s;
+}
+
+}  // namespace
+
+std::chrono::seconds RetryDelay(int attempt, std::chrono::seconds retry_after, std::chrono::seconds cap) {
+  std::chrono::seconds backoff(int64_t{1} << std::clamp(attempt, 0, 20));
+  return std::min(std::max(backoff, retry_after), cap);
+}
+
+Worker::Worker(WorkerOptions options, WorkerStore* store, JobQueue* queue, Provider* provider,
+               std::shared_ptr<v1::ResourceService::StubInterface> resources,
+               std::shared_ptr<v1::BillingService::StubInterface> billing)
+    : options_(std::move(options)),
+      store_(store),
+      queue_(queue),
+      provider_(provider),
+      resources_(std::move(resources)),
+      billing_(std::move(billing)) {}
+
+Worker::~Worker() {
+  for (auto& t : threads_) {
+    if (t.joinable()) t.detach();
+  }
+}
+
+void Worker::Start() {
+  if (auto s = queue_->EnsureGroup(); !s.ok()) WarnThrottled("job queue unavailable", s);
+  threads_.emplace_back([this] { FetchLoop(); });
+  threads_.emplace_back([this] { MaintenanceLoop(); });
+  for (int i = 0; i < options_.concurrency; ++i) threads_.emplace_back([this] { ExecuteLoop(); });
+  logging::Info("worker started", {{"consumer", options_.consumer},
+                                   {"concurrency", std::to_string(options_.concurrency)},
+                                   {"job_limit_s", std::to_string(options_.job_limit.count())}});
+}
+
+int Worker::FreeSlots() {
+  return options_.concurrency - running_ - static_cast<int>(pending_.size());
+}
+
+void Worker::FetchLoop() {
+  while (true) {
+    int free = 0;
+    {
+      std::unique_lock<std::mutex> lock(mu_);
+      slot_free_.wait_for(lock, kReadBlock, [&] { return stopping_ || FreeSlots() > 0; });
+      if (stopping_) return;
+      free = FreeSlots();
+    }
+    if (free <= 0) continue;
+    auto entries = queue_->Read(options_.consumer, free, kReadBlock);
+    if (!entries.ok()) {
+      WarnThrottled("job queue read failed", entries.status());
+      std::unique_lock<std::mutex> lock(mu_);
+      slot_free_.wait_for(lock, std::chrono::seconds(1), [&] { return stopping_; });
+      continue;
+    }
+    if (entries->empty()) continue;
+    std::lock_guard<std::mutex> lock(mu_);
+    for (auto& e : *entries) pending_.push_back(std::move(e));
+    work_ready_.notify_all();
+  }
+}
+
+void Worker::ExecuteLoop() {
+  while (true) {
+    JobEntry entry;
+    {
+      std::unique_lock<std::mutex> lock(mu_);
+      work_ready_.wait(lock, [&] { return stopping_ || !pending_.empty(); });
+      if (stopping_) return;
+      entry = std::move(pending_.front());
+      pending_.pop_front();
+      ++running_;
+    }
+    Process(entry);
+    std::lock_guard<std::mutex> lock(mu_);
+    --running_;
+    slot_free_.notify_all();
+  }
+}
+
+void Worker::MaintenanceLoop() {
+  auto next_reclaim = Clock::now() + kReclaimEvery;
+  auto next_sweep = Clock::now() + std::chrono::seconds(1);
+  while (true) {
+    {
+      std::unique_lock<std::mutex> lock(mu_);
+      slot_free_.wait_for(lock, kPromoteEvery, [&] { return stopping_; });
+      if (stopping_) return;
+    }
+    if (auto moved = queue_->PromoteDue(500); !moved.ok()) WarnThrottled("retry promotion failed", moved.status());
+    const auto now = Clock::now();
+    if (now >= next_reclaim) {
+      next_reclaim = now + kReclaimEvery;
+      int free = 0;
+      {
+        std::lock_guard<std::mutex> lock(mu_);
+        free = FreeSlots();
+      }
+      if (free > 0) {
+        auto reclaimed = queue_->Reclaim(options_.consumer, options_.job_limit, free);
+        if (!reclaimed.ok()) {
+          WarnThrottled("reclaim failed", reclaimed.status());
+        } else if (!reclaimed->empty()) {
+          logging::Info("reclaimed entries of a dead consumer", {{"count", std::to_string(reclaimed->size())}});
+          std::lock_guard<std::mutex> lock(mu_);
+          for (auto& e : *reclaimed) pending_.push_back(std::move(e));
+          work_ready_.notify_all();
+        }
+      }
+    }
+    if (now >= next_sweep) {
+      next_sweep = now + options_.sweep_interval;
+      Sweep();
+    }
+  }
+}
+
+void Worker::Sweep() {
+  auto stranded = store_->Stranded(options_.stranded_after, options_.job_limit, 1000);
+  if (!stranded.ok()) {
+    WarnThrottled("sweep failed", stranded.status());
+  } else {
+    int enqueued = 0;
+    for (const auto& id : *stranded) {
+      if (auto s = queue_->Enqueue(id); !s.ok()) {
+        WarnThrottled("sweep could not enqueue", s);
+        break;
+      }
+      ++enqueued;
+    }
+    if (enqueued > 0) logging::Info("re-enqueued stranded analyses", {{"count", std::to_string(enqueued)}});
+  }
+  auto unsettled = store_->Unsettled(options_.stranded_after, 200);
+  if (!unsettled.ok()) {
+    WarnThrottled("sweep failed", unsettled.status());
+    return;
+  }
+  for (const auto& job : *unsettled) {
+    if (SettleSideEffects(job)) {
+      logging::Info("settled an interrupted analysis", {{"analysis_id", job.id}, {"status", job.status}});
+    }
+  }
+}
+
+int Worker::Drain(std::chrono::seconds grace) {
+  std::deque<JobEntry> not_started;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    stopping_ = true;
+    not_started.swap(pending_);
+  }
+  work_ready_.notify_all();
+  slot_free_.notify_all();
+  // Straight back to the stream for another worker; the entry we held is
+  // acknowledged only once its replacement exists.
+  auto hand_back = [&](const std::deque<JobEntry>& entries) {
+    for (const auto& e : entries) {
+      if (queue_->Enqueue(e.analysis_id).ok()) (void)queue_->Ack(e.entry_id);
+    }
+  };
+  hand_back(not_started);
+  const auto deadline = std::chrono::steady_clock::now() + grace;
+  std::unique_lock<std::mutex> lock(mu_);
+  slot_free_.wait_until(lock, deadline, [&] { return running_ == 0; });
+  const int left = running_;
+  lock.unlock();
+  if (left == 0) {
+    for (auto& t : threads_) t.join();
+    threads_.clear();
+    // A read that was in flight when the drain began.
+    std::deque<JobEntry> late;
+    late.swap(pending_);
+    hand_back(late);
+  }
+  logging::Info("worker drained", {{"handed_back", std::to_string(not_started.size())},
+                                   {"abandoned", std::to_string(left)}});
+  return left;
+}
+
+absl::StatusOr<v1::Resource> Worker::SetResourceStatus(const std::string& user_id, const std::string& resource_id,
+                                                       const std::string& status) {
+  v1::SetResourceStatusRequest request;
+  request.set_id(resource_id);
+  request.set_status(status);
+  v1::ResourceResponse response;
+  auto context = grpc_server::InternalContext(options_.service_token, user_id, Clock::now() + options_.rpc_timeout);
+  grpc::Status s = resources_->SetResourceStatus(context.get(), request, &response);
+  if (!s.ok()) return errors::FromGrpcStatus(s);
+  return response.data();
+}
+
+bool Worker::SettleSideEffects(const TerminalJob& job) {
+  bool done = true;
+  if (job.status == "failed") {
+    v1::CreditRequest request;
+    request.set_idempotency_key("analysis:" + job.id);
+    v1::CreditResponse response;
+    auto context = grpc_server::InternalContext(options_.service_token, job.user_id, Clock::now() + options_.rpc_timeout);
+    grpc::Status s = billing_->RefundCredit(context.get(), request, &response);
+    if (!s.ok()) {
+      logging::Warn("refund failed; the sweeper retries it",
+                    {{"analysis_id", job.id}, {"error", s.error_message()}});
+      done = false;
+    }
+  }
+  auto resource = SetResourceStatus(job.user_id, job.resource_id, job.status == "succeeded" ? "completed" : "failed");
+  // A resource deleted since has nothing left to mark.
+  if (!resource.ok() && !absl::IsNotFound(resource.status())) {
+    logging::Warn("resource status not updated; the sweeper retries it",
+                  {{"analysis_id", job.id}, {"error", std::string(resource.status().message())}});
+    done = false;
+  }
+  if (done) {
+    if (auto s = store_->Settle(job.id); !s.ok()) return false;
+  }
+  return done;
+}
+
+void Worker::Process(const JobEntry& entry) {
+  if (!auth::IsUuid(entry.analysis_id)) {
+    logging::Warn("dropping a malformed queue entry", {{"entry_id", entry.entry_id}});
+    (void)queue_->Ack(entry.entry_id);
+    return;
+  }
+  auto claimed = store_->Claim(entry.analysis_id, options_.job_limit, options_.max_attempts);
+  if (!claimed.ok()) {
+    // The database is unreachable: try again shortly rather than after the
+    // reclaim limit.
+    WarnThrottled("claim failed", claimed.status());
+    if (queue_->Delay(entry.analysis_id, Clock::now() + kInfraRetry).ok()) (void)queue_->Ack(entry.entry_id);
+    return;
+  }
+  if (*claimed) {
+    RunAttempt(**claimed);
+  } else {
+    // Nothing to start: finished, deleted, waiting out a back-off (its own
+    // wake-up is in the delay set), in progress elsewhere — or expired on
+    // its last attempt, which fails it.
+    auto expired = store_->FailExpired(entry.analysis_id, options_.job_limit, options_.max_attempts);
+    if (expired.ok() && *expired) SettleSideEffects(**expired);
+  }
+  if (auto s = queue_->Ack(entry.entry_id); !s.ok()) WarnThrottled("ack failed", s);
+}
+
+void Worker::RunAttempt(const ClaimedJob& job) {
+  const auto started = std::chrono::steady_clock::now();
+  const auto limit_at = started + options_.job_limit;
+  ProviderResult result;
+  auto resource = SetResourceStatus(job.user_id, job.resource_id, "processing");
+  if (!resource.ok()) {
+    if (absl::IsNotFound(resource.status())) return;  // deleted: the analysis went with it
+    result.outcome = Outcome::kTransient;
+    result.error = absl::StrCat("the resource service failed: ", resource.status().message());
+  } else {
+    auto remaining = std::chrono::duration_cast<std::chrono::milliseconds>(limit_at - std::chrono::steady_clock::now());
+    result = provider_->Complete({job.prompt, resource->title(), resource->content()},
+                                 std::max(remaining, std::chrono::milliseconds(1)));
+  }
+  const auto elapsed_ms =
+      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started).count();
+  logging::Fields fields = {{"analysis_id", job.id}, {"attempt", std::to_string(job.attempt)},
+                            {"duration_ms", std::to_string(elapsed_ms)}};
+
+  if (result.outcome == Outcome::kOk) {
+    result.completion.text = WithoutNul(std::move(result.completion.text));
+    auto applied = store_->Succeed(job, result.completion);
+    if (applied.ok() && *applied) {
+      SettleSideEffects({job.id, job.resource_id, job.user_id, "succeeded"});
+      fields.push_back({"status", "succeeded"});
+      logging::Info("analysis finished", fields);
+    } else if (!applied.ok()) {
+      // Still `running`: reclaimed after the limit and run again.
+      logging::Warn("could not record a success", {{"analysis_id", job.id},
+                                                    {"error", std::string(applied.status().message())}});
+    }
+    return;
+  }
+  const std::string error = WithoutNul(result.error);
+  fields.push_back({"error", error});
+  if (result.outcome == Outcome::kTransient && job.attempt < options_.max_attempts) {
+    const auto delay = RetryDelay(job.attempt, result.retry_after, options_.job_limit);
+    auto applied = store_->Retry(job, error, delay);
+    if (applied.ok() && *applied) {
+      // If this fails the sweeper finds the analysis once it is overdue.
+      if (auto s = queue_->Delay(job.id, Clock::now() + delay); !s.ok()) WarnThrottled("delay failed", s);
+      fields.push_back({"status", "queued"});
+      fields.push_back({"retry_in_s", std::to_string(delay.count())});
+      logging::Warn("analysis attempt failed; retrying", fields);
+    }
+    return;
+  }
+  auto applied = store_->Fail(job, error);
+  if (applied.ok() && *applied) {
+    SettleSideEffects({job.id, job.resource_id, job.user_id, "failed"});
+    fields.push_back({"status", "failed"});
+    logging::Warn("analysis failed", fields);
+  }
+}
+
+}  // namespace plinth::llm

@@ -1,0 +1,98 @@
+#ifndef PLINTH_SERVICES_LLM_WORKER_H_
+#define PLINTH_SERVICES_LLM_WORKER_H_
+
+// The LLM worker: runs analyses taken from the job queue, many at once.
+//
+// One fetcher thread reads the consumer group for as many entries as there
+// are free slots; `concurrency` executor threads each run one job at a time
+// (the provider call is a blocking libcurl request, so this is a bounded pool
+// of in-flight calls). A maintenance thread moves due retries back onto the
+// stream, reclaims entries of dead consumers, re-enqueues analyses Redis
+// lost, and settles terminal analyses whose side effects were interrupted.
+//
+// A job: claim the row (running, attempts + 1) → mark the resource
+// `processing` (which also returns its content) → call the provider within
+// what is left of the limit → write the outcome under the attempt's fence →
+// side effects (resource `completed`/`failed`, refund) → settled → ack.
+// Transient failures go back to `queued` with a back-off of 2^attempt s (or
+// the provider's retry-after, if longer) while attempts remain.
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "plinth/v1/billing.grpc.pb.h"
+#include "plinth/v1/resource.grpc.pb.h"
+#include "services/llm/job_queue.h"
+#include "services/llm/provider.h"
+#include "services/llm/worker_store.h"
+
+namespace plinth::llm {
+
+struct WorkerOptions {
+  std::string consumer;  // unique per process (host name and pid)
+  int concurrency = 128;
+  std::chrono::seconds job_limit{300};
+  int max_attempts = 4;  // the first and 3 retries
+  std::chrono::seconds sweep_interval{30};
+  // A queued analysis not claimed this long after it was due is re-enqueued.
+  std::chrono::seconds stranded_after{60};
+  std::string service_token;
+  std::chrono::milliseconds rpc_timeout{5000};
+};
+
+class Worker {
+ public:
+  Worker(WorkerOptions options, WorkerStore* store, JobQueue* queue, Provider* provider,
+         std::shared_ptr<v1::ResourceService::StubInterface> resources,
+         std::shared_ptr<v1::BillingService::StubInterface> billing);
+  ~Worker();
+
+  void Start();
+  // Stops taking work, hands entries not started back to the queue, and
+  // waits up to `grace` for the jobs in progress. Returns how many were
+  // still running (their entries are reclaimed after the limit).
+  int Drain(std::chrono::seconds grace);
+
+ private:
+  void FetchLoop();
+  void ExecuteLoop();
+  void MaintenanceLoop();
+  void Process(const JobEntry& entry);
+  void RunAttempt(const ClaimedJob& job);
+  void Sweep();
+  // Resource status and refund for a terminal analysis; true when all done.
+  bool SettleSideEffects(const TerminalJob& job);
+  absl::StatusOr<v1::Resource> SetResourceStatus(const std::string& user_id, const std::string& resource_id,
+                                                 const std::string& status);
+  int FreeSlots();
+
+  WorkerOptions options_;
+  WorkerStore* store_;
+  JobQueue* queue_;
+  Provider* provider_;
+  std::shared_ptr<v1::ResourceService::StubInterface> resources_;
+  std::shared_ptr<v1::BillingService::StubInterface> billing_;
+
+  std::mutex mu_;
+  std::condition_variable work_ready_;  // executors wait for entries
+  std::condition_variable slot_free_;   // the fetcher waits for a free slot; Drain for idle
+  std::deque<JobEntry> pending_;
+  int running_ = 0;
+  bool stopping_ = false;
+  std::vector<std::thread> threads_;
+};
+
+// The back-off before retry `attempt` + 1: 2^attempt s, or the provider's
+// retry-after when longer, never above `cap`.
+std::chrono::seconds RetryDelay(int attempt, std::chrono::seconds retry_after, std::chrono::seconds cap);
+
+}  // namespace plinth::llm
+
+#endif  // PLINTH_SERVICES_LLM_WORKER_H_

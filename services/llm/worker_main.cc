@@ -1,0 +1,145 @@
+// LLM worker: wiring only (configuration, pool, job queue, provider, stubs
+// for the resource and billing services, a gRPC health endpoint for probes).
+// SIGTERM: health turns NOT_SERVING, the worker stops taking jobs, hands the
+// ones it has not started back to the queue and lets running ones finish.
+
+#include <unistd.h>
+
+#include <grpcpp/grpcpp.h>
+
+#include "libs/config/config.h"
+#include "libs/db/pool.h"
+#include "libs/grpc_server/server.h"
+#include "libs/logging/logging.h"
+#include "libs/service_env/service_env.h"
+#include "services/llm/job_queue.h"
+#include "services/llm/provider.h"
+#include "services/llm/worker.h"
+#include "services/llm/worker_store.h"
+
+namespace {
+
+using namespace plinth;
+
+absl::StatusOr<llm::ProviderOptions> LoadProvider(const config::Env& env) {
+  llm::ProviderOptions p;
+  p.api_key = env.String("ANTHROPIC_API_KEY", "");
+  p.kind = env.String("LLM_PROVIDER", p.api_key.empty() ? "offline" : "anthropic");
+  auto max_tokens = env.Int("LLM_MAX_TOKENS", 4096, 1, 200000);
+  if (!max_tokens.ok()) return max_tokens.status();
+  p.max_tokens = static_cast<int>(*max_tokens);
+  if (p.kind == "anthropic") {
+    auto base = env.BaseUrl("ANTHROPIC_BASE_URL", "https://api.anthropic.com");
+    if (!base.ok()) return base.status();
+    p.base_url = *base;
+    p.model = env.String("LLM_MODEL", llm::kAnthropicDefaultModel);
+  } else if (p.kind == "openai") {
+    auto base = env.BaseUrl("OPENAI_BASE_URL", "");
+    if (!base.ok()) return base.status();
+    p.base_url = *base;
+    p.api_key = env.String("OPENAI_API_KEY", "");
+    auto model = env.RequiredString("LLM_MODEL");
+    if (!model.ok()) return model.status();
+    p.model = *model;
+  } else if (p.kind == "offline") {
+    p.model = llm::kOfflineModel;
+  } else {
+    return absl::InvalidArgumentError("configuration LLM_PROVIDER: must be anthropic, openai or offline");
+  }
+  return p;
+}
+
+absl::StatusOr<std::shared_ptr<redis::RedisClient>> Redis(const std::string& url, std::chrono::milliseconds timeout,
+                                                          int max_idle) {
+  auto options = redis::ParseUrl(url);
+  if (!options.ok()) return absl::InvalidArgumentError("configuration REDIS_URL: " + std::string(options.status().message()));
+  options->timeout = timeout;
+  options->max_idle = max_idle;
+  return std::make_shared<redis::RedisClient>(*options);
+}
+
+}  // namespace
+
+int main() {
+  grpc_server::InstallSignalHandlers();
+  config::Env env;
+  logging::Init("llm-worker", env.String("LOG_LEVEL", "info"));
+
+  auto database_url = env.PostgresUrl("DATABASE_URL");
+  if (!database_url.ok()) return service_env::StartupFailure(database_url.status());
+  auto pool_size = env.Int("DB_POOL_SIZE", 8, 1, 256);
+  if (!pool_size.ok()) return service_env::StartupFailure(pool_size.status());
+  auto redis_url = env.RedisUrl("REDIS_URL", "");
+  if (!redis_url.ok()) return service_env::StartupFailure(redis_url.status());
+  if (redis_url->empty()) {
+    return service_env::StartupFailure(absl::InvalidArgumentError("configuration REDIS_URL: required by the worker"));
+  }
+  auto token = env.Secret("PLINTH_SERVICE_TOKEN", 32);
+  if (!token.ok()) return service_env::StartupFailure(token.status());
+  auto health_address = env.HostPort("LLM_WORKER_HEALTH_ADDR", "127.0.0.1:50055");
+  if (!health_address.ok()) return service_env::StartupFailure(health_address.status());
+  auto resource_address = env.HostPort("RESOURCE_GRPC_ADDR", "127.0.0.1:50052");
+  if (!resource_address.ok()) return service_env::StartupFailure(resource_address.status());
+  auto billing_address = env.HostPort("BILLING_GRPC_ADDR", "127.0.0.1:50053");
+  if (!billing_address.ok()) return service_env::StartupFailure(billing_address.status());
+  auto concurrency = env.Int("LLM_WORKER_CONCURRENCY", 128, 1, 2048);
+  auto limit = env.Int("LLM_JOB_TIMEOUT_SECONDS", 300, 1, 3600);
+  auto retries = env.Int("LLM_MAX_RETRIES", 3, 0, 10);
+  auto sweep = env.Int("LLM_SWEEP_INTERVAL_SECONDS", 30, 1, 3600);
+  auto stranded = env.Int("LLM_STRANDED_AFTER_SECONDS", 60, 1, 86400);
+  auto drain = env.Int("LLM_WORKER_DRAIN_SECONDS", 20, 0, 3600);
+  for (const auto* v : {&concurrency, &limit, &retries, &sweep, &stranded, &drain}) {
+    if (!v->ok()) return service_env::StartupFailure(v->status());
+  }
+  auto provider_options = LoadProvider(env);
+  if (!provider_options.ok()) return service_env::StartupFailure(provider_options.status());
+  auto provider = llm::MakeProvider(*provider_options);
+  if (!provider.ok()) return service_env::StartupFailure(provider.status());
+  logging::Info("provider", {{"kind", provider_options->kind}, {"model", provider_options->model}});
+
+  db::PoolOptions pool_options;
+  pool_options.conninfo = *database_url;
+  pool_options.size = static_cast<int>(*pool_size);
+  pool_options.statements = llm::WorkerStore::Statements();
+  // Every job thread may wait for a connection while others hold them.
+  pool_options.acquire_timeout = std::chrono::seconds(10);
+  db::Pool pool(std::move(pool_options));
+  if (auto ping = pool.Ping(); !ping.ok()) {
+    logging::Warn("database not reachable at startup", {{"error", std::string(ping.message())}});
+  }
+  llm::WorkerStore store(&pool);
+  // Short commands share a few connections; the blocking read has its own,
+  // with a timeout longer than its block.
+  auto commands = Redis(*redis_url, std::chrono::milliseconds(500), 16);
+  auto reader = Redis(*redis_url, std::chrono::milliseconds(3000), 1);
+  if (!commands.ok()) return service_env::StartupFailure(commands.status());
+  llm::JobQueue queue(*commands, *reader);
+
+  auto resources = v1::ResourceService::NewStub(grpc::CreateChannel(*resource_address, grpc::InsecureChannelCredentials()));
+  auto billing = v1::BillingService::NewStub(grpc::CreateChannel(*billing_address, grpc::InsecureChannelCredentials()));
+
+  llm::WorkerOptions options;
+  char host[256] = {};
+  gethostname(host, sizeof(host) - 1);
+  options.consumer = std::string(host) + "-" + std::to_string(getpid());
+  options.concurrency = static_cast<int>(*concurrency);
+  options.job_limit = std::chrono::seconds(*limit);
+  options.max_attempts = static_cast<int>(*retries) + 1;
+  options.sweep_interval = std::chrono::seconds(*sweep);
+  options.stranded_after = std::chrono::seconds(*stranded);
+  options.service_token = *token;
+  llm::Worker worker(options, &store, &queue, provider->get(), std::move(resources), std::move(billing));
+  worker.Start();
+
+  grpc_server::ServerOptions health;
+  health.service_name = "plinth.v1.AnalysisWorker";
+  health.listen_address = *health_address;
+  health.drain_timeout = std::chrono::seconds(1);
+  auto served = grpc_server::Serve(health, {});
+  if (!served.ok()) return service_env::StartupFailure(served);
+  if (worker.Drain(std::chrono::seconds(*drain)) > 0) {
+    // Their rows stay `running`; another worker re-runs them after the limit.
+    _exit(0);
+  }
+  return 0;
+}
