@@ -58,7 +58,8 @@ redisContext* RedisClient::Acquire(absl::Status* status) {
       return nullptr;
     }
   }
-  timeval tv{0, static_cast<suseconds_t>(options_.timeout.count() * 1000)};
+  const auto ms = options_.timeout.count();
+  timeval tv{static_cast<time_t>(ms / 1000), static_cast<suseconds_t>((ms % 1000) * 1000)};
   redisContext* ctx = redisConnectWithTimeout(options_.host.c_str(), options_.port, tv);
   auto fail = [&](const std::string& why) -> redisContext* {
     if (ctx != nullptr) redisFree(ctx);

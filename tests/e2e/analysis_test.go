@@ -17,7 +17,8 @@ func credits(t *testing.T, u user) string {
 
 func TestAnalysisIsQueuedAndChargesOneCredit(t *testing.T) {
 	u := newUser()
-	res := createResource(t, u, map[string]any{"title": "to analyse", "content": "Some text."})
+	// The provider takes 3 s, so the analysis is still active for the 409.
+	res := createResource(t, u, map[string]any{"title": "to analyse", "content": "Some text. [fake-delay:3000]"})
 	r := createAnalysis(t, u, res["id"].(string), nil)
 	if r.status != 202 {
 		t.Fatalf("POST analyses: %d %s", r.status, r.raw)
@@ -83,7 +84,7 @@ func TestAnalysisErrors(t *testing.T) {
 // Concurrent requests for one resource: one analysis, one credit.
 func TestConcurrentAnalysisRequestsChargeOnce(t *testing.T) {
 	u := newUser()
-	id := createResource(t, u, map[string]any{"title": "race"})["id"].(string)
+	id := createResource(t, u, map[string]any{"title": "race", "content": "[fake-delay:3000]"})["id"].(string)
 	var wg sync.WaitGroup
 	statuses := make([]int, 6)
 	for i := range statuses {

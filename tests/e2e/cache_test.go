@@ -9,7 +9,12 @@ import (
 
 func redisCLI(t *testing.T, args ...string) string {
 	t.Helper()
-	out, err := exec.Command("redis-cli", append([]string{"-u", os.Getenv("PLINTH_TEST_REDIS_URL")}, args...)...).CombinedOutput()
+	return redisCLIURL(t, os.Getenv("PLINTH_TEST_REDIS_URL"), args...)
+}
+
+func redisCLIURL(t *testing.T, url string, args ...string) string {
+	t.Helper()
+	out, err := exec.Command("redis-cli", append([]string{"-u", url}, args...)...).CombinedOutput()
 	if err != nil {
 		t.Fatalf("redis-cli %v: %v %s", args, err, out)
 	}

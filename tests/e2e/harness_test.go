@@ -82,7 +82,16 @@ func setUp() (int, error) {
 	stripe = startFakeStripe()
 	httpAddr := fmt.Sprintf("127.0.0.1:%d", freePort())
 	common := []string{"SUPABASE_JWT_SECRET=" + jwtSecret, "SUPABASE_JWKS_URL=" + jwksURL,
-		"DATABASE_URL=" + databaseURL, "LOG_LEVEL=info"}
+		"DATABASE_URL=" + databaseURL, "LOG_LEVEL=info", "PLINTH_SERVICE_TOKEN=" + serviceToken}
+	// The job queue's Redis is the harness's own, so a test can stop it.
+	queueRedisPort = freePort()
+	if err := startQueueRedis(); err != nil {
+		return 1, err
+	}
+	queueRedisURL := fmt.Sprintf("redis://127.0.0.1:%d/0", queueRedisPort)
+	if err := startFakeAnthropic(); err != nil {
+		return 1, err
+	}
 	if err := start("profile", filepath.Join(root, "bazel-bin/services/profile/profile"),
 		append(common, "PROFILE_GRPC_ADDR="+profileAddr, "FREE_TIER_CREDITS=10",
 			"REDIS_URL="+os.Getenv("PLINTH_TEST_REDIS_URL"))); err != nil {
@@ -103,7 +112,17 @@ func setUp() (int, error) {
 	billingGRPC = billingAddr
 	if err := start("llm", filepath.Join(root, "bazel-bin/services/llm/llm"),
 		append(common, "ANALYSIS_GRPC_ADDR="+llmAddr, "RESOURCE_GRPC_ADDR="+resourceAddr,
-			"BILLING_GRPC_ADDR="+billingAddr)); err != nil {
+			"BILLING_GRPC_ADDR="+billingAddr, "REDIS_URL="+queueRedisURL)); err != nil {
+		return 1, err
+	}
+	// A short job limit and sweep so that reclaiming and sweeping happen
+	// within a test; the rest as in production.
+	workerEnv = append(common, "RESOURCE_GRPC_ADDR="+resourceAddr, "BILLING_GRPC_ADDR="+billingAddr,
+		"REDIS_URL="+queueRedisURL, "LLM_PROVIDER=anthropic", "ANTHROPIC_API_KEY="+fakeAnthropicKey,
+		"ANTHROPIC_BASE_URL="+fakeAnthropicURL, "LLM_JOB_TIMEOUT_SECONDS=5", "LLM_SWEEP_INTERVAL_SECONDS=1",
+		"LLM_STRANDED_AFTER_SECONDS=3", "LLM_WORKER_CONCURRENCY=16", "LLM_WORKER_DRAIN_SECONDS=10",
+		fmt.Sprintf("LLM_WORKER_HEALTH_ADDR=127.0.0.1:%d", freePort()))
+	if err := startWorker(); err != nil {
 		return 1, err
 	}
 	llmGRPC = llmAddr
@@ -189,7 +208,28 @@ func start(name, binary string, env []string) error {
 	return nil
 }
 
+// startDetached starts a process the caller manages (not stopped by tearDown
+// through procs); its log goes to logDir/name.log, appended.
+func startDetached(name string, argv []string, env []string) (*exec.Cmd, error) {
+	logFile, err := os.OpenFile(filepath.Join(logDir, name+".log"), os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o644)
+	if err != nil {
+		return nil, err
+	}
+	cmd := exec.Command(argv[0], argv[1:]...)
+	cmd.Env = append([]string{"PATH=" + os.Getenv("PATH")}, env...)
+	cmd.Stdout, cmd.Stderr = logFile, logFile
+	if err := cmd.Start(); err != nil {
+		return nil, fmt.Errorf("start %s: %w", name, err)
+	}
+	return cmd, nil
+}
+
 func tearDown() {
+	if worker != nil {
+		_ = worker.Process.Signal(os.Interrupt)
+		_ = worker.Wait()
+	}
+	stopQueueRedis()
 	for i := len(procs) - 1; i >= 0; i-- {
 		_ = procs[i].Process.Signal(os.Interrupt)
 		done := make(chan struct{})
