@@ -22,6 +22,7 @@ RUN ./plinth build \
     && mkdir -p /out/bin /out/migrations \
     && for b in services/profile/profile services/resource/resource services/billing/billing services/llm/llm; do \
          cp "bazel-bin/$b" "/out/bin/plinth-$(basename "$b")"; done \
+    && cp bazel-bin/services/llm/llm_worker /out/bin/plinth-llm-worker \
     && cp bazel-bin/gateway/plinth-gateway bazel-bin/migrations/migrate /out/bin/ \
     && mv /out/bin/migrate /out/bin/plinth-migrate \
     && cp migrations/*.sql /out/migrations/
@@ -37,6 +38,6 @@ RUN apt-get update && apt-get install -y --no-install-recommends \
 COPY --from=build /out/bin/ /usr/local/bin/
 COPY --from=build /out/migrations/ /usr/share/plinth/migrations/
 USER 10001:10001
-EXPOSE 8080 50051 50052 50053 50054
+EXPOSE 8080 50051 50052 50053 50054 50055
 ENTRYPOINT []
 CMD ["/usr/local/bin/plinth-gateway"]
