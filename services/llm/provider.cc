@@ -223,13 +223,17 @@ class OfflineProvider final : public Provider {
         scored.push_back({words.empty() ? 0 : score / static_cast<double>(words.size()), i});
       }
       std::stable_sort(scored.begin(), scored.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
-      std::set<size_t> chosen;
-      for (size_t i = 0; i < scored.size() && chosen.size() < 3; ++i) chosen.insert(scored[i].second);
+      // The best two sentences summarise; the best five are the key points.
+      auto best = [&](size_t n) {
+        std::set<size_t> chosen;  // ordered: the text's order
+        for (size_t i = 0; i < scored.size() && chosen.size() < n; ++i) chosen.insert(scored[i].second);
+        return chosen;
+      };
       out << "Summary of \"" << input.title << "\" (" << sentences.size() << " sentence"
           << (sentences.size() == 1 ? "" : "s") << "):";
-      for (size_t i : chosen) out << " " << sentences[i];
+      for (size_t i : best(2)) out << " " << sentences[i];
       out << "\n\nKey points:";
-      for (size_t i : chosen) out << "\n- " << sentences[i];
+      for (size_t i : best(5)) out << "\n- " << sentences[i];
     }
     result.completion.text = out.str();
     result.completion.input_tokens = static_cast<int32_t>(Words(UserMessage(input)).size());
