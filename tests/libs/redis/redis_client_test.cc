@@ -8,28 +8,12 @@
 
 #include "libs/errors/errors.h"
 #include "tests/support/net.h"
+#include "tests/support/redis.h"
 
 namespace plinth::redis {
 namespace {
 
-std::string ServerUrl() {
-  static std::string url = [] {
-    const char* env = std::getenv("PLINTH_TEST_REDIS_URL");
-    if (env != nullptr && *env != '\0') return std::string(env);
-    int port = testing::FreePort();
-    std::string cmd = "redis-server --port " + std::to_string(port) +
-                      " --bind 127.0.0.1 --save '' --daemonize yes >/dev/null";
-    if (std::system(cmd.c_str()) != 0) return std::string();
-    static std::string stop = "redis-cli -p " + std::to_string(port) + " shutdown nosave >/dev/null 2>&1";
-    std::atexit([] { [[maybe_unused]] int rc = std::system(stop.c_str()); });
-    for (int i = 0; i < 100; ++i) {
-      if (std::system(("redis-cli -p " + std::to_string(port) + " ping >/dev/null 2>&1").c_str()) == 0) break;
-      usleep(20000);
-    }
-    return "redis://127.0.0.1:" + std::to_string(port) + "/0";
-  }();
-  return url;
-}
+std::string ServerUrl() { return testing::RedisUrl(); }
 
 TEST(RedisUrl, Parses) {
   auto o = ParseUrl("redis://:s3cret@cache.internal:6380/2");

@@ -1,0 +1,239 @@
+// Providers: the offline one is deterministic; the remote ones send the
+// documented request and classify answers, checked against a scripted HTTP
+// server on loopback.
+
+#include "services/llm/provider.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <deque>
+#include <mutex>
+#include <thread>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "services/llm/worker.h"
+#include "tests/support/net.h"
+
+namespace plinth::llm {
+namespace {
+
+using Outcome = ProviderResult::Outcome;
+using nlohmann::json;
+using std::chrono::milliseconds;
+
+// Answers each HTTP request with the next scripted response and records
+// what it received (one request per connection).
+class ScriptedServer {
+ public:
+  struct Reply {
+    int status;
+    std::string body;
+    std::string extra_headers;  // "Name: value\r\n"...
+  };
+  struct Received {
+    std::string head, body;
+  };
+
+  ScriptedServer() : port_(testing::FreePort()) {
+    fd_ = socket(AF_INET, SOCK_STREAM, 0);
+    int one = 1;
+    setsockopt(fd_, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    addr.sin_port = htons(static_cast<uint16_t>(port_));
+    bind(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof(addr));
+    listen(fd_, 16);
+    thread_ = std::thread([this] { Serve(); });
+  }
+  ~ScriptedServer() {
+    shutdown(fd_, SHUT_RDWR);
+    close(fd_);
+    thread_.join();
+  }
+  std::string url() const { return "http://127.0.0.1:" + std::to_string(port_); }
+  void Push(Reply r) {
+    std::lock_guard<std::mutex> lock(mu_);
+    replies_.push_back(std::move(r));
+  }
+  Received Last() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return received_.empty() ? Received{} : received_.back();
+  }
+
+ private:
+  void Serve() {
+    while (true) {
+      int c = accept(fd_, nullptr, nullptr);
+      if (c < 0) return;
+      std::string data;
+      char buf[4096];
+      size_t header_end = std::string::npos, length = 0;
+      while (true) {
+        ssize_t n = read(c, buf, sizeof(buf));
+        if (n <= 0) break;
+        data.append(buf, static_cast<size_t>(n));
+        if (header_end == std::string::npos && (header_end = data.find("\r\n\r\n")) != std::string::npos) {
+          std::string lower = data.substr(0, header_end);
+          for (auto& ch : lower) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+          auto at = lower.find("content-length:");
+          if (at != std::string::npos) length = std::stoul(lower.substr(at + 15));
+        }
+        if (header_end != std::string::npos && data.size() >= header_end + 4 + length) break;
+      }
+      Reply reply{500, "{}", ""};
+      {
+        std::lock_guard<std::mutex> lock(mu_);
+        if (header_end != std::string::npos) {
+          received_.push_back({data.substr(0, header_end), data.substr(header_end + 4)});
+        }
+        if (!replies_.empty()) {
+          reply = replies_.front();
+          replies_.pop_front();
+        }
+      }
+      std::string out = "HTTP/1.1 " + std::to_string(reply.status) + " X\r\nContent-Type: application/json\r\n" +
+                        reply.extra_headers + "Content-Length: " + std::to_string(reply.body.size()) +
+                        "\r\nConnection: close\r\n\r\n" + reply.body;
+      [[maybe_unused]] ssize_t w = write(c, out.data(), out.size());
+      close(c);
+    }
+  }
+
+  int port_;
+  int fd_;
+  std::thread thread_;
+  std::mutex mu_;
+  std::deque<Reply> replies_;
+  std::vector<Received> received_;
+};
+
+const PromptInput kInput{"Summarise.", "Title", "First sentence here. Second one follows!"};
+
+std::unique_ptr<Provider> Make(const std::string& kind, const std::string& url) {
+  ProviderOptions o;
+  o.kind = kind;
+  o.base_url = url;
+  o.api_key = "key-123";
+  o.model = kind == "anthropic" ? kAnthropicDefaultModel : "llama-3";
+  auto p = MakeProvider(o);
+  EXPECT_TRUE(p.ok()) << p.status();
+  return p.ok() ? std::move(*p) : nullptr;
+}
+
+TEST(OfflineProvider, IsDeterministicAndExtractive) {
+  auto p = MakeProvider({"offline", "", "", kOfflineModel, 4096});
+  ASSERT_TRUE(p.ok());
+  PromptInput in{"Summarise.", "Notes",
+                 "Plinth runs analyses as jobs. Jobs survive crashes because the row is the record. "
+                 "Redis delivers the jobs.\n\nUnrelated line"};
+  ProviderResult a = (*p)->Complete(in, milliseconds(1000));
+  ProviderResult b = (*p)->Complete(in, milliseconds(1000));
+  ASSERT_EQ(a.outcome, Outcome::kOk);
+  EXPECT_EQ(a.completion.text, b.completion.text);
+  EXPECT_EQ(a.completion.model, kOfflineModel);
+  EXPECT_NE(a.completion.text.find("Summary of \"Notes\" (4 sentences):"), std::string::npos) << a.completion.text;
+  EXPECT_NE(a.completion.text.find("- Jobs survive crashes because the row is the record."), std::string::npos);
+  EXPECT_GT(a.completion.input_tokens, 10);
+  EXPECT_GT(a.completion.output_tokens, 10);
+  ProviderResult empty = (*p)->Complete({"Summarise.", "Empty", ""}, milliseconds(1000));
+  EXPECT_EQ(empty.outcome, Outcome::kOk);
+  EXPECT_EQ(empty.completion.text, "\"Empty\" has no content to summarise.");
+}
+
+TEST(AnthropicProvider, SendsTheMessagesApiRequestAndReadsUsage) {
+  ScriptedServer server;
+  server.Push({200, R"({"id":"msg_1","type":"message","role":"assistant","model":"claude-sonnet-4-20250514",
+    "content":[{"type":"text","text":"Hello "},{"type":"text","text":"world"}],
+    "stop_reason":"end_turn","usage":{"input_tokens":21,"output_tokens":2}})"});
+  auto p = Make("anthropic", server.url());
+  ProviderResult r = p->Complete(kInput, milliseconds(5000));
+  ASSERT_EQ(r.outcome, Outcome::kOk) << r.error;
+  EXPECT_EQ(r.completion.text, "Hello world");
+  EXPECT_EQ(r.completion.input_tokens, 21);
+  EXPECT_EQ(r.completion.output_tokens, 2);
+  auto sent = server.Last();
+  EXPECT_EQ(sent.head.rfind("POST /v1/messages HTTP/1.1", 0), 0u) << sent.head;
+  EXPECT_NE(sent.head.find("x-api-key: key-123"), std::string::npos);
+  EXPECT_NE(sent.head.find("anthropic-version: 2023-06-01"), std::string::npos);
+  json body = json::parse(sent.body);
+  EXPECT_EQ(body["model"], "claude-sonnet-4-20250514");
+  EXPECT_EQ(body["max_tokens"], 4096);
+  EXPECT_EQ(body["messages"][0]["role"], "user");
+  EXPECT_EQ(body["messages"][0]["content"], UserMessage(kInput));
+}
+
+TEST(AnthropicProvider, ClassifiesFailures) {
+  ScriptedServer server;
+  auto p = Make("anthropic", server.url());
+  server.Push({429, R"({"type":"error","error":{"type":"rate_limit_error","message":"slow down"}})", "retry-after: 7\r\n"});
+  ProviderResult limited = p->Complete(kInput, milliseconds(5000));
+  EXPECT_EQ(limited.outcome, Outcome::kTransient);
+  EXPECT_EQ(limited.retry_after, std::chrono::seconds(7));
+  EXPECT_EQ(limited.error, "Anthropic answered HTTP 429 (rate_limit_error: slow down)");
+
+  server.Push({529, R"({"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}})"});
+  EXPECT_EQ(p->Complete(kInput, milliseconds(5000)).outcome, Outcome::kTransient);
+  server.Push({500, R"({"type":"error","error":{"type":"api_error","message":"boom"}})"});
+  EXPECT_EQ(p->Complete(kInput, milliseconds(5000)).outcome, Outcome::kTransient);
+  server.Push({200, R"({"id":"msg_cut","content":[{"type":"te)"});
+  EXPECT_EQ(p->Complete(kInput, milliseconds(5000)).outcome, Outcome::kTransient);
+  for (int status : {400, 401, 403, 404, 413}) {
+    server.Push({status, R"({"type":"error","error":{"type":"invalid_request_error","message":"no"}})"});
+    ProviderResult r = p->Complete(kInput, milliseconds(5000));
+    EXPECT_EQ(r.outcome, Outcome::kPermanent) << status;
+  }
+}
+
+TEST(AnthropicProvider, UnreachableOrSlowIsTransient) {
+  auto closed = Make("anthropic", "http://127.0.0.1:" + std::to_string(testing::FreePort()));
+  EXPECT_EQ(closed->Complete(kInput, milliseconds(2000)).outcome, Outcome::kTransient);
+}
+
+TEST(OpenAiCompatibleProvider, SendsChatCompletionsAndReadsUsage) {
+  ScriptedServer server;
+  server.Push({200, R"({"id":"chatcmpl-1","object":"chat.completion","model":"llama-3",
+    "choices":[{"index":0,"message":{"role":"assistant","content":"Summary."},"finish_reason":"stop"}],
+    "usage":{"prompt_tokens":30,"completion_tokens":3,"total_tokens":33}})"});
+  auto p = Make("openai", server.url() + "/v1");
+  ProviderResult r = p->Complete(kInput, milliseconds(5000));
+  ASSERT_EQ(r.outcome, Outcome::kOk) << r.error;
+  EXPECT_EQ(r.completion.text, "Summary.");
+  EXPECT_EQ(r.completion.model, "llama-3");
+  EXPECT_EQ(r.completion.input_tokens, 30);
+  EXPECT_EQ(r.completion.output_tokens, 3);
+  auto sent = server.Last();
+  EXPECT_EQ(sent.head.rfind("POST /v1/chat/completions HTTP/1.1", 0), 0u) << sent.head;
+  EXPECT_NE(sent.head.find("authorization: Bearer key-123"), std::string::npos);
+  json body = json::parse(sent.body);
+  EXPECT_EQ(body["model"], "llama-3");
+  EXPECT_EQ(body["messages"][0]["content"], UserMessage(kInput));
+
+  server.Push({404, R"({"error":{"message":"model not found","type":"invalid_request_error"}})"});
+  EXPECT_EQ(p->Complete(kInput, milliseconds(5000)).outcome, Outcome::kPermanent);
+  server.Push({503, "upstream down"});
+  EXPECT_EQ(p->Complete(kInput, milliseconds(5000)).outcome, Outcome::kTransient);
+}
+
+TEST(MakeProvider, RefusesIncompleteConfiguration) {
+  EXPECT_FALSE(MakeProvider({"anthropic", "https://api.example", "", "m", 4096}).ok()) << "no key";
+  EXPECT_FALSE(MakeProvider({"openai", "", "", "m", 4096}).ok()) << "no base URL";
+  EXPECT_FALSE(MakeProvider({"gpt", "https://x", "k", "m", 4096}).ok());
+}
+
+TEST(RetryDelay, DoublesHonoursRetryAfterAndIsCapped) {
+  using std::chrono::seconds;
+  EXPECT_EQ(RetryDelay(1, seconds(0), seconds(300)), seconds(2));
+  EXPECT_EQ(RetryDelay(2, seconds(0), seconds(300)), seconds(4));
+  EXPECT_EQ(RetryDelay(3, seconds(0), seconds(300)), seconds(8));
+  EXPECT_EQ(RetryDelay(1, seconds(30), seconds(300)), seconds(30));
+  EXPECT_EQ(RetryDelay(3, seconds(3600), seconds(300)), seconds(300));
+}
+
+}  // namespace
+}  // namespace plinth::llm
