@@ -16,13 +16,7 @@ CONCURRENCY=${LLM_WORKER_CONCURRENCY:-128}
 WORK=$(mktemp -d /tmp/plinth-bench-llm-XXXXXX)
 USER_ID=00000000-0000-4000-8000-00000000be17
 
-free_port() {
-  local p
-  while :; do
-    p=$((20000 + RANDOM % 30000))
-    (exec 3<>/dev/tcp/127.0.0.1/$p) 2>/dev/null || { echo "$p"; return; }
-  done
-}
+source "$ROOT/tests/free_port.sh"
 
 FAKE_PID="" WORKER_PID=""
 cleanup() {

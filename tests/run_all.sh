@@ -11,13 +11,7 @@ export PATH="/usr/local/go/bin:$PATH"
 WORK=$(mktemp -d /tmp/plinth-test-XXXXXX)
 PGBIN=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
 
-free_port() {
-  local p
-  while :; do
-    p=$((20000 + RANDOM % 30000))
-    (exec 3<>/dev/tcp/127.0.0.1/$p) 2>/dev/null || { echo "$p"; return; }
-  done
-}
+source "$ROOT/tests/free_port.sh"
 
 cleanup() {
   runuser -u postgres -- "$PGBIN/pg_ctl" -D "$WORK/pg" -m immediate stop >/dev/null 2>&1

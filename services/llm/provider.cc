@@ -54,109 +54,108 @@ std::string ErrorText(const std::string& provider, const http::Response& respons
   return absl::StrCat(provider, " answered HTTP ", response.status, detail.empty() ? "" : " (" + detail + ")");
 }
 
-// Sends one JSON request and classifies everything but a parsable 200.
-ProviderResult Post(const std::string& provider, http::Request request, http::Response* ok_response,
-                    json* ok_body) {
-  auto response = http::Send(request);
-  if (!response.ok()) {
-    return Failure(Outcome::kTransient, absl::StrCat(provider, " unreachable: ", response.status().message()));
-  }
-  if (response->status != 200) {
-    return Failure(IsTransientHttpStatus(response->status) ? Outcome::kTransient : Outcome::kPermanent,
-                   ErrorText(provider, *response), RetryAfter(*response));
-  }
-  *ok_body = json::parse(response->body, nullptr, false);
-  if (!ok_body->is_object()) return Failure(Outcome::kTransient, provider + " answered a body that is not JSON");
-  *ok_response = std::move(*response);
-  return ProviderResult{};
-}
-
 int32_t Int(const json& object, const char* key) {
   if (!object.is_object() || !object.contains(key) || !object[key].is_number_integer()) return 0;
   return static_cast<int32_t>(std::clamp<int64_t>(object[key].get<int64_t>(), 0, INT32_MAX));
 }
 
-class AnthropicProvider final : public Provider {
+// A remote chat API: one JSON POST with the model, max_tokens and one user
+// message; every answer but a usable 200 classified. Subclasses name the
+// endpoint and headers and read their own response shape.
+class RemoteProvider : public Provider {
  public:
-  explicit AnthropicProvider(ProviderOptions options) : options_(std::move(options)) {}
+  explicit RemoteProvider(ProviderOptions options) : options_(std::move(options)) {}
 
-  ProviderResult Complete(const PromptInput& input, std::chrono::milliseconds timeout) override {
+  ProviderResult Complete(const PromptInput& input, std::chrono::milliseconds timeout) final {
     http::Request request;
     request.method = "POST";
-    request.url = options_.base_url + "/v1/messages";
-    request.headers = {"content-type: application/json", "x-api-key: " + options_.api_key,
-                       std::string("anthropic-version: ") + kAnthropicVersion};
+    request.url = Url();
+    request.headers = Headers();
+    request.headers.push_back("content-type: application/json");
     request.body = json{{"model", options_.model},
                         {"max_tokens", options_.max_tokens},
                         {"messages", json::array({{{"role", "user"}, {"content", UserMessage(input)}}})}}
                        .dump();
     request.timeout = timeout;
-    http::Response response;
-    json body;
-    ProviderResult result = Post("Anthropic", std::move(request), &response, &body);
-    if (result.outcome != Outcome::kOk) return result;
-    std::string text;
-    if (body.contains("content") && body["content"].is_array()) {
-      for (const auto& block : body["content"]) {
-        if (block.is_object() && block.value("type", "") == "text" && block.contains("text") &&
-            block["text"].is_string()) {
-          text += block["text"].get<std::string>();
-        }
-      }
+    auto response = http::Send(request);
+    if (!response.ok()) {
+      return Failure(Outcome::kTransient, absl::StrCat(Name(), " unreachable: ", response.status().message()));
     }
-    if (text.empty()) return Failure(Outcome::kTransient, "Anthropic answered no text content");
-    result.completion.text = std::move(text);
-    result.completion.model = body.contains("model") && body["model"].is_string() ? body["model"].get<std::string>()
-                                                                                  : options_.model;
-    const json usage = body.contains("usage") ? body["usage"] : json::object();
-    result.completion.input_tokens = Int(usage, "input_tokens");
-    result.completion.output_tokens = Int(usage, "output_tokens");
+    if (response->status != 200) {
+      return Failure(IsTransientHttpStatus(response->status) ? Outcome::kTransient : Outcome::kPermanent,
+                     ErrorText(Name(), *response), RetryAfter(*response));
+    }
+    const json body = json::parse(response->body, nullptr, false);
+    ProviderResult result;
+    if (!body.is_object() || !Read(body, &result.completion) || result.completion.text.empty()) {
+      return Failure(Outcome::kTransient, Name() + " answered no usable text");
+    }
+    if (body.contains("model") && body["model"].is_string()) {
+      result.completion.model = body["model"].get<std::string>();
+    } else {
+      result.completion.model = options_.model;
+    }
     return result;
   }
 
- private:
+ protected:
+  virtual std::string Name() const = 0;
+  virtual std::string Url() const = 0;
+  virtual std::vector<std::string> Headers() const = 0;
+  // Text and usage from a 200's body; false if it does not have the shape.
+  virtual bool Read(const json& body, Completion* out) const = 0;
+
   ProviderOptions options_;
 };
 
-class OpenAiCompatibleProvider final : public Provider {
+class AnthropicProvider final : public RemoteProvider {
  public:
-  explicit OpenAiCompatibleProvider(ProviderOptions options) : options_(std::move(options)) {}
+  using RemoteProvider::RemoteProvider;
 
-  ProviderResult Complete(const PromptInput& input, std::chrono::milliseconds timeout) override {
-    http::Request request;
-    request.method = "POST";
-    request.url = options_.base_url + "/chat/completions";
-    request.headers = {"content-type: application/json"};
-    if (!options_.api_key.empty()) request.headers.push_back("authorization: Bearer " + options_.api_key);
-    request.body = json{{"model", options_.model},
-                        {"max_tokens", options_.max_tokens},
-                        {"messages", json::array({{{"role", "user"}, {"content", UserMessage(input)}}})}}
-                       .dump();
-    request.timeout = timeout;
-    http::Response response;
-    json body;
-    ProviderResult result = Post("the chat-completions server", std::move(request), &response, &body);
-    if (result.outcome != Outcome::kOk) return result;
-    std::string text;
-    if (body.contains("choices") && body["choices"].is_array() && !body["choices"].empty()) {
-      const json& choice = body["choices"][0];
-      if (choice.is_object() && choice.contains("message") && choice["message"].is_object() &&
-          choice["message"].contains("content") && choice["message"]["content"].is_string()) {
-        text = choice["message"]["content"].get<std::string>();
+ protected:
+  std::string Name() const override { return "Anthropic"; }
+  std::string Url() const override { return options_.base_url + "/v1/messages"; }
+  std::vector<std::string> Headers() const override {
+    return {"x-api-key: " + options_.api_key, std::string("anthropic-version: ") + kAnthropicVersion};
+  }
+  bool Read(const json& body, Completion* out) const override {
+    if (!body.contains("content") || !body["content"].is_array()) return false;
+    for (const auto& block : body["content"]) {
+      if (block.is_object() && block.value("type", "") == "text" && block.contains("text") &&
+          block["text"].is_string()) {
+        out->text += block["text"].get<std::string>();
       }
     }
-    if (text.empty()) return Failure(Outcome::kTransient, "the chat-completions server answered no message content");
-    result.completion.text = std::move(text);
-    result.completion.model = body.contains("model") && body["model"].is_string() ? body["model"].get<std::string>()
-                                                                                  : options_.model;
-    const json usage = body.contains("usage") ? body["usage"] : json::object();
-    result.completion.input_tokens = Int(usage, "prompt_tokens");
-    result.completion.output_tokens = Int(usage, "completion_tokens");
-    return result;
+    const json usage = body.value("usage", json::object());
+    out->input_tokens = Int(usage, "input_tokens");
+    out->output_tokens = Int(usage, "output_tokens");
+    return true;
   }
+};
 
- private:
-  ProviderOptions options_;
+class OpenAiCompatibleProvider final : public RemoteProvider {
+ public:
+  using RemoteProvider::RemoteProvider;
+
+ protected:
+  std::string Name() const override { return "the chat-completions server"; }
+  std::string Url() const override { return options_.base_url + "/chat/completions"; }
+  std::vector<std::string> Headers() const override {
+    if (options_.api_key.empty()) return {};
+    return {"authorization: Bearer " + options_.api_key};
+  }
+  bool Read(const json& body, Completion* out) const override {
+    if (!body.contains("choices") || !body["choices"].is_array() || body["choices"].empty()) return false;
+    const json& choice = body["choices"][0];
+    if (!choice.is_object() || !choice.contains("message") || !choice["message"].is_object()) return false;
+    const json& message = choice["message"];
+    if (!message.contains("content") || !message["content"].is_string()) return false;
+    out->text = message["content"].get<std::string>();
+    const json usage = body.value("usage", json::object());
+    out->input_tokens = Int(usage, "prompt_tokens");
+    out->output_tokens = Int(usage, "completion_tokens");
+    return true;
+  }
 };
 
 // Sentences split on ., ! or ? followed by white space, and on blank lines.

@@ -124,4 +124,13 @@ std::string ClaimsJson(const std::string& user_id) {
   return R"({"aud":"authenticated","role":"authenticated","sub":")" + user_id + R"("})";
 }
 
+std::unique_ptr<db::Pool> OpenPool(const std::string& url, std::vector<db::PreparedStatement> statements,
+                                   int size) {
+  db::PoolOptions o;
+  o.conninfo = url;
+  o.size = size;
+  o.statements = std::move(statements);
+  return std::make_unique<db::Pool>(std::move(o));
+}
+
 }  // namespace plinth::testing

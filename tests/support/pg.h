@@ -1,13 +1,21 @@
 #ifndef PLINTH_TESTS_SUPPORT_PG_H_
 #define PLINTH_TESTS_SUPPORT_PG_H_
 
+#include <memory>
 #include <string>
+#include <vector>
+
+#include "libs/db/pool.h"
 
 namespace plinth::testing {
 
 // A new database with every migration applied; returns its URL. Fails the
 // test (ADD_FAILURE + empty string) if no server can be had.
 std::string CreateMigratedDatabase();
+
+// A pool of `size` connections to `url` with a store's statements.
+std::unique_ptr<db::Pool> OpenPool(const std::string& url, std::vector<db::PreparedStatement> statements,
+                                   int size = 8);
 
 // A new empty database (for migration-runner tests).
 std::string CreateEmptyDatabase();

@@ -18,11 +18,7 @@ class BillingStoreTest : public ::testing::Test {
   void SetUp() override {
     url_ = testing::CreateMigratedDatabase();
     ASSERT_FALSE(url_.empty());
-    db::PoolOptions o;
-    o.conninfo = url_;
-    o.size = 16;
-    o.statements = BillingStore::Statements();
-    pool_ = std::make_unique<db::Pool>(o);
+    pool_ = testing::OpenPool(url_, BillingStore::Statements(), 16);
     store_ = std::make_unique<BillingStore>(pool_.get());
   }
   std::string UserWithCredits(int credits) { return testing::CreateUserWithProfile(url_, credits); }

@@ -23,11 +23,7 @@ class WorkerStoreTest : public ::testing::Test {
   void SetUp() override {
     url_ = testing::CreateMigratedDatabase();
     ASSERT_FALSE(url_.empty());
-    db::PoolOptions o;
-    o.conninfo = url_;
-    o.size = 8;
-    o.statements = WorkerStore::Statements();
-    pool_ = std::make_unique<db::Pool>(o);
+    pool_ = testing::OpenPool(url_, WorkerStore::Statements(), 8);
     store_ = std::make_unique<WorkerStore>(pool_.get());
     user_ = testing::CreateUserWithProfile(url_);
   }

@@ -19,11 +19,7 @@ class ProfileStoreTest : public ::testing::Test {
   void SetUp() override {
     std::string url = testing::CreateMigratedDatabase();
     ASSERT_FALSE(url.empty());
-    db::PoolOptions o;
-    o.conninfo = url;
-    o.size = 4;
-    o.statements = ProfileStore::Statements();
-    pool_ = std::make_unique<db::Pool>(o);
+    pool_ = testing::OpenPool(url, ProfileStore::Statements(), 4);
     store_ = std::make_unique<ProfileStore>(pool_.get(), 25);
   }
   auth::Claims User(const std::string& email = "a@example.com") {

@@ -16,11 +16,7 @@ class ResourceStoreTest : public ::testing::Test {
   void SetUp() override {
     url_ = testing::CreateMigratedDatabase();
     ASSERT_FALSE(url_.empty());
-    db::PoolOptions o;
-    o.conninfo = url_;
-    o.size = 2;
-    o.statements = ResourceStore::Statements();
-    pool_ = std::make_unique<db::Pool>(o);
+    pool_ = testing::OpenPool(url_, ResourceStore::Statements(), 2);
     store_ = std::make_unique<ResourceStore>(pool_.get());
   }
   // A user with a profile row (as the profile service would have created it).

@@ -23,10 +23,7 @@ class SetResourceStatusTest : public ::testing::Test {
   void SetUp() override {
     url_ = testing::CreateMigratedDatabase();
     ASSERT_FALSE(url_.empty());
-    db::PoolOptions o;
-    o.conninfo = url_;
-    o.statements = ResourceStore::Statements();
-    pool_ = std::make_unique<db::Pool>(o);
+    pool_ = testing::OpenPool(url_, ResourceStore::Statements());
     store_ = std::make_unique<ResourceStore>(pool_.get());
     auth::VerifierOptions v;
     v.hs256_secret = kSecret;
