@@ -243,9 +243,12 @@ bool Worker::SettleSideEffects(const TerminalJob& job) {
       done = false;
     }
   }
-  auto resource = SetResourceStatus(job.user_id, job.resource_id, job.status == "succeeded" ? "completed" : "failed");
-  // A resource deleted since has nothing left to mark.
-  if (!resource.ok() && !absl::IsNotFound(resource.status())) {
+  if (job.superseded) {
+    // Leave the resource to the newer analysis.
+  } else if (auto resource =
+                 SetResourceStatus(job.user_id, job.resource_id, job.status == "succeeded" ? "completed" : "failed");
+             !resource.ok() && !absl::IsNotFound(resource.status())) {
+    // (A resource deleted since has nothing left to mark.)
     logging::Warn("resource status not updated; the sweeper retries it",
                   {{"analysis_id", job.id}, {"error", std::string(resource.status().message())}});
     done = false;

@@ -62,9 +62,10 @@ std::vector<db::PreparedStatement> WorkerStore::Statements() {
        "(status = 'running' and started_at < now() - make_interval(secs => $2)) "
        "order by created_at limit $3"},
       {kUnsettled,
-       "select id::text, resource_id::text, user_id::text, status from public.analyses "
-       "where settled_at is null and status in ('succeeded', 'failed') "
-       "and completed_at < now() - make_interval(secs => $1) order by completed_at limit $2"},
+       "select a.id::text, a.resource_id::text, a.user_id::text, a.status, exists (select 1 from "
+       "public.analyses b where b.resource_id = a.resource_id and b.created_at > a.created_at) "
+       "from public.analyses a where a.settled_at is null and a.status in ('succeeded', 'failed') "
+       "and a.completed_at < now() - make_interval(secs => $1) order by a.completed_at limit $2"},
   };
 }
 
@@ -154,7 +155,7 @@ absl::StatusOr<std::vector<TerminalJob>> WorkerStore::Unsettled(std::chrono::sec
   absl::Status s = pool_->ServiceTx(Soon(), [&](pqxx::transaction_base& tx) {
     for (const auto& r : tx.exec_prepared(kUnsettled, static_cast<int64_t>(age.count()), max)) {
       jobs.push_back({r[0].as<std::string>(), r[1].as<std::string>(), r[2].as<std::string>(),
-                      r[3].as<std::string>()});
+                      r[3].as<std::string>(), r[4].as<bool>()});
     }
     return absl::OkStatus();
   });

@@ -32,6 +32,9 @@ struct ClaimedJob {
 // A terminal analysis whose side effects are (or may not yet be) done.
 struct TerminalJob {
   std::string id, resource_id, user_id, status;  // status: succeeded or failed
+  // A newer analysis of the resource exists: the resource's status is its
+  // business now, only the refund is left to do.
+  bool superseded = false;
 };
 
 class WorkerStore {

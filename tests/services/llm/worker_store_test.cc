@@ -159,6 +159,12 @@ TEST_F(WorkerStoreTest, SweeperQueriesFindStrandedAndUnsettledAnalyses) {
   ASSERT_EQ(unsettled->size(), 1u);
   EXPECT_EQ((*unsettled)[0].id, done);
   EXPECT_EQ((*unsettled)[0].status, "failed");
+  EXPECT_FALSE((*unsettled)[0].superseded);
+  // Once the user started a newer analysis of the resource, settling the old
+  // one must leave the resource's status alone.
+  Exec("insert into analyses (id, resource_id, user_id, prompt) select '" + auth::NewUuid() +
+       "', resource_id, user_id, 'again' from analyses where id = '" + done + "'");
+  EXPECT_TRUE((*store_->Unsettled(seconds(60), 100))[0].superseded);
   ASSERT_TRUE(store_->Settle(done).ok());
   EXPECT_TRUE(store_->Unsettled(seconds(60), 100)->empty());
 }
