@@ -6,6 +6,7 @@ package e2e
 import (
 	"fmt"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -225,4 +226,26 @@ func TestInternalCallsNeedTheServiceToken(t *testing.T) {
 func redisQueue(t *testing.T, args ...string) string {
 	t.Helper()
 	return redisCLIURL(t, fmt.Sprintf("redis://127.0.0.1:%d/0", queueRedisPort), args...)
+}
+
+// SIGTERM: the worker finishes the job it is running before it exits, and
+// hands back what it had not started.
+func TestWorkerDrainsOnSigterm(t *testing.T) {
+	u := newUser()
+	marker := "drain-" + randomHex(6)
+	_, id := analyse(t, u, "Finish me before you go. [fake-delay:1500] "+marker)
+	waitFor(t, 10*time.Second, "the provider call to start", func() bool { return fakeRequests(t, marker) == 1 })
+	if err := worker.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	if err := worker.Wait(); err != nil {
+		t.Fatalf("worker exit after SIGTERM: %v", err)
+	}
+	// Done before the process exited, not by a successor.
+	if s := psql(t, "select status || ':' || attempts from analyses where id = '"+id+"'"); s != "succeeded:1" {
+		t.Fatalf("after the drain: %s", s)
+	}
+	if err := startWorker(); err != nil {
+		t.Fatal(err)
+	}
 }
