@@ -113,6 +113,7 @@ int main() {
   auto commands = Redis(*redis_url, std::chrono::milliseconds(500), 16);
   auto reader = Redis(*redis_url, std::chrono::milliseconds(3000), 1);
   if (!commands.ok()) return service_env::StartupFailure(commands.status());
+  if (!reader.ok()) return service_env::StartupFailure(reader.status());
   llm::JobQueue queue(*commands, *reader);
 
   auto resources = v1::ResourceService::NewStub(grpc::CreateChannel(*resource_address, grpc::InsecureChannelCredentials()));
@@ -136,7 +137,8 @@ int main() {
   health.listen_address = *health_address;
   health.drain_timeout = std::chrono::seconds(1);
   auto served = grpc_server::Serve(health, {});
-  if (!served.ok()) return service_env::StartupFailure(served);
+  // The job threads are running: leave without unwinding what they use.
+  if (!served.ok()) _exit(service_env::StartupFailure(served));
   if (worker.Drain(std::chrono::seconds(*drain)) > 0) {
     // Their rows stay `running`; another worker re-runs them after the limit.
     _exit(0);
