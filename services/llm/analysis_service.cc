@@ -2,12 +2,12 @@
 
 #include <chrono>
 
-#include <google/protobuf/util/time_util.h>
 
 #include "libs/errors/errors.h"
 #include "libs/grpc_server/call.h"
 #include "libs/logging/logging.h"
 #include "libs/validation/text.h"
+#include "libs/wire/wire.h"
 
 namespace plinth::llm {
 namespace {
@@ -15,10 +15,6 @@ namespace {
 constexpr std::chrono::milliseconds kMaxCallTime{5000};
 constexpr size_t kMaxPrompt = 4000;
 constexpr int32_t kMaxLimit = 100;
-
-google::protobuf::Timestamp FromMicros(int64_t us) {
-  return google::protobuf::util::TimeUtil::MicrosecondsToTimestamp(us);
-}
 
 void ToProto(const AnalysisRow& row, v1::Analysis* out) {
   out->set_id(row.id);
@@ -31,9 +27,9 @@ void ToProto(const AnalysisRow& row, v1::Analysis* out) {
   out->mutable_usage()->set_input_tokens(row.input_tokens);
   out->mutable_usage()->set_output_tokens(row.output_tokens);
   out->set_attempts(row.attempts);
-  *out->mutable_created_at() = FromMicros(row.created_at_us);
-  if (row.started_at_us) *out->mutable_started_at() = FromMicros(*row.started_at_us);
-  if (row.completed_at_us) *out->mutable_completed_at() = FromMicros(*row.completed_at_us);
+  *out->mutable_created_at() = wire::FromMicros(row.created_at_us);
+  if (row.started_at_us) *out->mutable_started_at() = wire::FromMicros(*row.started_at_us);
+  if (row.completed_at_us) *out->mutable_completed_at() = wire::FromMicros(*row.completed_at_us);
 }
 
 db::Deadline DeadlineOf(const grpc::ServerContext& c) { return grpc_server::Deadline(c, kMaxCallTime); }
@@ -143,11 +139,7 @@ grpc::Status AnalysisServiceImpl::ListAnalyses(grpc::ServerContext* context, con
   auto rows = store_->List(*claims, request->resource_id(), page, limit, DeadlineOf(*context));
   if (!rows.ok()) return grpc_server::Reply(rows.status());
   for (const auto& row : rows->rows) ToProto(row, response->add_data());
-  auto* meta = response->mutable_meta();
-  meta->set_page(page);
-  meta->set_limit(limit);
-  meta->set_total(static_cast<int32_t>(rows->total));
-  meta->set_total_pages(static_cast<int32_t>((rows->total + limit - 1) / limit));
+  *response->mutable_meta() = wire::PageMeta(page, limit, rows->total);
   return grpc::Status::OK;
 }
 

@@ -2,11 +2,11 @@
 
 #include <chrono>
 
-#include <google/protobuf/util/time_util.h>
 
 #include "libs/errors/errors.h"
 #include "libs/grpc_server/call.h"
 #include "libs/validation/text.h"
+#include "libs/wire/wire.h"
 
 namespace plinth::profile {
 namespace {
@@ -14,10 +14,6 @@ namespace {
 constexpr std::chrono::milliseconds kMaxCallTime{5000};
 constexpr size_t kMaxFullName = 255;
 constexpr size_t kMaxAvatarUrl = 2048;
-
-google::protobuf::Timestamp FromMicros(int64_t us) {
-  return google::protobuf::util::TimeUtil::MicrosecondsToTimestamp(us);
-}
 
 void ToProto(const ProfileRow& row, v1::Profile* out) {
   out->set_id(row.id);
@@ -28,11 +24,11 @@ void ToProto(const ProfileRow& row, v1::Profile* out) {
   out->set_subscription_tier(row.subscription_tier);
   if (row.subscription_current_period_end_us) {
     *out->mutable_subscription_current_period_end() =
-        FromMicros(*row.subscription_current_period_end_us);
+        wire::FromMicros(*row.subscription_current_period_end_us);
   }
   out->set_credits_remaining(row.credits_remaining);
-  *out->mutable_created_at() = FromMicros(row.created_at_us);
-  *out->mutable_updated_at() = FromMicros(row.updated_at_us);
+  *out->mutable_created_at() = wire::FromMicros(row.created_at_us);
+  *out->mutable_updated_at() = wire::FromMicros(row.updated_at_us);
 }
 
 // The gateway derives the mask from the JSON keys; proto and JSON spellings

@@ -5,11 +5,11 @@
 
 #include <google/protobuf/util/json_util.h>
 #include <nlohmann/json.hpp>
-#include <google/protobuf/util/time_util.h>
 
 #include "libs/errors/errors.h"
 #include "libs/grpc_server/call.h"
 #include "libs/validation/text.h"
+#include "libs/wire/wire.h"
 
 namespace plinth::resource {
 namespace {
@@ -63,10 +63,6 @@ absl::Status CheckId(const std::string& id) {
   return absl::OkStatus();
 }
 
-google::protobuf::Timestamp FromMicros(int64_t us) {
-  return google::protobuf::util::TimeUtil::MicrosecondsToTimestamp(us);
-}
-
 // jsonb text → Struct. protobuf's JSON parser costs ~10x more per row and
 // dominated list profiles (docs/PERFORMANCE.md).
 void ToValue(const nlohmann::json& j, google::protobuf::Value* out) {
@@ -105,8 +101,8 @@ void ToProto(const ResourceRow& row, v1::Resource* out) {
   out->set_content(row.content);
   MetadataToProto(row.metadata_json, out->mutable_metadata());
   out->set_status(row.status);
-  *out->mutable_created_at() = FromMicros(row.created_at_us);
-  *out->mutable_updated_at() = FromMicros(row.updated_at_us);
+  *out->mutable_created_at() = wire::FromMicros(row.created_at_us);
+  *out->mutable_updated_at() = wire::FromMicros(row.updated_at_us);
 }
 
 db::Deadline DeadlineOf(const grpc::ServerContext& context) {
@@ -235,11 +231,7 @@ grpc::Status ResourceServiceImpl::ListResources(grpc::ServerContext* context,
   auto page = store_->List(*claims, *query, DeadlineOf(*context));
   if (!page.ok()) return grpc_server::Reply(page.status());
   for (const auto& row : page->rows) ToProto(row, response->add_data());
-  auto* meta = response->mutable_meta();
-  meta->set_page(query->page);
-  meta->set_limit(query->limit);
-  meta->set_total(static_cast<int32_t>(page->total));
-  meta->set_total_pages(static_cast<int32_t>((page->total + query->limit - 1) / query->limit));
+  *response->mutable_meta() = wire::PageMeta(query->page, query->limit, page->total);
   return grpc::Status::OK;
 }
 
