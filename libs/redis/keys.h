@@ -20,6 +20,13 @@ inline std::string ProfileCacheKey(const std::string& user_id) {
 // Longer than any read can take (statement_timeout is at most 5 s).
 constexpr int kProfileTombstoneSeconds = 10;
 
+class RedisClient;
+
+// What a writer of a profile other than the profile service does after its
+// commit: the tombstone above. A failure is logged (the entry may be stale
+// until its TTL); `redis` null: no cache to invalidate.
+void InvalidateProfile(RedisClient* redis, const std::string& user_id);
+
 }  // namespace plinth::redis
 
 #endif  // PLINTH_LIBS_REDIS_KEYS_H_

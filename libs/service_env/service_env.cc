@@ -35,7 +35,20 @@ absl::StatusOr<ServiceEnv> Load(const config::Env& env, const std::string& addre
     if (!token.ok()) return token.status();
     out.service_token = *token;
   }
+  auto reflection = env.Int("PLINTH_GRPC_REFLECTION", 0, 0, 1);
+  if (!reflection.ok()) return reflection.status();
+  out.reflection = *reflection == 1;
   return out;
+}
+
+grpc_server::ServerOptions ServerOptionsFor(const ServiceEnv& env, const std::string& service_name,
+                                            const auth::JwtVerifier* verifier) {
+  grpc_server::ServerOptions options;
+  options.service_name = service_name;
+  options.listen_address = env.listen_address;
+  options.access = {verifier, env.service_token};
+  options.reflection = env.reflection;
+  return options;
 }
 
 std::unique_ptr<db::Pool> OpenPool(const ServiceEnv& env, std::vector<db::PreparedStatement> statements) {
@@ -48,12 +61,13 @@ std::unique_ptr<db::Pool> OpenPool(const ServiceEnv& env, std::vector<db::Prepar
   return pool;
 }
 
-absl::StatusOr<std::shared_ptr<redis::RedisClient>> OptionalRedis(const config::Env& env) {
-  const std::string url = env.String("REDIS_URL", "");
+absl::StatusOr<std::shared_ptr<redis::RedisClient>> OptionalRedis(const config::Env& env,
+                                                                   const std::string& variable) {
+  const std::string url = env.String(variable, "");
   if (url.empty()) return std::shared_ptr<redis::RedisClient>();
   auto options = redis::ParseUrl(url);
   if (!options.ok()) {
-    return absl::InvalidArgumentError("configuration REDIS_URL: " + std::string(options.status().message()));
+    return absl::InvalidArgumentError("configuration " + variable + ": " + std::string(options.status().message()));
   }
   return std::make_shared<redis::RedisClient>(*options);
 }

@@ -3,7 +3,8 @@
 
 // Reads what every database-backed service needs from the environment:
 // SUPABASE_JWT_SECRET (+ SUPABASE_JWT_ISSUER), DATABASE_URL, DB_POOL_SIZE,
-// PLINTH_SERVICE_TOKEN and the service's own <NAME>_GRPC_ADDR.
+// PLINTH_SERVICE_TOKEN, PLINTH_GRPC_REFLECTION and the service's own
+// <NAME>_GRPC_ADDR.
 
 #include <memory>
 #include <string>
@@ -14,6 +15,7 @@
 #include "libs/auth/jwt.h"
 #include "libs/config/config.h"
 #include "libs/db/pool.h"
+#include "libs/grpc_server/server.h"
 #include "libs/redis/redis_client.h"
 
 namespace plinth::service_env {
@@ -25,19 +27,26 @@ struct ServiceEnv {
   // PLINTH_SERVICE_TOKEN: the credential of internal calls (grpc_server::
   // InternalContext); empty: this service neither makes nor accepts them.
   std::string service_token;
+  // PLINTH_GRPC_REFLECTION=1: serve gRPC reflection (local debugging only).
+  bool reflection = false;
 };
 
 // `address_variable` e.g. "PROFILE_GRPC_ADDR"; `default_address` its default.
 absl::StatusOr<ServiceEnv> Load(const config::Env& env, const std::string& address_variable,
                                 const std::string& default_address);
 
+// The gRPC server of `service_name` (e.g. "plinth.v1.ProfileService"): its
+// address, reflection, and who may call it (`verifier` must outlive it).
+grpc_server::ServerOptions ServerOptionsFor(const ServiceEnv& env, const std::string& service_name,
+                                            const auth::JwtVerifier* verifier);
+
 // The service's pool with its prepared statements. Connects once to report
 // a database that is down (a warning: requests retry it later).
 std::unique_ptr<db::Pool> OpenPool(const ServiceEnv& env, std::vector<db::PreparedStatement> statements);
 
-// A Redis client for REDIS_URL, or null when it is unset (the caller logs
-// what it does without one).
-absl::StatusOr<std::shared_ptr<redis::RedisClient>> OptionalRedis(const config::Env& env);
+// A Redis client for the URL in `variable` (REDIS_URL, JOB_QUEUE_REDIS_URL),
+// or null when it is unset (the caller logs what it does without one).
+absl::StatusOr<std::shared_ptr<redis::RedisClient>> OptionalRedis(const config::Env& env, const std::string& variable);
 
 // Logs the failure and returns the process exit code for a startup error.
 int StartupFailure(const absl::Status& status);

@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "libs/errors/errors.h"
+#include "libs/grpc_server/access.h"
 #include "libs/grpc_server/call.h"
 #include "libs/logging/logging.h"
 #include "libs/redis/keys.h"
@@ -118,19 +119,11 @@ absl::StatusOr<BillingEvent> ParseEvent(const std::string& payload, const Plans&
   return e;
 }
 
-BillingServiceImpl::BillingServiceImpl(const auth::JwtVerifier* verifier, BillingStore* store,
+BillingServiceImpl::BillingServiceImpl(BillingStore* store,
                                        BillingConfig config, std::shared_ptr<redis::RedisClient> redis,
                                        std::shared_ptr<v1::ProfileService::StubInterface> profiles)
-    : verifier_(verifier), store_(store), config_(std::move(config)), redis_(std::move(redis)),
+    : store_(store), config_(std::move(config)), redis_(std::move(redis)),
       profiles_(std::move(profiles)) {}
-
-void BillingServiceImpl::InvalidateProfile(const std::string& user_id) {
-  if (!redis_ || user_id.empty()) return;
-  if (auto s = redis_->SetEx(redis::ProfileCacheKey(user_id), "", redis::kProfileTombstoneSeconds); !s.ok()) {
-    logging::Warn("profile cache not invalidated; stale for up to its TTL",
-                  {{"user", user_id}, {"error", std::string(s.message())}});
-  }
-}
 
 grpc::Status BillingServiceImpl::ListPlans(grpc::ServerContext*, const v1::ListPlansRequest*,
                                            v1::ListPlansResponse* response) {
@@ -165,14 +158,14 @@ absl::StatusOr<std::string> BillingServiceImpl::EnsureCustomer(grpc::ServerConte
   std::string id = At(*created, {"id"});
   if (id.empty()) return errors::Unavailable("payment provider sent no customer id");
   if (auto s = store_->SetCustomer(claims.sub, id, DeadlineOf(*context)); !s.ok()) return s;
-  InvalidateProfile(claims.sub);
+  redis::InvalidateProfile(redis_.get(), claims.sub);
   return id;
 }
 
 grpc::Status BillingServiceImpl::CreateCheckoutSession(grpc::ServerContext* context,
                                                        const v1::CreateCheckoutSessionRequest* request,
                                                        v1::CheckoutSessionResponse* response) {
-  auto claims = grpc_server::Authenticate(*context, *verifier_);
+  auto claims = grpc_server::CallerOf(*context);
   if (!claims.ok()) return grpc_server::Reply(claims.status());
   std::vector<errors::FieldViolation> v;
   const Plan* plan = config_.plans.ByTier(request->tier());
@@ -206,7 +199,7 @@ grpc::Status BillingServiceImpl::CreateCheckoutSession(grpc::ServerContext* cont
 grpc::Status BillingServiceImpl::CreatePortalSession(grpc::ServerContext* context,
                                                      const v1::CreatePortalSessionRequest* request,
                                                      v1::PortalSessionResponse* response) {
-  auto claims = grpc_server::Authenticate(*context, *verifier_);
+  auto claims = grpc_server::CallerOf(*context);
   if (!claims.ok()) return grpc_server::Reply(claims.status());
   if (auto issue = CheckReturnUrl(request->return_url())) {
     return grpc_server::Reply(errors::InvalidField("return_url", *issue));
@@ -246,7 +239,7 @@ grpc::Status BillingServiceImpl::HandleStripeWebhook(grpc::ServerContext* contex
   if (!event.ok()) return grpc_server::Reply(event.status());
   auto applied = store_->Apply(*event, DeadlineOf(*context));
   if (!applied.ok()) return grpc_server::Reply(applied.status());
-  InvalidateProfile(applied->user_id);
+  redis::InvalidateProfile(redis_.get(), applied->user_id);
   logging::Info("stripe event", {{"event", event->id}, {"type", event->type},
                                  {"duplicate", applied->duplicate ? "true" : "false"},
                                  {"user", applied->user_id}});
@@ -257,30 +250,32 @@ grpc::Status BillingServiceImpl::HandleStripeWebhook(grpc::ServerContext* contex
 
 grpc::Status BillingServiceImpl::ConsumeCredit(grpc::ServerContext* context, const v1::CreditRequest* request,
                                                v1::CreditResponse* response) {
-  auto claims = grpc_server::Authenticate(*context, *verifier_);
+  auto claims = grpc_server::CallerOf(*context);
   if (!claims.ok()) return grpc_server::Reply(claims.status());
   if (auto issue = validation::CheckLine(request->idempotency_key(), 1, 255)) {
     return grpc_server::Reply(errors::InvalidField("idempotency_key", *issue));
   }
   auto left = store_->Consume(claims->sub, request->idempotency_key(), DeadlineOf(*context));
   if (!left.ok()) return grpc_server::Reply(left.status());
-  InvalidateProfile(claims->sub);
+  redis::InvalidateProfile(redis_.get(), claims->sub);
   response->set_credits_remaining(*left);
   return grpc::Status::OK;
 }
 
 grpc::Status BillingServiceImpl::RefundCredit(grpc::ServerContext* context, const v1::CreditRequest* request,
                                               v1::CreditResponse* response) {
-  // The API refunds with the caller's token; the worker, after an analysis
-  // finally failed, with the internal credential.
-  auto claims = grpc_server::AuthenticateUserOrInternal(*context, *verifier_, config_.service_token);
+  auto claims = grpc_server::CallerOf(*context);
   if (!claims.ok()) return grpc_server::Reply(claims.status());
-  if (auto issue = validation::CheckLine(request->idempotency_key(), 1, 255)) {
-    return grpc_server::Reply(errors::InvalidField("idempotency_key", *issue));
+  // Only analyses take credits (CreateAnalysis, key analysis:<id>), and only
+  // one that failed gives it back.
+  const std::string& key = request->idempotency_key();
+  constexpr std::string_view kPrefix = "analysis:";
+  if (key.rfind(kPrefix, 0) != 0 || !auth::IsUuid(key.substr(kPrefix.size()))) {
+    return grpc_server::Reply(errors::InvalidField("idempotency_key", "must be analysis:<analysis id>"));
   }
-  auto left = store_->Refund(claims->sub, request->idempotency_key(), DeadlineOf(*context));
+  auto left = store_->RefundFailedAnalysis(claims->sub, key.substr(kPrefix.size()), DeadlineOf(*context));
   if (!left.ok()) return grpc_server::Reply(left.status());
-  InvalidateProfile(claims->sub);
+  redis::InvalidateProfile(redis_.get(), claims->sub);
   response->set_credits_remaining(*left);
   return grpc::Status::OK;
 }

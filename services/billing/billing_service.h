@@ -22,14 +22,11 @@ struct BillingConfig {
   std::optional<StripeClient> stripe;       // unset: checkout/portal answer UNAVAILABLE
   std::string webhook_secret;               // empty: webhooks answer UNAVAILABLE
   int64_t webhook_tolerance_seconds = 300;
-  // Lets RefundCredit be called for a user by the LLM worker (see
-  // grpc_server::InternalContext); empty: only with the user's token.
-  std::string service_token;
 };
 
 class BillingServiceImpl final : public plinth::v1::BillingService::Service {
  public:
-  BillingServiceImpl(const auth::JwtVerifier* verifier, BillingStore* store, BillingConfig config,
+  BillingServiceImpl(BillingStore* store, BillingConfig config,
                      std::shared_ptr<redis::RedisClient> redis,
                      std::shared_ptr<v1::ProfileService::StubInterface> profiles);
 
@@ -45,9 +42,7 @@ class BillingServiceImpl final : public plinth::v1::BillingService::Service {
 
  private:
   absl::StatusOr<std::string> EnsureCustomer(grpc::ServerContext* context, const auth::Claims& claims);
-  void InvalidateProfile(const std::string& user_id);
 
-  const auth::JwtVerifier* verifier_;
   BillingStore* store_;
   BillingConfig config_;
   std::shared_ptr<redis::RedisClient> redis_;

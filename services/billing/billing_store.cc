@@ -15,10 +15,10 @@ constexpr char kCheckoutCompleted[] = "billing_checkout_completed";
 constexpr char kSubscription[] = "billing_subscription";
 constexpr char kPaymentFailed[] = "billing_payment_failed";
 constexpr char kLedger[] = "billing_ledger";
-constexpr char kLedgerOwner[] = "billing_ledger_owner";
 constexpr char kAddCredits[] = "billing_add_credits";
-constexpr char kTakeCredit[] = "billing_take_credit";
-constexpr char kCredits[] = "billing_credits";
+constexpr char kConsume[] = "billing_consume";
+constexpr char kAnalysisStatus[] = "billing_analysis_status";
+constexpr char kRefund[] = "billing_refund";
 
 const char* Opt(const std::string& s) { return s.empty() ? nullptr : s.c_str(); }
 
@@ -52,14 +52,13 @@ std::vector<db::PreparedStatement> BillingStore::Statements() {
       {kLedger,
        "insert into public.credit_ledger (key, user_id, delta, reason) values ($1, $2, $3, $4) "
        "on conflict (key) do nothing"},
-      {kLedgerOwner, "select user_id::text, delta from public.credit_ledger where key = $1"},
       {kAddCredits,
        "update public.profiles set credits_remaining = credits_remaining + $2 where id = $1 "
        "returning credits_remaining"},
-      {kTakeCredit,
-       "update public.profiles set credits_remaining = credits_remaining - 1 "
-       "where id = $1 and credits_remaining > 0 returning credits_remaining"},
-      {kCredits, "select credits_remaining from public.profiles where id = $1"},
+      // Migration 0007: the one place credits are taken and given back.
+      {kConsume, "select plinth_private.consume_credit($1, $2)"},
+      {kAnalysisStatus, "select status from public.analyses where id = $1 and user_id = $2"},
+      {kRefund, "select plinth_private.refund_credit($1, $2)"},
   };
 }
 
@@ -126,38 +125,31 @@ absl::StatusOr<int32_t> BillingStore::Consume(const std::string& user_id, const 
                                               db::Deadline deadline) {
   int32_t left = 0;
   absl::Status s = pool_->ServiceTx(deadline, [&](pqxx::transaction_base& tx) {
-    const std::string ledger_key = "consume:" + key;
-    if (tx.exec_prepared(kLedger, ledger_key, user_id, -1, "consume").affected_rows() == 0) {
-      auto owner = tx.exec_prepared(kLedgerOwner, ledger_key);
-      if (owner.empty() || owner[0][0].as<std::string>() != user_id) {
-        return errors::Conflict("idempotency key already used");
-      }
-      auto rows = tx.exec_prepared(kCredits, user_id);
-      left = rows.empty() ? 0 : rows[0][0].as<int32_t>();
-      return absl::OkStatus();  // already consumed: same answer again
+    try {
+      left = tx.exec_prepared(kConsume, user_id, key)[0][0].as<int32_t>();
+    } catch (const pqxx::sql_error& e) {
+      if (e.sqlstate() == "P0402") return errors::InsufficientCredits("no credits left");
+      if (e.sqlstate() == "P0409") return errors::Conflict("idempotency key already used");
+      throw;
     }
-    auto rows = tx.exec_prepared(kTakeCredit, user_id);
-    if (rows.empty()) return errors::InsufficientCredits("no credits left");  // rolls the ledger back
-    left = rows[0][0].as<int32_t>();
     return absl::OkStatus();
   });
   if (!s.ok()) return s;
   return left;
 }
 
-absl::StatusOr<int32_t> BillingStore::Refund(const std::string& user_id, const std::string& key,
-                                             db::Deadline deadline) {
+absl::StatusOr<int32_t> BillingStore::RefundFailedAnalysis(const std::string& user_id, const std::string& analysis_id,
+                                                           db::Deadline deadline) {
   int32_t left = 0;
   absl::Status s = pool_->ServiceTx(deadline, [&](pqxx::transaction_base& tx) {
-    auto consumed = tx.exec_prepared(kLedgerOwner, "consume:" + key);
-    if (consumed.empty() || consumed[0][0].as<std::string>() != user_id) {
-      return errors::NotFound("no credit was taken with this key");
+    auto analysis = tx.exec_prepared(kAnalysisStatus, analysis_id, user_id);
+    if (analysis.empty()) return errors::NotFound("analysis not found");
+    if (analysis[0][0].as<std::string>() != "failed") {
+      return errors::Conflict("only a failed analysis gives its credit back");
     }
-    if (tx.exec_prepared(kLedger, "refund:" + key, user_id, 1, "refund").affected_rows() == 1) {
-      left = tx.exec_prepared(kAddCredits, user_id, 1)[0][0].as<int32_t>();
-    } else {
-      left = tx.exec_prepared(kCredits, user_id)[0][0].as<int32_t>();
-    }
+    auto refunded = tx.exec_prepared(kRefund, user_id, "analysis:" + analysis_id);
+    if (refunded[0][0].is_null()) return errors::NotFound("no credit was taken for this analysis");
+    left = refunded[0][0].as<int32_t>();
     return absl::OkStatus();
   });
   if (!s.ok()) return s;

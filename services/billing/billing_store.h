@@ -50,7 +50,10 @@ class BillingStore {
 
   // One credit, never below zero; idempotent by key. Returns credits left.
   absl::StatusOr<int32_t> Consume(const std::string& user_id, const std::string& key, db::Deadline deadline);
-  absl::StatusOr<int32_t> Refund(const std::string& user_id, const std::string& key, db::Deadline deadline);
+  // Gives back the credit of the user's analysis, once, and only if that
+  // analysis failed (CONFLICT otherwise). Returns credits left.
+  absl::StatusOr<int32_t> RefundFailedAnalysis(const std::string& user_id, const std::string& analysis_id,
+                                               db::Deadline deadline);
 
  private:
   db::Pool* pool_;

@@ -27,7 +27,6 @@ int main() {
   if (!plans.ok()) return service_env::StartupFailure(plans.status());
 
   billing::BillingConfig config{*plans, std::nullopt, env.String("STRIPE_WEBHOOK_SECRET", "")};
-  config.service_token = settings->service_token;
   if (auto key = env.String("STRIPE_SECRET_KEY", ""); !key.empty()) {
     if (key.rfind("sk_", 0) != 0 && key.rfind("rk_", 0) != 0) {
       return service_env::StartupFailure(absl::InvalidArgumentError(
@@ -47,7 +46,7 @@ int main() {
   }
   if (config.webhook_secret.empty()) logging::Warn("STRIPE_WEBHOOK_SECRET not set: webhooks answer UNAVAILABLE");
 
-  auto redis_client = service_env::OptionalRedis(env);
+  auto redis_client = service_env::OptionalRedis(env, "REDIS_URL");
   if (!redis_client.ok()) return service_env::StartupFailure(redis_client.status());
   if (!*redis_client) logging::Warn("REDIS_URL not set: profile cache entries are not invalidated");
 
@@ -56,9 +55,9 @@ int main() {
   billing::BillingStore store(pool.get());
   std::shared_ptr<v1::ProfileService::StubInterface> profiles = v1::ProfileService::NewStub(
       grpc::CreateChannel(*profile_address, grpc::InsecureChannelCredentials()));
-  billing::BillingServiceImpl service(&verifier, &store, std::move(config), *redis_client, profiles);
+  billing::BillingServiceImpl service(&store, std::move(config), *redis_client, profiles);
 
-  auto served = grpc_server::Serve({"plinth.v1.BillingService", settings->listen_address}, {&service});
+  auto served = grpc_server::Serve(service_env::ServerOptionsFor(*settings, "plinth.v1.BillingService", &verifier), {&service});
   if (!served.ok()) return service_env::StartupFailure(served);
   return 0;
 }

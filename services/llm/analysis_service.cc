@@ -4,8 +4,10 @@
 
 
 #include "libs/errors/errors.h"
+#include "libs/grpc_server/access.h"
 #include "libs/grpc_server/call.h"
 #include "libs/logging/logging.h"
+#include "libs/redis/keys.h"
 #include "libs/validation/text.h"
 #include "libs/wire/wire.h"
 
@@ -36,15 +38,10 @@ db::Deadline DeadlineOf(const grpc::ServerContext& c) { return grpc_server::Dead
 
 }  // namespace
 
-AnalysisServiceImpl::AnalysisServiceImpl(const auth::JwtVerifier* verifier, AnalysisStore* store,
+AnalysisServiceImpl::AnalysisServiceImpl(AnalysisStore* store,
                                          std::shared_ptr<v1::ResourceService::StubInterface> resources,
-                                         std::shared_ptr<v1::BillingService::StubInterface> billing,
-                                         JobQueue* queue)
-    : verifier_(verifier),
-      store_(store),
-      resources_(std::move(resources)),
-      billing_(std::move(billing)),
-      queue_(queue) {}
+                                         std::shared_ptr<redis::RedisClient> redis, JobQueue* queue)
+    : store_(store), resources_(std::move(resources)), redis_(std::move(redis)), queue_(queue) {}
 
 absl::Status AnalysisServiceImpl::CheckResource(grpc::ServerContext* context, const std::string& resource_id) {
   v1::GetResourceRequest request;
@@ -54,22 +51,10 @@ absl::Status AnalysisServiceImpl::CheckResource(grpc::ServerContext* context, co
   return errors::FromGrpcStatus(resources_->GetResource(call.get(), request, &response));
 }
 
-void AnalysisServiceImpl::Refund(grpc::ServerContext* context, const std::string& key) {
-  v1::CreditRequest request;
-  request.set_idempotency_key(key);
-  v1::CreditResponse response;
-  auto call = grpc_server::ForwardedContext(*context);
-  grpc::Status s = billing_->RefundCredit(call.get(), request, &response);
-  if (!s.ok()) {
-    // The ledger key makes a later retry safe; say loudly that one is owed.
-    logging::Error("credit refund failed", {{"key", key}, {"error", s.error_message()}});
-  }
-}
-
 grpc::Status AnalysisServiceImpl::CreateAnalysis(grpc::ServerContext* context,
                                                  const v1::CreateAnalysisRequest* request,
                                                  v1::AnalysisResponse* response) {
-  auto claims = grpc_server::Authenticate(*context, *verifier_);
+  auto claims = grpc_server::CallerOf(*context);
   if (!claims.ok()) return grpc_server::Reply(claims.status());
   std::vector<errors::FieldViolation> v;
   if (!auth::IsUuid(request->resource_id())) v.push_back({"resource_id", "must be a UUID"});
@@ -84,28 +69,10 @@ grpc::Status AnalysisServiceImpl::CreateAnalysis(grpc::ServerContext* context,
   }
   if (!v.empty()) return grpc_server::Reply(errors::Validation(std::move(v)));
 
-  if (auto s = CheckResource(context, request->resource_id()); !s.ok()) return grpc_server::Reply(s);
-  // Refuse before charging when the answer is already known.
-  auto active = store_->HasActive(*claims, request->resource_id(), DeadlineOf(*context));
-  if (!active.ok()) return grpc_server::Reply(active.status());
-  if (*active) {
-    return grpc_server::Reply(errors::Conflict("an analysis of this resource is already queued or running"));
-  }
-
   const std::string id = auth::NewUuid();
-  const std::string credit_key = "analysis:" + id;
-  v1::CreditRequest credit;
-  credit.set_idempotency_key(credit_key);
-  v1::CreditResponse balance;
-  auto call = grpc_server::ForwardedContext(*context);
-  grpc::Status charged = billing_->ConsumeCredit(call.get(), credit, &balance);
-  if (!charged.ok()) return grpc_server::Reply(errors::FromGrpcStatus(charged));
-
-  auto row = store_->Insert(*claims, id, request->resource_id(), prompt, DeadlineOf(*context));
-  if (!row.ok()) {
-    Refund(context, credit_key);
-    return grpc_server::Reply(row.status());
-  }
+  auto row = store_->Create(*claims, id, request->resource_id(), prompt, DeadlineOf(*context));
+  if (!row.ok()) return grpc_server::Reply(row.status());
+  redis::InvalidateProfile(redis_.get(), claims->sub);
   // The row is the record; a failed enqueue only delays the analysis until
   // the worker's sweeper finds it.
   if (queue_ == nullptr) {
@@ -115,13 +82,12 @@ grpc::Status AnalysisServiceImpl::CreateAnalysis(grpc::ServerContext* context,
                   {{"analysis_id", id}, {"error", std::string(s.message())}});
   }
   ToProto(*row, response->mutable_data());
-  grpc_server::SetHttpStatus(context, 202);
   return grpc::Status::OK;
 }
 
 grpc::Status AnalysisServiceImpl::ListAnalyses(grpc::ServerContext* context, const v1::ListAnalysesRequest* request,
                                                v1::ListAnalysesResponse* response) {
-  auto claims = grpc_server::Authenticate(*context, *verifier_);
+  auto claims = grpc_server::CallerOf(*context);
   if (!claims.ok()) return grpc_server::Reply(claims.status());
   std::vector<std::pair<std::string, std::string>> issues;
   if (!auth::IsUuid(request->resource_id())) issues.push_back({"resource_id", "must be a UUID"});
@@ -145,7 +111,7 @@ grpc::Status AnalysisServiceImpl::ListAnalyses(grpc::ServerContext* context, con
 
 grpc::Status AnalysisServiceImpl::GetAnalysis(grpc::ServerContext* context, const v1::GetAnalysisRequest* request,
                                               v1::AnalysisResponse* response) {
-  auto claims = grpc_server::Authenticate(*context, *verifier_);
+  auto claims = grpc_server::CallerOf(*context);
   if (!claims.ok()) return grpc_server::Reply(claims.status());
   if (!auth::IsUuid(request->id())) return grpc_server::Reply(errors::InvalidField("id", "must be a UUID"));
   auto row = store_->Get(*claims, request->id(), DeadlineOf(*context));

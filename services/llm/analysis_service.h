@@ -2,16 +2,15 @@
 #define PLINTH_SERVICES_LLM_ANALYSIS_SERVICE_H_
 
 // gRPC AnalysisService (the API side of the LLM feature). Creating an
-// analysis checks the resource through ResourceService, takes one credit
-// through BillingService (key `analysis:<id>`), then records the analysis as
-// `queued` and puts it on the job queue; anything failing after the credit
-// was taken gives it back. Running analyses is the worker's job (worker.h).
+// analysis records it as `queued` and takes its credit (ledger key
+// `analysis:<id>`) in one transaction, then puts it on the job queue.
+// Running analyses is the worker's job (worker.h).
 
 #include <memory>
 
 #include "libs/auth/jwt.h"
 #include "plinth/v1/analysis.grpc.pb.h"
-#include "plinth/v1/billing.grpc.pb.h"
+#include "libs/redis/redis_client.h"
 #include "plinth/v1/resource.grpc.pb.h"
 #include "services/llm/analysis_store.h"
 #include "services/llm/job_queue.h"
@@ -23,9 +22,9 @@ constexpr char kDefaultPrompt[] =
 
 class AnalysisServiceImpl final : public plinth::v1::AnalysisService::Service {
  public:
-  AnalysisServiceImpl(const auth::JwtVerifier* verifier, AnalysisStore* store,
-                      std::shared_ptr<v1::ResourceService::StubInterface> resources,
-                      std::shared_ptr<v1::BillingService::StubInterface> billing, JobQueue* queue);
+  // `redis` (may be null): the profile cache, whose credits an analysis changes.
+  AnalysisServiceImpl(AnalysisStore* store, std::shared_ptr<v1::ResourceService::StubInterface> resources,
+                      std::shared_ptr<redis::RedisClient> redis, JobQueue* queue);
 
   grpc::Status CreateAnalysis(grpc::ServerContext*, const v1::CreateAnalysisRequest*, v1::AnalysisResponse*) override;
   grpc::Status ListAnalyses(grpc::ServerContext*, const v1::ListAnalysesRequest*, v1::ListAnalysesResponse*) override;
@@ -33,12 +32,9 @@ class AnalysisServiceImpl final : public plinth::v1::AnalysisService::Service {
 
  private:
   absl::Status CheckResource(grpc::ServerContext* context, const std::string& resource_id);
-  void Refund(grpc::ServerContext* context, const std::string& key);
-
-  const auth::JwtVerifier* verifier_;
   AnalysisStore* store_;
   std::shared_ptr<v1::ResourceService::StubInterface> resources_;
-  std::shared_ptr<v1::BillingService::StubInterface> billing_;
+  std::shared_ptr<redis::RedisClient> redis_;
   JobQueue* queue_;  // null without Redis: the worker's sweeper finds the analyses
 };
 

@@ -14,8 +14,8 @@ namespace {
   "(extract(epoch from started_at) * 1000000)::bigint, "                                       \
   "(extract(epoch from completed_at) * 1000000)::bigint"
 
-constexpr char kHasActive[] = "analysis_has_active";
 constexpr char kInsert[] = "analysis_insert";
+constexpr char kCharge[] = "analysis_charge";
 constexpr char kList[] = "analysis_list";
 constexpr char kGet[] = "analysis_get";
 
@@ -48,12 +48,12 @@ AnalysisStore::AnalysisStore(db::Pool* pool) : pool_(pool) {}
 
 std::vector<db::PreparedStatement> AnalysisStore::Statements() {
   return {
-      {kHasActive,
-       "select exists (select 1 from public.analyses where resource_id = $1 and user_id = $2 "
-       "and status in ('queued', 'running'))"},
+      // Only the owner's resource: another user's id inserts nothing.
       {kInsert,
-       "insert into public.analyses (id, resource_id, user_id, prompt) values ($1, $2, $3, $4) "
+       "insert into public.analyses (id, resource_id, user_id, prompt) "
+       "select $1, r.id, r.user_id, $4 from public.resources r where r.id = $2 and r.user_id = $3 "
        "returning " ANALYSIS_COLUMNS},
+      {kCharge, "select plinth_private.consume_credit($1, 'analysis:' || $2)"},
       // Count and page in one round trip (as the resource list).
       {kList,
        "select (select count(*) from public.analyses where resource_id = $1 and user_id = $2), p.* "
@@ -64,28 +64,25 @@ std::vector<db::PreparedStatement> AnalysisStore::Statements() {
   };
 }
 
-absl::StatusOr<bool> AnalysisStore::HasActive(const auth::Claims& claims, const std::string& resource_id,
-                                              db::Deadline deadline) {
-  bool active = false;
-  absl::Status s = pool_->UserTx(claims.raw_json, deadline, [&](pqxx::transaction_base& tx) {
-    active = tx.exec_prepared(kHasActive, resource_id, claims.sub)[0][0].as<bool>();
-    return absl::OkStatus();
-  });
-  if (!s.ok()) return s;
-  return active;
-}
-
-absl::StatusOr<AnalysisRow> AnalysisStore::Insert(const auth::Claims& claims, const std::string& id,
+absl::StatusOr<AnalysisRow> AnalysisStore::Create(const auth::Claims& claims, const std::string& id,
                                                   const std::string& resource_id, const std::string& prompt,
                                                   db::Deadline deadline) {
   std::optional<AnalysisRow> row;
-  absl::Status s = pool_->UserTx(claims.raw_json, deadline, [&](pqxx::transaction_base& tx) {
+  // As the service's own role: users may not insert analyses nor touch
+  // credits (migration 0008); the statements check ownership themselves.
+  absl::Status s = pool_->ServiceTx(deadline, [&](pqxx::transaction_base& tx) {
     try {
-      row = FromRow(tx.exec_prepared(kInsert, id, resource_id, claims.sub, prompt)[0]);
+      auto inserted = tx.exec_prepared(kInsert, id, resource_id, claims.sub, prompt);
+      if (inserted.empty()) return errors::NotFound("resource not found");
+      row = FromRow(inserted[0]);
+      tx.exec_prepared(kCharge, claims.sub, id);
     } catch (const pqxx::unique_violation&) {
       return errors::Conflict("an analysis of this resource is already queued or running");
-    } catch (const pqxx::foreign_key_violation&) {
+    } catch (const pqxx::foreign_key_violation&) {  // deleted meanwhile
       return errors::NotFound("resource not found");
+    } catch (const pqxx::sql_error& e) {
+      if (e.sqlstate() == "P0402") return errors::InsufficientCredits("no credits left");
+      throw;
     }
     return absl::OkStatus();
   });

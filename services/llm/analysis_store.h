@@ -1,8 +1,8 @@
 #ifndef PLINTH_SERVICES_LLM_ANALYSIS_STORE_H_
 #define PLINTH_SERVICES_LLM_ANALYSIS_STORE_H_
 
-// SQL of the LLM service's API side: every statement in the caller's RLS
-// transaction.
+// SQL of the LLM service's API side: reads in the caller's RLS transaction;
+// creating an analysis, which charges its credit, as the service's role.
 
 #include <cstdint>
 #include <optional>
@@ -34,11 +34,11 @@ class AnalysisStore {
   explicit AnalysisStore(db::Pool* pool);
   static std::vector<db::PreparedStatement> Statements();
 
-  // True when an analysis of the resource is queued or running.
-  absl::StatusOr<bool> HasActive(const auth::Claims& claims, const std::string& resource_id,
-                                 db::Deadline deadline);
-  // CONFLICT when one became active meanwhile (the unique index decides).
-  absl::StatusOr<AnalysisRow> Insert(const auth::Claims& claims, const std::string& id,
+  // Inserts the analysis and takes its credit (ledger key analysis:<id>) in
+  // one transaction: both or neither. NOT_FOUND for a resource that is not
+  // the caller's, CONFLICT when one of it is queued or running (the unique
+  // index decides), INSUFFICIENT_CREDITS when none is left.
+  absl::StatusOr<AnalysisRow> Create(const auth::Claims& claims, const std::string& id,
                                      const std::string& resource_id, const std::string& prompt,
                                      db::Deadline deadline);
   absl::StatusOr<AnalysisPage> List(const auth::Claims& claims, const std::string& resource_id,

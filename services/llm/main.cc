@@ -1,5 +1,5 @@
-// LLM service (API side): wiring only (configuration, pool, store, stubs for
-// the resource and billing services, job queue, gRPC server).
+// LLM service (API side): wiring only (configuration, pool, store, stub of
+// the resource service, the profile cache's Redis, job queue, gRPC server).
 
 #include <grpcpp/grpcpp.h>
 
@@ -21,27 +21,28 @@ int main() {
   if (!settings.ok()) return service_env::StartupFailure(settings.status());
   auto resource_address = env.HostPort("RESOURCE_GRPC_ADDR", "127.0.0.1:50052");
   if (!resource_address.ok()) return service_env::StartupFailure(resource_address.status());
-  auto billing_address = env.HostPort("BILLING_GRPC_ADDR", "127.0.0.1:50053");
-  if (!billing_address.ok()) return service_env::StartupFailure(billing_address.status());
 
   auth::JwtVerifier verifier(settings->verifier);
   auto pool = service_env::OpenPool(*settings, llm::AnalysisStore::Statements());
   llm::AnalysisStore store(pool.get());
   std::shared_ptr<v1::ResourceService::StubInterface> resources = v1::ResourceService::NewStub(
       grpc::CreateChannel(*resource_address, grpc::InsecureChannelCredentials()));
-  std::shared_ptr<v1::BillingService::StubInterface> billing = v1::BillingService::NewStub(
-      grpc::CreateChannel(*billing_address, grpc::InsecureChannelCredentials()));
-  auto redis_client = service_env::OptionalRedis(env);
+  // REDIS_URL: the profile cache (an analysis changes the credits) and, unless
+  // JOB_QUEUE_REDIS_URL names another server, the job queue.
+  auto redis_client = service_env::OptionalRedis(env, "REDIS_URL");
   if (!redis_client.ok()) return service_env::StartupFailure(redis_client.status());
+  auto queue_redis = service_env::OptionalRedis(env, "JOB_QUEUE_REDIS_URL");
+  if (!queue_redis.ok()) return service_env::StartupFailure(queue_redis.status());
+  if (!*queue_redis) queue_redis = redis_client;
   std::unique_ptr<llm::JobQueue> queue;
-  if (*redis_client) {
-    queue = std::make_unique<llm::JobQueue>(*redis_client);
+  if (*queue_redis) {
+    queue = std::make_unique<llm::JobQueue>(*queue_redis);
   } else {
     logging::Warn("REDIS_URL not set: analyses reach the worker only through its sweeper");
   }
-  llm::AnalysisServiceImpl service(&verifier, &store, resources, billing, queue.get());
+  llm::AnalysisServiceImpl service(&store, resources, *redis_client, queue.get());
 
-  auto served = grpc_server::Serve({"plinth.v1.AnalysisService", settings->listen_address}, {&service});
+  auto served = grpc_server::Serve(service_env::ServerOptionsFor(*settings, "plinth.v1.AnalysisService", &verifier), {&service});
   if (!served.ok()) return service_env::StartupFailure(served);
   return 0;
 }

@@ -237,7 +237,9 @@ bool Worker::SettleSideEffects(const TerminalJob& job) {
     v1::CreditResponse response;
     auto context = grpc_server::InternalContext(options_.service_token, job.user_id, Clock::now() + options_.rpc_timeout);
     grpc::Status s = billing_->RefundCredit(context.get(), request, &response);
-    if (!s.ok()) {
+    // NOT_FOUND: the analysis was deleted with its resource, and the
+    // deletion gave the credit back (migration 0007).
+    if (!s.ok() && s.error_code() != grpc::StatusCode::NOT_FOUND) {
       logging::Warn("refund failed; the sweeper retries it",
                     {{"analysis_id", job.id}, {"error", s.error_message()}});
       done = false;

@@ -69,8 +69,12 @@ int main() {
   if (!database_url.ok()) return service_env::StartupFailure(database_url.status());
   auto pool_size = env.Int("DB_POOL_SIZE", 8, 1, 256);
   if (!pool_size.ok()) return service_env::StartupFailure(pool_size.status());
+  // The queue's Redis: JOB_QUEUE_REDIS_URL when the queue has one of its own.
   auto redis_url = env.RedisUrl("REDIS_URL", "");
   if (!redis_url.ok()) return service_env::StartupFailure(redis_url.status());
+  auto queue_url = env.RedisUrl("JOB_QUEUE_REDIS_URL", *redis_url);
+  if (!queue_url.ok()) return service_env::StartupFailure(queue_url.status());
+  redis_url = queue_url;
   if (redis_url->empty()) {
     return service_env::StartupFailure(absl::InvalidArgumentError("configuration REDIS_URL: required by the worker"));
   }

@@ -25,13 +25,13 @@ int main() {
   auto pool = service_env::OpenPool(*settings, profile::ProfileStore::Statements());
   profile::ProfileStore store(pool.get(), static_cast<int32_t>(*free_credits));
   // Without REDIS_URL the cache is off and every read goes to PostgreSQL.
-  auto redis_client = service_env::OptionalRedis(env);
+  auto redis_client = service_env::OptionalRedis(env, "REDIS_URL");
   if (!redis_client.ok()) return service_env::StartupFailure(redis_client.status());
   if (!*redis_client) logging::Warn("REDIS_URL not set: profile cache off");
   profile::ProfileCache cache(*redis_client);
-  profile::ProfileServiceImpl service(&verifier, &store, &cache);
+  profile::ProfileServiceImpl service(&store, &cache);
 
-  auto served = grpc_server::Serve({"plinth.v1.ProfileService", settings->listen_address}, {&service});
+  auto served = grpc_server::Serve(service_env::ServerOptionsFor(*settings, "plinth.v1.ProfileService", &verifier), {&service});
   if (!served.ok()) return service_env::StartupFailure(served);
   return 0;
 }

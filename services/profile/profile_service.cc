@@ -4,6 +4,7 @@
 
 
 #include "libs/errors/errors.h"
+#include "libs/grpc_server/access.h"
 #include "libs/grpc_server/call.h"
 #include "libs/validation/text.h"
 #include "libs/wire/wire.h"
@@ -76,14 +77,14 @@ absl::StatusOr<ProfileChanges> ValidatePatch(const v1::UpdateMyProfileRequest& r
   return changes;
 }
 
-ProfileServiceImpl::ProfileServiceImpl(const auth::JwtVerifier* verifier, ProfileStore* store,
+ProfileServiceImpl::ProfileServiceImpl(ProfileStore* store,
                                        ProfileCache* cache)
-    : verifier_(verifier), store_(store), cache_(cache) {}
+    : store_(store), cache_(cache) {}
 
 grpc::Status ProfileServiceImpl::GetMyProfile(grpc::ServerContext* context,
                                               const v1::GetMyProfileRequest*,
                                               v1::ProfileResponse* response) {
-  auto claims = grpc_server::Authenticate(*context, *verifier_);
+  auto claims = grpc_server::CallerOf(*context);
   if (!claims.ok()) return grpc_server::Reply(claims.status());
   if (auto cached = cache_->Get(claims->sub)) {
     *response->mutable_data() = std::move(*cached);
@@ -106,7 +107,7 @@ grpc::Status ProfileServiceImpl::GetMyProfile(grpc::ServerContext* context,
 grpc::Status ProfileServiceImpl::UpdateMyProfile(grpc::ServerContext* context,
                                                  const v1::UpdateMyProfileRequest* request,
                                                  v1::ProfileResponse* response) {
-  auto claims = grpc_server::Authenticate(*context, *verifier_);
+  auto claims = grpc_server::CallerOf(*context);
   if (!claims.ok()) return grpc_server::Reply(claims.status());
   auto changes = ValidatePatch(*request);
   if (!changes.ok()) return grpc_server::Reply(changes.status());

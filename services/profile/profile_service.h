@@ -14,7 +14,7 @@ namespace plinth::profile {
 
 class ProfileServiceImpl final : public plinth::v1::ProfileService::Service {
  public:
-  ProfileServiceImpl(const auth::JwtVerifier* verifier, ProfileStore* store, ProfileCache* cache);
+  ProfileServiceImpl(ProfileStore* store, ProfileCache* cache);
 
   grpc::Status GetMyProfile(grpc::ServerContext* context, const v1::GetMyProfileRequest* request,
                             v1::ProfileResponse* response) override;
@@ -23,7 +23,6 @@ class ProfileServiceImpl final : public plinth::v1::ProfileService::Service {
                                v1::ProfileResponse* response) override;
 
  private:
-  const auth::JwtVerifier* verifier_;
   ProfileStore* store_;
   ProfileCache* cache_;
   // Concurrent cache misses for one user → one database read.

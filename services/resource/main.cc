@@ -28,10 +28,10 @@ int main() {
   resource::ResourceStore store(pool.get());
   std::shared_ptr<v1::ProfileService::StubInterface> profiles = v1::ProfileService::NewStub(
       grpc::CreateChannel(*profile_address, grpc::InsecureChannelCredentials()));
-  resource::ResourceServiceImpl service(&verifier, &store, profiles, settings->service_token);
+  resource::ResourceServiceImpl service(&store, profiles);
 
   auto served =
-      grpc_server::Serve({"plinth.v1.ResourceService", settings->listen_address}, {&service});
+      grpc_server::Serve(service_env::ServerOptionsFor(*settings, "plinth.v1.ResourceService", &verifier), {&service});
   if (!served.ok()) return service_env::StartupFailure(served);
   return 0;
 }

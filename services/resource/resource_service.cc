@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "libs/errors/errors.h"
+#include "libs/grpc_server/access.h"
 #include "libs/grpc_server/call.h"
 #include "libs/validation/text.h"
 #include "libs/wire/wire.h"
@@ -194,15 +195,14 @@ absl::StatusOr<ResourceChanges> ValidateUpdate(const v1::UpdateResourceRequest& 
   return changes;
 }
 
-ResourceServiceImpl::ResourceServiceImpl(const auth::JwtVerifier* verifier, ResourceStore* store,
-                                         std::shared_ptr<v1::ProfileService::StubInterface> profiles,
-                                         std::string service_token)
-    : verifier_(verifier), store_(store), profiles_(std::move(profiles)), service_token_(std::move(service_token)) {}
+ResourceServiceImpl::ResourceServiceImpl(ResourceStore* store,
+                                         std::shared_ptr<v1::ProfileService::StubInterface> profiles)
+    : store_(store), profiles_(std::move(profiles)) {}
 
 grpc::Status ResourceServiceImpl::CreateResource(grpc::ServerContext* context,
                                                  const v1::CreateResourceRequest* request,
                                                  v1::ResourceResponse* response) {
-  auto claims = grpc_server::Authenticate(*context, *verifier_);
+  auto claims = grpc_server::CallerOf(*context);
   if (!claims.ok()) return grpc_server::Reply(claims.status());
   auto resource = ValidateCreate(*request);
   if (!resource.ok()) return grpc_server::Reply(resource.status());
@@ -217,14 +217,13 @@ grpc::Status ResourceServiceImpl::CreateResource(grpc::ServerContext* context,
   }
   if (!row.ok()) return grpc_server::Reply(row.status());
   ToProto(*row, response->mutable_data());
-  grpc_server::SetHttpStatus(context, 201);
   return grpc::Status::OK;
 }
 
 grpc::Status ResourceServiceImpl::ListResources(grpc::ServerContext* context,
                                                 const v1::ListResourcesRequest* request,
                                                 v1::ListResourcesResponse* response) {
-  auto claims = grpc_server::Authenticate(*context, *verifier_);
+  auto claims = grpc_server::CallerOf(*context);
   if (!claims.ok()) return grpc_server::Reply(claims.status());
   auto query = ValidateList(*request);
   if (!query.ok()) return grpc_server::Reply(query.status());
@@ -238,7 +237,7 @@ grpc::Status ResourceServiceImpl::ListResources(grpc::ServerContext* context,
 grpc::Status ResourceServiceImpl::GetResource(grpc::ServerContext* context,
                                               const v1::GetResourceRequest* request,
                                               v1::ResourceResponse* response) {
-  auto claims = grpc_server::Authenticate(*context, *verifier_);
+  auto claims = grpc_server::CallerOf(*context);
   if (!claims.ok()) return grpc_server::Reply(claims.status());
   if (auto bad = CheckId(request->id()); !bad.ok()) return grpc_server::Reply(bad);
   auto row = store_->Get(*claims, request->id(), DeadlineOf(*context));
@@ -250,7 +249,7 @@ grpc::Status ResourceServiceImpl::GetResource(grpc::ServerContext* context,
 grpc::Status ResourceServiceImpl::UpdateResource(grpc::ServerContext* context,
                                                  const v1::UpdateResourceRequest* request,
                                                  v1::ResourceResponse* response) {
-  auto claims = grpc_server::Authenticate(*context, *verifier_);
+  auto claims = grpc_server::CallerOf(*context);
   if (!claims.ok()) return grpc_server::Reply(claims.status());
   auto changes = ValidateUpdate(*request);
   if (!changes.ok()) return grpc_server::Reply(changes.status());
@@ -263,19 +262,18 @@ grpc::Status ResourceServiceImpl::UpdateResource(grpc::ServerContext* context,
 grpc::Status ResourceServiceImpl::DeleteResource(grpc::ServerContext* context,
                                                  const v1::DeleteResourceRequest* request,
                                                  v1::NoContent*) {
-  auto claims = grpc_server::Authenticate(*context, *verifier_);
+  auto claims = grpc_server::CallerOf(*context);
   if (!claims.ok()) return grpc_server::Reply(claims.status());
   if (auto bad = CheckId(request->id()); !bad.ok()) return grpc_server::Reply(bad);
   auto deleted = store_->Delete(*claims, request->id(), DeadlineOf(*context));
   if (!deleted.ok()) return grpc_server::Reply(deleted);
-  grpc_server::SetHttpStatus(context, 204);
   return grpc::Status::OK;
 }
 
 grpc::Status ResourceServiceImpl::SetResourceStatus(grpc::ServerContext* context,
                                                     const v1::SetResourceStatusRequest* request,
                                                     v1::ResourceResponse* response) {
-  auto claims = grpc_server::AuthenticateInternal(*context, service_token_);
+  auto claims = grpc_server::CallerOf(*context);
   if (!claims.ok()) return grpc_server::Reply(claims.status());
   std::vector<errors::FieldViolation> violations;
   if (!CheckId(request->id()).ok()) violations.push_back({"id", "must be a UUID"});

@@ -17,10 +17,7 @@ class ResourceServiceImpl final : public plinth::v1::ResourceService::Service {
  public:
   // `profiles` creates the caller's profile when a resource is created before
   // the profile was ever read (resources reference profiles).
-  // `service_token` authorises SetResourceStatus (internal calls only).
-  ResourceServiceImpl(const auth::JwtVerifier* verifier, ResourceStore* store,
-                      std::shared_ptr<v1::ProfileService::StubInterface> profiles,
-                      std::string service_token);
+  ResourceServiceImpl(ResourceStore* store, std::shared_ptr<v1::ProfileService::StubInterface> profiles);
 
   grpc::Status CreateResource(grpc::ServerContext* context, const v1::CreateResourceRequest* request,
                               v1::ResourceResponse* response) override;
@@ -38,10 +35,8 @@ class ResourceServiceImpl final : public plinth::v1::ResourceService::Service {
                                  v1::ResourceResponse* response) override;
 
  private:
-  const auth::JwtVerifier* verifier_;
   ResourceStore* store_;
   std::shared_ptr<v1::ProfileService::StubInterface> profiles_;
-  std::string service_token_;
 };
 
 // Validation, exposed for tests.

@@ -110,9 +110,10 @@ func setUp() (int, error) {
 		return 1, err
 	}
 	billingGRPC = billingAddr
+	// The profile cache on the shared Redis, the queue on its own.
 	if err := start("llm", filepath.Join(root, "bazel-bin/services/llm/llm"),
 		append(common, "ANALYSIS_GRPC_ADDR="+llmAddr, "RESOURCE_GRPC_ADDR="+resourceAddr,
-			"BILLING_GRPC_ADDR="+billingAddr, "REDIS_URL="+queueRedisURL)); err != nil {
+			"REDIS_URL="+os.Getenv("PLINTH_TEST_REDIS_URL"), "JOB_QUEUE_REDIS_URL="+queueRedisURL)); err != nil {
 		return 1, err
 	}
 	// A short job limit and sweep so that reclaiming and sweeping happen

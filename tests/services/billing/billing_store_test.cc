@@ -30,6 +30,25 @@ class BillingStoreTest : public ::testing::Test {
     });
     return c;
   }
+  // A queued analysis of a new resource of `user`.
+  std::string Analysis(const std::string& user) {
+    std::string id;
+    EXPECT_TRUE(pool_->ServiceTx(db::NoDeadline(), [&](pqxx::transaction_base& tx) {
+                       auto resource = tx.exec_params("insert into resources (user_id, title) values ($1, 'T') "
+                                                      "returning id", user)[0][0].as<std::string>();
+                       id = tx.exec_params("insert into analyses (id, resource_id, user_id, prompt) "
+                                           "values (gen_random_uuid(), $1, $2, 'p') returning id",
+                                           resource, user)[0][0].as<std::string>();
+                       return absl::OkStatus();
+                     }).ok());
+    return id;
+  }
+  void SetStatus(const std::string& analysis, const std::string& status) {
+    ASSERT_TRUE(pool_->ServiceTx(db::NoDeadline(), [&](pqxx::transaction_base& tx) {
+                       tx.exec_params("update analyses set status = $2 where id = $1", analysis, status);
+                       return absl::OkStatus();
+                     }).ok());
+  }
   std::string url_;
   std::unique_ptr<db::Pool> pool_;
   std::unique_ptr<BillingStore> store_;
@@ -58,18 +77,52 @@ TEST_F(BillingStoreTest, FiftyParallelConsumesOnTenCreditsExactlyTenSucceed) {
   EXPECT_EQ(Credits(user), 0);
 }
 
-TEST_F(BillingStoreTest, ConsumeAndRefundAreIdempotentByKey) {
+TEST_F(BillingStoreTest, ConsumeIsIdempotentByKeyAndOnlyAFailedAnalysisIsRefundedOnce) {
   std::string user = UserWithCredits(3);
-  EXPECT_EQ(*store_->Consume(user, "k1", db::NoDeadline()), 2);
-  EXPECT_EQ(*store_->Consume(user, "k1", db::NoDeadline()), 2);  // same key: no second credit
-  EXPECT_EQ(*store_->Refund(user, "k1", db::NoDeadline()), 3);
-  EXPECT_EQ(*store_->Refund(user, "k1", db::NoDeadline()), 3);  // refunded once
-  EXPECT_EQ(errors::ContractCode(store_->Refund(user, "never-taken", db::NoDeadline()).status()), "NOT_FOUND");
-  // Another user cannot use (or refund) someone else's key.
+  std::string analysis = Analysis(user);
+  const std::string key = "analysis:" + analysis;
+  EXPECT_EQ(*store_->Consume(user, key, db::NoDeadline()), 2);
+  EXPECT_EQ(*store_->Consume(user, key, db::NoDeadline()), 2);  // same key: no second credit
+  // Queued, then succeeded: nothing to give back.
+  EXPECT_EQ(errors::ContractCode(store_->RefundFailedAnalysis(user, analysis, db::NoDeadline()).status()), "CONFLICT");
+  SetStatus(analysis, "succeeded");
+  EXPECT_EQ(errors::ContractCode(store_->RefundFailedAnalysis(user, analysis, db::NoDeadline()).status()), "CONFLICT");
+  EXPECT_EQ(Credits(user), 2);
+  SetStatus(analysis, "failed");
+  EXPECT_EQ(*store_->RefundFailedAnalysis(user, analysis, db::NoDeadline()), 3);
+  EXPECT_EQ(*store_->RefundFailedAnalysis(user, analysis, db::NoDeadline()), 3);  // refunded once
+  // A failed analysis that never took a credit gives nothing.
+  std::string free_ride = Analysis(user);
+  SetStatus(free_ride, "failed");
+  EXPECT_EQ(errors::ContractCode(store_->RefundFailedAnalysis(user, free_ride, db::NoDeadline()).status()),
+            "NOT_FOUND");
+  // Another user can neither use someone else's key nor refund their analysis.
   std::string other = UserWithCredits(5);
-  EXPECT_EQ(errors::ContractCode(store_->Consume(other, "k1", db::NoDeadline()).status()), "CONFLICT");
-  EXPECT_EQ(errors::ContractCode(store_->Refund(other, "k1", db::NoDeadline()).status()), "NOT_FOUND");
+  EXPECT_EQ(errors::ContractCode(store_->Consume(other, key, db::NoDeadline()).status()), "CONFLICT");
+  EXPECT_EQ(errors::ContractCode(store_->RefundFailedAnalysis(other, analysis, db::NoDeadline()).status()),
+            "NOT_FOUND");
   EXPECT_EQ(Credits(other), 5);
+  EXPECT_EQ(Credits(user), 3);
+}
+
+TEST_F(BillingStoreTest, DeletingAResourceRefundsItsUnfinishedAnalysesOnce) {
+  std::string user = UserWithCredits(5);
+  std::string queued = Analysis(user), running = Analysis(user), succeeded = Analysis(user), failed = Analysis(user);
+  for (const auto& a : {queued, running, succeeded, failed}) {
+    ASSERT_TRUE(store_->Consume(user, "analysis:" + a, db::NoDeadline()).ok());
+  }
+  SetStatus(running, "running");
+  SetStatus(succeeded, "succeeded");
+  SetStatus(failed, "failed");
+  ASSERT_TRUE(store_->RefundFailedAnalysis(user, failed, db::NoDeadline()).ok());  // the worker's refund
+  EXPECT_EQ(Credits(user), 2);
+  // The user deletes the resources, as the resource service does.
+  ASSERT_TRUE(pool_->UserTx(testing::ClaimsJson(user), db::NoDeadline(), [&](pqxx::transaction_base& tx) {
+                     tx.exec_params("delete from resources where user_id = $1", user);
+                     return absl::OkStatus();
+                   }).ok());
+  // Queued and running come back; succeeded is spent; failed was refunded already.
+  EXPECT_EQ(Credits(user), 4);
 }
 
 TEST_F(BillingStoreTest, InsufficientCreditsLeavesNoLedgerEntry) {

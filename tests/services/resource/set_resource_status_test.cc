@@ -7,6 +7,7 @@
 
 #include "libs/auth/jwt.h"
 #include "libs/grpc_server/call.h"
+#include "libs/grpc_server/server.h"
 #include "services/resource/resource_service.h"
 #include "services/resource/resource_store.h"
 #include "tests/support/net.h"
@@ -28,10 +29,9 @@ class SetResourceStatusTest : public ::testing::Test {
     auth::VerifierOptions v;
     v.hs256_secret = kSecret;
     verifier_ = std::make_unique<auth::JwtVerifier>(v);
-    service_ = std::make_unique<ResourceServiceImpl>(verifier_.get(), store_.get(), nullptr, kToken);
-    unconfigured_ = std::make_unique<ResourceServiceImpl>(verifier_.get(), store_.get(), nullptr, "");
-    server_ = Start(service_.get(), &address_);
-    unconfigured_server_ = Start(unconfigured_.get(), &unconfigured_address_);
+    service_ = std::make_unique<ResourceServiceImpl>(store_.get(), nullptr);
+    server_ = Start(kToken, &address_);
+    unconfigured_server_ = Start("", &unconfigured_address_);
     owner_ = testing::CreateUserWithProfile(url_);
     stranger_ = testing::CreateUserWithProfile(url_);
     ASSERT_TRUE(pool_->ServiceTx(db::NoDeadline(), [&](pqxx::transaction_base& tx) {
@@ -47,12 +47,17 @@ class SetResourceStatusTest : public ::testing::Test {
     unconfigured_server_->Shutdown();
   }
 
-  static std::unique_ptr<grpc::Server> Start(grpc::Service* service, std::string* address) {
+  // The access adapter as the service runs it, with or without a service token.
+  std::unique_ptr<grpc::Server> Start(const std::string& token, std::string* address) {
     *address = "127.0.0.1:" + std::to_string(testing::FreePort());
-    grpc::ServerBuilder builder;
-    builder.AddListeningPort(*address, grpc::InsecureServerCredentials());
-    builder.RegisterService(service);
-    return builder.BuildAndStart();
+    grpc_server::ServerOptions options;
+    options.service_name = "plinth.v1.ResourceService";
+    options.listen_address = *address;
+    options.access = {verifier_.get(), token};
+    int port = 0;
+    auto server = grpc_server::Start(options, {service_.get()}, &port);
+    EXPECT_TRUE(server.ok()) << server.status();
+    return server.ok() ? *std::move(server) : nullptr;
   }
 
   grpc::Status Call(const std::string& address, grpc::ClientContext* context, const std::string& status,
@@ -71,7 +76,7 @@ class SetResourceStatusTest : public ::testing::Test {
   std::unique_ptr<db::Pool> pool_;
   std::unique_ptr<ResourceStore> store_;
   std::unique_ptr<auth::JwtVerifier> verifier_;
-  std::unique_ptr<ResourceServiceImpl> service_, unconfigured_;
+  std::unique_ptr<ResourceServiceImpl> service_;
   std::unique_ptr<grpc::Server> server_, unconfigured_server_;
 };
 
@@ -89,7 +94,7 @@ TEST_F(SetResourceStatusTest, AUsersOwnTokenIsNotEnough) {
   grpc::ClientContext context;
   context.AddMetadata("authorization", "Bearer " + jwt);
   v1::ResourceResponse out;
-  EXPECT_EQ(Call(address_, &context, "completed", &out).error_code(), grpc::StatusCode::UNAUTHENTICATED);
+  EXPECT_EQ(Call(address_, &context, "completed", &out).error_code(), grpc::StatusCode::PERMISSION_DENIED);
 }
 
 TEST_F(SetResourceStatusTest, AWrongOrMissingServiceTokenIsRefused) {
@@ -99,7 +104,7 @@ TEST_F(SetResourceStatusTest, AWrongOrMissingServiceTokenIsRefused) {
   auto empty = Internal("", owner_);
   EXPECT_EQ(Call(address_, empty.get(), "completed", &out).error_code(), grpc::StatusCode::UNAUTHENTICATED);
   grpc::ClientContext bare;
-  EXPECT_EQ(Call(address_, &bare, "completed", &out).error_code(), grpc::StatusCode::UNAUTHENTICATED);
+  EXPECT_EQ(Call(address_, &bare, "completed", &out).error_code(), grpc::StatusCode::PERMISSION_DENIED);
   // A service with no token configured refuses internal calls altogether.
   auto any = Internal(kToken, owner_);
   EXPECT_EQ(Call(unconfigured_address_, any.get(), "completed", &out).error_code(),

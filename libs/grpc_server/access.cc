@@ -1,0 +1,212 @@
+#include "libs/grpc_server/access.h"
+
+#include <cctype>
+#include <chrono>
+#include <optional>
+#include <string_view>
+#include <unordered_map>
+
+#include <absl/strings/str_cat.h>
+#include <google/protobuf/descriptor.h>
+#include <nlohmann/json.hpp>
+
+#include "libs/crypto/crypto.h"
+#include "libs/errors/errors.h"
+#include "libs/logging/logging.h"
+#include "plinth/v1/access.pb.h"
+
+namespace plinth::grpc_server {
+namespace {
+
+using Metadata = std::multimap<grpc::string_ref, grpc::string_ref>;
+
+std::optional<std::string_view> Find(const Metadata* md, std::string_view key) {
+  if (md == nullptr) return std::nullopt;
+  auto it = md->find(grpc::string_ref(key.data(), key.size()));
+  if (it == md->end()) return std::nullopt;
+  return std::string_view(it->second.data(), it->second.size());
+}
+
+using Rules = std::unordered_map<std::string, v1::Access>;
+
+// The rules of the named services' methods, read from their generated
+// descriptors. Health and reflection are gRPC's own services: probes must
+// reach health, and reflection is only registered when configured.
+absl::StatusOr<Rules> ReadRules(const std::vector<std::string>& service_names) {
+  Rules rules;
+  v1::Access open;
+  open.set_caller(v1::CALLER_PUBLIC);
+  for (const char* m : {"/grpc.health.v1.Health/Check", "/grpc.health.v1.Health/Watch",
+                        "/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo",
+                        "/grpc.reflection.v1.ServerReflection/ServerReflectionInfo"}) {
+    rules[m] = open;
+  }
+  const auto* pool = google::protobuf::DescriptorPool::generated_pool();
+  for (const auto& name : service_names) {
+    const auto* s = pool->FindServiceByName(name);
+    // A health-only name (the worker's) has no methods to rule; any method
+    // not ruled here is refused anyway.
+    if (s == nullptr) continue;
+    for (int i = 0; i < s->method_count(); ++i) {
+      const auto* m = s->method(i);
+      const v1::Access& access = m->options().GetExtension(v1::access);
+      if (access.caller() == v1::CALLER_UNSPECIFIED) {
+        return absl::FailedPreconditionError(
+            absl::StrCat(m->full_name(), " declares no caller: add option (plinth.v1.access) to its rpc"));
+      }
+      rules[absl::StrCat("/", s->full_name(), "/", m->name())] = access;
+    }
+  }
+  return rules;
+}
+
+absl::StatusOr<auth::Claims> VerifyUser(const Metadata* md, const AccessConfig& config) {
+  if (config.verifier == nullptr) return errors::Unauthenticated("user calls are not configured");
+  auto token = auth::JwtVerifier::FromAuthorizationHeader(Find(md, "authorization").value_or(""));
+  if (!token.ok()) return token.status();
+  return config.verifier->Verify(*token);
+}
+
+absl::StatusOr<auth::Claims> VerifyInternal(const Metadata* md, const AccessConfig& config) {
+  auto presented = Find(md, kServiceTokenMetadata);
+  if (!presented) return errors::Forbidden("this method is for Plinth services only");
+  if (config.service_token.empty()) {
+    return errors::Forbidden("internal calls are not configured (PLINTH_SERVICE_TOKEN)");
+  }
+  if (!crypto::Equal(std::string(*presented), config.service_token)) {
+    return errors::Unauthenticated("invalid service credential");
+  }
+  auto user_id = Find(md, kUserIdMetadata);
+  if (!user_id || !auth::IsUuid(std::string(*user_id))) {
+    return errors::InvalidField("x-plinth-user-id", "must be a UUID");
+  }
+  auth::Claims claims;
+  claims.sub = std::string(*user_id);
+  claims.role = "authenticated";
+  claims.raw_json = nlohmann::json{{"sub", claims.sub}, {"role", claims.role}}.dump();
+  return claims;
+}
+
+absl::StatusOr<auth::Claims> Admit(const v1::Access* rule, const Metadata* md, const AccessConfig& config) {
+  if (rule == nullptr) return errors::Forbidden("no access rule for this method");
+  switch (rule->caller()) {
+    case v1::CALLER_PUBLIC:
+      return errors::Unauthenticated("a public method has no caller");
+    case v1::CALLER_USER:
+      return VerifyUser(md, config);
+    case v1::CALLER_INTERNAL:
+      return VerifyInternal(md, config);
+    case v1::CALLER_USER_OR_INTERNAL:
+      return Find(md, kServiceTokenMetadata) ? VerifyInternal(md, config) : VerifyUser(md, config);
+    default:
+      return errors::Forbidden("no access rule for this method");
+  }
+}
+
+// The decision for the call this thread runs. The sync server runs a call's
+// interceptor hooks and its handler on one thread, one call at a time.
+struct Admission {
+  const grpc::ServerContextBase* context = nullptr;
+  absl::StatusOr<auth::Claims> caller = absl::UnknownError("unset");
+};
+thread_local Admission t_admission;
+
+bool SaneRequestId(std::string_view id) {
+  if (id.empty() || id.size() > 128) return false;
+  for (unsigned char c : id) {
+    if (!(std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == ':')) return false;
+  }
+  return true;
+}
+
+class CallInterceptor : public grpc::experimental::Interceptor {
+ public:
+  CallInterceptor(grpc::experimental::ServerRpcInfo* info, const AccessConfig* config, const Rules* rules)
+      : info_(info), config_(config), rules_(rules), method_(info->method()), start_(std::chrono::steady_clock::now()) {}
+
+  void Intercept(grpc::experimental::InterceptorBatchMethods* methods) override {
+    using grpc::experimental::InterceptionHookPoints;
+    if (methods->QueryInterceptionHookPoint(InterceptionHookPoints::POST_RECV_INITIAL_METADATA)) {
+      Admit(methods->GetRecvInitialMetadata());
+    }
+    if (methods->QueryInterceptionHookPoint(InterceptionHookPoints::PRE_SEND_INITIAL_METADATA) && rule_ != nullptr &&
+        rule_->success_http_status() != 0) {
+      // Read by the gateway on success only (forwardHTTPCode).
+      methods->GetSendInitialMetadata()->emplace("x-http-code", std::to_string(rule_->success_http_status()));
+    }
+    if (methods->QueryInterceptionHookPoint(InterceptionHookPoints::PRE_SEND_STATUS)) {
+      if (!refusal_.ok()) methods->ModifySendStatus(errors::ToGrpcStatus(refusal_));
+      Log(methods->GetSendStatus());
+      t_admission = Admission();
+      logging::RequestContext::Set("", "");
+    }
+    methods->Proceed();
+  }
+
+ private:
+  void Admit(const Metadata* md) {
+    std::string request_id(Find(md, "x-request-id").value_or(""));
+    if (!SaneRequestId(request_id)) request_id = auth::NewUuid();
+    // Set by the gateway: the client chain it received plus the peer it saw.
+    if (auto fwd = Find(md, "x-forwarded-for")) forwarded_for_.assign(fwd->substr(0, 256));
+    logging::RequestContext::Set(request_id, "");
+
+    auto it = rules_->find(method_);
+    rule_ = it == rules_->end() ? nullptr : &it->second;
+    auto caller = grpc_server::Admit(rule_, md, *config_);
+    bool is_public = rule_ != nullptr && rule_->caller() == v1::CALLER_PUBLIC;
+    if (!caller.ok() && !is_public) refusal_ = caller.status();
+    if (caller.ok()) logging::RequestContext::SetUserId(caller->sub);
+    t_admission.context = info_->server_context();
+    t_admission.caller = std::move(caller);
+  }
+
+  void Log(const grpc::Status& status) {
+    auto micros =
+        std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - start_).count();
+    logging::Fields fields = {{"method", method_},
+                              {"grpc_code", std::to_string(status.error_code())},
+                              {"duration_ms", absl::StrCat(micros / 1000.0)}};
+    if (!forwarded_for_.empty()) fields.push_back({"forwarded_for", forwarded_for_});
+    if (!status.ok()) fields.push_back({"error", status.error_message()});
+    logging::Info("rpc", fields);
+  }
+
+  grpc::experimental::ServerRpcInfo* info_;
+  const AccessConfig* config_;
+  const Rules* rules_;
+  std::string method_;
+  std::string forwarded_for_;
+  const v1::Access* rule_ = nullptr;
+  absl::Status refusal_;
+  std::chrono::steady_clock::time_point start_;
+};
+
+class CallInterceptorFactory : public grpc::experimental::ServerInterceptorFactoryInterface {
+ public:
+  CallInterceptorFactory(AccessConfig config, Rules rules) : config_(std::move(config)), rules_(std::move(rules)) {}
+  grpc::experimental::Interceptor* CreateServerInterceptor(grpc::experimental::ServerRpcInfo* info) override {
+    return new CallInterceptor(info, &config_, &rules_);
+  }
+
+ private:
+  AccessConfig config_;
+  Rules rules_;
+};
+
+}  // namespace
+
+absl::StatusOr<auth::Claims> CallerOf(const grpc::ServerContext& context) {
+  if (t_admission.context != &context) return errors::Forbidden("call not admitted by the access adapter");
+  return t_admission.caller;
+}
+
+absl::StatusOr<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> NewCallInterceptorFactory(
+    AccessConfig access, const std::vector<std::string>& service_names) {
+  auto rules = ReadRules(service_names);
+  if (!rules.ok()) return rules.status();
+  return std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>(
+      std::make_unique<CallInterceptorFactory>(std::move(access), *std::move(rules)));
+}
+
+}  // namespace plinth::grpc_server
