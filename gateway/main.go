@@ -7,11 +7,14 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net"
 	"net/http"
 	"os"
 	"os/signal"
 	"syscall"
 	"time"
+
+	"golang.org/x/net/netutil"
 
 	"plinth/gateway/internal/server"
 )
@@ -52,8 +55,16 @@ func main() {
 		IdleTimeout:       120 * time.Second,
 		MaxHeaderBytes:    64 << 10,
 	}
+	listener, err := net.Listen("tcp", cfg.HTTPAddr)
+	if err != nil {
+		logger.Error("startup failed", "error", err.Error())
+		os.Exit(2)
+	}
+	// Connections beyond the cap wait in the kernel's accept queue: one
+	// client opening thousands cannot make the gateway hold thousands.
+	listener = netutil.LimitListener(listener, int(cfg.MaxConnections))
 	errc := make(chan error, 1)
-	go func() { errc <- httpServer.ListenAndServe() }()
+	go func() { errc <- httpServer.Serve(listener) }()
 	logger.Info("listening", "address", cfg.HTTPAddr)
 
 	select {

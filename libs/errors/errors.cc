@@ -139,7 +139,19 @@ absl::Status FromGrpcStatus(const grpc::Status& status) {
     }
   }
   if (detail.code().empty()) {
-    detail.set_code(CodeFromCanonical(static_cast<absl::StatusCode>(status.error_code())));
+    // Raised by gRPC itself (connection refused, message too large, a
+    // deadline): its text names addresses and limits, not for a client.
+    // INTERNAL keeps the cause for the log line Reply writes.
+    const auto code = static_cast<absl::StatusCode>(status.error_code());
+    switch (code) {
+      case absl::StatusCode::kUnavailable:
+        return Unavailable("a backend service is unavailable");
+      case absl::StatusCode::kDeadlineExceeded:
+      case absl::StatusCode::kCancelled:
+        return DeadlineExceeded("a backend service did not answer in time");
+      default:
+        return Internal("backend call failed: " + status.error_message());
+    }
   }
   return WithDetail(static_cast<absl::StatusCode>(status.error_code()), status.error_message(),
                     detail);

@@ -55,7 +55,10 @@ std::vector<FieldViolation> Violations(const absl::Status& status);
 // domain = "plinth"} and, for validation errors, google.rpc.BadRequest.
 grpc::Status ToGrpcStatus(const absl::Status& status);
 
-// Inverse of ToGrpcStatus, for a service that calls another one.
+// Inverse of ToGrpcStatus, for a service that calls another one. A status
+// gRPC raised itself (no Plinth detail: connection refused, message too
+// large) becomes a generic UNAVAILABLE, DEADLINE_EXCEEDED or INTERNAL, so
+// its text never reaches a client.
 absl::Status FromGrpcStatus(const grpc::Status& status);
 
 }  // namespace plinth::errors

@@ -31,15 +31,17 @@ using Rules = std::unordered_map<std::string, v1::Access>;
 
 // The rules of the named services' methods, read from their generated
 // descriptors. Health and reflection are gRPC's own services: probes must
-// reach health, and reflection is only registered when configured.
-absl::StatusOr<Rules> ReadRules(const std::vector<std::string>& service_names) {
+// reach health; reflection only when configured.
+absl::StatusOr<Rules> ReadRules(const std::vector<std::string>& service_names, bool reflection) {
   Rules rules;
   v1::Access open;
   open.set_caller(v1::CALLER_PUBLIC);
-  for (const char* m : {"/grpc.health.v1.Health/Check", "/grpc.health.v1.Health/Watch",
-                        "/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo",
-                        "/grpc.reflection.v1.ServerReflection/ServerReflectionInfo"}) {
-    rules[m] = open;
+  for (const char* m : {"/grpc.health.v1.Health/Check", "/grpc.health.v1.Health/Watch"}) rules[m] = open;
+  if (reflection) {
+    for (const char* m : {"/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo",
+                          "/grpc.reflection.v1.ServerReflection/ServerReflectionInfo"}) {
+      rules[m] = open;
+    }
   }
   const auto* pool = google::protobuf::DescriptorPool::generated_pool();
   for (const auto& name : service_names) {
@@ -203,7 +205,7 @@ absl::StatusOr<auth::Claims> CallerOf(const grpc::ServerContext& context) {
 
 absl::StatusOr<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> NewCallInterceptorFactory(
     AccessConfig access, const std::vector<std::string>& service_names) {
-  auto rules = ReadRules(service_names);
+  auto rules = ReadRules(service_names, access.reflection);
   if (!rules.ok()) return rules.status();
   return std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>(
       std::make_unique<CallInterceptorFactory>(std::move(access), *std::move(rules)));

@@ -37,6 +37,9 @@ struct AccessConfig {
   const auth::JwtVerifier* verifier = nullptr;
   // PLINTH_SERVICE_TOKEN (CALLER_INTERNAL); empty: internal calls refused.
   std::string service_token;
+  // Admit gRPC reflection. Linking gRPC's reflection library registers the
+  // service on every server, so off means refused here.
+  bool reflection = false;
 };
 
 // The caller admitted for this call: the user of a verified token, or the

@@ -46,11 +46,13 @@ absl::StatusOr<std::unique_ptr<grpc::Server>> Start(const ServerOptions& options
   // Debian's absl keeps Mutex deadlock detection on; it showed up in
   // profiles of every call (docs/PERFORMANCE.md).
   absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
-  auto interceptors = NewCallInterceptorFactory(options.access, {options.service_name});
-  if (!interceptors.ok()) return interceptors.status();
-  grpc::EnableDefaultHealthCheckService(true);
+  AccessConfig access = options.access;
   // Reflection lists every method and message to whoever reaches the port:
   // a convenience for local debugging (grpcurl), off in production.
+  access.reflection = options.reflection;
+  auto interceptors = NewCallInterceptorFactory(access, {options.service_name});
+  if (!interceptors.ok()) return interceptors.status();
+  grpc::EnableDefaultHealthCheckService(true);
   if (options.reflection) grpc::reflection::InitProtoReflectionServerBuilderPlugin();
 
   grpc::ServerBuilder builder;

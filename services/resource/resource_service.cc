@@ -9,6 +9,7 @@
 #include "libs/errors/errors.h"
 #include "libs/grpc_server/access.h"
 #include "libs/grpc_server/call.h"
+#include "libs/redis/keys.h"
 #include "libs/validation/text.h"
 #include "libs/wire/wire.h"
 
@@ -100,6 +101,7 @@ void ToProto(const ResourceRow& row, v1::Resource* out) {
   out->set_user_id(row.user_id);
   out->set_title(row.title);
   out->set_content(row.content);
+  out->set_content_truncated(row.content_truncated);
   MetadataToProto(row.metadata_json, out->mutable_metadata());
   out->set_status(row.status);
   *out->mutable_created_at() = wire::FromMicros(row.created_at_us);
@@ -196,8 +198,9 @@ absl::StatusOr<ResourceChanges> ValidateUpdate(const v1::UpdateResourceRequest& 
 }
 
 ResourceServiceImpl::ResourceServiceImpl(ResourceStore* store,
-                                         std::shared_ptr<v1::ProfileService::StubInterface> profiles)
-    : store_(store), profiles_(std::move(profiles)) {}
+                                         std::shared_ptr<v1::ProfileService::StubInterface> profiles,
+                                         std::shared_ptr<redis::RedisClient> redis)
+    : store_(store), profiles_(std::move(profiles)), redis_(std::move(redis)) {}
 
 grpc::Status ResourceServiceImpl::CreateResource(grpc::ServerContext* context,
                                                  const v1::CreateResourceRequest* request,
@@ -267,6 +270,7 @@ grpc::Status ResourceServiceImpl::DeleteResource(grpc::ServerContext* context,
   if (auto bad = CheckId(request->id()); !bad.ok()) return grpc_server::Reply(bad);
   auto deleted = store_->Delete(*claims, request->id(), DeadlineOf(*context));
   if (!deleted.ok()) return grpc_server::Reply(deleted);
+  redis::InvalidateProfile(redis_.get(), claims->sub);
   return grpc::Status::OK;
 }
 

@@ -7,6 +7,7 @@
 #include <memory>
 
 #include "libs/auth/jwt.h"
+#include "libs/redis/redis_client.h"
 #include "plinth/v1/profile.grpc.pb.h"
 #include "plinth/v1/resource.grpc.pb.h"
 #include "services/resource/resource_store.h"
@@ -17,7 +18,10 @@ class ResourceServiceImpl final : public plinth::v1::ResourceService::Service {
  public:
   // `profiles` creates the caller's profile when a resource is created before
   // the profile was ever read (resources reference profiles).
-  ResourceServiceImpl(ResourceStore* store, std::shared_ptr<v1::ProfileService::StubInterface> profiles);
+  // `redis` (may be null): the profile cache, whose credits a deletion may
+  // change (an unfinished analysis gives its credit back, migration 0007).
+  ResourceServiceImpl(ResourceStore* store, std::shared_ptr<v1::ProfileService::StubInterface> profiles,
+                      std::shared_ptr<redis::RedisClient> redis = nullptr);
 
   grpc::Status CreateResource(grpc::ServerContext* context, const v1::CreateResourceRequest* request,
                               v1::ResourceResponse* response) override;
@@ -37,6 +41,7 @@ class ResourceServiceImpl final : public plinth::v1::ResourceService::Service {
  private:
   ResourceStore* store_;
   std::shared_ptr<v1::ProfileService::StubInterface> profiles_;
+  std::shared_ptr<redis::RedisClient> redis_;
 };
 
 // Validation, exposed for tests.

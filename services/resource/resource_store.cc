@@ -12,6 +12,16 @@ namespace {
   "(extract(epoch from created_at) * 1000000)::bigint, "                             \
   "(extract(epoch from updated_at) * 1000000)::bigint"
 
+// A list's items carry the first LIST_PREVIEW_CHARS characters of `content`
+// (plus whether there was more): 100 items stay a few MB whatever each holds,
+// under every message limit between PostgreSQL and the browser.
+#define LIST_PREVIEW_CHARS "2000"
+#define RESOURCE_LIST_COLUMNS                                                                   \
+  "id::text, user_id::text, title, left(content, " LIST_PREVIEW_CHARS "), metadata::text, "    \
+  "status, (extract(epoch from created_at) * 1000000)::bigint, "                               \
+  "(extract(epoch from updated_at) * 1000000)::bigint, "                                       \
+  "char_length(content) > " LIST_PREVIEW_CHARS
+
 constexpr char kInsert[] = "resource_insert";
 constexpr char kSelect[] = "resource_select";
 constexpr char kUpdate[] = "resource_update";
@@ -45,7 +55,7 @@ std::string ListStatementName(SortKey key, bool with_status) {
 std::string ListSql(const char* order_by, bool with_status) {
   std::string filter = with_status ? "user_id = $1 and status = $4" : "user_id = $1";
   return "select (select count(*) from public.resources where " + filter + "), p.* " +
-         "from (values (1)) as one (x) left join lateral (select " RESOURCE_COLUMNS
+         "from (values (1)) as one (x) left join lateral (select " RESOURCE_LIST_COLUMNS
          " from public.resources where " +
          filter + " order by " + order_by + " limit $2 offset $3) p on true";
 }
@@ -125,7 +135,10 @@ absl::StatusOr<ResourcePage> ResourceStore::List(const auth::Claims& claims, con
     page.rows.reserve(rows.size());
     for (const auto& r : rows) {
       page.total = r[0].as<int64_t>();
-      if (!r[1].is_null()) page.rows.push_back(FromRow(r, 1));
+      if (!r[1].is_null()) {
+        page.rows.push_back(FromRow(r, 1));
+        page.rows.back().content_truncated = r[9].as<bool>();
+      }
     }
     return absl::OkStatus();
   });

@@ -25,6 +25,7 @@ struct ResourceRow {
   std::string status;
   int64_t created_at_us = 0;
   int64_t updated_at_us = 0;
+  bool content_truncated = false;  // a list's preview of a longer content
 };
 
 enum class SortKey { kCreatedAsc, kCreatedDesc, kUpdatedAsc, kUpdatedDesc, kTitleAsc, kTitleDesc };

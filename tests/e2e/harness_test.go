@@ -98,7 +98,8 @@ func setUp() (int, error) {
 		return 1, err
 	}
 	if err := start("resource", filepath.Join(root, "bazel-bin/services/resource/resource"),
-		append(common, "RESOURCE_GRPC_ADDR="+resourceAddr, "PROFILE_GRPC_ADDR="+profileAddr)); err != nil {
+		append(common, "RESOURCE_GRPC_ADDR="+resourceAddr, "PROFILE_GRPC_ADDR="+profileAddr,
+			"REDIS_URL="+os.Getenv("PLINTH_TEST_REDIS_URL"))); err != nil {
 		return 1, err
 	}
 	// The main gateway: real limiter, limits high enough for the whole suite.
@@ -109,7 +110,7 @@ func setUp() (int, error) {
 			"STRIPE_WEBHOOK_SECRET="+webhookSecret, "STRIPE_TIMEOUT_MS=1500")); err != nil {
 		return 1, err
 	}
-	billingGRPC = billingAddr
+	billingGRPC, profileGRPC, resourceGRPC = billingAddr, profileAddr, resourceAddr
 	// The profile cache on the shared Redis, the queue on its own.
 	if err := start("llm", filepath.Join(root, "bazel-bin/services/llm/llm"),
 		append(common, "ANALYSIS_GRPC_ADDR="+llmAddr, "RESOURCE_GRPC_ADDR="+resourceAddr,
@@ -160,6 +161,8 @@ var (
 	extraGateways []string
 	stripe        *fakeStripe
 	billingGRPC   string
+	profileGRPC   string
+	resourceGRPC  string
 	llmGRPC       string
 )
 

@@ -22,7 +22,7 @@ func TestResourceCRUD(t *testing.T) {
 	u := newUser() // never read its profile: the first write creates it
 	created := createResource(t, u, map[string]any{"title": "First"})
 	if created["title"] != "First" || created["content"] != "" || created["status"] != "pending" ||
-		created["user_id"] != u.id || len(created) != 8 {
+		created["user_id"] != u.id || created["content_truncated"] != false || len(created) != 9 {
 		t.Fatalf("created: %v", created)
 	}
 	if m, ok := created["metadata"].(map[string]any); !ok || len(m) != 0 {

@@ -13,14 +13,18 @@ import (
 
 // Config is read from the environment; every error names its variable.
 type Config struct {
-	HTTPAddr       string
-	ProfileAddr    string
-	ResourceAddr   string
-	AnalysisAddr   string
-	BillingAddr    string
-	MaxBodyBytes   int64
-	RequestTimeout time.Duration
-	DrainTimeout   time.Duration
+	HTTPAddr     string
+	ProfileAddr  string
+	ResourceAddr string
+	AnalysisAddr string
+	BillingAddr  string
+	MaxBodyBytes int64
+	// Bodies buffered at once, all requests together, and open connections:
+	// what one client can make the gateway hold.
+	MaxInflightBodyBytes int64
+	MaxConnections       int64
+	RequestTimeout       time.Duration
+	DrainTimeout         time.Duration
 
 	CORSOrigins string
 
@@ -57,6 +61,12 @@ func ConfigFromEnv(getenv func(string) string) (Config, error) {
 		return cfg, err
 	}
 	if cfg.MaxBodyBytes, err = integer(getenv, "PLINTH_MAX_BODY_BYTES", 1<<20, 1024, 64<<20); err != nil {
+		return cfg, err
+	}
+	if cfg.MaxInflightBodyBytes, err = integer(getenv, "PLINTH_MAX_INFLIGHT_BODY_BYTES", 32<<20, cfg.MaxBodyBytes, 1<<30); err != nil {
+		return cfg, err
+	}
+	if cfg.MaxConnections, err = integer(getenv, "PLINTH_MAX_CONNECTIONS", 2048, 16, 1000000); err != nil {
 		return cfg, err
 	}
 	ms, err := integer(getenv, "PLINTH_REQUEST_TIMEOUT_MS", 10000, 100, 600000)

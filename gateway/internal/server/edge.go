@@ -43,31 +43,45 @@ func newCORS(list string) *cors {
 	return c
 }
 
-func (c *cors) middleware(next http.Handler) http.Handler {
+// headers sets the CORS response headers for an allowed origin on every
+// response, refusals included (a browser cannot read a 429 without them).
+func (c *cors) headers(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		origin := r.Header.Get("Origin")
 		h := w.Header()
 		h.Add("Vary", "Origin")
-		allowed := origin != "" && c.origins[origin]
-		preflight := r.Method == http.MethodOptions && r.Header.Get("Access-Control-Request-Method") != ""
-		if preflight {
-			h.Add("Vary", "Access-Control-Request-Method")
-			h.Add("Vary", "Access-Control-Request-Headers")
-			if !allowed {
-				writeError(w, r, http.StatusForbidden, "FORBIDDEN", "origin not allowed", nil)
-				return
+		if origin != "" && c.origins[origin] {
+			h.Set("Access-Control-Allow-Origin", origin)
+			if isPreflight(r) {
+				h.Set("Access-Control-Allow-Methods", corsAllowMethods)
+				h.Set("Access-Control-Allow-Headers", corsAllowHeaders)
+				h.Set("Access-Control-Max-Age", "600")
+			} else {
+				h.Set("Access-Control-Expose-Headers", corsExposeHeaders)
 			}
-			h.Set("Access-Control-Allow-Origin", origin)
-			h.Set("Access-Control-Allow-Methods", corsAllowMethods)
-			h.Set("Access-Control-Allow-Headers", corsAllowHeaders)
-			h.Set("Access-Control-Max-Age", "600")
-			w.WriteHeader(http.StatusNoContent)
-			return
-		}
-		if allowed {
-			h.Set("Access-Control-Allow-Origin", origin)
-			h.Set("Access-Control-Expose-Headers", corsExposeHeaders)
 		}
 		next.ServeHTTP(w, r)
 	})
+}
+
+// preflight answers CORS preflights (after the rate limit has counted them).
+func (c *cors) preflight(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !isPreflight(r) {
+			next.ServeHTTP(w, r)
+			return
+		}
+		h := w.Header()
+		h.Add("Vary", "Access-Control-Request-Method")
+		h.Add("Vary", "Access-Control-Request-Headers")
+		if !c.origins[r.Header.Get("Origin")] {
+			writeError(w, r, http.StatusForbidden, "FORBIDDEN", "origin not allowed", nil)
+			return
+		}
+		w.WriteHeader(http.StatusNoContent)
+	})
+}
+
+func isPreflight(r *http.Request) bool {
+	return r.Method == http.MethodOptions && r.Header.Get("Access-Control-Request-Method") != ""
 }

@@ -64,8 +64,8 @@ func codeOf(c codes.Code) string {
 		return "NOT_FOUND"
 	case codes.AlreadyExists, codes.Aborted, codes.FailedPrecondition:
 		return "CONFLICT"
-	case codes.ResourceExhausted:
-		return "RATE_LIMITED"
+	// ResourceExhausted without a Plinth detail is gRPC's own (a message
+	// over the size limit), not the caller's rate limit: an internal error.
 	case codes.Unavailable:
 		return "UNAVAILABLE"
 	case codes.DeadlineExceeded, codes.Canceled:

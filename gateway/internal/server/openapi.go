@@ -71,7 +71,7 @@ func buildOpenAPI() ([]byte, error) {
 	delete(defs, "v1NoContent")
 
 	paths := doc["paths"].(map[string]any)
-	paths["/api/v1/webhooks/stripe"] = map[string]any{"post": map[string]any{
+	paths[stripeWebhookPath] = map[string]any{"post": map[string]any{
 		"summary":     "Stripe webhook: the raw body, verified with the Stripe-Signature header",
 		"operationId": "BillingService_StripeWebhook",
 		"tags":        []string{"BillingService"},

@@ -65,7 +65,10 @@ func (l *rateLimiter) bucket(r *http.Request) (string, int64) {
 
 func (l *rateLimiter) middleware(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if !strings.HasPrefix(r.URL.Path, "/api/") || r.Method == http.MethodOptions {
+		// Every request counts but the probes' (kubelet and load balancer
+		// polling; /readyz answers from a one-second cache): unknown paths,
+		// preflights and /openapi.json cost something too.
+		if r.URL.Path == "/healthz" || r.URL.Path == "/readyz" {
 			next.ServeHTTP(w, r)
 			return
 		}

@@ -28,7 +28,10 @@ import (
 	plinthv1 "plinth/gateway/gen/plinth/v1"
 )
 
-const maxAuthorizationBytes = 8192
+const (
+	maxAuthorizationBytes = 8192
+	stripeWebhookPath     = "/api/v1/webhooks/stripe"
+)
 
 type Gateway struct {
 	cfg      Config
@@ -42,6 +45,9 @@ type Gateway struct {
 	limiter  *rateLimiter
 	redis    *redis.Client
 	cors     *cors
+	bodies   *bodyRoutes
+	inflight *byteBudget
+	ready    readyCache
 }
 
 type backend struct {
@@ -107,6 +113,8 @@ func New(ctx context.Context, cfg Config, logger *slog.Logger) (*Gateway, error)
 	}
 	g.billing = plinthv1.NewBillingServiceClient(billing)
 	g.cors = newCORS(cfg.CORSOrigins)
+	g.bodies = newBodyRoutes()
+	g.inflight = &byteBudget{left: cfg.MaxInflightBodyBytes}
 	if cfg.RedisURL != "" {
 		opts, _ := redis.ParseURL(cfg.RedisURL)
 		opts.DialTimeout, opts.ReadTimeout, opts.WriteTimeout = 200*time.Millisecond, 100*time.Millisecond, 100*time.Millisecond
@@ -156,13 +164,17 @@ func (g *Gateway) Handler() http.Handler {
 	routes.HandleFunc("GET /healthz", g.healthz)
 	routes.HandleFunc("GET /readyz", g.readyz)
 	routes.HandleFunc("GET /openapi.json", g.serveOpenAPI)
-	routes.HandleFunc("POST /api/v1/webhooks/stripe", g.stripeWebhook)
+	routes.HandleFunc("POST "+stripeWebhookPath, g.stripeWebhook)
 	routes.Handle("/", g.mux)
-	var h http.Handler = g.withLimits(routes)
+	// Outside in: request id, access log, security and CORS headers (so that
+	// a refusal is readable by the browser), the rate limit (every request
+	// but the probes, preflights and unknown paths included), the preflight
+	// answer, then limits and the body, read only for routes that take one.
+	var h http.Handler = g.cors.preflight(g.withLimits(routes))
 	if g.limiter != nil {
 		h = g.limiter.middleware(h)
 	}
-	return g.withRequestID(g.withAccessLog(withSecurityHeaders(g.cors.middleware(h))))
+	return g.withRequestID(g.withAccessLog(withSecurityHeaders(g.cors.headers(h))))
 }
 
 // ---- middleware -----------------------------------------------------------
@@ -249,7 +261,9 @@ func (g *Gateway) withAccessLog(next http.Handler) http.Handler {
 }
 
 // withLimits sets the per-request deadline (propagated to the backends as the
-// gRPC deadline) and reads bodies up to the size limit, answering 413 beyond it.
+// gRPC deadline) and reads the body of the routes that take one, up to the
+// size limit (413 beyond it) and within the gateway-wide budget of bodies in
+// flight (503 when it is spent). Other requests' bodies are never read.
 func (g *Gateway) withLimits(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ctx, cancel := context.WithTimeout(r.Context(), g.cfg.RequestTimeout)
@@ -261,27 +275,55 @@ func (g *Gateway) withLimits(next http.Handler) http.Handler {
 			writeError(w, r, http.StatusUnauthorized, "UNAUTHENTICATED", "token too large", nil)
 			return
 		}
+		if !g.bodies.takesBody(r.Method, r.URL.Path) {
+			r.Body, r.ContentLength = http.NoBody, 0
+			next.ServeHTTP(w, r)
+			return
+		}
 		if r.ContentLength > g.cfg.MaxBodyBytes {
 			writeError(w, r, http.StatusRequestEntityTooLarge, "PAYLOAD_TOO_LARGE",
 				fmt.Sprintf("request body over %d bytes", g.cfg.MaxBodyBytes), nil)
 			return
 		}
-		if r.Body != nil && r.Body != http.NoBody {
-			body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, g.cfg.MaxBodyBytes))
-			var tooLarge *http.MaxBytesError
-			if errors.As(err, &tooLarge) {
-				writeError(w, r, http.StatusRequestEntityTooLarge, "PAYLOAD_TOO_LARGE",
-					fmt.Sprintf("request body over %d bytes", g.cfg.MaxBodyBytes), nil)
-				return
-			}
-			if err != nil {
-				writeError(w, r, http.StatusBadRequest, "VALIDATION_ERROR", "could not read the request body", nil)
-				return
-			}
-			r.Body = io.NopCloser(bytes.NewReader(body))
+		// A body of unknown length (chunked) may be as large as the limit.
+		reserve := r.ContentLength
+		if reserve < 0 {
+			reserve = g.cfg.MaxBodyBytes
 		}
+		if !g.inflight.acquire(reserve) {
+			w.Header().Set("Retry-After", "1")
+			writeError(w, r, http.StatusServiceUnavailable, "UNAVAILABLE", "the server is busy, try again shortly", nil)
+			return
+		}
+		defer g.inflight.release(reserve)
+		body, err := readBody(w, r, g.cfg.MaxBodyBytes)
+		var tooLarge *http.MaxBytesError
+		if errors.As(err, &tooLarge) {
+			writeError(w, r, http.StatusRequestEntityTooLarge, "PAYLOAD_TOO_LARGE",
+				fmt.Sprintf("request body over %d bytes", g.cfg.MaxBodyBytes), nil)
+			return
+		}
+		if err != nil {
+			writeError(w, r, http.StatusBadRequest, "VALIDATION_ERROR", "could not read the request body", nil)
+			return
+		}
+		r.Body = io.NopCloser(bytes.NewReader(body))
 		next.ServeHTTP(w, r)
 	})
+}
+
+// readBody reads a body into one buffer of its announced size (no doubling
+// growth), at most max bytes.
+func readBody(w http.ResponseWriter, r *http.Request, max int64) ([]byte, error) {
+	limited := http.MaxBytesReader(w, r.Body, max)
+	if r.ContentLength >= 0 {
+		body := make([]byte, r.ContentLength)
+		if _, err := io.ReadFull(limited, body); err != nil {
+			return nil, err
+		}
+		return body, nil
+	}
+	return io.ReadAll(limited)
 }
 
 // ---- operational routes ---------------------------------------------------
@@ -296,13 +338,25 @@ func (g *Gateway) healthz(w http.ResponseWriter, _ *http.Request) {
 	writeJSON(w, http.StatusOK, []byte(`{"success":true,"data":{"status":"ok"}}`))
 }
 
-// readyz: every backend's gRPC health service answers SERVING.
+// readyz: every backend's gRPC health service answers SERVING. The answer is
+// kept for a second, so probes (and anyone else: it is not rate limited)
+// cannot turn into a flood of health checks. It names backends, never their
+// addresses; the log has those.
 func (g *Gateway) readyz(w http.ResponseWriter, r *http.Request) {
 	if g.draining.Load() {
 		writeError(w, r, http.StatusServiceUnavailable, "UNAVAILABLE", "gateway is draining", nil)
 		return
 	}
-	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+	notReady := g.ready.get(func() []fieldIssue { return g.checkBackends(r.Context()) })
+	if len(notReady) > 0 {
+		writeError(w, r, http.StatusServiceUnavailable, "UNAVAILABLE", "backends not ready", notReady)
+		return
+	}
+	writeJSON(w, http.StatusOK, []byte(`{"success":true,"data":{"status":"ready"}}`))
+}
+
+func (g *Gateway) checkBackends(parent context.Context) []fieldIssue {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(parent), 2*time.Second)
 	defer cancel()
 	var (
 		mu       sync.Mutex
@@ -317,7 +371,8 @@ func (g *Gateway) readyz(w http.ResponseWriter, r *http.Request) {
 			issue := ""
 			switch {
 			case err != nil:
-				issue = "unreachable at " + b.address
+				issue = "unreachable"
+				g.logger.Warn("backend unreachable", "backend", b.name, "address", b.address, "error", err.Error())
 			case resp.GetStatus() != grpc_health_v1.HealthCheckResponse_SERVING:
 				issue = "not serving (" + resp.GetStatus().String() + ")"
 			}
@@ -329,11 +384,25 @@ func (g *Gateway) readyz(w http.ResponseWriter, r *http.Request) {
 		}(b)
 	}
 	wg.Wait()
-	if len(notReady) > 0 {
-		writeError(w, r, http.StatusServiceUnavailable, "UNAVAILABLE", "backends not ready", notReady)
-		return
+	return notReady
+}
+
+// readyCache holds the last readiness answer for a second; concurrent
+// callers share one check.
+type readyCache struct {
+	mu     sync.Mutex
+	at     time.Time
+	answer []fieldIssue
+}
+
+func (c *readyCache) get(check func() []fieldIssue) []fieldIssue {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if time.Since(c.at) < time.Second {
+		return c.answer
 	}
-	writeJSON(w, http.StatusOK, []byte(`{"success":true,"data":{"status":"ready"}}`))
+	c.answer, c.at = check(), time.Now()
+	return c.answer
 }
 
 func (g *Gateway) serveOpenAPI(w http.ResponseWriter, _ *http.Request) {

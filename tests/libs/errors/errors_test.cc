@@ -39,6 +39,19 @@ TEST(Errors, ValidationCarriesEveryFieldViolation) {
   EXPECT_EQ(back[1].issue, "must be 1..100");
 }
 
+TEST(Errors, TransportErrorsBetweenServicesNeverReachTheClientAsText) {
+  // What gRPC itself raises when a callee is down or answers too much.
+  grpc::Status down(grpc::UNAVAILABLE, "failed to connect to all addresses; last error: 10.0.0.7:50051");
+  grpc::Status huge(grpc::RESOURCE_EXHAUSTED, "Received message larger than max (10003204 vs. 8388608)");
+  grpc::Status slow(grpc::DEADLINE_EXCEEDED, "Deadline Exceeded");
+  EXPECT_EQ(ContractCode(FromGrpcStatus(down)), "UNAVAILABLE");
+  EXPECT_EQ(ToGrpcStatus(FromGrpcStatus(down)).error_message(), "a backend service is unavailable");
+  // Not RATE_LIMITED: the client did nothing wrong.
+  EXPECT_EQ(ContractCode(FromGrpcStatus(huge)), "INTERNAL");
+  EXPECT_EQ(ToGrpcStatus(FromGrpcStatus(huge)).error_message(), "internal error");
+  EXPECT_EQ(ContractCode(FromGrpcStatus(slow)), "DEADLINE_EXCEEDED");
+}
+
 TEST(Errors, InternalNeverExposesItsCause) {
   grpc::Status wire = ToGrpcStatus(Internal("ERROR: relation \"profiles\" does not exist"));
   EXPECT_EQ(wire.error_code(), grpc::INTERNAL);

@@ -1,0 +1,284 @@
+// Regression tests of the hardening issue: each attack as it was made, over
+// real gRPC to a service's port or through the real gateway.
+package e2e
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/credentials/insecure"
+	"google.golang.org/grpc/metadata"
+	"google.golang.org/grpc/status"
+)
+
+// rawCodec sends and receives protobuf bytes built by hand: the tests call
+// services as an attacker with grpcurl would, without generated stubs.
+type rawCodec struct{}
+
+func (rawCodec) Marshal(v any) ([]byte, error)      { return *(v.(*[]byte)), nil }
+func (rawCodec) Unmarshal(data []byte, v any) error { *(v.(*[]byte)) = append([]byte(nil), data...); return nil }
+func (rawCodec) Name() string                       { return "proto" }
+
+// stringField is the wire form of `string <field> = n` holding s (n < 16).
+func stringField(n int, s string) []byte {
+	b := []byte{byte(n<<3 | 2)}
+	for l := len(s); ; l >>= 7 {
+		if l < 0x80 {
+			b = append(b, byte(l))
+			break
+		}
+		b = append(b, byte(l&0x7f|0x80))
+	}
+	return append(b, s...)
+}
+
+// grpcCall invokes method on addr with the given metadata pairs.
+func grpcCall(t *testing.T, addr, method string, request []byte, md ...string) ([]byte, error) {
+	t.Helper()
+	conn, err := grpc.NewClient(addr, grpc.WithTransportCredentials(insecure.NewCredentials()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	ctx = metadata.AppendToOutgoingContext(ctx, md...)
+	var reply []byte
+	err = conn.Invoke(ctx, method, &request, &reply, grpc.ForceCodec(rawCodec{}))
+	return reply, err
+}
+
+func expectCode(t *testing.T, err error, want codes.Code, what string) {
+	t.Helper()
+	if got := status.Code(err); got != want {
+		t.Fatalf("%s: got %v (%v), want %v", what, got, err, want)
+	}
+}
+
+// The reproduction: a user's own token on the billing port, with the key of
+// an analysis that succeeded, minted a credit per call.
+func TestAUserCannotMintCreditsOverGRPC(t *testing.T) {
+	u := newUser()
+	_, id := analyse(t, u, "A resource to analyse. "+randomHex(4))
+	if a := waitTerminal(t, u, id, 20*time.Second); a["status"] != "succeeded" {
+		t.Fatalf("analysis: %v", a)
+	}
+	before := credits(t, u)
+	key := stringField(1, "analysis:"+id)
+	for _, method := range []string{"/plinth.v1.BillingService/RefundCredit", "/plinth.v1.BillingService/ConsumeCredit"} {
+		_, err := grpcCall(t, billingGRPC, method, key, "authorization", "Bearer "+u.token)
+		expectCode(t, err, codes.PermissionDenied, method+" with a user token")
+		_, err = grpcCall(t, billingGRPC, method, key)
+		expectCode(t, err, codes.PermissionDenied, method+" without credentials")
+		_, err = grpcCall(t, billingGRPC, method, key, "x-plinth-service-token", "guessed-"+randomHex(8),
+			"x-plinth-user-id", u.id)
+		expectCode(t, err, codes.Unauthenticated, method+" with a wrong service token")
+	}
+	// Even the service credential cannot refund an analysis that succeeded.
+	_, err := grpcCall(t, billingGRPC, "/plinth.v1.BillingService/RefundCredit", key,
+		"x-plinth-service-token", serviceToken, "x-plinth-user-id", u.id)
+	expectCode(t, err, codes.Aborted, "refund of a succeeded analysis")
+	if after := credits(t, u); after != before {
+		t.Fatalf("credits went from %s to %s", before, after)
+	}
+}
+
+// Every service port refuses a user method without a token, and serves no
+// reflection (off unless PLINTH_GRPC_REFLECTION=1).
+func TestServicePortsDenyByDefault(t *testing.T) {
+	u := newUser()
+	res := createResource(t, u, map[string]any{"title": "mine"})
+	get := stringField(1, res["id"].(string))
+	resourceAddr := resourceGRPC
+	_, err := grpcCall(t, resourceAddr, "/plinth.v1.ResourceService/GetResource", get)
+	expectCode(t, err, codes.Unauthenticated, "GetResource without a token")
+	// A forged token (right claims, wrong key) is refused at the port as at the gateway.
+	forged := signToken(map[string]any{"alg": "HS256", "typ": "JWT"}, claimsFor(u.id, u.email), "not-the-secret-0123456789abcdef0123")
+	_, err = grpcCall(t, resourceAddr, "/plinth.v1.ResourceService/GetResource", get, "authorization", "Bearer "+forged)
+	expectCode(t, err, codes.Unauthenticated, "GetResource with a forged token")
+	// The internal status change refuses the owner's own token.
+	_, err = grpcCall(t, resourceAddr, "/plinth.v1.ResourceService/SetResourceStatus",
+		append(get, stringField(2, "completed")...), "authorization", "Bearer "+u.token)
+	expectCode(t, err, codes.PermissionDenied, "SetResourceStatus with a user token")
+	_, err = grpcCall(t, resourceAddr, "/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo", nil)
+	expectCode(t, err, codes.PermissionDenied, "reflection")
+	if r := do(t, "GET", "/api/v1/resources/"+res["id"].(string), u.token, nil); r.data()["status"] != "pending" {
+		t.Fatalf("resource changed: %s", r.raw)
+	}
+}
+
+// The reproduction: 25 resources of 100,000 emoji made the list exceed the
+// message limit, answered 429 with gRPC's text.
+func TestAListOfHugeResourcesAnswers(t *testing.T) {
+	u := newUser()
+	content := strings.Repeat("😀", 100000)
+	for i := 0; i < 25; i++ {
+		if r := do(t, "POST", "/api/v1/resources", u.token, map[string]any{"title": fmt.Sprintf("big %d", i), "content": content}); r.status != 201 {
+			t.Fatalf("create %d: %d %.200s", i, r.status, r.raw)
+		}
+	}
+	r := do(t, "GET", "/api/v1/resources?limit=100", u.token, nil)
+	if r.status != 200 {
+		t.Fatalf("list: %d %.300s", r.status, r.raw)
+	}
+	items, _ := r.body["data"].([]any)
+	if len(items) != 25 {
+		t.Fatalf("list has %d items", len(items))
+	}
+	first := items[0].(map[string]any)
+	if c := first["content"].(string); len([]rune(c)) != 2000 || first["content_truncated"] != true {
+		t.Fatalf("list item content: %d characters, truncated=%v", len([]rune(c)), first["content_truncated"])
+	}
+	// The resource itself still has all of it.
+	one := do(t, "GET", "/api/v1/resources/"+first["id"].(string), u.token, nil)
+	if c := one.data()["content"].(string); c != content || one.data()["content_truncated"] != false {
+		t.Fatalf("GET one: %d characters", len([]rune(c)))
+	}
+}
+
+// rssKiB is a process's resident set from /proc.
+func rssKiB(t *testing.T, pid int) int {
+	t.Helper()
+	raw, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, line := range strings.Split(string(raw), "\n") {
+		if v, ok := strings.CutPrefix(line, "VmRSS:"); ok {
+			n, _ := strconv.Atoi(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")))
+			return n
+		}
+	}
+	t.Fatal("no VmRSS")
+	return 0
+}
+
+// The reproduction: 300 connections announcing 1,048,000-byte bodies and
+// sending them slowly took the gateway from 30 MB to 618 MB. Against a
+// gateway of its own (limits as high as the main one's, so the body budget
+// is what holds), on an unknown path and on a route that takes a body.
+func TestSlowBodiesCannotExhaustTheGateway(t *testing.T) {
+	addr := fmt.Sprintf("127.0.0.1:%d", freePort())
+	cmd, err := startDetached("gateway-slow-bodies", []string{filepath.Join(root, "bazel-bin/gateway/plinth-gateway")},
+		append(backendEnv(profileGRPC, resourceGRPC), "PLINTH_HTTP_ADDR="+addr,
+			"REDIS_URL="+os.Getenv("PLINTH_TEST_REDIS_URL"), "SUPABASE_JWT_SECRET="+jwtSecret,
+			"PLINTH_RATE_LIMIT_PREFIX=e2e-slow-"+randomHex(4)+":",
+			"PLINTH_RATE_LIMIT_USER=1000000", "PLINTH_RATE_LIMIT_ANON=1000000"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = cmd.Process.Kill(); _ = cmd.Wait() }()
+	if err := waitReady([]string{"http://" + addr}); err != nil {
+		t.Fatal(err)
+	}
+	var (
+		mu       sync.Mutex
+		conns    []net.Conn
+		statuses = map[string]int{}
+	)
+	defer func() {
+		for _, c := range conns {
+			c.Close()
+		}
+	}()
+	var wg sync.WaitGroup
+	for i := 0; i < 300; i++ {
+		path := "/x"
+		if i%2 == 1 {
+			path = "/api/v1/resources"
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			c, err := net.Dial("tcp", addr)
+			if err != nil {
+				return
+			}
+			fmt.Fprintf(c, "POST %s HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1048000\r\n\r\n", path)
+			_, _ = c.Write([]byte(strings.Repeat("a", 1024)))
+			mu.Lock()
+			conns = append(conns, c)
+			mu.Unlock()
+			// Whatever the gateway answers before the body is complete.
+			_ = c.SetReadDeadline(time.Now().Add(3 * time.Second))
+			line, err := bufio.NewReader(c).ReadString('\n')
+			mu.Lock()
+			if err == nil {
+				statuses[path+" "+strings.TrimSpace(line)]++
+			} else {
+				statuses[path+" (no answer yet)"]++
+			}
+			mu.Unlock()
+		}()
+	}
+	wg.Wait()
+	// Bodies still trickling in: a normal request is served meanwhile.
+	for _, c := range conns {
+		_, _ = c.Write([]byte(strings.Repeat("b", 1024)))
+	}
+	u := newUser()
+	if r := doAt(t, "http://"+addr, "GET", "/api/v1/profiles/me", u.token, nil); r.status != 200 {
+		t.Fatalf("normal request during the attack: %d %s", r.status, r.raw)
+	}
+	rss := rssKiB(t, cmd.Process.Pid)
+	t.Logf("gateway RSS %d KiB; answers %v", rss, statuses)
+	if rss > 100*1024 {
+		t.Fatalf("gateway RSS %d KiB, over 100 MB", rss)
+	}
+	if statuses["/x HTTP/1.1 404 Not Found"] != 150 {
+		t.Fatalf("unknown path not answered 404 at once: %v", statuses)
+	}
+	if statuses["/api/v1/resources HTTP/1.1 503 Service Unavailable"] == 0 {
+		t.Fatalf("no body refused for the in-flight budget: %v", statuses)
+	}
+}
+
+// Unknown paths and preflights count against the anonymous bucket; the
+// probes do not.
+func TestEveryPathIsRateLimited(t *testing.T) {
+	gw := extraGateways[0] // the contract's default limits (20/min anonymous)
+	limited := false
+	for i := 0; i < 25 && !limited; i++ {
+		r := doAt(t, gw, "OPTIONS", "/no/such/path", "", nil, "Origin", "https://app.example.com",
+			"Access-Control-Request-Method", "GET")
+		if r.status == http.StatusTooManyRequests {
+			limited = true
+			// Readable by the browser: the CORS headers are on the refusal.
+			if r.header.Get("Access-Control-Allow-Origin") != "https://app.example.com" {
+				t.Fatalf("429 without CORS headers: %v", r.header)
+			}
+		}
+		r = doAt(t, gw, "GET", "/nowhere", "", nil)
+		if r.status == http.StatusTooManyRequests {
+			limited = true
+		}
+	}
+	if !limited {
+		t.Fatal("50 anonymous requests to unknown paths and preflights were never limited")
+	}
+	for i := 0; i < 5; i++ {
+		if r := doAt(t, gw, "GET", "/healthz", "", nil); r.status != 200 {
+			t.Fatalf("probe limited: %d", r.status)
+		}
+	}
+}
+
+// /readyz names backends, never their addresses.
+func TestReadinessDoesNotListAddresses(t *testing.T) {
+	r := doAt(t, extraGateways[0], "GET", "/readyz", "", nil)
+	if r.status != 200 || strings.Contains(string(r.raw), "127.0.0.1") {
+		t.Fatalf("readyz: %d %s", r.status, r.raw)
+	}
+}
