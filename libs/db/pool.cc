@@ -20,9 +20,40 @@ int64_t TimeoutMillis(Deadline deadline, std::chrono::milliseconds cap) {
   return std::max<int64_t>(1, std::min<int64_t>(left, cap.count()));
 }
 
+// Connect within 5 s; probe an idle connection after 30 s and give up after
+// 3 unanswered probes 10 s apart; fail a write the server does not
+// acknowledge within 30 s.
+constexpr std::pair<const char*, const char*> kConnectionDefaults[] = {
+    {"connect_timeout", "5"},     {"keepalives", "1"},        {"keepalives_idle", "30"},
+    {"keepalives_interval", "10"}, {"keepalives_count", "3"}, {"tcp_user_timeout", "30000"},
+};
+
 }  // namespace
 
-Pool::Pool(PoolOptions options) : options_(std::move(options)) {}
+std::string WithConnectionDefaults(const std::string& conninfo) {
+  const bool url = conninfo.rfind("postgresql://", 0) == 0 || conninfo.rfind("postgres://", 0) == 0;
+  std::string out = conninfo;
+  for (const auto& [key, value] : kConnectionDefaults) {
+    const std::string k(key);
+    // Present as "?key=", "&key=" (URL) or "key=" at a word start (key=value).
+    bool present = false;
+    for (size_t at = out.find(k + "="); at != std::string::npos; at = out.find(k + "=", at + 1)) {
+      char before = at == 0 ? ' ' : out[at - 1];
+      if (before == '?' || before == '&' || before == ' ' || before == '\t') present = true;
+    }
+    if (present) continue;
+    if (url) {
+      out += (out.find('?') == std::string::npos ? "?" : "&") + k + "=" + value;
+    } else {
+      out += (out.empty() ? "" : " ") + k + "=" + value;
+    }
+  }
+  return out;
+}
+
+Pool::Pool(PoolOptions options) : options_(std::move(options)) {
+  options_.conninfo = WithConnectionDefaults(options_.conninfo);
+}
 Pool::~Pool() = default;
 
 int Pool::connections_opened() const {
@@ -37,22 +68,24 @@ absl::Status Pool::Ping() {
   });
 }
 
-std::unique_ptr<pqxx::connection> Pool::Acquire(Deadline deadline, absl::Status* status) {
+Pool::Lease Pool::Acquire(Deadline deadline, absl::Status* status) {
   auto wait_until = std::min(deadline, std::chrono::system_clock::now() + options_.acquire_timeout);
+  uint64_t generation = 0;
   {
     std::unique_lock<std::mutex> lock(mu_);
     if (!cv_.wait_until(lock, wait_until,
                         [&] { return !idle_.empty() || open_ < options_.size; })) {
       *status = deadline <= wait_until ? errors::DeadlineExceeded("timed out waiting for the database")
                                        : errors::Unavailable("database connection pool exhausted");
-      return nullptr;
+      return {};
     }
     if (!idle_.empty()) {
-      auto conn = std::move(idle_.back());
+      Lease lease = std::move(idle_.back());
       idle_.pop_back();
-      return conn;
+      return lease;
     }
     ++open_;
+    generation = generation_;
   }
   // Connect outside the lock: it is slow.
   try {
@@ -60,7 +93,7 @@ std::unique_ptr<pqxx::connection> Pool::Acquire(Deadline deadline, absl::Status*
     for (const auto& s : options_.statements) conn->prepare(s.name, s.sql);
     std::lock_guard<std::mutex> lock(mu_);
     ++opened_total_;
-    return conn;
+    return {std::move(conn), generation};
   } catch (const std::exception& e) {
     {
       std::lock_guard<std::mutex> lock(mu_);
@@ -69,21 +102,37 @@ std::unique_ptr<pqxx::connection> Pool::Acquire(Deadline deadline, absl::Status*
     cv_.notify_one();
     logging::Error("database connection failed", {{"error", e.what()}});
     *status = errors::Unavailable("database unavailable");
-    return nullptr;
+    return {};
   }
 }
 
-void Pool::Release(std::unique_ptr<pqxx::connection> conn) {
+void Pool::Release(Lease lease) {
   {
     std::lock_guard<std::mutex> lock(mu_);
-    if (conn && conn->is_open()) {
-      idle_.push_back(std::move(conn));
+    if (lease.conn && lease.conn->is_open() && lease.generation == generation_) {
+      idle_.push_back(std::move(lease));
     } else {
-      --open_;
+      --open_;  // broken, or from before the last restart: closed below
     }
   }
   cv_.notify_one();
 }
+
+void Pool::RetireGeneration(uint64_t generation) {
+  std::vector<Lease> retired;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (generation != generation_) return;  // another caller did it
+    ++generation_;
+    open_ -= static_cast<int>(idle_.size());
+    retired.swap(idle_);
+  }
+  cv_.notify_all();
+  if (!retired.empty()) {
+    logging::Warn("database connection broken: closed the idle ones",
+                  {{"closed", std::to_string(retired.size())}});
+  }
+}  // `retired` closes outside the lock
 
 absl::Status Pool::UserTx(const std::string& claims_json, Deadline deadline, const Work& work) {
   return Run(&claims_json, deadline, work);
@@ -94,10 +143,14 @@ absl::Status Pool::ServiceTx(Deadline deadline, const Work& work) {
 }
 
 absl::Status Pool::Run(const std::string* claims_json, Deadline deadline, const Work& work) {
+  // Two retries: a connection opened just as the server went down may break
+  // too, and the budget is the caller's deadline anyway.
+  constexpr int kMaxAttempts = 3;
   for (int attempt = 0;; ++attempt) {
     absl::Status status;
-    auto conn = Acquire(deadline, &status);
-    if (!conn) return status;
+    Lease lease = Acquire(deadline, &status);
+    if (!lease.conn) return status;
+    std::unique_ptr<pqxx::connection>& conn = lease.conn;
     bool retry = false;
     bool in_transaction = false;
     try {
@@ -120,6 +173,7 @@ absl::Status Pool::Run(const std::string* claims_json, Deadline deadline, const 
           // The commit may or may not have happened: never retry.
           logging::Error("database commit in doubt", {{"error", e.what()}});
           conn.reset();
+          RetireGeneration(lease.generation);
           status = errors::Unavailable("database connection lost during commit");
         }
       } else {
@@ -129,7 +183,8 @@ absl::Status Pool::Run(const std::string* claims_json, Deadline deadline, const 
     } catch (const pqxx::broken_connection& e) {
       logging::Warn("database connection lost", {{"error", e.what()}});
       conn.reset();
-      retry = attempt == 0;
+      RetireGeneration(lease.generation);
+      retry = attempt + 1 < kMaxAttempts && std::chrono::system_clock::now() < deadline;
       status = errors::Unavailable("database unavailable");
     } catch (const pqxx::sql_error& e) {
       if (e.sqlstate() == "57014") {  // query_canceled: statement_timeout hit
@@ -151,7 +206,7 @@ absl::Status Pool::Run(const std::string* claims_json, Deadline deadline, const 
         conn.reset();
       }
     }
-    Release(std::move(conn));
+    Release(std::move(lease));
     if (!retry) return status;
   }
 }

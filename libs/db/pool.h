@@ -10,12 +10,20 @@
 //   - ServiceTx: as the connecting (owner) role, for the few writes a user may
 //     not make themselves (e.g. creating their profile row, billing events).
 // Both set `statement_timeout` from the caller's remaining deadline; BEGIN and
-// these settings cost one round trip. A
-// connection found broken is replaced and the unit of work retried once
-// (only when nothing can have been committed).
+// these settings cost one round trip.
+//
+// After a database restart every idle connection is dead. The first one
+// found broken retires all connections opened before it (idle ones are
+// closed, busy ones are not reused), and the unit of work is retried on a
+// fresh connection when nothing can have been committed: so a request that
+// starts once the database is back does not fail. Every connection string
+// gets connect_timeout, TCP keepalives and tcp_user_timeout unless it sets
+// them, so a vanished server is noticed in seconds, not at the kernel's
+// retransmission timeout.
 
 #include <chrono>
 #include <condition_variable>
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -68,17 +76,29 @@ class Pool {
   int connections_opened() const;
 
  private:
-  std::unique_ptr<pqxx::connection> Acquire(Deadline deadline, absl::Status* status);
-  void Release(std::unique_ptr<pqxx::connection> conn);
+  // A connection and the generation it was opened in.
+  struct Lease {
+    std::unique_ptr<pqxx::connection> conn;
+    uint64_t generation = 0;
+  };
+  Lease Acquire(Deadline deadline, absl::Status* status);
+  void Release(Lease lease);
+  // A connection of `generation` was found broken: retire that generation.
+  void RetireGeneration(uint64_t generation);
   absl::Status Run(const std::string* claims_json, Deadline deadline, const Work& work);
 
   PoolOptions options_;
   mutable std::mutex mu_;
   std::condition_variable cv_;
-  std::vector<std::unique_ptr<pqxx::connection>> idle_;
+  std::vector<Lease> idle_;
   int open_ = 0;
   int opened_total_ = 0;
+  uint64_t generation_ = 0;
 };
+
+// `conninfo` (URL or key=value form) with the connection defaults above
+// added where it does not set them.
+std::string WithConnectionDefaults(const std::string& conninfo);
 
 // No deadline given by the caller.
 inline Deadline NoDeadline() { return Deadline::max(); }

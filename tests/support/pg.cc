@@ -26,38 +26,21 @@ std::string Run(const std::string& cmd) {
   return rc == 0 ? "" : (out.empty() ? "failed" : out);
 }
 
-// Starts a cluster owned by the postgres user in /tmp (PostgreSQL refuses to
-// run as root) and stops it when the test binary exits.
-std::string StartOwnCluster() {
-  static std::string dir;
-  std::string bindir = "";
+std::string PgBinDir() {
   for (const char* v : {"17", "16", "15"}) {
     std::string candidate = std::string("/usr/lib/postgresql/") + v + "/bin";
-    if (access((candidate + "/initdb").c_str(), X_OK) == 0) {
-      bindir = candidate;
-      break;
-    }
+    if (access((candidate + "/initdb").c_str(), X_OK) == 0) return candidate;
   }
-  if (bindir.empty()) return "";
-  char tmpl[] = "/tmp/plinth-test-pg-XXXXXX";
-  if (mkdtemp(tmpl) == nullptr) return "";
-  dir = tmpl;
-  int port = FreePort();
-  std::string err = Run("chown postgres " + dir + " && runuser -u postgres -- " + bindir +
-                        "/initdb -D " + dir + "/data -U postgres --auth=trust >/dev/null");
-  if (err.empty()) {
-    err = Run("runuser -u postgres -- " + bindir + "/pg_ctl -D " + dir + "/data -l " + dir +
-              "/log -w -o '-p " + std::to_string(port) + " -k " + dir +
-              " -c listen_addresses=127.0.0.1 -c fsync=off' start >/dev/null");
-  }
-  if (!err.empty()) {
-    ADD_FAILURE() << "could not start PostgreSQL: " << err;
-    return "";
-  }
-  static std::string stop_cmd = "runuser -u postgres -- " + bindir + "/pg_ctl -D " + dir +
-                                "/data -m immediate stop >/dev/null 2>&1; rm -rf " + dir;
-  std::atexit([] { [[maybe_unused]] int rc = std::system(stop_cmd.c_str()); });
-  return "postgresql://postgres@127.0.0.1:" + std::to_string(port) + "/postgres";
+  return "";
+}
+
+// The shared cluster when PLINTH_TEST_DATABASE_URL is unset: stopped when
+// the test binary exits.
+std::string StartOwnCluster() {
+  static OwnCluster* cluster = OwnCluster::Start().release();
+  if (cluster == nullptr) return "";
+  std::atexit([] { delete cluster; });
+  return cluster->url();
 }
 
 std::string ServerUrl() {
@@ -78,6 +61,42 @@ std::string WithDatabase(const std::string& server_url, const std::string& db) {
 }
 
 }  // namespace
+
+std::unique_ptr<OwnCluster> OwnCluster::Start() {
+  std::unique_ptr<OwnCluster> c(new OwnCluster());
+  c->bindir_ = PgBinDir();
+  if (c->bindir_.empty()) {
+    ADD_FAILURE() << "PostgreSQL server binaries not found";
+    return nullptr;
+  }
+  char tmpl[] = "/tmp/plinth-test-pg-XXXXXX";
+  if (mkdtemp(tmpl) == nullptr) return nullptr;
+  c->dir_ = tmpl;
+  c->port_ = FreePort();
+  std::string err = Run("chown postgres " + c->dir_ + " && runuser -u postgres -- " + c->bindir_ +
+                        "/initdb -D " + c->dir_ + "/data -U postgres --auth=trust >/dev/null");
+  if (err.empty()) err = c->PgCtl("start");
+  if (!err.empty()) {
+    ADD_FAILURE() << "could not start PostgreSQL: " << err;
+    return nullptr;
+  }
+  c->url_ = "postgresql://postgres@127.0.0.1:" + std::to_string(c->port_) + "/postgres";
+  return c;
+}
+
+std::string OwnCluster::PgCtl(const std::string& action) const {
+  return Run("runuser -u postgres -- " + bindir_ + "/pg_ctl -D " + dir_ + "/data -l " + dir_ + "/log -w -m fast -o '-p " +
+             std::to_string(port_) + " -k " + dir_ + " -c listen_addresses=127.0.0.1 -c fsync=off' " + action +
+             " >/dev/null");
+}
+
+bool OwnCluster::Restart() { return PgCtl("restart").empty(); }
+
+OwnCluster::~OwnCluster() {
+  [[maybe_unused]] int rc = std::system(("runuser -u postgres -- " + bindir_ + "/pg_ctl -D " + dir_ +
+                                         "/data -m immediate stop >/dev/null 2>&1; rm -rf " + dir_)
+                                            .c_str());
+}
 
 std::string CreateEmptyDatabase() {
   std::string server = ServerUrl();

@@ -9,6 +9,24 @@
 
 namespace plinth::testing {
 
+// A PostgreSQL cluster of the test's own, for tests that restart it; stopped
+// and removed when destroyed.
+class OwnCluster {
+ public:
+  // Null (and ADD_FAILURE) when no server can be started.
+  static std::unique_ptr<OwnCluster> Start();
+  ~OwnCluster();
+  const std::string& url() const { return url_; }  // its `postgres` database
+  // Fast shutdown, then start; returns once it accepts connections again.
+  bool Restart();
+
+ private:
+  OwnCluster() = default;
+  std::string PgCtl(const std::string& action) const;
+  std::string bindir_, dir_, url_;
+  int port_ = 0;
+};
+
 // A new database with every migration applied; returns its URL. Fails the
 // test (ADD_FAILURE + empty string) if no server can be had.
 std::string CreateMigratedDatabase();

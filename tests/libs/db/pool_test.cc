@@ -2,6 +2,10 @@
 
 #include "libs/db/pool.h"
 
+#include <atomic>
+#include <thread>
+#include <vector>
+
 #include <gtest/gtest.h>
 
 #include "libs/errors/errors.h"
@@ -118,6 +122,56 @@ TEST_F(PoolTest, RecoversFromAKilledConnection) {
   ASSERT_TRUE(status.ok()) << status;
   EXPECT_NE(new_pid, pid);
   EXPECT_EQ(pool->connections_opened(), 2);
+}
+
+// A restart kills every connection at once; the pool finds out on the first
+// and retires the others, so no later request fails.
+TEST_F(PoolTest, AfterEveryConnectionIsKilledNoRequestFails) {
+  auto pool = MakePool(4);
+  // Open four connections: four transactions at once.
+  std::vector<std::thread> threads;
+  std::atomic<int> inside{0};
+  for (int i = 0; i < 4; ++i) {
+    threads.emplace_back([&] {
+      ASSERT_TRUE(pool->ServiceTx(NoDeadline(), [&](pqxx::transaction_base& tx) {
+                        ++inside;
+                        while (inside < 4) std::this_thread::yield();
+                        tx.exec("select 1");
+                        return absl::OkStatus();
+                      }).ok());
+    });
+  }
+  for (auto& t : threads) t.join();
+  ASSERT_EQ(pool->connections_opened(), 4);
+  {
+    pqxx::connection admin(url_);
+    pqxx::nontransaction tx(admin);
+    auto killed = tx.exec(
+        "select pg_terminate_backend(pid) from pg_stat_activity "
+        "where datname = current_database() and pid <> pg_backend_pid()");
+    ASSERT_EQ(killed.size(), 4u);
+  }
+  for (int i = 0; i < 8; ++i) {
+    auto status = pool->ServiceTx(NoDeadline(), [](pqxx::transaction_base& tx) {
+      tx.exec("select 1");
+      return absl::OkStatus();
+    });
+    EXPECT_TRUE(status.ok()) << "request " << i << ": " << status;
+  }
+  // One dead connection was tried, the other three closed unused; one new.
+  EXPECT_EQ(pool->connections_opened(), 5);
+}
+
+TEST(ConnectionDefaults, AddedUnlessSet) {
+  EXPECT_EQ(WithConnectionDefaults("postgresql://u@h:5432/db"),
+            "postgresql://u@h:5432/db?connect_timeout=5&keepalives=1&keepalives_idle=30&keepalives_interval=10"
+            "&keepalives_count=3&tcp_user_timeout=30000");
+  EXPECT_EQ(WithConnectionDefaults("postgresql://u@h/db?sslmode=require&connect_timeout=2&keepalives=0"),
+            "postgresql://u@h/db?sslmode=require&connect_timeout=2&keepalives=0&keepalives_idle=30"
+            "&keepalives_interval=10&keepalives_count=3&tcp_user_timeout=30000");
+  EXPECT_EQ(WithConnectionDefaults("host=h dbname=d connect_timeout=1"),
+            "host=h dbname=d connect_timeout=1 keepalives=1 keepalives_idle=30 keepalives_interval=10 "
+            "keepalives_count=3 tcp_user_timeout=30000");
 }
 
 TEST_F(PoolTest, UnreachableDatabaseIsUnavailable) {
