@@ -2,9 +2,11 @@
 
 #include <unistd.h>
 
+#include <atomic>
 #include <cstdio>
 #include <cstdlib>
 #include <mutex>
+#include <thread>
 
 #include <gtest/gtest.h>
 #include <pqxx/pqxx>
@@ -137,6 +139,22 @@ std::string CreateUserWithProfile(const std::string& database_url, int credits) 
   tx.exec_params("insert into profiles (id, credits_remaining) values ($1, $2)", id, credits);
   tx.commit();
   return id;
+}
+
+void OpenConnections(db::Pool& pool, int n) {
+  std::vector<std::thread> threads;
+  std::atomic<int> inside{0};
+  for (int i = 0; i < n; ++i) {
+    threads.emplace_back([&] {
+      EXPECT_TRUE(pool.ServiceTx(db::NoDeadline(), [&](pqxx::transaction_base& tx) {
+                        ++inside;
+                        while (inside < n) std::this_thread::yield();
+                        tx.exec("select 1");
+                        return absl::OkStatus();
+                      }).ok());
+    });
+  }
+  for (auto& t : threads) t.join();
 }
 
 std::string ClaimsJson(const std::string& user_id) {

@@ -41,6 +41,9 @@ std::string CreateEmptyDatabase();
 // Directory holding migrations/*.sql in the test's runfiles.
 std::string MigrationsDir();
 
+// Makes `pool` open `n` connections: n transactions held at once.
+void OpenConnections(db::Pool& pool, int n);
+
 // Claims JSON of a Supabase user as request.jwt.claims would hold it.
 std::string ClaimsJson(const std::string& user_id);
 

@@ -36,21 +36,7 @@ TEST(PoolRestart, NoRequestStartedAfterTheDatabaseIsBackFails) {
   idle_options.size = 8;
   Pool idle(idle_options);
   // The idle pool opens eight connections, then sits out the restart.
-  {
-    std::vector<std::thread> warm;
-    std::atomic<int> inside{0};
-    for (int i = 0; i < 8; ++i) {
-      warm.emplace_back([&] {
-        ASSERT_TRUE(idle.ServiceTx(NoDeadline(), [&](pqxx::transaction_base& tx) {
-                          ++inside;
-                          while (inside < 8) std::this_thread::yield();
-                          tx.exec("select 1");
-                          return absl::OkStatus();
-                        }).ok());
-      });
-    }
-    for (auto& t : warm) t.join();
-  }
+  testing::OpenConnections(idle, 8);
   ASSERT_EQ(idle.connections_opened(), 8);
 
   struct Outcome {

@@ -2,8 +2,6 @@
 
 #include "libs/db/pool.h"
 
-#include <atomic>
-#include <thread>
 #include <vector>
 
 #include <gtest/gtest.h>
@@ -128,20 +126,7 @@ TEST_F(PoolTest, RecoversFromAKilledConnection) {
 // and retires the others, so no later request fails.
 TEST_F(PoolTest, AfterEveryConnectionIsKilledNoRequestFails) {
   auto pool = MakePool(4);
-  // Open four connections: four transactions at once.
-  std::vector<std::thread> threads;
-  std::atomic<int> inside{0};
-  for (int i = 0; i < 4; ++i) {
-    threads.emplace_back([&] {
-      ASSERT_TRUE(pool->ServiceTx(NoDeadline(), [&](pqxx::transaction_base& tx) {
-                        ++inside;
-                        while (inside < 4) std::this_thread::yield();
-                        tx.exec("select 1");
-                        return absl::OkStatus();
-                      }).ok());
-    });
-  }
-  for (auto& t : threads) t.join();
+  testing::OpenConnections(*pool, 4);
   ASSERT_EQ(pool->connections_opened(), 4);
   {
     pqxx::connection admin(url_);

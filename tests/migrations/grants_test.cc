@@ -1,0 +1,146 @@
+// What Supabase's API roles can do once every migration is applied on a
+// database whose default privileges are a Supabase project's (everything on
+// `public` to anon and authenticated): exactly the list of migration 0008,
+// asserted against the catalog, and the attacks of the hardening issue
+// refused by PostgreSQL itself, as they would be through Supabase's REST API.
+
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+#include <pqxx/pqxx>
+
+#include "libs/migrate/migrate.h"
+#include "tests/support/pg.h"
+
+namespace plinth {
+namespace {
+
+// Supabase's own setup, as far as privileges go (run as the migrating role).
+constexpr char kSupabaseDefaults[] = R"sql(
+do $$ begin
+  if not exists (select 1 from pg_roles where rolname = 'anon') then create role anon nologin noinherit; end if;
+  if not exists (select 1 from pg_roles where rolname = 'authenticated') then create role authenticated nologin noinherit; end if;
+  if not exists (select 1 from pg_roles where rolname = 'service_role') then create role service_role nologin noinherit bypassrls; end if;
+exception when duplicate_object or unique_violation then null;
+end $$;
+grant usage on schema public to anon, authenticated, service_role;
+alter default privileges in schema public grant all on tables to anon, authenticated, service_role;
+alter default privileges in schema public grant all on functions to anon, authenticated, service_role;
+alter default privileges in schema public grant all on sequences to anon, authenticated, service_role;
+)sql";
+
+// Every privilege of anon and authenticated on every table of the schemas
+// Plinth uses: "role schema.table PRIVILEGE" for the whole table,
+// "role schema.table PRIVILEGE(col,…)" for columns only.
+constexpr char kPrivileges[] = R"sql(
+with roles(r) as (values ('anon'), ('authenticated')),
+tables as (
+  select c.oid, n.nspname || '.' || c.relname as name from pg_class c
+  join pg_namespace n on n.oid = c.relnamespace
+  where c.relkind in ('r', 'v', 'm', 'p') and n.nspname in ('public', 'auth', 'plinth_private')),
+privs(p) as (values ('SELECT'), ('INSERT'), ('UPDATE'), ('DELETE'), ('TRUNCATE'), ('REFERENCES'), ('TRIGGER'))
+select r || ' ' || t.name || ' ' || p ||
+  case when has_table_privilege(r, t.oid, p) then '' else
+    '(' || (select string_agg(a.attname, ',' order by a.attname) from pg_attribute a
+            where a.attrelid = t.oid and a.attnum > 0 and not a.attisdropped
+              and has_column_privilege(r, t.oid, a.attnum, p)) || ')' end
+from roles, tables t, privs
+where has_table_privilege(r, t.oid, p)
+   or (p in ('SELECT', 'INSERT', 'UPDATE', 'REFERENCES') and has_any_column_privilege(r, t.oid, p))
+union all
+select r || ' function ' || n.nspname || '.' || f.proname || ' EXECUTE'
+from roles, pg_proc f join pg_namespace n on n.oid = f.pronamespace
+where n.nspname in ('public', 'plinth_private') and has_function_privilege(r, f.oid, 'EXECUTE')
+order by 1
+)sql";
+
+class GrantsTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    url_ = testing::CreateEmptyDatabase();
+    ASSERT_FALSE(url_.empty());
+    {
+      pqxx::connection c(url_);
+      pqxx::nontransaction tx(c);
+      tx.exec(kSupabaseDefaults);
+    }
+    auto applied = migrate::Apply(url_, testing::MigrationsDir());
+    ASSERT_TRUE(applied.ok()) << applied.status();
+  }
+
+  // Runs `sql` as `role` (with `user` as the token's subject for
+  // authenticated): "" when it succeeded, "denied" when PostgreSQL refused
+  // for want of a privilege, else the error.
+  std::string As(const std::string& role, const std::string& user, const std::string& sql) {
+    pqxx::connection c(url_);
+    pqxx::work tx(c);
+    if (!user.empty()) {
+      tx.exec_params("select set_config('request.jwt.claims', $1, true)", testing::ClaimsJson(user));
+    }
+    tx.exec("set local role " + role);
+    try {
+      tx.exec(sql);
+      return "";
+    } catch (const pqxx::insufficient_privilege&) {
+      return "denied";
+    } catch (const pqxx::sql_error& e) {
+      return e.what();
+    }
+  }
+
+  std::string url_;
+};
+
+TEST_F(GrantsTest, ApiRolesHaveExactlyWhatMigration0008Lists) {
+  pqxx::connection c(url_);
+  pqxx::nontransaction tx(c);
+  std::vector<std::string> got;
+  for (const auto& row : tx.exec(kPrivileges)) got.push_back(row[0].as<std::string>());
+  const std::vector<std::string> want = {
+      "authenticated public.analyses SELECT",
+      "authenticated public.credit_ledger SELECT",
+      "authenticated public.profiles SELECT",
+      "authenticated public.profiles UPDATE(avatar_url,full_name)",
+      "authenticated public.resources DELETE",
+      "authenticated public.resources INSERT(content,metadata,title,user_id)",
+      "authenticated public.resources SELECT",
+      "authenticated public.resources UPDATE(content,metadata,status,title)",
+  };
+  EXPECT_EQ(got, want);
+}
+
+TEST_F(GrantsTest, TheIssuesAttacksAreRefusedByTheDatabase) {
+  const std::string user = testing::CreateUserWithProfile(url_, 1);
+  std::string resource;
+  {
+    pqxx::connection c(url_);
+    pqxx::work tx(c);
+    resource = tx.exec_params("insert into resources (user_id, title) values ($1, 'T') returning id", user)[0][0]
+                   .as<std::string>();
+    tx.commit();
+  }
+  constexpr char kDenied[] = "denied";
+  // An analysis without a credit, for the sweeper to run for free.
+  EXPECT_EQ(As("authenticated", user,
+               "insert into public.analyses (id, resource_id, user_id, prompt) values (gen_random_uuid(), '" +
+                   resource + "', '" + user + "', 'free')"),
+            kDenied);
+  // Credits and subscription columns of one's own profile.
+  EXPECT_EQ(As("authenticated", user, "update public.profiles set credits_remaining = 1000000"), kDenied);
+  EXPECT_EQ(As("authenticated", user, "update public.profiles set subscription_tier = 'team'"), kDenied);
+  EXPECT_EQ(As("authenticated", user, "insert into public.credit_ledger (key, user_id, delta, reason) values "
+                                      "('gift', '" + user + "', 100, 'gift')"),
+            kDenied);
+  EXPECT_EQ(As("authenticated", user, "select plinth_private.refund_credit('" + user + "', 'x')"), kDenied);
+  EXPECT_EQ(As("authenticated", user, "select * from public.schema_migrations"), kDenied);
+  EXPECT_EQ(As("authenticated", user, "select * from public.stripe_events"), kDenied);
+  EXPECT_EQ(As("anon", "", "select * from public.profiles"), kDenied);
+  EXPECT_EQ(As("anon", "", "select public.plinth_ensure_auth_user(gen_random_uuid(), 'x@example.com')"), kDenied);
+  // What a user may do still works, on their own rows.
+  EXPECT_EQ(As("authenticated", user, "update public.profiles set full_name = 'Me'"), "");
+  EXPECT_EQ(As("authenticated", user, "select * from public.analyses"), "");
+}
+
+}  // namespace
+}  // namespace plinth
