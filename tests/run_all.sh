@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test: C++ unit and integration tests (bazel test //...), the
-# end-to-end tests through the real gateway (tests/e2e, Go) and the k8s
-# manifest validation (tests/k8s), against a
+# end-to-end tests through the real gateway (tests/e2e, Go), the fuzzers
+# (tests/fuzz) and the k8s manifest validation (tests/k8s), against a
 # throwaway PostgreSQL and Redis started here and removed afterwards.
 # Called by `./plinth test` after the build; exits non-zero on any failure.
 set -uo pipefail
@@ -38,6 +38,9 @@ echo "==> C++ unit and integration tests (bazel test //...)"
 
 echo "==> end-to-end tests through the gateway (tests/e2e)"
 (cd "$ROOT/tests/e2e" && go test -count=1 ./...) || failed+=("tests/e2e")
+
+echo "==> fuzzing the parsers under ASan/UBSan, 30 s per target (tests/fuzz)"
+"$ROOT/tests/fuzz/run.sh" 30 || failed+=("tests/fuzz")
 
 echo "==> OpenAPI lint (tests/openapi)"
 "$ROOT/tests/openapi/run.sh" || failed+=("tests/openapi")

@@ -2,7 +2,6 @@
 
 #include <chrono>
 #include <ctime>
-#include <set>
 
 #include <nlohmann/json.hpp>
 
@@ -13,56 +12,12 @@
 #include "libs/redis/keys.h"
 #include "libs/validation/text.h"
 #include "services/billing/signature.h"
+#include "services/billing/stripe_event.h"
 
 namespace plinth::billing {
 namespace {
 
 constexpr std::chrono::milliseconds kMaxCallTime{15000};
-
-const std::set<std::string> kSubscriptionStatuses = {
-    "trialing", "active", "canceled", "incomplete", "incomplete_expired", "past_due", "unpaid", "paused"};
-
-using json = nlohmann::json;
-
-// A string at a path of nested objects, or "".
-std::string At(const json& j, std::initializer_list<const char*> path) {
-  const json* cur = &j;
-  for (const char* key : path) {
-    if (!cur->is_object()) return "";
-    auto it = cur->find(key);
-    if (it == cur->end()) return "";
-    cur = &*it;
-  }
-  return cur->is_string() ? cur->get<std::string>() : "";
-}
-
-int64_t NumberAt(const json& j, std::initializer_list<const char*> path) {
-  const json* cur = &j;
-  for (const char* key : path) {
-    if (!cur->is_object() || !cur->contains(key)) return 0;
-    cur = &(*cur)[key];
-  }
-  return cur->is_number_integer() ? cur->get<int64_t>() : 0;
-}
-
-const json& FirstItem(const json& obj, const char* list) {
-  static const json kNull;
-  if (obj.is_object() && obj.contains(list) && obj[list].is_object() && obj[list].contains("data") &&
-      obj[list]["data"].is_array() && !obj[list]["data"].empty()) {
-    return obj[list]["data"][0];
-  }
-  return kNull;
-}
-
-std::string UserIdIn(const json& obj) {
-  for (const std::string& candidate :
-       {At(obj, {"client_reference_id"}), At(obj, {"metadata", "user_id"}),
-        At(obj, {"subscription_details", "metadata", "user_id"}),
-        At(obj, {"parent", "subscription_details", "metadata", "user_id"})}) {
-    if (auth::IsUuid(candidate)) return candidate;
-  }
-  return "";
-}
 
 std::optional<std::string> CheckReturnUrl(const std::string& url) {
   if (url.size() > 2048) return "must be at most 2048 characters";
@@ -78,46 +33,6 @@ std::optional<std::string> CheckReturnUrl(const std::string& url) {
 db::Deadline DeadlineOf(const grpc::ServerContext& c) { return grpc_server::Deadline(c, kMaxCallTime); }
 
 }  // namespace
-
-absl::StatusOr<BillingEvent> ParseEvent(const std::string& payload, const Plans& plans) {
-  auto doc = json::parse(payload, nullptr, false);
-  if (!doc.is_object()) return errors::InvalidField("body", "not a JSON object");
-  BillingEvent e;
-  e.id = At(doc, {"id"});
-  e.type = At(doc, {"type"});
-  e.created = NumberAt(doc, {"created"});
-  if (e.id.rfind("evt_", 0) != 0 || e.id.size() > 255) return errors::InvalidField("id", "not a Stripe event id");
-  if (e.type.empty()) return errors::InvalidField("type", "missing");
-  if (e.created <= 0) return errors::InvalidField("created", "missing");
-  if (!doc.contains("data") || !doc["data"].is_object() || !doc["data"].contains("object") ||
-      !doc["data"]["object"].is_object()) {
-    return errors::InvalidField("data.object", "missing");
-  }
-  const json& obj = doc["data"]["object"];
-  e.user_id = UserIdIn(obj);
-  e.customer = At(obj, {"customer"});
-  if (e.type == "checkout.session.completed") {
-    e.subscription = At(obj, {"subscription"});
-  } else if (e.type.rfind("customer.subscription.", 0) == 0) {
-    e.subscription = At(obj, {"id"});
-    e.status = e.type == "customer.subscription.deleted" ? "canceled" : At(obj, {"status"});
-    if (kSubscriptionStatuses.count(e.status) == 0) return errors::InvalidField("data.object.status", "unknown subscription status");
-    const json& item = FirstItem(obj, "items");
-    const Plan* plan = plans.ByPrice(At(item, {"price", "id"}));
-    bool ended = e.status == "canceled" || e.status == "incomplete_expired";
-    e.tier = (plan != nullptr && !ended) ? plan->tier : "free";
-    e.period_end = NumberAt(obj, {"current_period_end"});
-    if (e.period_end == 0) e.period_end = NumberAt(item, {"current_period_end"});
-  } else if (e.type == "invoice.paid" || e.type == "invoice.payment_failed") {
-    e.invoice = At(obj, {"id"});
-    const json& line = FirstItem(obj, "lines");
-    std::string price = At(line, {"price", "id"});
-    if (price.empty()) price = At(line, {"pricing", "price_details", "price"});
-    if (const Plan* plan = plans.ByPrice(price)) e.credits = plan->monthly_credits;
-    if (e.type == "invoice.paid" && e.invoice.empty()) return errors::InvalidField("data.object.id", "missing");
-  }
-  return e;
-}
 
 BillingServiceImpl::BillingServiceImpl(BillingStore* store,
                                        BillingConfig config, std::shared_ptr<redis::RedisClient> redis,
@@ -155,7 +70,7 @@ absl::StatusOr<std::string> BillingServiceImpl::EnsureCustomer(grpc::ServerConte
   // first response for the same idempotency key.
   auto created = config_.stripe->Post("/v1/customers", form, "plinth-customer-" + claims.sub);
   if (!created.ok()) return created.status();
-  std::string id = At(*created, {"id"});
+  std::string id = StringAt(*created, {"id"});
   if (id.empty()) return errors::Unavailable("payment provider sent no customer id");
   if (auto s = store_->SetCustomer(claims.sub, id, DeadlineOf(*context)); !s.ok()) return s;
   redis::InvalidateProfile(redis_.get(), claims.sub);
@@ -189,7 +104,7 @@ grpc::Status BillingServiceImpl::CreateCheckoutSession(grpc::ServerContext* cont
                {"subscription_data[metadata][user_id]", claims->sub}};
   auto session = config_.stripe->Post("/v1/checkout/sessions", form, "plinth-checkout-" + auth::NewUuid());
   if (!session.ok()) return grpc_server::Reply(session.status());
-  std::string url = At(*session, {"url"}), id = At(*session, {"id"});
+  std::string url = StringAt(*session, {"url"}), id = StringAt(*session, {"id"});
   if (url.empty() || id.empty()) return grpc_server::Reply(errors::Unavailable("payment provider sent no session"));
   response->mutable_data()->set_checkout_url(url);
   response->mutable_data()->set_session_id(id);
@@ -218,7 +133,7 @@ grpc::Status BillingServiceImpl::CreatePortalSession(grpc::ServerContext* contex
                                       {{"customer", **customer}, {"return_url", request->return_url()}},
                                       "plinth-portal-" + auth::NewUuid());
   if (!session.ok()) return grpc_server::Reply(session.status());
-  std::string url = At(*session, {"url"});
+  std::string url = StringAt(*session, {"url"});
   if (url.empty()) return grpc_server::Reply(errors::Unavailable("payment provider sent no portal URL"));
   response->mutable_data()->set_portal_url(url);
   return grpc::Status::OK;

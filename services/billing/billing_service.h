@@ -49,9 +49,6 @@ class BillingServiceImpl final : public plinth::v1::BillingService::Service {
   std::shared_ptr<v1::ProfileService::StubInterface> profiles_;
 };
 
-// Parses a verified webhook body into what Plinth acts on (exposed for tests).
-absl::StatusOr<BillingEvent> ParseEvent(const std::string& payload, const Plans& plans);
-
 }  // namespace plinth::billing
 
 #endif  // PLINTH_SERVICES_BILLING_BILLING_SERVICE_H_

@@ -6,6 +6,7 @@
 #include "services/billing/plans.h"
 #include "services/billing/signature.h"
 #include "services/billing/stripe_client.h"
+#include "services/billing/stripe_event.h"
 
 namespace plinth::billing {
 namespace {
