@@ -2,9 +2,10 @@
 
 #include <cstdio>
 #include <ctime>
-#include <random>
+#include <cstdlib>
 
 #include <nlohmann/json.hpp>
+#include <openssl/rand.h>
 
 #include "libs/auth/base64url.h"
 #include "libs/auth/jwks.h"
@@ -43,14 +44,21 @@ bool IsUuid(std::string_view s) {
 }
 
 std::string NewUuid() {
-  thread_local std::mt19937_64 rng{std::random_device{}()};
-  const uint64_t a = (rng() & 0xffffffffffff0fffULL) | 0x4000ULL;
-  const uint64_t b = (rng() & 0x3fffffffffffffffULL) | 0x8000000000000000ULL;
-  char buf[37];
-  std::snprintf(buf, sizeof(buf), "%08x-%04x-%04x-%04x-%012llx", static_cast<unsigned>(a >> 32),
-                static_cast<unsigned>((a >> 16) & 0xffff), static_cast<unsigned>(a & 0xffff),
-                static_cast<unsigned>(b >> 48), static_cast<unsigned long long>(b & 0xffffffffffffULL));
-  return buf;
+  // OpenSSL's CSPRNG: ids (analyses, Stripe idempotency keys) must not be
+  // predictable from earlier ones, which a seeded PRNG's are.
+  unsigned char b[16];
+  if (RAND_bytes(b, sizeof(b)) != 1) std::abort();  // no entropy: nothing safe to do
+  b[6] = (b[6] & 0x0f) | 0x40;  // version 4
+  b[8] = (b[8] & 0x3f) | 0x80;  // RFC 4122 variant
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(36);
+  for (int i = 0; i < 16; ++i) {
+    if (i == 4 || i == 6 || i == 8 || i == 10) out.push_back('-');
+    out.push_back(kHex[b[i] >> 4]);
+    out.push_back(kHex[b[i] & 0x0f]);
+  }
+  return out;
 }
 
 JwtVerifier::JwtVerifier(VerifierOptions options) : options_(std::move(options)) {}

@@ -1,7 +1,10 @@
 #include "services/billing/billing_service.h"
 
 #include <chrono>
+#include <algorithm>
+#include <cctype>
 #include <ctime>
+#include <set>
 
 #include <nlohmann/json.hpp>
 
@@ -19,7 +22,10 @@ namespace {
 
 constexpr std::chrono::milliseconds kMaxCallTime{15000};
 
-std::optional<std::string> CheckReturnUrl(const std::string& url) {
+// Stripe sends the user back to these URLs after checkout or the portal:
+// only to the frontend's own origins, or a phishing page could borrow
+// Plinth's checkout.
+std::optional<std::string> CheckReturnUrl(const std::string& url, const std::set<std::string>& origins) {
   if (url.size() > 2048) return "must be at most 2048 characters";
   if (url.rfind("https://", 0) != 0 && url.rfind("http://", 0) != 0) return "must be an http(s) URL";
   std::string rest = url.substr(url.find("://") + 3);
@@ -27,7 +33,17 @@ std::optional<std::string> CheckReturnUrl(const std::string& url) {
       url.find(' ') != std::string::npos) {
     return "must be an http(s) URL with a host";
   }
+  std::string origin = url.substr(0, url.find_first_of("/?#", url.find("://") + 3));
+  std::transform(origin.begin(), origin.end(), origin.begin(), [](unsigned char c) { return std::tolower(c); });
+  if (origins.count(origin) == 0) return "must be on one of the application's origins (PLINTH_CORS_ORIGINS)";
   return std::nullopt;
+}
+
+// A subscription in one of these states is the user's current one: a
+// second checkout would bill them twice.
+bool Subscribed(const std::string& status) {
+  return status == "trialing" || status == "active" || status == "past_due" || status == "unpaid" ||
+         status == "paused";
 }
 
 db::Deadline DeadlineOf(const grpc::ServerContext& c) { return grpc_server::Deadline(c, kMaxCallTime); }
@@ -85,11 +101,19 @@ grpc::Status BillingServiceImpl::CreateCheckoutSession(grpc::ServerContext* cont
   std::vector<errors::FieldViolation> v;
   const Plan* plan = config_.plans.ByTier(request->tier());
   if (plan == nullptr || plan->price_id.empty()) v.push_back({"tier", "must be one of the paid plans' tiers"});
-  if (auto issue = CheckReturnUrl(request->success_url())) v.push_back({"success_url", *issue});
-  if (auto issue = CheckReturnUrl(request->cancel_url())) v.push_back({"cancel_url", *issue});
+  if (auto issue = CheckReturnUrl(request->success_url(), config_.redirect_origins)) v.push_back({"success_url", *issue});
+  if (auto issue = CheckReturnUrl(request->cancel_url(), config_.redirect_origins)) v.push_back({"cancel_url", *issue});
   if (!v.empty()) return grpc_server::Reply(errors::Validation(std::move(v)));
   if (!config_.stripe) {
     return grpc_server::Reply(errors::Unavailable("billing is not configured (STRIPE_SECRET_KEY is not set)"));
+  }
+  auto subscription = store_->SubscriptionStatus(claims->sub, DeadlineOf(*context));
+  if (!subscription.ok() && errors::ContractCode(subscription.status()) != "NOT_FOUND") {
+    return grpc_server::Reply(subscription.status());
+  }
+  if (subscription.ok() && Subscribed(*subscription)) {
+    return grpc_server::Reply(
+        errors::Conflict("you already have a subscription: change or cancel it in the billing portal"));
   }
   auto customer = EnsureCustomer(context, *claims);
   if (!customer.ok()) return grpc_server::Reply(customer.status());
@@ -116,7 +140,7 @@ grpc::Status BillingServiceImpl::CreatePortalSession(grpc::ServerContext* contex
                                                      v1::PortalSessionResponse* response) {
   auto claims = grpc_server::CallerOf(*context);
   if (!claims.ok()) return grpc_server::Reply(claims.status());
-  if (auto issue = CheckReturnUrl(request->return_url())) {
+  if (auto issue = CheckReturnUrl(request->return_url(), config_.redirect_origins)) {
     return grpc_server::Reply(errors::InvalidField("return_url", *issue));
   }
   if (!config_.stripe) {

@@ -6,6 +6,7 @@
 
 #include <memory>
 #include <optional>
+#include <set>
 
 #include "libs/auth/jwt.h"
 #include "libs/redis/redis_client.h"
@@ -22,6 +23,9 @@ struct BillingConfig {
   std::optional<StripeClient> stripe;       // unset: checkout/portal answer UNAVAILABLE
   std::string webhook_secret;               // empty: webhooks answer UNAVAILABLE
   int64_t webhook_tolerance_seconds = 300;
+  // Where checkout and the portal may send users back: the frontend's
+  // origins ("https://app.example.com"), lowercase, no trailing slash.
+  std::set<std::string> redirect_origins;
 };
 
 class BillingServiceImpl final : public plinth::v1::BillingService::Service {

@@ -9,6 +9,7 @@ namespace {
 
 constexpr char kCustomerOf[] = "billing_customer_of";
 constexpr char kSetCustomer[] = "billing_set_customer";
+constexpr char kSubscriptionStatus[] = "billing_subscription_status";
 constexpr char kRecordEvent[] = "billing_record_event";
 constexpr char kUserByCustomer[] = "billing_user_by_customer";
 constexpr char kCheckoutCompleted[] = "billing_checkout_completed";
@@ -29,6 +30,7 @@ BillingStore::BillingStore(db::Pool* pool) : pool_(pool) {}
 std::vector<db::PreparedStatement> BillingStore::Statements() {
   return {
       {kCustomerOf, "select stripe_customer_id from public.profiles where id = $1"},
+      {kSubscriptionStatus, "select subscription_status from public.profiles where id = $1"},
       {kSetCustomer,
        "update public.profiles set stripe_customer_id = $2 where id = $1 and stripe_customer_id is null"},
       {kRecordEvent,
@@ -38,17 +40,22 @@ std::vector<db::PreparedStatement> BillingStore::Statements() {
       {kCheckoutCompleted,
        "update public.profiles set stripe_customer_id = coalesce(stripe_customer_id, $2), "
        "stripe_subscription_id = coalesce($3, stripe_subscription_id) where id = $1"},
-      // Applies only if this event is not older than the last one applied.
+      // Applies only to the profile's own subscription (or to a new one when
+      // the profile has none still current), and only if this event is not
+      // older than the last one applied.
       {kSubscription,
        "update public.profiles set subscription_status = $2, subscription_tier = $3, "
        "subscription_current_period_end = case when $4::bigint > 0 then to_timestamp($4) end, "
        "stripe_subscription_id = $5, stripe_customer_id = coalesce(stripe_customer_id, $6), "
        "subscription_event_at = to_timestamp($7) "
-       "where id = $1 and (subscription_event_at is null or subscription_event_at <= to_timestamp($7))"},
+       "where id = $1 and (subscription_event_at is null or subscription_event_at <= to_timestamp($7)) "
+       "and (stripe_subscription_id is null or stripe_subscription_id = $5 "
+       "or subscription_status in ('free', 'canceled', 'incomplete_expired'))"},
       {kPaymentFailed,
        "update public.profiles set subscription_status = 'past_due', subscription_event_at = to_timestamp($2) "
        "where id = $1 and subscription_status <> 'canceled' "
-       "and (subscription_event_at is null or subscription_event_at <= to_timestamp($2))"},
+       "and (subscription_event_at is null or subscription_event_at <= to_timestamp($2)) "
+       "and ($3::text is null or stripe_subscription_id is null or stripe_subscription_id = $3)"},
       {kLedger,
        "insert into public.credit_ledger (key, user_id, delta, reason) values ($1, $2, $3, $4) "
        "on conflict (key) do nothing"},
@@ -75,6 +82,18 @@ absl::StatusOr<std::optional<std::string>> BillingStore::CustomerOf(const std::s
   if (!s.ok()) return s;
   if (!found) return errors::NotFound("profile not found");
   return customer;
+}
+
+absl::StatusOr<std::string> BillingStore::SubscriptionStatus(const std::string& user_id, db::Deadline deadline) {
+  std::optional<std::string> status;
+  absl::Status s = pool_->ServiceTx(deadline, [&](pqxx::transaction_base& tx) {
+    auto rows = tx.exec_prepared(kSubscriptionStatus, user_id);
+    if (!rows.empty()) status = rows[0][0].as<std::string>();
+    return absl::OkStatus();
+  });
+  if (!s.ok()) return s;
+  if (!status) return errors::NotFound("profile not found");
+  return *status;
 }
 
 absl::Status BillingStore::SetCustomer(const std::string& user_id, const std::string& customer,
@@ -112,7 +131,7 @@ absl::StatusOr<EventResult> BillingStore::Apply(const BillingEvent& e, db::Deadl
         changed = !tx.exec_prepared(kAddCredits, user, e.credits).empty();
       }
     } else if (e.type == "invoice.payment_failed") {
-      changed = tx.exec_prepared(kPaymentFailed, user, e.created).affected_rows() > 0;
+      changed = tx.exec_prepared(kPaymentFailed, user, e.created, Opt(e.subscription)).affected_rows() > 0;
     }
     if (changed) result.user_id = user;
     return absl::OkStatus();

@@ -29,9 +29,14 @@ class BillingStore {
 
   // The caller's Stripe customer id, if any.
   absl::StatusOr<std::optional<std::string>> CustomerOf(const std::string& user_id, db::Deadline deadline);
+  // The profile's subscription_status (NOT_FOUND without a profile).
+  absl::StatusOr<std::string> SubscriptionStatus(const std::string& user_id, db::Deadline deadline);
   absl::Status SetCustomer(const std::string& user_id, const std::string& customer, db::Deadline deadline);
 
   // Records the event and applies its effects, exactly once per event id.
+  // Subscription events change the profile only for its own subscription
+  // (or when it has none that is still current): an event of another
+  // subscription of the same customer is recorded and ignored.
   absl::StatusOr<EventResult> Apply(const BillingEvent& event, db::Deadline deadline);
 
   // One credit, never below zero; idempotent by key. Returns credits left.

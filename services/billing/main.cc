@@ -1,6 +1,11 @@
 // Billing service: wiring only (configuration, pool, store, Stripe client,
 // Redis for cache invalidation, profile stub, gRPC server).
 
+#include <algorithm>
+#include <cctype>
+
+#include <absl/strings/ascii.h>
+#include <absl/strings/str_split.h>
 #include <grpcpp/grpcpp.h>
 
 #include "libs/config/config.h"
@@ -27,6 +32,14 @@ int main() {
   if (!plans.ok()) return service_env::StartupFailure(plans.status());
 
   billing::BillingConfig config{*plans, std::nullopt, env.String("STRIPE_WEBHOOK_SECRET", "")};
+  // The frontend's origins: the gateway's CORS list, and where Stripe may
+  // send users back.
+  for (absl::string_view origin : absl::StrSplit(env.String("PLINTH_CORS_ORIGINS", "http://localhost:3000"), ',')) {
+    std::string o(absl::StripAsciiWhitespace(origin));
+    while (!o.empty() && o.back() == '/') o.pop_back();
+    std::transform(o.begin(), o.end(), o.begin(), [](unsigned char c) { return std::tolower(c); });
+    if (!o.empty()) config.redirect_origins.insert(o);
+  }
   if (auto key = env.String("STRIPE_SECRET_KEY", ""); !key.empty()) {
     if (key.rfind("sk_", 0) != 0 && key.rfind("rk_", 0) != 0) {
       return service_env::StartupFailure(absl::InvalidArgumentError(

@@ -85,6 +85,9 @@ absl::StatusOr<BillingEvent> ParseEvent(const std::string& payload, const Plans&
     if (e.period_end == 0) e.period_end = NumberAt(item, {"current_period_end"});
   } else if (e.type == "invoice.paid" || e.type == "invoice.payment_failed") {
     e.invoice = StringAt(obj, {"id"});
+    // Older API versions name it at the top, newer ones under parent.
+    e.subscription = StringAt(obj, {"subscription"});
+    if (e.subscription.empty()) e.subscription = StringAt(obj, {"parent", "subscription_details", "subscription"});
     const json& line = FirstItem(obj, "lines");
     std::string price = StringAt(line, {"price", "id"});
     if (price.empty()) price = StringAt(line, {"pricing", "price_details", "price"});

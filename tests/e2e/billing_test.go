@@ -117,10 +117,14 @@ func TestCheckoutRetriesWithTheSameIdempotencyKey(t *testing.T) {
 func TestCheckoutValidationAndPortal(t *testing.T) {
 	u := newUser()
 	for body, field := range map[string]string{
-		`{"tier":"free","success_url":"https://a.com/s","cancel_url":"https://a.com/c"}`:    "tier",
-		`{"tier":"gold","success_url":"https://a.com/s","cancel_url":"https://a.com/c"}`:    "tier",
-		`{"tier":"pro","success_url":"javascript:alert(1)","cancel_url":"https://a.com/c"}`: "success_url",
-		`{"tier":"pro","success_url":"https://a.com/s"}`:                                    "cancel_url",
+		`{"tier":"free","success_url":"https://app.example.com/s","cancel_url":"https://app.example.com/c"}`: "tier",
+		`{"tier":"gold","success_url":"https://app.example.com/s","cancel_url":"https://app.example.com/c"}`: "tier",
+		`{"tier":"pro","success_url":"javascript:alert(1)","cancel_url":"https://app.example.com/c"}`:        "success_url",
+		`{"tier":"pro","success_url":"https://app.example.com/s"}`:                                           "cancel_url",
+		// Open redirects: only the application's origins (PLINTH_CORS_ORIGINS).
+		`{"tier":"pro","success_url":"https://evil.example.net/s","cancel_url":"https://app.example.com/c"}`:         "success_url",
+		`{"tier":"pro","success_url":"https://app.example.com/s","cancel_url":"https://app.example.com.evil.net/c"}`: "cancel_url",
+		`{"tier":"pro","success_url":"https://app.example.com@evil.net/s","cancel_url":"https://app.example.com/c"}`: "success_url",
 	} {
 		r := do(t, "POST", "/api/v1/billing/checkout", u.token, body)
 		expectError(t, r, 400, "VALIDATION_ERROR")
@@ -133,6 +137,8 @@ func TestCheckoutValidationAndPortal(t *testing.T) {
 		return do(t, "POST", "/api/v1/billing/portal", u.token, map[string]any{"return_url": "https://app.example.com/account"})
 	}
 	expectError(t, portal(), 409, "CONFLICT")
+	expectError(t, do(t, "POST", "/api/v1/billing/portal", u.token, map[string]any{"return_url": "https://evil.example.net/"}),
+		400, "VALIDATION_ERROR")
 	checkout(t, u, "pro")
 	r := portal()
 	if r.status != 200 || !strings.HasPrefix(r.data()["portal_url"].(string), "https://billing.stripe.test/") {
@@ -329,5 +335,65 @@ func TestConcurrentDeliveriesOfOneEventHaveOneEffect(t *testing.T) {
 	}
 	if got := psql(t, "select credits_remaining from profiles where id = '"+u.id+"'"); got != "510" {
 		t.Fatalf("credits %s, want 10 + 500 once", got)
+	}
+}
+
+// A subscribed user is sent to the portal, not to a second checkout.
+func TestNoSecondCheckoutWhileSubscribed(t *testing.T) {
+	u := newUser()
+	if r := checkout(t, u, "pro"); r.status != 200 {
+		t.Fatalf("first checkout: %d %s", r.status, r.raw)
+	}
+	now := time.Now().Unix()
+	e := event("customer.subscription.created", now, subscriptionObject(u, "active", "price_pro_e2e", now+86400))
+	deliver(t, e, sign(e, webhookSecret, now))
+	before := len(stripe.requestsTo("/v1/checkout/sessions"))
+	r := checkout(t, u, "team")
+	expectError(t, r, 409, "CONFLICT")
+	if !strings.Contains(r.body["error"].(map[string]any)["message"].(string), "portal") {
+		t.Fatalf("message does not point to the portal: %s", r.raw)
+	}
+	if n := len(stripe.requestsTo("/v1/checkout/sessions")); n != before {
+		t.Fatalf("a second checkout session was created at Stripe")
+	}
+}
+
+// Events of another subscription of the same customer do not touch the
+// profile's current one.
+func TestEventsOfAnotherSubscriptionAreIgnored(t *testing.T) {
+	u := newUser()
+	do(t, "GET", "/api/v1/profiles/me", u.token, nil)
+	now := time.Now().Unix()
+	current := subscriptionObject(u, "active", "price_pro_e2e", now+86400)
+	e := event("customer.subscription.created", now-100, current)
+	deliver(t, e, sign(e, webhookSecret, now))
+	other := subscriptionObject(u, "canceled", "price_team_e2e", now+86400)
+	other["id"] = "sub_other_" + randomHex(4)
+	for _, typ := range []string{"customer.subscription.updated", "customer.subscription.deleted"} {
+		e = event(typ, now, other)
+		if r := deliver(t, e, sign(e, webhookSecret, now)); r.status != 200 {
+			t.Fatalf("%s: %d %s", typ, r.status, r.raw)
+		}
+	}
+	failed := invoiceObject(u, "in_"+randomHex(6), "price_team_e2e")
+	failed["subscription"] = other["id"]
+	e = event("invoice.payment_failed", now, failed)
+	deliver(t, e, sign(e, webhookSecret, now))
+	if row := profileRow(t, u); !strings.HasPrefix(row, "active|pro|") {
+		t.Fatalf("profile changed by another subscription's events: %s", row)
+	}
+	if got := psql(t, "select stripe_subscription_id from profiles where id = '"+u.id+"'"); got != current["id"] {
+		t.Fatalf("subscription id %s, want %s", got, current["id"])
+	}
+	// Once the current one has ended, a new subscription takes over.
+	ended := subscriptionObject(u, "canceled", "price_pro_e2e", now+86400)
+	e = event("customer.subscription.deleted", now+1, ended)
+	deliver(t, e, sign(e, webhookSecret, now))
+	next := subscriptionObject(u, "active", "price_team_e2e", now+86400)
+	next["id"] = "sub_next_" + randomHex(4)
+	e = event("customer.subscription.created", now+2, next)
+	deliver(t, e, sign(e, webhookSecret, now))
+	if row := profileRow(t, u); !strings.HasPrefix(row, "active|team|") {
+		t.Fatalf("the new subscription did not take over: %s", row)
 	}
 }

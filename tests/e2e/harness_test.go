@@ -107,7 +107,8 @@ func setUp() (int, error) {
 		append(common, "BILLING_GRPC_ADDR="+billingAddr, "PROFILE_GRPC_ADDR="+profileAddr,
 			"REDIS_URL="+os.Getenv("PLINTH_TEST_REDIS_URL"), "PLINTH_PLANS="+testPlans,
 			"STRIPE_SECRET_KEY=sk_test_e2e", "STRIPE_API_BASE="+stripe.server.URL,
-			"STRIPE_WEBHOOK_SECRET="+webhookSecret, "STRIPE_TIMEOUT_MS=1500")); err != nil {
+			"STRIPE_WEBHOOK_SECRET="+webhookSecret, "STRIPE_TIMEOUT_MS=1500",
+			"PLINTH_CORS_ORIGINS=https://app.example.com,http://localhost:3000")); err != nil {
 		return 1, err
 	}
 	billingGRPC, profileGRPC, resourceGRPC = billingAddr, profileAddr, resourceAddr

@@ -1,5 +1,8 @@
 #include "libs/auth/jwt.h"
 
+#include <set>
+#include <string>
+
 #include <gtest/gtest.h>
 
 #include "libs/auth/base64url.h"
@@ -131,6 +134,23 @@ TEST(Base64Url, RoundTripsAndRejectsNonAlphabet) {
   EXPECT_FALSE(Base64UrlDecode("Zm+v").has_value());
   EXPECT_FALSE(Base64UrlDecode("Z").has_value());
   EXPECT_FALSE(Base64UrlDecode("Zh").has_value());  // non-zero trailing bits
+}
+
+}  // namespace
+}  // namespace plinth::auth
+
+namespace plinth::auth {
+namespace {
+
+TEST(NewUuid, VersionFourFromTheSystemsRandomnessAndNeverRepeated) {
+  std::set<std::string> seen;
+  for (int i = 0; i < 10000; ++i) {
+    std::string id = NewUuid();
+    ASSERT_TRUE(IsUuid(id)) << id;
+    ASSERT_EQ(id[14], '4') << id;                                       // version 4
+    ASSERT_NE(std::string("89ab").find(id[19]), std::string::npos) << id;  // RFC 4122 variant
+    ASSERT_TRUE(seen.insert(id).second) << "repeated: " << id;
+  }
 }
 
 }  // namespace
