@@ -30,6 +30,8 @@ redis-server --bind 127.0.0.1 --port "$REDIS_PORT" --save '' --appendonly no --d
   --pidfile "$WORK/redis.pid" --logfile "$WORK/redis.log" >/dev/null || exit 1
 
 export PLINTH_TEST_DATABASE_URL="postgresql://postgres@127.0.0.1:$PG_PORT/postgres"
+# For tests/e2e's restart test (it runs after the C++ tests, alone on this server).
+export PLINTH_TEST_PG_RESTART="runuser -u postgres -- $PGBIN/pg_ctl -D $WORK/pg -l $WORK/pg.log -w -m fast restart >/dev/null"
 export PLINTH_TEST_REDIS_URL="redis://127.0.0.1:$REDIS_PORT/0"
 
 failed=()
