@@ -5,29 +5,39 @@
 # five times; one image is one build, one scan, one tag to pin, and every
 # component of a release is guaranteed to come from the same commit.
 #
-# The build stage runs the same `./plinth build` as a developer machine
-# (Bazel 4.2.3 from Debian, offline except the Go module proxy).
-# No Docker engine runs where Plinth is developed, so this file is kept
-# deliberately simple and is not built by ./plinth test (docs/DEPLOY.md).
+# Two ways to get the binaries (build argument BINARIES):
+#   source    (default, release builds): the `source` stage runs the same
+#             `./plinth build` as a developer machine (Bazel 4.2.3 from Debian,
+#             offline except the Go module proxy);
+#   prebuilt  copies dist/ from the build context, which `./plinth image`
+#             fills with what `./plinth build` made on Debian 12 (the same
+#             libraries as the runtime stage). Used by ./plinth test deploy.
+# Base images are build arguments: a registry's by default; a locally
+# imported Debian where no registry is reachable (docs/DEPLOY.md).
 
-FROM debian:12 AS build
+ARG BUILD_BASE=debian:12
+ARG GO_IMAGE=golang:1.26-bookworm
+ARG BASE=debian:12-slim
+ARG BINARIES=source
+
+FROM ${GO_IMAGE} AS go
+
+FROM ${BUILD_BASE} AS source
 RUN apt-get update && apt-get install -y --no-install-recommends ca-certificates curl git sudo \
     && rm -rf /var/lib/apt/lists/*
 # Go (the Debian 12 package is too old for the gateway's modules).
-COPY --from=golang:1.26-bookworm /usr/local/go /usr/local/go
+COPY --from=go /usr/local/go /usr/local/go
 ENV PATH=/usr/local/go/bin:$PATH
 WORKDIR /src
 COPY . .
-RUN ./plinth build \
-    && mkdir -p /out/bin /out/migrations \
-    && for b in services/profile/profile services/resource/resource services/billing/billing services/llm/llm; do \
-         cp "bazel-bin/$b" "/out/bin/plinth-$(basename "$b")"; done \
-    && cp bazel-bin/services/llm/llm_worker /out/bin/plinth-llm-worker \
-    && cp bazel-bin/gateway/plinth-gateway bazel-bin/migrations/migrate /out/bin/ \
-    && mv /out/bin/migrate /out/bin/plinth-migrate \
-    && cp migrations/*.sql /out/migrations/
+RUN ./plinth build && ./plinth dist /out
 
-FROM debian:12-slim
+FROM scratch AS prebuilt
+COPY dist/ /out/
+
+FROM ${BINARIES} AS binaries
+
+FROM ${BASE}
 # Only the shared libraries the binaries link (runtime packages of the -dev
 # packages used to build them).
 RUN apt-get update && apt-get install -y --no-install-recommends \
@@ -35,8 +45,8 @@ RUN apt-get update && apt-get install -y --no-install-recommends \
       libhiredis0.14 libspdlog1.10 libfmt9 libcurl4 libssl3 \
     && rm -rf /var/lib/apt/lists/* \
     && groupadd --gid 10001 plinth && useradd --uid 10001 --gid 10001 --no-create-home --shell /usr/sbin/nologin plinth
-COPY --from=build /out/bin/ /usr/local/bin/
-COPY --from=build /out/migrations/ /usr/share/plinth/migrations/
+COPY --from=binaries /out/bin/ /usr/local/bin/
+COPY --from=binaries /out/migrations/ /usr/share/plinth/migrations/
 USER 10001:10001
 EXPOSE 8080 50051 50052 50053 50054 50055
 ENTRYPOINT []

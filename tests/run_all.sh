@@ -7,7 +7,9 @@
 set -uo pipefail
 
 ROOT=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)
-export PATH="/usr/local/go/bin:$PATH"
+# Once only: PATH is part of every Bazel action's key (--action_env=PATH), so
+# a PATH that differs from the build's would rebuild everything.
+case ":$PATH:" in *:/usr/local/go/bin:*) ;; *) export PATH="/usr/local/go/bin:$PATH" ;; esac
 WORK=$(mktemp -d /tmp/plinth-test-XXXXXX)
 PGBIN=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
 
@@ -49,6 +51,9 @@ echo "==> OpenAPI lint (tests/openapi)"
 
 echo "==> Kubernetes manifests: render every overlay and validate offline (tests/k8s)"
 "$ROOT/tests/k8s/run.sh" || failed+=("tests/k8s")
+
+echo "==> deployment proof: the image and the dev overlay in containers (tests/deploy)"
+"$ROOT/tests/deploy/run.sh" || failed+=("tests/deploy")
 
 echo
 if ((${#failed[@]})); then

@@ -59,6 +59,11 @@ absl::StatusOr<std::unique_ptr<grpc::Server>> Start(const ServerOptions& options
   *bound_port = 0;
   builder.AddListeningPort(options.listen_address, grpc::InsecureServerCredentials(), bound_port);
   builder.SetMaxReceiveMessageSize(options.max_receive_bytes);
+  // Clients keep one HTTP/2 connection per channel, pinned to one pod behind a
+  // Kubernetes Service: close each after a while (calls in flight get the
+  // grace) so that reconnecting clients spread over the pods, new ones too.
+  builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_AGE_MS, 30000);
+  builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_AGE_GRACE_MS, 30000);
   // The sync server's defaults (1..2 idle pollers) make handler threads exit
   // after every burst and be re-created by the next: thread churn was the
   // largest cost under load (docs/PERFORMANCE.md). Keep idle threads.

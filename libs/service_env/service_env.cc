@@ -27,9 +27,17 @@ absl::StatusOr<ServiceEnv> Load(const config::Env& env, const std::string& addre
   auto pool_size = env.Int("DB_POOL_SIZE", 8, 1, 256);
   if (!pool_size.ok()) return pool_size.status();
   out.pool.size = static_cast<int>(*pool_size);
+  // <NAME>_GRPC_ADDR is where peers dial this service (in Kubernetes its
+  // Service name, which is not an address of the pod); GRPC_LISTEN_ADDR, set
+  // per Deployment, is where it listens. Locally the two are one.
   auto address = env.HostPort(address_variable, default_address);
   if (!address.ok()) return address.status();
-  out.listen_address = *address;
+  auto listen = env.HostPort("GRPC_LISTEN_ADDR", *address);
+  if (!listen.ok()) return listen.status();
+  out.listen_address = *listen;
+  auto drain = env.Int("PLINTH_DRAIN_TIMEOUT_S", 20, 0, 3600);
+  if (!drain.ok()) return drain.status();
+  out.drain_timeout = std::chrono::seconds(*drain);
   if (!env.String("PLINTH_SERVICE_TOKEN", "").empty()) {
     auto token = env.Secret("PLINTH_SERVICE_TOKEN", 32);
     if (!token.ok()) return token.status();
@@ -46,6 +54,7 @@ grpc_server::ServerOptions ServerOptionsFor(const ServiceEnv& env, const std::st
   grpc_server::ServerOptions options;
   options.service_name = service_name;
   options.listen_address = env.listen_address;
+  options.drain_timeout = env.drain_timeout;
   options.access = {verifier, env.service_token};
   options.reflection = env.reflection;
   return options;

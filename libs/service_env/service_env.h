@@ -3,9 +3,11 @@
 
 // Reads what every database-backed service needs from the environment:
 // SUPABASE_JWT_SECRET (+ SUPABASE_JWT_ISSUER), DATABASE_URL, DB_POOL_SIZE,
-// PLINTH_SERVICE_TOKEN, PLINTH_GRPC_REFLECTION and the service's own
-// <NAME>_GRPC_ADDR.
+// PLINTH_SERVICE_TOKEN, PLINTH_GRPC_REFLECTION, PLINTH_DRAIN_TIMEOUT_S, the
+// service's own <NAME>_GRPC_ADDR (where peers dial it) and GRPC_LISTEN_ADDR
+// (where it listens; default: the former).
 
+#include <chrono>
 #include <memory>
 #include <string>
 #include <vector>
@@ -24,6 +26,8 @@ struct ServiceEnv {
   auth::VerifierOptions verifier;
   db::PoolOptions pool;
   std::string listen_address;
+  // How long calls in flight get after SIGTERM.
+  std::chrono::seconds drain_timeout{20};
   // PLINTH_SERVICE_TOKEN: the credential of internal calls (grpc_server::
   // InternalContext); empty: this service neither makes nor accepts them.
   std::string service_token;

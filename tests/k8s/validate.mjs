@@ -74,7 +74,20 @@ for (const file of files) {
   const denyAll = objects.some((o) => o.kind === "NetworkPolicy" && Object.keys(o.spec.podSelector ?? {}).length === 0 &&
     (o.spec.policyTypes ?? []).includes("Ingress") && (o.spec.policyTypes ?? []).includes("Egress") && !o.spec.ingress && !o.spec.egress);
   if (!denyAll) failures.push(`${overlay}: no default-deny NetworkPolicy`);
-  if (!objects.some((o) => o.kind === "Job")) failures.push(`${overlay}: no migrations Job`);
+  const job = objects.find((o) => o.kind === "Job");
+  if (!job) failures.push(`${overlay}: no migrations Job`);
+  // Jobs are immutable: a release must bring a Job of its own name.
+  const gatewayImage = objects.find((o) => o.kind === "Deployment" && o.metadata.name === "gateway")?.spec.template.spec.containers[0].image ?? "";
+  const releaseTag = gatewayImage.split("/").pop().split(":")[1];
+  if (job && releaseTag && job.metadata.name !== `plinth-migrate-${releaseTag}`) {
+    failures.push(`${overlay}: migrations Job ${job.metadata.name} is not named after the release (plinth-migrate-${releaseTag})`);
+  }
+  // Each service listens on its pod, not on the Service name peers dial.
+  for (const d of objects.filter((o) => o.kind === "Deployment" && ["profile", "resource", "billing", "llm"].includes(o.metadata.name))) {
+    const env = d.spec.template.spec.containers[0].env ?? [];
+    const listen = env.find((e) => e.name === "GRPC_LISTEN_ADDR")?.value ?? "";
+    if (!listen.startsWith("0.0.0.0:")) failures.push(`${overlay}: ${d.metadata.name}: GRPC_LISTEN_ADDR must be 0.0.0.0:<port>, got "${listen}"`);
+  }
   if (!objects.some((o) => o.kind === "Ingress")) failures.push(`${overlay}: no Ingress`);
 }
 if (failures.length) {
