@@ -40,6 +40,9 @@ failed=()
 echo "==> C++ unit and integration tests (bazel test //...)"
 (cd "$ROOT" && bazel test //... --test_output=errors) || failed+=("bazel test //...")
 
+echo "==> the fakes against the official Anthropic and Stripe SDKs (tests/conformance)"
+"$ROOT/tests/conformance/run.sh" || failed+=("tests/conformance")
+
 echo "==> end-to-end tests through the gateway (tests/e2e)"
 (cd "$ROOT/tests/e2e" && go test -count=1 ./...) || failed+=("tests/e2e")
 

@@ -91,6 +91,7 @@ absl::Status Serve(const ServerOptions& options, const std::vector<grpc::Service
   auto* health = server->GetHealthCheckService();
   health->SetServingStatus("", true);
   health->SetServingStatus(options.service_name, true);
+  if (options.on_started) options.on_started(health);
   logging::Info("listening", {{"address", options.listen_address},
                               {"port", std::to_string(bound_port)},
                               {"reflection", options.reflection ? "on" : "off"}});

@@ -10,12 +10,14 @@
 // `drain_timeout` to finish.
 
 #include <chrono>
+#include <functional>
 #include <string>
 #include <vector>
 
 #include <absl/status/status.h>
 #include <absl/status/statusor.h>
 #include <grpcpp/grpcpp.h>
+#include <grpcpp/health_check_service_interface.h>
 
 #include "libs/grpc_server/access.h"
 
@@ -33,6 +35,9 @@ struct ServerOptions {
   // gRPC server reflection (PLINTH_GRPC_REFLECTION): on in ./plinth up, off
   // in production.
   bool reflection = false;
+  // Called once serving, with the health service, for a process whose
+  // readiness changes at run time (the worker's model check).
+  std::function<void(grpc::HealthCheckServiceInterface*)> on_started;
 };
 
 // Builds and starts the server Serve runs (interceptors, health, options),

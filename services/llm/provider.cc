@@ -82,6 +82,7 @@ class RemoteProvider : public Provider {
       return Failure(Outcome::kTransient, absl::StrCat(Name(), " unreachable: ", response.status().message()));
     }
     if (response->status != 200) {
+      if (IsModelGone(*response)) return Failure(Outcome::kModelUnavailable, ModelGoneText(*response));
       return Failure(IsTransientHttpStatus(response->status) ? Outcome::kTransient : Outcome::kPermanent,
                      ErrorText(Name(), *response), RetryAfter(*response));
     }
@@ -98,12 +99,59 @@ class RemoteProvider : public Provider {
     return result;
   }
 
+ ModelCheck CheckModel(std::chrono::milliseconds timeout) final {
+    http::Request request;
+    request.method = "GET";
+    request.url = ModelsUrl();
+    request.headers = Headers();
+    request.timeout = timeout;
+    ModelCheck check;
+    auto response = http::Send(request);
+    if (!response.ok()) {
+      check.detail = absl::StrCat(Name(), " unreachable: ", response.status().message());
+      return check;
+    }
+    if (IsTransientHttpStatus(response->status)) {
+      check.detail = ErrorText(Name(), *response);
+      return check;
+    }
+    const json body = json::parse(response->body, nullptr, false);
+    if (response->status == 200 && Lists(body)) {
+      check.state = ModelCheck::State::kUsable;
+      return check;
+    }
+    // 401/403 (the key), 404 (the model), or a list without it.
+    check.state = ModelCheck::State::kUnusable;
+    check.detail = response->status == 200 ? absl::StrCat(Name(), " does not list the model ", options_.model)
+                                           : ErrorText(Name(), *response);
+    return check;
+  }
+
  protected:
   virtual std::string Name() const = 0;
   virtual std::string Url() const = 0;
+  virtual std::string ModelsUrl() const = 0;
+  // Whether a 200 of ModelsUrl() says the configured model is there.
+  virtual bool Lists(const json& body) const = 0;
   virtual std::vector<std::string> Headers() const = 0;
   // Text and usage from a 200's body; false if it does not have the shape.
   virtual bool Read(const json& body, Completion* out) const = 0;
+
+  // A 404 about the model (Anthropic: not_found_error; OpenAI-compatible
+  // servers: model_not_found or a 404 naming it) rather than the request.
+  bool IsModelGone(const http::Response& response) const {
+    if (response.status != 404) return false;
+    auto body = json::parse(response.body, nullptr, false);
+    if (!body.is_object() || !body.contains("error") || !body["error"].is_object()) return true;
+    const auto& e = body["error"];
+    std::string type = e.value("type", ""), code = e.is_object() && e.contains("code") && e["code"].is_string()
+                                                        ? e["code"].get<std::string>() : "";
+    return type == "not_found_error" || code == "model_not_found" || e.value("message", "").find(options_.model) !=
+                                                                         std::string::npos;
+  }
+  std::string ModelGoneText(const http::Response& response) const {
+    return absl::StrCat("the model ", options_.model, " is not available (LLM_MODEL): ", ErrorText(Name(), response));
+  }
 
   ProviderOptions options_;
 };
@@ -115,8 +163,13 @@ class AnthropicProvider final : public RemoteProvider {
  protected:
   std::string Name() const override { return "Anthropic"; }
   std::string Url() const override { return options_.base_url + "/v1/messages"; }
+  std::string ModelsUrl() const override { return options_.base_url + "/v1/models/" + options_.model; }
+  bool Lists(const json& body) const override {
+    return body.is_object() && body.value("type", "") == "model" && body.value("id", "") == options_.model;
+  }
+  // As the official SDKs send them since API version 2026-10-21.
   std::vector<std::string> Headers() const override {
-    return {"x-api-key: " + options_.api_key, std::string("anthropic-version: ") + kAnthropicVersion};
+    return {"authorization: Bearer " + options_.api_key, "anthropic-version: " + options_.api_version};
   }
   bool Read(const json& body, Completion* out) const override {
     if (!body.contains("content") || !body["content"].is_array()) return false;
@@ -140,6 +193,14 @@ class OpenAiCompatibleProvider final : public RemoteProvider {
  protected:
   std::string Name() const override { return "the chat-completions server"; }
   std::string Url() const override { return options_.base_url + "/chat/completions"; }
+  std::string ModelsUrl() const override { return options_.base_url + "/models"; }
+  bool Lists(const json& body) const override {
+    if (!body.is_object() || !body.contains("data") || !body["data"].is_array()) return false;
+    for (const auto& m : body["data"]) {
+      if (m.is_object() && m.value("id", "") == options_.model) return true;
+    }
+    return false;
+  }
   std::vector<std::string> Headers() const override {
     if (options_.api_key.empty()) return {};
     return {"authorization: Bearer " + options_.api_key};
@@ -200,6 +261,8 @@ std::vector<std::string> Words(const std::string& sentence) {
 // the whole text, in their original order. Same input, same output.
 class OfflineProvider final : public Provider {
  public:
+  ModelCheck CheckModel(std::chrono::milliseconds) override { return {ModelCheck::State::kUsable, ""}; }
+
   ProviderResult Complete(const PromptInput& input, std::chrono::milliseconds) override {
     ProviderResult result;
     result.completion.model = kOfflineModel;
@@ -260,6 +323,7 @@ absl::StatusOr<std::unique_ptr<Provider>> MakeProvider(const ProviderOptions& op
   }
   if (options.kind == "anthropic") {
     if (options.api_key.empty()) return absl::InvalidArgumentError("anthropic provider needs ANTHROPIC_API_KEY");
+    if (options.api_version.empty()) return absl::InvalidArgumentError("anthropic provider needs an API version");
     return std::unique_ptr<Provider>(new AnthropicProvider(options));
   }
   if (options.kind == "openai") return std::unique_ptr<Provider>(new OpenAiCompatibleProvider(options));

@@ -29,11 +29,22 @@ struct Completion {
 };
 
 struct ProviderResult {
-  enum class Outcome { kOk, kTransient, kPermanent };
+  // kModelUnavailable: the provider no longer knows the configured model
+  // (retired, renamed, or the key lost access to it): permanent for this
+  // analysis, and the worker stops taking work until the model is back.
+  enum class Outcome { kOk, kTransient, kPermanent, kModelUnavailable };
   Outcome outcome = Outcome::kOk;
   Completion completion;                  // kOk
   std::string error;                      // otherwise: what went wrong, for the analysis row
   std::chrono::seconds retry_after{0};    // kTransient: the provider's retry-after, if any
+};
+
+// Whether the configured model can be used, asked of the provider itself
+// (Anthropic's Models API; an OpenAI-compatible server's GET /models).
+struct ModelCheck {
+  enum class State { kUsable, kUnusable, kUnknown };
+  State state = State::kUnknown;  // kUnknown: the provider could not be asked (network, 5xx)
+  std::string detail;             // why, for the log
 };
 
 class Provider {
@@ -41,6 +52,7 @@ class Provider {
   virtual ~Provider() = default;
   // Blocking; gives up after `timeout` (a transient failure).
   virtual ProviderResult Complete(const PromptInput& input, std::chrono::milliseconds timeout) = 0;
+  virtual ModelCheck CheckModel(std::chrono::milliseconds timeout) = 0;
 };
 
 struct ProviderOptions {
@@ -49,10 +61,14 @@ struct ProviderOptions {
   std::string api_key;
   std::string model;
   int max_tokens = 4096;
+  std::string api_version;  // anthropic: the anthropic-version header
 };
 
-constexpr char kAnthropicDefaultModel[] = "claude-sonnet-4-20250514";
-constexpr char kAnthropicVersion[] = "2023-06-01";
+// Current as of 2026-11 (Anthropic's models overview and versioning pages);
+// both are configuration (LLM_MODEL, ANTHROPIC_VERSION). Where to check for
+// the next change: docs/ARCHITECTURE.md, "Providers".
+constexpr char kAnthropicDefaultModel[] = "claude-sonnet-5";
+constexpr char kAnthropicDefaultVersion[] = "2026-10-21";
 constexpr char kOfflineModel[] = "offline-extractive-v1";
 
 absl::StatusOr<std::unique_ptr<Provider>> MakeProvider(const ProviderOptions& options);

@@ -62,8 +62,53 @@ Worker::~Worker() {
   }
 }
 
+void Worker::SetHealth(grpc::HealthCheckServiceInterface* health, std::string service_name) {
+  std::lock_guard<std::mutex> lock(health_mu_);
+  health_ = health;
+  health_service_ = std::move(service_name);
+  health_->SetServingStatus(health_service_, ModelUsable());
+  health_->SetServingStatus("", ModelUsable());
+}
+
+void Worker::SetModelUsable(bool usable, const std::string& detail) {
+  const int was = model_state_.exchange(usable ? 1 : 0);
+  if (usable && was != 1) {
+    logging::Info("model usable: taking work", {{"model_check", detail.empty() ? "ok" : detail}});
+    std::lock_guard<std::mutex> lock(mu_);
+    slot_free_.notify_all();
+  } else if (!usable && was != 0) {
+    logging::Error("the configured model is unusable (LLM_MODEL): no analyses are taken until it is; "
+                   "queued ones wait",
+                   {{"detail", detail}});
+  }
+  std::lock_guard<std::mutex> lock(health_mu_);
+  if (health_ != nullptr) {
+    health_->SetServingStatus(health_service_, usable);
+    health_->SetServingStatus("", usable);
+  }
+}
+
+void Worker::CheckModel() {
+  ModelCheck check = provider_->CheckModel(std::chrono::seconds(10));
+  switch (check.state) {
+    case ModelCheck::State::kUsable:
+      SetModelUsable(true, "");
+      break;
+    case ModelCheck::State::kUnusable:
+      SetModelUsable(false, check.detail);
+      break;
+    case ModelCheck::State::kUnknown:
+      WarnThrottled("model check failed; keeping the last answer", absl::UnavailableError(check.detail));
+      // No answer yet (the provider unreachable at start): work, and let
+      // each analysis's own outcome tell.
+      if (model_state_ == -1) SetModelUsable(true, "not checked: " + check.detail);
+      break;
+  }
+}
+
 void Worker::Start() {
   if (auto s = queue_->EnsureGroup(); !s.ok()) WarnThrottled("job queue unavailable", s);
+  CheckModel();
   threads_.emplace_back([this] { FetchLoop(); });
   threads_.emplace_back([this] { MaintenanceLoop(); });
   for (int i = 0; i < options_.concurrency; ++i) threads_.emplace_back([this] { ExecuteLoop(); });
@@ -81,9 +126,9 @@ void Worker::FetchLoop() {
     int free = 0;
     {
       std::unique_lock<std::mutex> lock(mu_);
-      slot_free_.wait_for(lock, kReadBlock, [&] { return stopping_ || FreeSlots() > 0; });
+      slot_free_.wait_for(lock, kReadBlock, [&] { return stopping_ || (FreeSlots() > 0 && ModelUsable()); });
       if (stopping_) return;
-      free = FreeSlots();
+      free = ModelUsable() ? FreeSlots() : 0;
     }
     if (free <= 0) continue;
     auto entries = queue_->Read(options_.consumer, free, kReadBlock);
@@ -121,6 +166,7 @@ void Worker::ExecuteLoop() {
 void Worker::MaintenanceLoop() {
   auto next_reclaim = Clock::now() + kReclaimEvery;
   auto next_sweep = Clock::now() + std::chrono::seconds(1);
+  auto next_model_check = Clock::now() + options_.model_check_interval;
   while (true) {
     {
       std::unique_lock<std::mutex> lock(mu_);
@@ -129,7 +175,14 @@ void Worker::MaintenanceLoop() {
     }
     if (auto moved = queue_->PromoteDue(500); !moved.ok()) WarnThrottled("retry promotion failed", moved.status());
     const auto now = Clock::now();
-    if (now >= next_reclaim) {
+    if (now >= next_model_check) {
+      CheckModel();
+      // While unusable, look again soon: queued analyses are waiting.
+      next_model_check = now + (ModelUsable() ? options_.model_check_interval
+                                              : std::min<std::chrono::seconds>(options_.model_check_interval,
+                                                                               std::chrono::seconds(15)));
+    }
+    if (now >= next_reclaim && ModelUsable()) {
       next_reclaim = now + kReclaimEvery;
       int free = 0;
       {
@@ -156,7 +209,10 @@ void Worker::MaintenanceLoop() {
 }
 
 void Worker::Sweep() {
-  auto stranded = store_->Stranded(options_.stranded_after, options_.job_limit, 1000);
+  // Nothing is read while the model is unusable: re-enqueueing would only
+  // pile up duplicate entries.
+  auto stranded = ModelUsable() ? store_->Stranded(options_.stranded_after, options_.job_limit, 1000)
+                                : absl::StatusOr<std::vector<std::string>>(std::vector<std::string>());
   if (!stranded.ok()) {
     WarnThrottled("sweep failed", stranded.status());
   } else {
@@ -182,6 +238,13 @@ void Worker::Sweep() {
   }
 }
 
+void Worker::HandBack(const std::deque<JobEntry>& entries) {
+  // The entry we held is acknowledged only once its replacement exists.
+  for (const auto& e : entries) {
+    if (queue_->Enqueue(e.analysis_id).ok()) (void)queue_->Ack(e.entry_id);
+  }
+}
+
 int Worker::Drain(std::chrono::seconds grace) {
   std::deque<JobEntry> not_started;
   {
@@ -191,14 +254,7 @@ int Worker::Drain(std::chrono::seconds grace) {
   }
   work_ready_.notify_all();
   slot_free_.notify_all();
-  // Straight back to the stream for another worker; the entry we held is
-  // acknowledged only once its replacement exists.
-  auto hand_back = [&](const std::deque<JobEntry>& entries) {
-    for (const auto& e : entries) {
-      if (queue_->Enqueue(e.analysis_id).ok()) (void)queue_->Ack(e.entry_id);
-    }
-  };
-  hand_back(not_started);
+  HandBack(not_started);
   const auto deadline = std::chrono::steady_clock::now() + grace;
   std::unique_lock<std::mutex> lock(mu_);
   slot_free_.wait_until(lock, deadline, [&] { return running_ == 0; });
@@ -210,7 +266,7 @@ int Worker::Drain(std::chrono::seconds grace) {
     // A read that was in flight when the drain began.
     std::deque<JobEntry> late;
     late.swap(pending_);
-    hand_back(late);
+    HandBack(late);
   }
   logging::Info("worker drained", {{"handed_back", std::to_string(not_started.size())},
                                    {"abandoned", std::to_string(left)}});
@@ -265,6 +321,12 @@ void Worker::Process(const JobEntry& entry) {
   if (!auth::IsUuid(entry.analysis_id)) {
     logging::Warn("dropping a malformed queue entry", {{"entry_id", entry.entry_id}});
     (void)queue_->Ack(entry.entry_id);
+    return;
+  }
+  if (!ModelUsable()) {
+    // Read just before the model check failed: back to the stream, unclaimed,
+    // for when the model is usable again.
+    HandBack({entry});
     return;
   }
   auto claimed = store_->Claim(entry.analysis_id, options_.job_limit, options_.max_attempts);
@@ -322,6 +384,11 @@ void Worker::RunAttempt(const ClaimedJob& job) {
   }
   const std::string error = WithoutNul(result.error);
   fields.push_back({"error", error});
+  if (result.outcome == Outcome::kModelUnavailable) {
+    // Failed below with this error and refunded; take nothing more until
+    // the model check finds the model again.
+    SetModelUsable(false, error);
+  }
   if (result.outcome == Outcome::kTransient && job.attempt < options_.max_attempts) {
     const auto delay = RetryDelay(job.attempt, result.retry_after, options_.job_limit);
     auto applied = store_->Retry(job, error, delay);

@@ -27,6 +27,8 @@
 #include <thread>
 #include <vector>
 
+#include <grpcpp/health_check_service_interface.h>
+
 #include "plinth/v1/billing.grpc.pb.h"
 #include "plinth/v1/resource.grpc.pb.h"
 #include "services/llm/job_queue.h"
@@ -45,6 +47,8 @@ struct WorkerOptions {
   std::chrono::seconds stranded_after{60};
   std::string service_token;
   std::chrono::milliseconds rpc_timeout{5000};
+  // How often the provider is asked whether the configured model is usable.
+  std::chrono::seconds model_check_interval{300};
 };
 
 class Worker {
@@ -54,7 +58,11 @@ class Worker {
          std::shared_ptr<v1::BillingService::StubInterface> billing);
   ~Worker();
 
+  // Checks the model once (see CheckModel), then starts the threads.
   void Start();
+  // The health service to report the model's state on (NOT_SERVING while it
+  // is unusable); optional.
+  void SetHealth(grpc::HealthCheckServiceInterface* health, std::string service_name);
   // Stops taking work, hands entries not started back to the queue, and
   // waits up to `grace` for the jobs in progress. Returns how many were
   // still running (their entries are reclaimed after the limit).
@@ -72,6 +80,14 @@ class Worker {
   absl::StatusOr<v1::Resource> SetResourceStatus(const std::string& user_id, const std::string& resource_id,
                                                  const std::string& status);
   int FreeSlots();
+  // Straight back to the stream, unclaimed (for another worker, or later).
+  void HandBack(const std::deque<JobEntry>& entries);
+  // Asks the provider whether the model is usable. Unusable: no entry is read
+  // (analyses stay queued, none fails for it), no stranded analysis is
+  // re-enqueued, health NOT_SERVING, one error log naming LLM_MODEL. A
+  // provider that cannot be asked leaves the last answer as it was.
+  void CheckModel();
+  void SetModelUsable(bool usable, const std::string& detail);
 
   WorkerOptions options_;
   WorkerStore* store_;
@@ -87,6 +103,12 @@ class Worker {
   int running_ = 0;
   bool stopping_ = false;
   std::vector<std::thread> threads_;
+  // -1 not checked yet, 0 unusable, 1 usable.
+  std::atomic<int> model_state_{-1};
+  bool ModelUsable() const { return model_state_ == 1; }
+  std::mutex health_mu_;
+  grpc::HealthCheckServiceInterface* health_ = nullptr;
+  std::string health_service_;
 };
 
 // The back-off before retry `attempt` + 1: 2^attempt s, or the provider's

@@ -33,6 +33,7 @@ absl::StatusOr<llm::ProviderOptions> LoadProvider(const config::Env& env) {
     if (!base.ok()) return base.status();
     p.base_url = *base;
     p.model = env.String("LLM_MODEL", llm::kAnthropicDefaultModel);
+    p.api_version = env.String("ANTHROPIC_VERSION", llm::kAnthropicDefaultVersion);
   } else if (p.kind == "openai") {
     auto base = env.BaseUrl("OPENAI_BASE_URL", "");
     if (!base.ok()) return base.status();
@@ -92,7 +93,8 @@ int main() {
   auto sweep = env.Int("LLM_SWEEP_INTERVAL_SECONDS", 30, 1, 3600);
   auto stranded = env.Int("LLM_STRANDED_AFTER_SECONDS", 60, 1, 86400);
   auto drain = env.Int("LLM_WORKER_DRAIN_SECONDS", 20, 0, 3600);
-  for (const auto* v : {&concurrency, &limit, &retries, &sweep, &stranded, &drain}) {
+  auto model_check = env.Int("LLM_MODEL_CHECK_SECONDS", 300, 1, 86400);
+  for (const auto* v : {&concurrency, &limit, &retries, &sweep, &stranded, &drain, &model_check}) {
     if (!v->ok()) return service_env::StartupFailure(v->status());
   }
   auto provider_options = LoadProvider(env);
@@ -133,6 +135,7 @@ int main() {
   options.sweep_interval = std::chrono::seconds(*sweep);
   options.stranded_after = std::chrono::seconds(*stranded);
   options.service_token = *token;
+  options.model_check_interval = std::chrono::seconds(*model_check);
   llm::Worker worker(options, &store, &queue, provider->get(), std::move(resources), std::move(billing));
   worker.Start();
 
@@ -140,6 +143,10 @@ int main() {
   health.service_name = "plinth.v1.AnalysisWorker";
   health.listen_address = *health_address;
   health.drain_timeout = std::chrono::seconds(1);
+  // NOT_SERVING while the configured model is unusable (Worker::CheckModel).
+  health.on_started = [&worker, name = health.service_name](grpc::HealthCheckServiceInterface* h) {
+    worker.SetHealth(h, name);
+  };
   auto served = grpc_server::Serve(health, {});
   // The job threads are running: leave without unwinding what they use.
   if (!served.ok()) _exit(service_env::StartupFailure(served));

@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"bytes"
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
@@ -8,6 +9,9 @@ import (
 	"fmt"
 	"math/rand"
 	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -52,8 +56,8 @@ func TestCheckoutCreatesOneCustomerAndASubscriptionSession(t *testing.T) {
 	if len(customers) != 1 {
 		t.Fatalf("%d customer creations for one user", len(customers))
 	}
-	if customers[0].form.Get("metadata[user_id]") != u.id || customers[0].form.Get("email") != u.email {
-		t.Errorf("customer form: %v", customers[0].form)
+	if customers[0].Form.Get("metadata[user_id]") != u.id || customers[0].Form.Get("email") != u.email {
+		t.Errorf("customer form: %v", customers[0].Form)
 	}
 	sessions := stripe.requestsTo("/v1/checkout/sessions")
 	s := sessions[len(sessions)-2]
@@ -62,15 +66,15 @@ func TestCheckoutCreatesOneCustomerAndASubscriptionSession(t *testing.T) {
 		"client_reference_id": u.id, "metadata[user_id]": u.id, "subscription_data[metadata][user_id]": u.id,
 		"success_url": "https://app.example.com/billing/success",
 	} {
-		if got := s.form.Get(k); got != want {
+		if got := s.Form.Get(k); got != want {
 			t.Errorf("session %s = %q, want %q", k, got, want)
 		}
 	}
-	if s.headers.Get("Stripe-Version") != "2024-06-20" || s.headers.Get("Idempotency-Key") == "" ||
-		s.headers.Get("Authorization") != "Bearer sk_test_e2e" {
-		t.Errorf("headers: %v", s.headers)
+	if s.Headers.Get("Stripe-Version") != "2024-06-20" || s.Headers.Get("Idempotency-Key") == "" ||
+		s.Headers.Get("Authorization") != "Bearer sk_test_e2e" {
+		t.Errorf("headers: %v", s.Headers)
 	}
-	if got := psql(t, "select stripe_customer_id from profiles where id = '"+u.id+"'"); got != customers[0].form.Get("") && !strings.HasPrefix(got, "cus_") {
+	if got := psql(t, "select stripe_customer_id from profiles where id = '"+u.id+"'"); got != customers[0].Form.Get("") && !strings.HasPrefix(got, "cus_") {
 		t.Errorf("stripe_customer_id = %q", got)
 	}
 }
@@ -88,9 +92,9 @@ func TestCheckoutRetriesWithTheSameIdempotencyKey(t *testing.T) {
 	if len(attempts) != 3 {
 		t.Fatalf("%d attempts, want 3", len(attempts))
 	}
-	key := attempts[0].headers.Get("Idempotency-Key")
+	key := attempts[0].Headers.Get("Idempotency-Key")
 	for _, a := range attempts {
-		if a.headers.Get("Idempotency-Key") != key {
+		if a.Headers.Get("Idempotency-Key") != key {
 			t.Fatalf("retries used different idempotency keys")
 		}
 	}
@@ -109,7 +113,7 @@ func TestCheckoutRetriesWithTheSameIdempotencyKey(t *testing.T) {
 		t.Fatalf("slow provider: %d %s", r.status, r.raw)
 	}
 	slow := stripe.requestsTo("/v1/checkout/sessions")[before:]
-	if len(slow) < 2 || slow[0].headers.Get("Idempotency-Key") != slow[len(slow)-1].headers.Get("Idempotency-Key") {
+	if len(slow) < 2 || slow[0].Headers.Get("Idempotency-Key") != slow[len(slow)-1].Headers.Get("Idempotency-Key") {
 		t.Fatalf("timeouts were not retried with one key (%d attempts)", len(slow))
 	}
 }
@@ -395,5 +399,33 @@ func TestEventsOfAnotherSubscriptionAreIgnored(t *testing.T) {
 	deliver(t, e, sign(e, webhookSecret, now))
 	if row := profileRow(t, u); !strings.HasPrefix(row, "active|team|") {
 		t.Fatalf("the new subscription did not take over: %s", row)
+	}
+}
+
+// A webhook signed by the official Stripe SDK's own helper is accepted by the
+// billing service; the same body tampered with is not. The SDK is installed
+// by tests/conformance/run.sh (./plinth test runs it before this).
+func TestWebhookSignedByTheStripeSDK(t *testing.T) {
+	python := filepath.Join(root, ".tools/conformance-venv/bin/python")
+	if _, err := os.Stat(python); err != nil {
+		t.Skip("the Stripe SDK is not installed: run tests/conformance/run.sh (./plinth test does)")
+	}
+	u := newUser()
+	do(t, "GET", "/api/v1/profiles/me", u.token, nil)
+	payload := event("invoice.paid", time.Now().Unix(), invoiceObject(u, "in_sdk_"+randomHex(6), "price_pro_e2e"))
+	sign := exec.Command(python, filepath.Join(root, "tests/conformance/sign_webhook.py"), webhookSecret)
+	sign.Stdin = bytes.NewReader(payload)
+	out, err := sign.Output()
+	if err != nil {
+		t.Fatalf("SDK signing: %v", err)
+	}
+	header := strings.TrimSpace(string(out))
+	tampered := bytes.Replace(payload, []byte(`"price_pro_e2e"`), []byte(`"price_team_e2e"`), 1)
+	expectError(t, deliver(t, tampered, header), 400, "VALIDATION_ERROR")
+	if r := deliver(t, payload, header); r.status != 200 || r.data()["duplicate"] != false {
+		t.Fatalf("SDK-signed webhook: %d %s", r.status, r.raw)
+	}
+	if c := credits(t, u); c != "110" {
+		t.Fatalf("credits %s after the SDK-signed invoice.paid, want 110", c)
 	}
 }

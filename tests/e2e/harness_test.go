@@ -124,6 +124,7 @@ func setUp() (int, error) {
 		"REDIS_URL="+queueRedisURL, "LLM_PROVIDER=anthropic", "ANTHROPIC_API_KEY="+fakeAnthropicKey,
 		"ANTHROPIC_BASE_URL="+fakeAnthropicURL, "LLM_JOB_TIMEOUT_SECONDS=5", "LLM_SWEEP_INTERVAL_SECONDS=1",
 		"LLM_STRANDED_AFTER_SECONDS=3", "LLM_WORKER_CONCURRENCY=16", "LLM_WORKER_DRAIN_SECONDS=10",
+		"LLM_MODEL_CHECK_SECONDS=1",
 		fmt.Sprintf("LLM_WORKER_HEALTH_ADDR=127.0.0.1:%d", freePort()))
 	if err := startWorker(); err != nil {
 		return 1, err

@@ -38,7 +38,7 @@ func TestAnalysisRunsToSuccess(t *testing.T) {
 	resID, id := analyse(t, u, "Plinth runs analyses as durable jobs. Each costs one credit. "+marker)
 	a := waitTerminal(t, u, id, 20*time.Second)
 	if a["status"] != "succeeded" || a["error"] != nil || a["attempts"] != float64(1) ||
-		a["model"] != "claude-sonnet-4-20250514" || a["started_at"] == nil || a["completed_at"] == nil {
+		a["model"] != "claude-sonnet-5" || a["started_at"] == nil || a["completed_at"] == nil {
 		t.Fatalf("analysis: %v", a)
 	}
 	// The fake counts the words it was sent and answers 5 words; the usage

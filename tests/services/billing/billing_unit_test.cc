@@ -1,3 +1,6 @@
+#include <fstream>
+#include <sstream>
+
 #include <gtest/gtest.h>
 
 #include "libs/auth/jwt.h"
@@ -36,6 +39,43 @@ TEST(Plans, ParseAndReject) {
     auto r = Plans::Parse(bad, 10);
     ASSERT_FALSE(r.ok()) << bad;
     EXPECT_NE(r.status().message().find("PLINTH_PLANS"), std::string::npos);
+  }
+}
+
+std::string Fixture(const std::string& name) {
+  std::ifstream in("tests/services/billing/fixtures/" + name);
+  EXPECT_TRUE(in.good()) << name;
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  return buffer.str();
+}
+
+// One fixture per shape Stripe sends: the account's (or endpoint's) API
+// version decides it (docs/STRIPE-SETUP.md). Basil moved the period end to
+// the subscription items and the invoice's subscription and price under
+// `parent` and `pricing`.
+TEST(ParseEvent, ReadsSubscriptionsOfEveryApiVersion) {
+  auto plans = *Plans::Parse("pro:Pro:price_pro:100;team:Team:price_team:500", 10);
+  for (const char* file : {"subscription_updated.2024-06-20.json", "subscription_updated.basil.json"}) {
+    auto e = ParseEvent(Fixture(file), plans);
+    ASSERT_TRUE(e.ok()) << file << ": " << e.status();
+    EXPECT_EQ(e->subscription, "sub_1") << file;
+    EXPECT_EQ(e->status, "active") << file;
+    EXPECT_EQ(e->tier, "team") << file;
+    EXPECT_EQ(e->period_end, 1802592000) << file;
+    EXPECT_EQ(e->user_id, "5b0c2f2e-6a4e-4c59-9b7e-0a3f3c1d2e4f") << file;
+  }
+}
+
+TEST(ParseEvent, ReadsInvoicesOfEveryApiVersion) {
+  auto plans = *Plans::Parse("pro:Pro:price_pro:100;team:Team:price_team:500", 10);
+  for (const char* file : {"invoice_paid.2024-06-20.json", "invoice_paid.basil.json"}) {
+    auto e = ParseEvent(Fixture(file), plans);
+    ASSERT_TRUE(e.ok()) << file << ": " << e.status();
+    EXPECT_EQ(e->invoice, "in_1") << file;
+    EXPECT_EQ(e->subscription, "sub_1") << file;
+    EXPECT_EQ(e->credits, 500) << file;
+    EXPECT_EQ(e->user_id, "5b0c2f2e-6a4e-4c59-9b7e-0a3f3c1d2e4f") << file;
   }
 }
 

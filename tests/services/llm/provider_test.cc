@@ -121,6 +121,7 @@ std::unique_ptr<Provider> Make(const std::string& kind, const std::string& url) 
   o.base_url = url;
   o.api_key = "key-123";
   o.model = kind == "anthropic" ? kAnthropicDefaultModel : "llama-3";
+  o.api_version = kAnthropicDefaultVersion;
   auto p = MakeProvider(o);
   EXPECT_TRUE(p.ok()) << p.status();
   return p.ok() ? std::move(*p) : nullptr;
@@ -148,7 +149,7 @@ TEST(OfflineProvider, IsDeterministicAndExtractive) {
 
 TEST(AnthropicProvider, SendsTheMessagesApiRequestAndReadsUsage) {
   ScriptedServer server;
-  server.Push({200, R"({"id":"msg_1","type":"message","role":"assistant","model":"claude-sonnet-4-20250514",
+  server.Push({200, R"({"id":"msg_1","type":"message","role":"assistant","model":"claude-sonnet-5",
     "content":[{"type":"text","text":"Hello "},{"type":"text","text":"world"}],
     "stop_reason":"end_turn","usage":{"input_tokens":21,"output_tokens":2}})"});
   auto p = Make("anthropic", server.url());
@@ -159,10 +160,13 @@ TEST(AnthropicProvider, SendsTheMessagesApiRequestAndReadsUsage) {
   EXPECT_EQ(r.completion.output_tokens, 2);
   auto sent = server.Last();
   EXPECT_EQ(sent.head.rfind("POST /v1/messages HTTP/1.1", 0), 0u) << sent.head;
-  EXPECT_NE(sent.head.find("x-api-key: key-123"), std::string::npos);
-  EXPECT_NE(sent.head.find("anthropic-version: 2023-06-01"), std::string::npos);
+  // What the official SDKs send since API version 2026-10-21.
+  EXPECT_NE(sent.head.find("authorization: Bearer key-123"), std::string::npos);
+  EXPECT_NE(sent.head.find("anthropic-version: 2026-10-21"), std::string::npos);
   json body = json::parse(sent.body);
-  EXPECT_EQ(body["model"], "claude-sonnet-4-20250514");
+  EXPECT_EQ(body["model"], "claude-sonnet-5");
+  // Removed from the request in 2026-10-21: never sent.
+  EXPECT_FALSE(body.contains("temperature") || body.contains("top_p") || body.contains("top_k"));
   EXPECT_EQ(body["max_tokens"], 4096);
   EXPECT_EQ(body["messages"][0]["role"], "user");
   EXPECT_EQ(body["messages"][0]["content"], UserMessage(kInput));
@@ -188,6 +192,42 @@ TEST(AnthropicProvider, ClassifiesFailures) {
     ProviderResult r = p->Complete(kInput, milliseconds(5000));
     EXPECT_EQ(r.outcome, Outcome::kPermanent) << status;
   }
+  // The model itself is gone (retired, or no access): its own class.
+  server.Push({404, R"({"type":"error","error":{"type":"not_found_error","message":"model: claude-sonnet-5"}})"});
+  ProviderResult gone = p->Complete(kInput, milliseconds(5000));
+  EXPECT_EQ(gone.outcome, Outcome::kModelUnavailable);
+  EXPECT_EQ(gone.error.rfind("the model claude-sonnet-5 is not available (LLM_MODEL): Anthropic answered HTTP 404", 0), 0u)
+      << gone.error;
+}
+
+TEST(AnthropicProvider, ChecksTheModelWithTheModelsApi) {
+  ScriptedServer server;
+  auto p = Make("anthropic", server.url());
+  server.Push({200, R"({"type":"model","id":"claude-sonnet-5","display_name":"Claude Sonnet 5","created_at":"2026-01-01T00:00:00Z"})"});
+  EXPECT_EQ(p->CheckModel(milliseconds(5000)).state, ModelCheck::State::kUsable);
+  auto sent = server.Last();
+  EXPECT_EQ(sent.head.rfind("GET /v1/models/claude-sonnet-5 HTTP/1.1", 0), 0u) << sent.head;
+  EXPECT_NE(sent.head.find("anthropic-version: 2026-10-21"), std::string::npos);
+  server.Push({404, R"({"type":"error","error":{"type":"not_found_error","message":"model: claude-sonnet-5"}})"});
+  ModelCheck retired = p->CheckModel(milliseconds(5000));
+  EXPECT_EQ(retired.state, ModelCheck::State::kUnusable);
+  EXPECT_NE(retired.detail.find("not_found_error"), std::string::npos) << retired.detail;
+  server.Push({401, R"({"type":"error","error":{"type":"authentication_error","message":"invalid x-api-key"}})"});
+  EXPECT_EQ(p->CheckModel(milliseconds(5000)).state, ModelCheck::State::kUnusable);
+  server.Push({529, R"({"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}})"});
+  EXPECT_EQ(p->CheckModel(milliseconds(5000)).state, ModelCheck::State::kUnknown);
+  auto closed = Make("anthropic", "http://127.0.0.1:" + std::to_string(testing::FreePort()));
+  EXPECT_EQ(closed->CheckModel(milliseconds(2000)).state, ModelCheck::State::kUnknown);
+}
+
+TEST(OpenAiCompatibleProvider, ChecksTheModelInGetModels) {
+  ScriptedServer server;
+  auto p = Make("openai", server.url() + "/v1");
+  server.Push({200, R"({"object":"list","data":[{"id":"mistral","object":"model"},{"id":"llama-3","object":"model"}]})"});
+  EXPECT_EQ(p->CheckModel(milliseconds(5000)).state, ModelCheck::State::kUsable);
+  EXPECT_EQ(server.Last().head.rfind("GET /v1/models HTTP/1.1", 0), 0u) << server.Last().head;
+  server.Push({200, R"({"object":"list","data":[{"id":"mistral","object":"model"}]})"});
+  EXPECT_EQ(p->CheckModel(milliseconds(5000)).state, ModelCheck::State::kUnusable);
 }
 
 TEST(AnthropicProvider, UnreachableOrSlowIsTransient) {
@@ -221,7 +261,8 @@ TEST(OpenAiCompatibleProvider, SendsChatCompletionsAndReadsUsage) {
 }
 
 TEST(MakeProvider, RefusesIncompleteConfiguration) {
-  EXPECT_FALSE(MakeProvider({"anthropic", "https://api.example", "", "m", 4096}).ok()) << "no key";
+  EXPECT_FALSE(MakeProvider({"anthropic", "https://api.example", "", "m", 4096, "2026-10-21"}).ok()) << "no key";
+  EXPECT_FALSE(MakeProvider({"anthropic", "https://api.example", "k", "m", 4096, ""}).ok()) << "no version";
   EXPECT_FALSE(MakeProvider({"openai", "", "", "m", 4096}).ok()) << "no base URL";
   EXPECT_FALSE(MakeProvider({"gpt", "https://x", "k", "m", 4096}).ok());
 }

@@ -1,17 +1,24 @@
-// fake-anthropic speaks the Anthropic Messages API on loopback for tests and
-// benchmarks: POST /v1/messages with the real headers (x-api-key,
-// anthropic-version), request and response JSON, and error bodies
-// ({"type":"error","error":{"type","message"}}).
+// fake-anthropic speaks the Anthropic API on loopback for tests and
+// benchmarks, as documented for API versions 2023-06-01 and 2026-10-21:
+// POST /v1/messages and the Models API (GET /v1/models, GET /v1/models/{id}),
+// authenticated by `x-api-key` or `Authorization: Bearer` (what the official
+// SDKs send since 2026-10-21), with the documented response and error bodies
+// ({"type":"error","error":{"type","message"},"request_id"}). The official
+// Python SDK is run against it in tests/conformance.
 //
 // Behaviour is scripted by markers in the message text, so concurrent tests
 // cannot disturb each other:
 //
 //	[fake:429,529,ok]   answer the 1st request for this text 429 (retry-after: 1),
 //	                    the 2nd 529 overloaded, then succeed; steps: ok, 429, 529,
-//	                    500, 400, malformed (a 200 whose body is cut short)
+//	                    500, 400, 401, gone (404 not_found_error for the model),
+//	                    malformed (a 200 whose body is cut short)
 //	[fake-delay:1500]   wait 1.5 s before answering
 //
 // -latency adds a delay to every request (the benchmark's slow provider).
+// -models lists the models it serves; POST /_fake/retire?model=M retires one
+// (404 not_found_error from then on, as for a retired model id), and
+// POST /_fake/restore?model=M brings it back.
 // GET /_fake/requests?marker=M counts the requests whose text contained M.
 package main
 
@@ -35,9 +42,12 @@ var (
 	delayRe  = regexp.MustCompile(`\[fake-delay:([0-9]+)\]`)
 )
 
+var apiVersions = map[string]bool{"2023-06-01": true, "2026-10-21": true}
+
 type server struct {
 	apiKey  string
 	latency time.Duration
+	models  map[string]bool // id -> served (false: retired)
 
 	mu    sync.Mutex
 	seen  map[string]int // message text -> requests so far
@@ -54,11 +64,81 @@ type messagesRequest struct {
 }
 
 func writeError(w http.ResponseWriter, status int, typ, message string) {
+	id := "req_fake_" + randomHex(8)
 	w.Header().Set("Content-Type", "application/json")
-	w.Header().Set("request-id", "req_fake_"+randomHex(8))
+	w.Header().Set("request-id", id)
 	w.WriteHeader(status)
 	_ = json.NewEncoder(w).Encode(map[string]any{"type": "error",
-		"error": map[string]string{"type": typ, "message": message}})
+		"error": map[string]string{"type": typ, "message": message}, "request_id": id})
+}
+
+// authorized checks the key (either documented header) and the version.
+func (s *server) authorized(w http.ResponseWriter, r *http.Request) bool {
+	key := r.Header.Get("x-api-key")
+	if bearer, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer "); ok && key == "" {
+		key = bearer
+	}
+	if key != s.apiKey {
+		writeError(w, 401, "authentication_error", "invalid x-api-key")
+		return false
+	}
+	if !apiVersions[r.Header.Get("anthropic-version")] {
+		writeError(w, 400, "invalid_request_error", "anthropic-version: header is required and must be a supported version")
+		return false
+	}
+	return true
+}
+
+func (s *server) served(model string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.models[model]
+}
+
+func modelInfo(id string) map[string]any {
+	return map[string]any{"type": "model", "id": id, "display_name": id, "created_at": "2026-01-01T00:00:00Z"}
+}
+
+func (s *server) getModel(w http.ResponseWriter, r *http.Request) {
+	if !s.authorized(w, r) {
+		return
+	}
+	id := r.PathValue("id")
+	if !s.served(id) {
+		writeError(w, 404, "not_found_error", "model: "+id)
+		return
+	}
+	w.Header().Set("Content-Type", "application/json")
+	_ = json.NewEncoder(w).Encode(modelInfo(id))
+}
+
+func (s *server) listModels(w http.ResponseWriter, r *http.Request) {
+	if !s.authorized(w, r) {
+		return
+	}
+	var data []map[string]any
+	s.mu.Lock()
+	for id, ok := range s.models {
+		if ok {
+			data = append(data, modelInfo(id))
+		}
+	}
+	s.mu.Unlock()
+	first, last := "", ""
+	if len(data) > 0 {
+		first, last = data[0]["id"].(string), data[len(data)-1]["id"].(string)
+	}
+	w.Header().Set("Content-Type", "application/json")
+	_ = json.NewEncoder(w).Encode(map[string]any{"data": data, "has_more": false, "first_id": first, "last_id": last})
+}
+
+func (s *server) setServed(served bool) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		s.mu.Lock()
+		s.models[r.URL.Query().Get("model")] = served
+		s.mu.Unlock()
+		w.WriteHeader(http.StatusNoContent)
+	}
 }
 
 func randomHex(n int) string {
@@ -90,12 +170,7 @@ func text(raw json.RawMessage) (string, bool) {
 }
 
 func (s *server) messages(w http.ResponseWriter, r *http.Request) {
-	if r.Header.Get("x-api-key") != s.apiKey {
-		writeError(w, 401, "authentication_error", "invalid x-api-key")
-		return
-	}
-	if r.Header.Get("anthropic-version") != "2023-06-01" {
-		writeError(w, 400, "invalid_request_error", "anthropic-version: header is required and must be 2023-06-01")
+	if !s.authorized(w, r) {
 		return
 	}
 	if !strings.HasPrefix(r.Header.Get("content-type"), "application/json") {
@@ -109,6 +184,10 @@ func (s *server) messages(w http.ResponseWriter, r *http.Request) {
 	}
 	if req.Model == "" || req.MaxTokens < 1 || len(req.Messages) == 0 || req.Messages[len(req.Messages)-1].Role != "user" {
 		writeError(w, 400, "invalid_request_error", "model, max_tokens >= 1 and messages ending with a user turn are required")
+		return
+	}
+	if !s.served(req.Model) {
+		writeError(w, 404, "not_found_error", "model: "+req.Model)
 		return
 	}
 	var all strings.Builder
@@ -152,6 +231,10 @@ func (s *server) messages(w http.ResponseWriter, r *http.Request) {
 		writeError(w, 429, "rate_limit_error", "Number of request tokens has exceeded your per-minute rate limit")
 	case "529":
 		writeError(w, 529, "overloaded_error", "Overloaded")
+	case "401":
+		writeError(w, 401, "authentication_error", "invalid x-api-key")
+	case "gone":
+		writeError(w, 404, "not_found_error", "model: "+req.Model)
 	case "500":
 		writeError(w, 500, "api_error", "Internal server error")
 	case "400":
@@ -190,10 +273,18 @@ func main() {
 	addr := flag.String("addr", "127.0.0.1:0", "listen address")
 	apiKey := flag.String("api-key", "sk-ant-fake", "the x-api-key to accept")
 	latency := flag.Duration("latency", 0, "delay before every answer")
+	models := flag.String("models", "claude-sonnet-5,claude-opus-5,claude-haiku-4-5", "comma-separated model ids served")
 	flag.Parse()
-	s := &server{apiKey: *apiKey, latency: *latency, seen: map[string]int{}}
+	s := &server{apiKey: *apiKey, latency: *latency, seen: map[string]int{}, models: map[string]bool{}}
+	for _, m := range strings.Split(*models, ",") {
+		s.models[strings.TrimSpace(m)] = true
+	}
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST /v1/messages", s.messages)
+	mux.HandleFunc("GET /v1/models", s.listModels)
+	mux.HandleFunc("GET /v1/models/{id}", s.getModel)
+	mux.HandleFunc("POST /_fake/retire", s.setServed(false))
+	mux.HandleFunc("POST /_fake/restore", s.setServed(true))
 	mux.HandleFunc("GET /_fake/requests", s.requests)
 	mux.HandleFunc("GET /_fake/health", func(w http.ResponseWriter, _ *http.Request) { _, _ = w.Write([]byte("ok")) })
 	log.Printf("fake Anthropic listening on %s (latency %s)", *addr, *latency)

@@ -1,0 +1,49 @@
+"""The fake Stripe server, held to the official Python SDK (PyPI `stripe`,
+pinned in requirements.txt): the calls the billing service makes, parsed
+into the SDK's objects; idempotent replay; Stripe's error objects raising
+the SDK's exceptions."""
+
+import pytest
+import stripe
+
+
+def client(base, key="sk_test_conformance"):
+    return stripe.StripeClient(key, base_addresses={"api": base}, max_network_retries=0)
+
+
+def test_customer_checkout_and_portal(fake_stripe):
+    c = client(fake_stripe)
+    customer = c.v1.customers.create(params={"email": "a@example.com", "metadata": {"user_id": "u-1"}})
+    assert isinstance(customer, stripe.Customer) and customer.id.startswith("cus_")
+    assert customer.email == "a@example.com" and customer.metadata["user_id"] == "u-1"
+    session = c.v1.checkout.sessions.create(params={
+        "mode": "subscription", "customer": customer.id, "client_reference_id": "u-1",
+        "line_items": [{"price": "price_pro", "quantity": 1}],
+        "success_url": "https://app.example.com/s", "cancel_url": "https://app.example.com/c"})
+    assert isinstance(session, stripe.checkout.Session)
+    assert session.id.startswith("cs_test_") and session.url.startswith("https://") and session.mode == "subscription"
+    portal = c.v1.billing_portal.sessions.create(params={"customer": customer.id, "return_url": "https://app.example.com/a"})
+    assert isinstance(portal, stripe.billing_portal.Session) and portal.url.startswith("https://")
+
+
+def test_idempotent_replay(fake_stripe):
+    c = client(fake_stripe)
+    first = c.v1.customers.create(params={"email": "b@example.com"}, options={"idempotency_key": "conf-key-1"})
+    again = c.v1.customers.create(params={"email": "b@example.com"}, options={"idempotency_key": "conf-key-1"})
+    assert first.id == again.id
+    assert again.last_response.headers.get("Idempotent-Replayed") == "true"
+
+
+def test_errors(fake_stripe):
+    with pytest.raises(stripe.AuthenticationError) as raised:
+        client(fake_stripe, key="sk_live_wrong").v1.customers.create(params={"email": "c@example.com"})
+    assert raised.value.error.type == "invalid_request_error" and raised.value.http_status == 401
+    with pytest.raises(stripe.InvalidRequestError) as raised:
+        client(fake_stripe).v1.customers.retrieve("cus_nope")
+    assert raised.value.http_status == 404 and raised.value.error.message
+
+
+def test_signature_header_of_the_sdk_verifies_with_the_sdk():
+    payload = '{"id":"evt_1","object":"event","type":"invoice.paid","created":1,"data":{"object":{}}}'
+    header = stripe.WebhookSignature.generate_signature_header(payload, "whsec_conformance")
+    assert stripe.Webhook.construct_event(payload, header, "whsec_conformance").id == "evt_1"

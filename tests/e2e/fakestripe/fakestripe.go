@@ -1,0 +1,191 @@
+// Package fakestripe speaks Stripe's API on loopback for Plinth's tests:
+// the real paths, form-encoded bodies, Bearer auth, JSON objects, Stripe's
+// error objects and idempotent replay. tests/e2e runs it in-process;
+// cmd/fake-stripe serves it for the official SDK's conformance test
+// (tests/conformance).
+package fakestripe
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Server speaks Stripe's wire format on loopback: the real paths,
+// form-encoded bodies, Bearer auth, JSON objects and error bodies, and
+// replays the first response for a repeated Idempotency-Key, as Stripe does.
+// Failures can be injected per path: a queue of HTTP statuses to answer
+// before succeeding, and a delay.
+type Server struct {
+	mu         sync.Mutex
+	requests   []Request
+	customers  int
+	replies    map[string][]byte // idempotency key -> first response body
+	stored     map[string]any    // id -> object, for retrieval
+	failures   map[string][]int  // path -> statuses to return first
+	delay      map[string]time.Duration
+	nextNumber int
+	mux        *http.ServeMux
+}
+
+// Request is one request the fake received.
+type Request struct {
+	Path    string
+	Form    url.Values
+	Headers http.Header
+}
+
+// New returns a fake whose routes Handler serves.
+func New() *Server {
+	f := &Server{stored: map[string]any{}, replies: map[string][]byte{}, failures: map[string][]int{}, delay: map[string]time.Duration{}}
+	mux := http.NewServeMux()
+	mux.HandleFunc("POST /v1/customers", f.handle(func(form url.Values, id string) any {
+		f.customers++
+		metadata := map[string]string{}
+		for k, v := range form {
+			if name, ok := strings.CutPrefix(k, "metadata["); ok && strings.HasSuffix(name, "]") {
+				metadata[strings.TrimSuffix(name, "]")] = v[0]
+			}
+		}
+		customer := map[string]any{"id": "cus_" + id, "object": "customer", "email": form.Get("email"), "metadata": metadata}
+		f.stored["cus_"+id] = customer
+		return customer
+	}))
+	mux.HandleFunc("GET /v1/customers/{id}", func(w http.ResponseWriter, r *http.Request) {
+		if !authorized(w, r) {
+			return
+		}
+		f.mu.Lock()
+		customer, ok := f.stored[r.PathValue("id")]
+		f.mu.Unlock()
+		if !ok {
+			stripeErrorCode(w, 404, "invalid_request_error", "resource_missing", "id",
+				"No such customer: '"+r.PathValue("id")+"'")
+			return
+		}
+		w.Header().Set("Content-Type", "application/json")
+		json.NewEncoder(w).Encode(customer)
+	})
+	// Stripe answers unknown routes with its own error object too.
+	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		stripeError(w, 404, "invalid_request_error", "Unrecognized request URL ("+r.Method+": "+r.URL.Path+")")
+	})
+	mux.HandleFunc("POST /v1/checkout/sessions", f.handle(func(form url.Values, id string) any {
+		return map[string]any{"id": "cs_test_" + id, "object": "checkout.session", "mode": form.Get("mode"),
+			"customer": form.Get("customer"), "client_reference_id": form.Get("client_reference_id"),
+			"url": "https://checkout.stripe.test/c/pay/cs_test_" + id, "status": "open"}
+	}))
+	mux.HandleFunc("POST /v1/billing_portal/sessions", f.handle(func(form url.Values, id string) any {
+		return map[string]any{"id": "bps_" + id, "object": "billing_portal.session", "customer": form.Get("customer"),
+			"return_url": form.Get("return_url"), "url": "https://billing.stripe.test/p/session/" + id}
+	}))
+	f.mux = mux
+	return f
+}
+
+// Handler serves Stripe's routes.
+func (f *Server) Handler() http.Handler { return f.mux }
+
+func stripeError(w http.ResponseWriter, status int, typ, message string) {
+	stripeErrorCode(w, status, typ, "", "", message)
+}
+
+// stripeErrorCode writes Stripe's error object: type and message, and code
+// and param when given.
+func stripeErrorCode(w http.ResponseWriter, status int, typ, code, param, message string) {
+	e := map[string]any{"type": typ, "message": message}
+	if code != "" {
+		e["code"] = code
+	}
+	if param != "" {
+		e["param"] = param
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Request-Id", "req_fake_error")
+	w.WriteHeader(status)
+	json.NewEncoder(w).Encode(map[string]any{"error": e})
+}
+
+func authorized(w http.ResponseWriter, r *http.Request) bool {
+	if !strings.HasPrefix(r.Header.Get("Authorization"), "Bearer sk_test_") {
+		stripeError(w, 401, "invalid_request_error", "Invalid API Key provided")
+		return false
+	}
+	return true
+}
+
+func (f *Server) handle(build func(url.Values, string) any) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if !authorized(w, r) {
+			return
+		}
+		if r.Header.Get("Content-Type") != "application/x-www-form-urlencoded" {
+			stripeError(w, 400, "invalid_request_error", "form encoding expected")
+			return
+		}
+		r.ParseForm()
+		f.mu.Lock()
+		f.requests = append(f.requests, Request{Path: r.URL.Path, Form: r.PostForm, Headers: r.Header.Clone()})
+		delay := f.delay[r.URL.Path]
+		var inject int
+		if q := f.failures[r.URL.Path]; len(q) > 0 {
+			inject, f.failures[r.URL.Path] = q[0], q[1:]
+		}
+		key := r.Header.Get("Idempotency-Key")
+		if body, ok := f.replies[key]; ok && inject == 0 {
+			f.mu.Unlock()
+			w.Header().Set("Idempotent-Replayed", "true")
+			w.Header().Set("Content-Type", "application/json")
+			w.Write(body)
+			return
+		}
+		f.nextNumber++
+		id := fmt.Sprintf("%06d", f.nextNumber)
+		f.mu.Unlock()
+		time.Sleep(delay)
+		if inject != 0 {
+			stripeError(w, inject, map[bool]string{true: "rate_limit_error", false: "api_error"}[inject == 429], "injected failure")
+			return
+		}
+		f.mu.Lock()
+		body, _ := json.Marshal(build(r.PostForm, id))
+		if key != "" {
+			f.replies[key] = body
+		}
+		f.mu.Unlock()
+		w.Header().Set("Content-Type", "application/json")
+		w.Header().Set("Request-Id", "req_"+id)
+		w.Write(body)
+	}
+}
+
+// Inject makes the next requests to path answer these statuses, in order.
+func (f *Server) Inject(path string, statuses ...int) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.failures[path] = statuses
+}
+
+// RequestsTo lists the requests received for path.
+func (f *Server) RequestsTo(path string) []Request {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	var out []Request
+	for _, r := range f.requests {
+		if r.Path == path {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// SetDelay makes every request to path wait d.
+func (f *Server) SetDelay(path string, d time.Duration) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.delay[path] = d
+}
