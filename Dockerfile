@@ -43,6 +43,7 @@ FROM ${BASE}
 RUN apt-get update && apt-get install -y --no-install-recommends \
       ca-certificates libgrpc++1.51 libprotobuf32 libabsl20220623 libpqxx-6.4 libpq5 \
       libhiredis0.14 libspdlog1.10 libfmt9 libcurl4 libssl3 \
+      libprometheus-cpp-core1.0 libprometheus-cpp-pull1.0 libcivetweb1 \
     && rm -rf /var/lib/apt/lists/* \
     && groupadd --gid 10001 plinth && useradd --uid 10001 --gid 10001 --no-create-home --shell /usr/sbin/nologin plinth
 COPY --from=binaries /out/bin/ /usr/local/bin/

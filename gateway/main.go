@@ -65,6 +65,14 @@ func main() {
 	listener = netutil.LimitListener(listener, int(cfg.MaxConnections))
 	errc := make(chan error, 1)
 	go func() { errc <- httpServer.Serve(listener) }()
+	// /metrics on an admin address of its own, never the API port.
+	metricsServer := &http.Server{Addr: cfg.MetricsAddr, Handler: gw.MetricsHandler(), ReadHeaderTimeout: 5 * time.Second}
+	go func() {
+		if err := metricsServer.ListenAndServe(); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			logger.Error("metrics server failed", "address", cfg.MetricsAddr, "error", err.Error())
+			os.Exit(2)
+		}
+	}()
 	logger.Info("listening", "address", cfg.HTTPAddr)
 
 	select {

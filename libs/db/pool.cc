@@ -6,6 +6,7 @@
 
 #include "libs/errors/errors.h"
 #include "libs/logging/logging.h"
+#include "libs/metrics/metrics.h"
 
 namespace plinth::db {
 namespace {
@@ -27,6 +28,26 @@ constexpr std::pair<const char*, const char*> kConnectionDefaults[] = {
     {"connect_timeout", "5"},     {"keepalives", "1"},        {"keepalives_idle", "30"},
     {"keepalives_interval", "10"}, {"keepalives_count", "3"}, {"tcp_user_timeout", "30000"},
 };
+
+struct PoolMetrics {
+  prometheus::Gauge& idle;
+  prometheus::Gauge& busy;
+  prometheus::Histogram& acquire;
+  prometheus::Counter& exhausted;
+};
+
+PoolMetrics& Metrics() {
+  static auto& connections =
+      metrics::GaugeFamily("plinth_db_pool_connections", "Open database connections of the pool, by state.");
+  static PoolMetrics m{
+      connections.Add({{"state", "idle"}}), connections.Add({{"state", "busy"}}),
+      metrics::HistogramFamily("plinth_db_pool_acquire_seconds", "Time waited for a pooled database connection.")
+          .Add({}, metrics::LatencyBuckets()),
+      metrics::CounterFamily("plinth_db_pool_exhausted_total",
+                             "Requests refused because every pooled connection stayed busy.")
+          .Add({})};
+  return m;
+}
 
 }  // namespace
 
@@ -68,13 +89,21 @@ absl::Status Pool::Ping() {
   });
 }
 
+void Pool::PublishLocked() const {
+  Metrics().idle.Set(static_cast<double>(idle_.size()));
+  Metrics().busy.Set(static_cast<double>(open_ - static_cast<int>(idle_.size())));
+}
+
 Pool::Lease Pool::Acquire(Deadline deadline, absl::Status* status) {
+  const auto started = std::chrono::steady_clock::now();
   auto wait_until = std::min(deadline, std::chrono::system_clock::now() + options_.acquire_timeout);
   uint64_t generation = 0;
   {
     std::unique_lock<std::mutex> lock(mu_);
-    if (!cv_.wait_until(lock, wait_until,
-                        [&] { return !idle_.empty() || open_ < options_.size; })) {
+    const bool got = cv_.wait_until(lock, wait_until, [&] { return !idle_.empty() || open_ < options_.size; });
+    Metrics().acquire.Observe(std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+    if (!got) {
+      Metrics().exhausted.Increment();
       *status = deadline <= wait_until ? errors::DeadlineExceeded("timed out waiting for the database")
                                        : errors::Unavailable("database connection pool exhausted");
       return {};
@@ -82,9 +111,11 @@ Pool::Lease Pool::Acquire(Deadline deadline, absl::Status* status) {
     if (!idle_.empty()) {
       Lease lease = std::move(idle_.back());
       idle_.pop_back();
+      PublishLocked();
       return lease;
     }
     ++open_;
+    PublishLocked();
     generation = generation_;
   }
   // Connect outside the lock: it is slow.
@@ -98,6 +129,7 @@ Pool::Lease Pool::Acquire(Deadline deadline, absl::Status* status) {
     {
       std::lock_guard<std::mutex> lock(mu_);
       --open_;
+      PublishLocked();
     }
     cv_.notify_one();
     logging::Error("database connection failed", {{"error", e.what()}});
@@ -114,6 +146,7 @@ void Pool::Release(Lease lease) {
     } else {
       --open_;  // broken, or from before the last restart: closed below
     }
+    PublishLocked();
   }
   cv_.notify_one();
 }
@@ -126,6 +159,7 @@ void Pool::RetireGeneration(uint64_t generation) {
     ++generation_;
     open_ -= static_cast<int>(idle_.size());
     retired.swap(idle_);
+    PublishLocked();
   }
   cv_.notify_all();
   if (!retired.empty()) {

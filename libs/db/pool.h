@@ -85,6 +85,8 @@ class Pool {
   void Release(Lease lease);
   // A connection of `generation` was found broken: retire that generation.
   void RetireGeneration(uint64_t generation);
+  // Sets the pool gauges (plinth_db_pool_connections) from open_ and idle_.
+  void PublishLocked() const;
   absl::Status Run(const std::string* claims_json, Deadline deadline, const Work& work);
 
   PoolOptions options_;

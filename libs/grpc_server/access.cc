@@ -13,6 +13,7 @@
 #include "libs/crypto/crypto.h"
 #include "libs/errors/errors.h"
 #include "libs/logging/logging.h"
+#include "libs/metrics/metrics.h"
 #include "plinth/v1/access.pb.h"
 
 namespace plinth::grpc_server {
@@ -166,12 +167,38 @@ class CallInterceptor : public grpc::experimental::Interceptor {
   void Log(const grpc::Status& status) {
     auto micros =
         std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - start_).count();
+    Count(status.error_code(), static_cast<double>(micros) / 1e6);
     logging::Fields fields = {{"method", method_},
                               {"grpc_code", std::to_string(status.error_code())},
                               {"duration_ms", absl::StrCat(micros / 1000.0)}};
     if (!forwarded_for_.empty()) fields.push_back({"forwarded_for", forwarded_for_});
     if (!status.ok()) fields.push_back({"error", status.error_message()});
     logging::Info("rpc", fields);
+  }
+
+  // The usual gRPC-Prometheus families (grpc_server_handled_total,
+  // grpc_server_handling_seconds), labelled as go-grpc-prometheus does.
+  void Count(grpc::StatusCode code, double seconds) {
+    static auto& handled = metrics::CounterFamily("grpc_server_handled_total",
+                                                  "RPCs completed on the server, by method and status code.");
+    static auto& handling = metrics::HistogramFamily("grpc_server_handling_seconds",
+                                                     "Time from an RPC's arrival to its status, by method.");
+    std::string_view full(method_);
+    const size_t slash = full.rfind('/');
+    if (full.size() < 2 || slash == std::string_view::npos || slash == 0) return;
+    const std::string service(full.substr(1, slash - 1)), method(full.substr(slash + 1));
+    handled.Add({{"grpc_service", service}, {"grpc_method", method}, {"grpc_code", CodeName(code)}}).Increment();
+    handling.Add({{"grpc_service", service}, {"grpc_method", method}}, metrics::LatencyBuckets()).Observe(seconds);
+  }
+
+  static const char* CodeName(grpc::StatusCode code) {
+    static const char* kNames[] = {"OK",           "Canceled",         "Unknown",           "InvalidArgument",
+                                   "DeadlineExceeded", "NotFound",     "AlreadyExists",     "PermissionDenied",
+                                   "ResourceExhausted", "FailedPrecondition", "Aborted",    "OutOfRange",
+                                   "Unimplemented", "Internal",        "Unavailable",       "DataLoss",
+                                   "Unauthenticated"};
+    const int i = static_cast<int>(code);
+    return i >= 0 && i < 17 ? kNames[i] : "Unknown";
   }
 
   grpc::experimental::ServerRpcInfo* info_;

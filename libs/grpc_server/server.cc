@@ -16,6 +16,7 @@
 
 #include "libs/grpc_server/access.h"
 #include "libs/logging/logging.h"
+#include "libs/metrics/metrics.h"
 
 namespace plinth::grpc_server {
 namespace {
@@ -84,6 +85,10 @@ absl::StatusOr<std::unique_ptr<grpc::Server>> Start(const ServerOptions& options
 
 absl::Status Serve(const ServerOptions& options, const std::vector<grpc::Service*>& services) {
   InstallSignalHandlers();
+  if (!options.metrics_address.empty()) {
+    if (auto s = metrics::Serve(options.metrics_address); !s.ok()) return s;
+    logging::Info("metrics", {{"address", options.metrics_address}});
+  }
   int bound_port = 0;
   auto started = Start(options, services, &bound_port);
   if (!started.ok()) return started.status();

@@ -26,6 +26,8 @@ namespace plinth::grpc_server {
 struct ServerOptions {
   std::string service_name;  // e.g. "plinth.v1.ProfileService" (health entry)
   std::string listen_address;  // host:port
+  // The admin address of /metrics (libs/metrics); empty: not served.
+  std::string metrics_address;
   std::chrono::seconds drain_timeout{20};
   int max_receive_bytes = 2 * 1024 * 1024;
   // Handler threads kept waiting for work between bursts.

@@ -7,6 +7,7 @@
 
 #include "libs/errors/errors.h"
 #include "libs/logging/logging.h"
+#include "libs/metrics/metrics.h"
 #include "libs/redis/keys.h"
 
 namespace plinth::redis {
@@ -97,11 +98,28 @@ void RedisClient::Release(redisContext* ctx, bool healthy) {
   redisFree(ctx);
 }
 
+namespace {
+
+// Failed commands, by kind: unavailable (no connection, backing off, a
+// broken one) or error (Redis answered an error).
+void CountError(const char* kind) {
+  static auto& family =
+      metrics::CounterFamily("plinth_redis_errors_total", "Redis commands that failed, by kind.");
+  static auto& unavailable = family.Add({{"kind", "unavailable"}});
+  static auto& error = family.Add({{"kind", "error"}});
+  (std::string_view(kind) == "error" ? error : unavailable).Increment();
+}
+
+}  // namespace
+
 absl::StatusOr<std::shared_ptr<RedisClient::Reply>> RedisClient::Command(
     const std::vector<std::string>& argv) {
   absl::Status status;
   redisContext* ctx = Acquire(&status);
-  if (ctx == nullptr) return status;
+  if (ctx == nullptr) {
+    CountError("unavailable");
+    return status;
+  }
   std::vector<const char*> args;
   std::vector<size_t> lens;
   for (const auto& a : argv) {
@@ -113,11 +131,13 @@ absl::StatusOr<std::shared_ptr<RedisClient::Reply>> RedisClient::Command(
   if (raw == nullptr) {
     std::string why = ctx->errstr;
     Release(ctx, false);
+    CountError("unavailable");
     return errors::Unavailable("redis: " + why);
   }
   Release(ctx, true);
   auto reply = std::make_shared<Reply>(raw);
   if (raw->type == REDIS_REPLY_ERROR) {
+    CountError("error");
     return errors::Internal(absl::StrCat("redis: ", std::string(raw->str, raw->len)));
   }
   return reply;

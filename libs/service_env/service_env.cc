@@ -32,6 +32,14 @@ absl::StatusOr<ServiceEnv> Load(const config::Env& env, const std::string& addre
   // per Deployment, is where it listens. Locally the two are one.
   auto address = env.HostPort(address_variable, default_address);
   if (!address.ok()) return address.status();
+  // /metrics: <NAME>_METRICS_ADDR (PROFILE_METRICS_ADDR …), by default on
+  // loopback at 9100 + the gRPC port's offset from 50050 (profile 9101 …).
+  const std::string prefix = address_variable.substr(0, address_variable.find("_GRPC_ADDR"));
+  const std::string port = default_address.substr(default_address.rfind(':') + 1);
+  auto metrics = env.HostPort(prefix + "_METRICS_ADDR",
+                              "127.0.0.1:" + std::to_string(9100 + std::stoi(port) - 50050));
+  if (!metrics.ok()) return metrics.status();
+  out.metrics_address = *metrics;
   auto listen = env.HostPort("GRPC_LISTEN_ADDR", *address);
   if (!listen.ok()) return listen.status();
   out.listen_address = *listen;
@@ -55,6 +63,7 @@ grpc_server::ServerOptions ServerOptionsFor(const ServiceEnv& env, const std::st
   options.service_name = service_name;
   options.listen_address = env.listen_address;
   options.drain_timeout = env.drain_timeout;
+  options.metrics_address = env.metrics_address;
   options.access = {verifier, env.service_token};
   options.reflection = env.reflection;
   return options;

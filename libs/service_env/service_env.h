@@ -26,6 +26,8 @@ struct ServiceEnv {
   auth::VerifierOptions verifier;
   db::PoolOptions pool;
   std::string listen_address;
+  // Where /metrics is served (<NAME>_METRICS_ADDR).
+  std::string metrics_address;
   // How long calls in flight get after SIGTERM.
   std::chrono::seconds drain_timeout{20};
   // PLINTH_SERVICE_TOKEN: the credential of internal calls (grpc_server::

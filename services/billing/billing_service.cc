@@ -12,6 +12,7 @@
 #include "libs/grpc_server/access.h"
 #include "libs/grpc_server/call.h"
 #include "libs/logging/logging.h"
+#include "libs/metrics/metrics.h"
 #include "libs/redis/keys.h"
 #include "libs/validation/text.h"
 #include "services/billing/signature.h"
@@ -44,6 +45,23 @@ std::optional<std::string> CheckReturnUrl(const std::string& url, const std::set
 bool Subscribed(const std::string& status) {
   return status == "trialing" || status == "active" || status == "past_due" || status == "unpaid" ||
          status == "paused";
+}
+
+// plinth_credits_total{kind}: consumed, refunded, granted.
+void CountCredits(const char* kind, int n) {
+  static auto& family = metrics::CounterFamily("plinth_credits_total", "Credits moved, by kind.");
+  family.Add({{"kind", kind}}).Increment(n);
+}
+
+// plinth_stripe_webhooks_total{type,result}. Types Plinth handles are
+// labelled as they are, any other as "other", so the set stays bounded.
+void CountWebhook(const std::string& type, const char* result) {
+  static auto& family =
+      metrics::CounterFamily("plinth_stripe_webhooks_total", "Stripe webhook deliveries, by event type and result.");
+  static const std::set<std::string> kHandled = {"checkout.session.completed", "customer.subscription.created",
+                                                 "customer.subscription.updated", "customer.subscription.deleted",
+                                                 "invoice.paid", "invoice.payment_failed"};
+  family.Add({{"type", kHandled.count(type) ? type : "other"}, {"result", result}}).Increment();
 }
 
 db::Deadline DeadlineOf(const grpc::ServerContext& c) { return grpc_server::Deadline(c, kMaxCallTime); }
@@ -172,12 +190,23 @@ grpc::Status BillingServiceImpl::HandleStripeWebhook(grpc::ServerContext* contex
   if (auto s = VerifyStripeSignature(request->payload(), request->signature(), config_.webhook_secret,
                                      static_cast<int64_t>(std::time(nullptr)), config_.webhook_tolerance_seconds);
       !s.ok()) {
+    CountWebhook("", "bad_signature");
     return grpc_server::Reply(s);
   }
   auto event = ParseEvent(request->payload(), config_.plans);
-  if (!event.ok()) return grpc_server::Reply(event.status());
+  if (!event.ok()) {
+    CountWebhook("", "invalid");
+    return grpc_server::Reply(event.status());
+  }
   auto applied = store_->Apply(*event, DeadlineOf(*context));
-  if (!applied.ok()) return grpc_server::Reply(applied.status());
+  if (!applied.ok()) {
+    CountWebhook(event->type, "error");
+    return grpc_server::Reply(applied.status());
+  }
+  CountWebhook(event->type, applied->duplicate ? "duplicate" : applied->user_id.empty() ? "ignored" : "applied");
+  if (!applied->duplicate && event->type == "invoice.paid" && !applied->user_id.empty() && event->credits > 0) {
+    CountCredits("granted", event->credits);
+  }
   redis::InvalidateProfile(redis_.get(), applied->user_id);
   logging::Info("stripe event", {{"event", event->id}, {"type", event->type},
                                  {"duplicate", applied->duplicate ? "true" : "false"},
@@ -196,6 +225,7 @@ grpc::Status BillingServiceImpl::ConsumeCredit(grpc::ServerContext* context, con
   }
   auto left = store_->Consume(claims->sub, request->idempotency_key(), DeadlineOf(*context));
   if (!left.ok()) return grpc_server::Reply(left.status());
+  CountCredits("consumed", 1);  // a replay of the same key counts again: the metric counts calls
   redis::InvalidateProfile(redis_.get(), claims->sub);
   response->set_credits_remaining(*left);
   return grpc::Status::OK;
@@ -214,6 +244,7 @@ grpc::Status BillingServiceImpl::RefundCredit(grpc::ServerContext* context, cons
   }
   auto left = store_->RefundFailedAnalysis(claims->sub, key.substr(kPrefix.size()), DeadlineOf(*context));
   if (!left.ok()) return grpc_server::Reply(left.status());
+  CountCredits("refunded", 1);  // as for consumed: replays count again
   redis::InvalidateProfile(redis_.get(), claims->sub);
   response->set_credits_remaining(*left);
   return grpc::Status::OK;

@@ -7,6 +7,7 @@
 #include "libs/grpc_server/access.h"
 #include "libs/grpc_server/call.h"
 #include "libs/logging/logging.h"
+#include "libs/metrics/metrics.h"
 #include "libs/redis/keys.h"
 #include "libs/validation/text.h"
 #include "libs/wire/wire.h"
@@ -73,6 +74,9 @@ grpc::Status AnalysisServiceImpl::CreateAnalysis(grpc::ServerContext* context,
   auto row = store_->Create(*claims, id, request->resource_id(), prompt, DeadlineOf(*context));
   if (!row.ok()) return grpc_server::Reply(row.status());
   redis::InvalidateProfile(redis_.get(), claims->sub);
+  static auto& consumed = metrics::CounterFamily("plinth_credits_total", "Credits moved, by kind.")
+                              .Add({{"kind", "consumed"}});
+  consumed.Increment();
   // The row is the record; a failed enqueue only delays the analysis until
   // the worker's sweeper finds it.
   if (queue_ == nullptr) {

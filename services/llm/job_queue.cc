@@ -47,6 +47,14 @@ absl::Status JobQueue::Enqueue(const std::string& analysis_id) {
   return redis_->Call({"XADD", kStream, "*", "analysis", analysis_id}).status();
 }
 
+absl::StatusOr<int64_t> JobQueue::Depth() {
+  auto stream = redis_->Call({"XLEN", kStream});
+  if (!stream.ok()) return stream.status();
+  auto delayed = redis_->Call({"ZCARD", kDelayed});
+  if (!delayed.ok()) return delayed.status();
+  return stream->integer + delayed->integer;
+}
+
 absl::Status JobQueue::EnsureGroup() {
   auto r = redis_->Call({"XGROUP", "CREATE", kStream, kGroup, "0", "MKSTREAM"});
   if (!r.ok() && !absl::StrContains(r.status().message(), "BUSYGROUP")) return r.status();

@@ -35,6 +35,10 @@ class JobQueue {
   JobQueue(std::shared_ptr<redis::RedisClient> redis, std::shared_ptr<redis::RedisClient> blocking = nullptr);
 
   absl::Status Enqueue(const std::string& analysis_id);
+  // Entries waiting or in progress on the stream plus analyses waiting out a
+  // back-off: the worker's autoscaling signal (acknowledged entries are
+  // deleted, so the stream's length is what is left to do).
+  absl::StatusOr<int64_t> Depth();
   // Creates the stream and the group when missing (idempotent).
   absl::Status EnsureGroup();
   // New entries for `consumer`, waiting up to `block` for the first.

@@ -9,6 +9,7 @@
 #include "libs/errors/errors.h"
 #include "libs/grpc_server/call.h"
 #include "libs/logging/logging.h"
+#include "libs/metrics/metrics.h"
 
 namespace plinth::llm {
 namespace {
@@ -61,6 +62,16 @@ Worker::~Worker() {
     if (t.joinable()) t.detach();
   }
 }
+
+namespace {
+
+// plinth_analyses_total{outcome}: succeeded, failed, retried, model_unavailable.
+void CountOutcome(const char* outcome) {
+  static auto& family = metrics::CounterFamily("plinth_analyses_total", "Analysis attempts, by outcome.");
+  family.Add({{"outcome", outcome}}).Increment();
+}
+
+}  // namespace
 
 void Worker::SetHealth(grpc::HealthCheckServiceInterface* health, std::string service_name) {
   std::lock_guard<std::mutex> lock(health_mu_);
@@ -167,6 +178,7 @@ void Worker::MaintenanceLoop() {
   auto next_reclaim = Clock::now() + kReclaimEvery;
   auto next_sweep = Clock::now() + std::chrono::seconds(1);
   auto next_model_check = Clock::now() + options_.model_check_interval;
+  auto next_depth = Clock::now();
   while (true) {
     {
       std::unique_lock<std::mutex> lock(mu_);
@@ -175,6 +187,13 @@ void Worker::MaintenanceLoop() {
     }
     if (auto moved = queue_->PromoteDue(500); !moved.ok()) WarnThrottled("retry promotion failed", moved.status());
     const auto now = Clock::now();
+    if (now >= next_depth) {
+      next_depth = now + std::chrono::seconds(5);
+      static auto& depth = metrics::GaugeFamily("plinth_analysis_queue_depth",
+                                                "Analyses on the job queue or waiting out a back-off.")
+                               .Add({});
+      if (auto d = queue_->Depth(); d.ok()) depth.Set(static_cast<double>(*d));
+    }
     if (now >= next_model_check) {
       CheckModel();
       // While unusable, look again soon: queued analyses are waiting.
@@ -365,6 +384,10 @@ void Worker::RunAttempt(const ClaimedJob& job) {
   }
   const auto elapsed_ms =
       std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started).count();
+  static auto& attempt_seconds = metrics::HistogramFamily("plinth_analysis_attempt_duration_seconds",
+                                                          "One analysis attempt: resource, provider call, outcome.")
+                                     .Add({}, metrics::SlowBuckets());
+  attempt_seconds.Observe(static_cast<double>(elapsed_ms) / 1000.0);
   logging::Fields fields = {{"analysis_id", job.id}, {"attempt", std::to_string(job.attempt)},
                             {"duration_ms", std::to_string(elapsed_ms)}};
 
@@ -372,6 +395,12 @@ void Worker::RunAttempt(const ClaimedJob& job) {
     result.completion.text = WithoutNul(std::move(result.completion.text));
     auto applied = store_->Succeed(job, result.completion);
     if (applied.ok() && *applied) {
+      static auto& tokens = metrics::CounterFamily("plinth_llm_tokens_total",
+                                                   "Tokens of succeeded analyses, by direction and model.");
+      tokens.Add({{"direction", "input"}, {"model", result.completion.model}}).Increment(result.completion.input_tokens);
+      tokens.Add({{"direction", "output"}, {"model", result.completion.model}})
+          .Increment(result.completion.output_tokens);
+      CountOutcome("succeeded");
       SettleSideEffects({job.id, job.resource_id, job.user_id, "succeeded"});
       fields.push_back({"status", "succeeded"});
       logging::Info("analysis finished", fields);
@@ -397,12 +426,14 @@ void Worker::RunAttempt(const ClaimedJob& job) {
       if (auto s = queue_->Delay(job.id, Clock::now() + delay); !s.ok()) WarnThrottled("delay failed", s);
       fields.push_back({"status", "queued"});
       fields.push_back({"retry_in_s", std::to_string(delay.count())});
+      CountOutcome("retried");
       logging::Warn("analysis attempt failed; retrying", fields);
     }
     return;
   }
   auto applied = store_->Fail(job, error);
   if (applied.ok() && *applied) {
+    CountOutcome(result.outcome == Outcome::kModelUnavailable ? "model_unavailable" : "failed");
     SettleSideEffects({job.id, job.resource_id, job.user_id, "failed"});
     fields.push_back({"status", "failed"});
     logging::Warn("analysis failed", fields);

@@ -83,6 +83,8 @@ int main() {
   if (!token.ok()) return service_env::StartupFailure(token.status());
   auto health_address = env.HostPort("LLM_WORKER_HEALTH_ADDR", "127.0.0.1:50055");
   if (!health_address.ok()) return service_env::StartupFailure(health_address.status());
+  auto metrics_address = env.HostPort("LLM_WORKER_METRICS_ADDR", "127.0.0.1:9105");
+  if (!metrics_address.ok()) return service_env::StartupFailure(metrics_address.status());
   auto resource_address = env.HostPort("RESOURCE_GRPC_ADDR", "127.0.0.1:50052");
   if (!resource_address.ok()) return service_env::StartupFailure(resource_address.status());
   auto billing_address = env.HostPort("BILLING_GRPC_ADDR", "127.0.0.1:50053");
@@ -143,6 +145,7 @@ int main() {
   health.service_name = "plinth.v1.AnalysisWorker";
   health.listen_address = *health_address;
   health.drain_timeout = std::chrono::seconds(1);
+  health.metrics_address = *metrics_address;
   // NOT_SERVING while the configured model is unusable (Worker::CheckModel).
   health.on_started = [&worker, name = health.service_name](grpc::HealthCheckServiceInterface* h) {
     worker.SetHealth(h, name);

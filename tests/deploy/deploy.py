@@ -297,9 +297,19 @@ for name, (pod, d) in sorted(deployments.items()):
     try:
         wait_ready(pod, d["spec"]["template"]["spec"]["containers"][0])
     except RuntimeError:
-        print(podman("logs", "--tail", "30", pod, check=False))
+        # The container's stdout and stderr (a missing shared library shows there).
+        subprocess.run(["podman", "--runtime", RUNTIME, "logs", "--tail", "30", pod])
         raise
 log("every pod passed its startup, readiness and liveness probes")
+
+# Every pod serves /metrics on its metrics port (the manifests' annotations).
+for name, (pod, d) in sorted(deployments.items()):
+    annotations = d["spec"]["template"]["metadata"].get("annotations", {})
+    url = "http://%s:%s%s" % (ip_of(pod), annotations.get("prometheus.io/port"), annotations.get("prometheus.io/path"))
+    with urllib.request.urlopen(url, timeout=5) as r:
+        if r.status != 200 or b"# TYPE " not in r.read():
+            raise RuntimeError("%s: no metrics at %s" % (name, url))
+log("every pod serves /metrics where its annotations say")
 
 # ---- smoke flow through the gateway ------------------------------------------
 

@@ -32,19 +32,21 @@ cleanup() {
 trap cleanup EXIT
 
 "$ROOT/tests/deploy/base-image.sh" "$BASE"
+# Builds use the host's network: their RUN steps fetch Debian packages, and a
+# fresh host's container networks need not route (NAT) to the archive.
 if ! p image exists "$DEPS"; then
   echo "==> image $DEPS (PostgreSQL, Redis, socat for the Services)"
   mkdir -p "$WORK/deps"
   printf 'FROM %s\nRUN apt-get update && apt-get install -y --no-install-recommends postgresql redis-server socat \\\n && rm -rf /var/lib/apt/lists/*\n' \
     "$BASE" >"$WORK/deps/Containerfile"
-  p build -q -t "$DEPS" "$WORK/deps" >/dev/null
+  p build -q --network host -t "$DEPS" "$WORK/deps" >/dev/null
 fi
 
 echo "==> image $IMAGE (Dockerfile, BINARIES=prebuilt: the binaries ./plinth build made)"
 mkdir -p "$WORK/context"
 cp "$ROOT/Dockerfile" "$WORK/context/"
 "$ROOT/plinth" dist "$WORK/context/dist"
-p build -q --build-arg BINARIES=prebuilt --build-arg BASE="$BASE" -t "$IMAGE" "$WORK/context" >/dev/null
+p build -q --network host --build-arg BINARIES=prebuilt --build-arg BASE="$BASE" -t "$IMAGE" "$WORK/context" >/dev/null
 
 echo "==> rendering k8s/overlays/dev"
 (cd "$ROOT/tests/k8s/render" && go build -o "$WORK/render" .)

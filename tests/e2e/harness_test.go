@@ -199,7 +199,24 @@ func waitReady(urls []string) error {
 	return nil
 }
 
+// metricsAddr is where each process the harness started serves /metrics.
+var metricsAddr = map[string]string{}
+
+// withMetrics gives the process a /metrics address of its own: every
+// process reads one of these variables, so they can all point at one port.
+func withMetrics(name string, env []string) []string {
+	addr := fmt.Sprintf("127.0.0.1:%d", freePort())
+	metricsAddr[name] = addr
+	out := append([]string{}, env...)
+	for _, v := range []string{"PLINTH_METRICS_ADDR", "PROFILE_METRICS_ADDR", "RESOURCE_METRICS_ADDR", "BILLING_METRICS_ADDR",
+		"ANALYSIS_METRICS_ADDR", "LLM_WORKER_METRICS_ADDR"} {
+		out = append(out, v+"="+addr)
+	}
+	return out
+}
+
 func start(name, binary string, env []string) error {
+	env = withMetrics(name, env)
 	logFile, err := os.Create(filepath.Join(logDir, name+".log"))
 	if err != nil {
 		return err
@@ -217,6 +234,7 @@ func start(name, binary string, env []string) error {
 // startDetached starts a process the caller manages (not stopped by tearDown
 // through procs); its log goes to logDir/name.log, appended.
 func startDetached(name string, argv []string, env []string) (*exec.Cmd, error) {
+	env = withMetrics(name, env)
 	logFile, err := os.OpenFile(filepath.Join(logDir, name+".log"), os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o644)
 	if err != nil {
 		return nil, err

@@ -13,7 +13,9 @@ import (
 
 // Config is read from the environment; every error names its variable.
 type Config struct {
-	HTTPAddr     string
+	HTTPAddr string
+	// The admin address of /metrics (not the API port).
+	MetricsAddr  string
 	ProfileAddr  string
 	ResourceAddr string
 	AnalysisAddr string
@@ -46,6 +48,9 @@ func ConfigFromEnv(getenv func(string) string) (Config, error) {
 	var cfg Config
 	var err error
 	if cfg.HTTPAddr, err = hostPort(getenv, "PLINTH_HTTP_ADDR", "127.0.0.1:8080"); err != nil {
+		return cfg, err
+	}
+	if cfg.MetricsAddr, err = hostPort(getenv, "PLINTH_METRICS_ADDR", "127.0.0.1:9100"); err != nil {
 		return cfg, err
 	}
 	if cfg.ProfileAddr, err = hostPort(getenv, "PROFILE_GRPC_ADDR", "127.0.0.1:50051"); err != nil {

@@ -47,6 +47,8 @@ type rateLimiter struct {
 	proxyHops  int
 	logger     *slog.Logger
 	lastWarned atomic.Int64
+	// Called with the bucket's scope (user, ip, webhook) for each refusal.
+	onLimited func(scope string)
 }
 
 // bucket names the counter a request is charged to and its limit.
@@ -95,6 +97,9 @@ func (l *rateLimiter) middleware(next http.Handler) http.Handler {
 		h.Set("X-RateLimit-Remaining", strconv.FormatInt(remaining, 10))
 		h.Set("X-RateLimit-Reset", strconv.FormatInt(time.Now().Add(ttl).Unix(), 10))
 		if count > limit {
+			if l.onLimited != nil {
+				l.onLimited(key[:strings.Index(key, ":")])
+			}
 			h.Set("Retry-After", strconv.FormatInt(int64((ttl+time.Second-1)/time.Second), 10))
 			writeError(w, r, http.StatusTooManyRequests, "RATE_LIMITED",
 				fmt.Sprintf("rate limit of %d requests per %s exceeded", limit, l.window), nil)

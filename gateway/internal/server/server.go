@@ -45,7 +45,8 @@ type Gateway struct {
 	limiter  *rateLimiter
 	redis    *redis.Client
 	cors     *cors
-	bodies   *bodyRoutes
+	routes   *routes
+	metrics  *httpMetrics
 	inflight *byteBudget
 	ready    readyCache
 }
@@ -113,7 +114,8 @@ func New(ctx context.Context, cfg Config, logger *slog.Logger) (*Gateway, error)
 	}
 	g.billing = plinthv1.NewBillingServiceClient(billing)
 	g.cors = newCORS(cfg.CORSOrigins)
-	g.bodies = newBodyRoutes()
+	g.routes = newRoutes()
+	g.metrics = newHTTPMetrics()
 	g.inflight = &byteBudget{left: cfg.MaxInflightBodyBytes}
 	if cfg.RedisURL != "" {
 		opts, _ := redis.ParseURL(cfg.RedisURL)
@@ -129,6 +131,7 @@ func New(ctx context.Context, cfg Config, logger *slog.Logger) (*Gateway, error)
 		if cfg.JWKSURL != "" {
 			g.limiter.verifier.jwks = newJWKSCache(cfg.JWKSURL)
 		}
+		g.limiter.onLimited = func(scope string) { g.metrics.rateLimited.WithLabelValues(scope).Inc() }
 	} else {
 		logger.Warn("REDIS_URL not set: rate limits are off")
 	}
@@ -252,6 +255,7 @@ func (g *Gateway) withAccessLog(next http.Handler) http.Handler {
 		start := time.Now()
 		rec := &statusRecorder{ResponseWriter: w}
 		next.ServeHTTP(rec, r)
+		g.metrics.observe(g.routes.template(r.Method, r.URL.Path), r.Method, rec.status, time.Since(start))
 		if r.URL.Path == "/healthz" || r.URL.Path == "/readyz" {
 			return
 		}
@@ -275,7 +279,7 @@ func (g *Gateway) withLimits(next http.Handler) http.Handler {
 			writeError(w, r, http.StatusUnauthorized, "UNAUTHENTICATED", "token too large", nil)
 			return
 		}
-		if !g.bodies.takesBody(r.Method, r.URL.Path) {
+		if !g.routes.takesBody(r.Method, r.URL.Path) {
 			r.Body, r.ContentLength = http.NoBody, 0
 			next.ServeHTTP(w, r)
 			return

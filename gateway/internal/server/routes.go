@@ -10,34 +10,45 @@ import (
 	"google.golang.org/protobuf/reflect/protoregistry"
 )
 
-// bodyRoutes knows which requests take a body: the protos' google.api.http
-// rules that declare one, plus the raw-body Stripe webhook. Only those are
-// read and buffered; any other request's body is never read, so unknown
-// paths, GETs and preflights cost no memory however large a body they
-// announce.
-type bodyRoutes struct {
+// routes knows every route the gateway serves, from the protos'
+// google.api.http rules plus its own (webhook, health, OpenAPI): which take
+// a body (only those are read and buffered: any other request's body is
+// never read, so unknown paths, GETs and preflights cost no memory however
+// large a body they announce), and each request's route template, the
+// bounded label of the HTTP metrics.
+type routes struct {
 	patterns []routePattern
 }
 
 type routePattern struct {
 	method   string
+	template string   // e.g. /api/v1/resources/{id}
 	segments []string // "*" matches one path segment (a {variable})
+	body     bool
 }
 
-func newBodyRoutes() *bodyRoutes {
-	b := &bodyRoutes{patterns: []routePattern{{method: "POST", segments: split(stripeWebhookPath)}}}
+func newRoutes() *routes {
+	b := &routes{}
+	for _, own := range []routePattern{
+		{method: "POST", template: stripeWebhookPath, body: true},
+		{method: "GET", template: "/healthz"}, {method: "GET", template: "/readyz"}, {method: "GET", template: "/openapi.json"},
+	} {
+		own.segments = split(own.template)
+		b.patterns = append(b.patterns, own)
+	}
 	protoregistry.GlobalFiles.RangeFilesByPackage("plinth.v1", func(fd protoreflect.FileDescriptor) bool {
 		services := fd.Services()
 		for i := 0; i < services.Len(); i++ {
 			methods := services.Get(i).Methods()
 			for j := 0; j < methods.Len(); j++ {
 				rule, ok := proto.GetExtension(methods.Get(j).Options(), annotations.E_Http).(*annotations.HttpRule)
-				if !ok || rule == nil || rule.GetBody() == "" {
+				if !ok || rule == nil {
 					continue
 				}
 				method, path := httpRuleRoute(rule)
 				if method != "" {
-					b.patterns = append(b.patterns, routePattern{method: method, segments: split(path)})
+					b.patterns = append(b.patterns, routePattern{method: method, template: path, segments: split(path),
+						body: rule.GetBody() != ""})
 				}
 			}
 		}
@@ -48,6 +59,8 @@ func newBodyRoutes() *bodyRoutes {
 
 func httpRuleRoute(rule *annotations.HttpRule) (string, string) {
 	switch p := rule.GetPattern().(type) {
+	case *annotations.HttpRule_Get:
+		return "GET", p.Get
 	case *annotations.HttpRule_Post:
 		return "POST", p.Post
 	case *annotations.HttpRule_Put:
@@ -70,9 +83,24 @@ func split(path string) []string {
 	return segments
 }
 
-func (b *bodyRoutes) takesBody(method, path string) bool {
+func (b *routes) takesBody(method, path string) bool {
+	p := b.match(method, path)
+	return p != nil && p.body
+}
+
+// template is the route a request matched, "unmatched" if none: a label value
+// from a fixed set, never the raw path.
+func (b *routes) template(method, path string) string {
+	if p := b.match(method, path); p != nil {
+		return p.template
+	}
+	return "unmatched"
+}
+
+func (b *routes) match(method, path string) *routePattern {
 	segments := strings.Split(strings.Trim(path, "/"), "/")
-	for _, p := range b.patterns {
+	for i := range b.patterns {
+		p := &b.patterns[i]
 		if p.method != method || len(p.segments) != len(segments) {
 			continue
 		}
@@ -84,10 +112,10 @@ func (b *bodyRoutes) takesBody(method, path string) bool {
 			}
 		}
 		if match {
-			return true
+			return p
 		}
 	}
-	return false
+	return nil
 }
 
 // byteBudget caps the bytes of request bodies held at once, all requests

@@ -1,0 +1,169 @@
+package e2e
+
+import (
+	"bufio"
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+)
+
+// scrape returns every sample of a process's /metrics, as
+// "name{sorted labels}" -> value.
+func scrape(t *testing.T, process string) map[string]float64 {
+	t.Helper()
+	resp, err := http.Get("http://" + metricsAddr[process] + "/metrics")
+	if err != nil {
+		t.Fatalf("scrape %s: %v", process, err)
+	}
+	defer resp.Body.Close()
+	raw, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != 200 {
+		t.Fatalf("scrape %s: %d", process, resp.StatusCode)
+	}
+	out := map[string]float64{}
+	sc := bufio.NewScanner(strings.NewReader(string(raw)))
+	sc.Buffer(make([]byte, 1<<20), 1<<20)
+	for sc.Scan() {
+		line := sc.Text()
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		sp := strings.LastIndex(line, " ")
+		v, err := strconv.ParseFloat(line[sp+1:], 64)
+		if err != nil {
+			continue
+		}
+		out[canonical(line[:sp])] = v
+	}
+	return out
+}
+
+// canonical sorts a sample's labels so that both client libraries' output
+// compare equal: name{a="1",b="2"}.
+func canonical(series string) string {
+	open := strings.Index(series, "{")
+	if open < 0 {
+		return series
+	}
+	labels := strings.Split(strings.TrimSuffix(series[open+1:], "}"), ",")
+	for i := 1; i < len(labels); i++ {
+		for j := i; j > 0 && labels[j] < labels[j-1]; j-- {
+			labels[j], labels[j-1] = labels[j-1], labels[j]
+		}
+	}
+	return series[:open] + "{" + strings.Join(labels, ",") + "}"
+}
+
+func sample(m map[string]float64, series string) float64 { return m[canonical(series)] }
+
+// Known traffic moves the counters by exactly the expected amounts.
+func TestMetricsCountWhatHappened(t *testing.T) {
+	u := newUser()
+	do(t, "GET", "/api/v1/profiles/me", u.token, nil)
+	gw0, res0, bill0, llm0 := scrape(t, "gateway"), scrape(t, "resource"), scrape(t, "billing"), scrape(t, "llm")
+	worker0 := scrape(t, "llm-worker")
+
+	expectError(t, do(t, "GET", "/no/such/route", "", nil), 404, "NOT_FOUND")
+	expectError(t, do(t, "GET", "/api/v1/profiles/me", "", nil), 401, "UNAUTHENTICATED")
+	res := createResource(t, u, map[string]any{"title": "counted", "content": "Counted once. Then analysed."})
+	r := createAnalysis(t, u, res["id"].(string), nil)
+	if r.status != 202 {
+		t.Fatalf("analysis: %d %s", r.status, r.raw)
+	}
+	payload := event("invoice.paid", time.Now().Unix(), invoiceObject(u, "in_m_"+randomHex(6), "price_pro_e2e"))
+	if d := deliver(t, payload, sign(payload, webhookSecret, time.Now().Unix())); d.status != 200 {
+		t.Fatalf("webhook: %d %s", d.status, d.raw)
+	}
+	if a := waitTerminal(t, u, r.data()["id"].(string), 20*time.Second); a["status"] != "succeeded" {
+		t.Fatalf("analysis: %v", a)
+	}
+	gw1, res1, bill1, llm1 := scrape(t, "gateway"), scrape(t, "resource"), scrape(t, "billing"), scrape(t, "llm")
+
+	exact := []struct {
+		before, after map[string]float64
+		series        string
+		delta         float64
+	}{
+		{gw0, gw1, `plinth_http_requests_total{code="404",method="GET",route="unmatched"}`, 1},
+		{gw0, gw1, `plinth_http_requests_total{code="401",method="GET",route="/api/v1/profiles/me"}`, 1},
+		{gw0, gw1, `plinth_http_requests_total{code="201",method="POST",route="/api/v1/resources"}`, 1},
+		{gw0, gw1, `plinth_http_requests_total{code="202",method="POST",route="/api/v1/resources/{resource_id}/analyses"}`, 1},
+		{gw0, gw1, `plinth_http_requests_total{code="200",method="POST",route="/api/v1/webhooks/stripe"}`, 1},
+		{gw0, gw1, `plinth_http_request_duration_seconds_count{method="POST",route="/api/v1/resources"}`, 1},
+		{res0, res1, `grpc_server_handled_total{grpc_code="OK",grpc_method="CreateResource",grpc_service="plinth.v1.ResourceService"}`, 1},
+		{llm0, llm1, `grpc_server_handled_total{grpc_code="OK",grpc_method="CreateAnalysis",grpc_service="plinth.v1.AnalysisService"}`, 1},
+		{llm0, llm1, `plinth_credits_total{kind="consumed"}`, 1},
+		{bill0, bill1, `plinth_stripe_webhooks_total{result="applied",type="invoice.paid"}`, 1},
+		{bill0, bill1, `plinth_credits_total{kind="granted"}`, 100},
+	}
+	for _, e := range exact {
+		if got := sample(e.after, e.series) - sample(e.before, e.series); got != e.delta {
+			t.Errorf("%s moved by %v, want %v", e.series, got, e.delta)
+		}
+	}
+	// The worker also finishes other tests' retries in the background, so
+	// its counters move by at least this analysis.
+	waitFor(t, 5*time.Second, "the worker's counters", func() bool {
+		w := scrape(t, "llm-worker")
+		return sample(w, `plinth_analyses_total{outcome="succeeded"}`)-sample(worker0, `plinth_analyses_total{outcome="succeeded"}`) >= 1 &&
+			sample(w, `plinth_llm_tokens_total{direction="output",model="claude-sonnet-5"}`)-
+				sample(worker0, `plinth_llm_tokens_total{direction="output",model="claude-sonnet-5"}`) >= 5
+	})
+}
+
+// A 429 is counted by scope.
+func TestRateLimitedIsCounted(t *testing.T) {
+	before := scrape(t, "gateway-limits-a")
+	limited := 0
+	for i := 0; i < 25; i++ {
+		if doAt(t, extraGateways[0], "GET", "/api/v1/billing/plans", "", nil).status == http.StatusTooManyRequests {
+			limited++
+		}
+	}
+	if limited == 0 {
+		t.Fatal("no request was limited")
+	}
+	after := scrape(t, "gateway-limits-a")
+	if got := sample(after, `plinth_rate_limited_total{scope="ip"}`) - sample(before, `plinth_rate_limited_total{scope="ip"}`); got != float64(limited) {
+		t.Fatalf("plinth_rate_limited_total{scope=ip} moved by %v, want %d", got, limited)
+	}
+}
+
+// The metric families and their label sets are part of the contract
+// (docs/MONITORING.md): each process exposes them under these names.
+func TestMetricNamesAndLabelsArePinned(t *testing.T) {
+	want := map[string][]string{
+		"gateway": {"plinth_http_requests_total{code,method,route}", "plinth_http_request_duration_seconds_bucket{le,method,route}",
+			"plinth_rate_limited_total{scope}"},
+		"resource": {"grpc_server_handled_total{grpc_code,grpc_method,grpc_service}",
+			"grpc_server_handling_seconds_bucket{grpc_method,grpc_service,le}", "plinth_db_pool_connections{state}",
+			"plinth_db_pool_acquire_seconds_bucket{le}"},
+		"billing":    {"plinth_stripe_webhooks_total{result,type}", "plinth_credits_total{kind}"},
+		"llm":        {"plinth_credits_total{kind}"},
+		"llm-worker": {"plinth_analyses_total{outcome}", "plinth_analysis_queue_depth", "plinth_analysis_attempt_duration_seconds_bucket{le}",
+			"plinth_llm_tokens_total{direction,model}"},
+	}
+	for process, families := range want {
+		shapes := map[string]bool{}
+		for series := range scrape(t, process) {
+			name, labels := series, ""
+			if open := strings.Index(series, "{"); open >= 0 {
+				name = series[:open]
+				var keys []string
+				for _, kv := range strings.Split(strings.TrimSuffix(series[open+1:], "}"), ",") {
+					keys = append(keys, kv[:strings.Index(kv, "=")])
+				}
+				labels = "{" + strings.Join(keys, ",") + "}"
+			}
+			shapes[name+labels] = true
+		}
+		for _, f := range families {
+			if !shapes[f] {
+				t.Errorf("%s does not expose %s", process, f)
+			}
+		}
+	}
+}
