@@ -142,6 +142,7 @@ class CallInterceptor : public grpc::experimental::Interceptor {
       Log(methods->GetSendStatus());
       t_admission = Admission();
       logging::RequestContext::Set("", "");
+      logging::RequestContext::SetTraceParent("");
     }
     methods->Proceed();
   }
@@ -153,6 +154,10 @@ class CallInterceptor : public grpc::experimental::Interceptor {
     // Set by the gateway: the client chain it received plus the peer it saw.
     if (auto fwd = Find(md, "x-forwarded-for")) forwarded_for_.assign(fwd->substr(0, 256));
     logging::RequestContext::Set(request_id, "");
+    // W3C trace context from the gateway (or a peer): logged as trace_id and
+    // passed on by ForwardedContext and the job queue.
+    std::string traceparent(Find(md, "traceparent").value_or(""));
+    logging::RequestContext::SetTraceParent(logging::ValidTraceParent(traceparent) ? traceparent : "");
 
     auto it = rules_->find(method_);
     rule_ = it == rules_->end() ? nullptr : &it->second;

@@ -26,6 +26,9 @@ std::unique_ptr<grpc::ClientContext> ForwardedContext(const grpc::ServerContext&
       out->AddMetadata(key, std::string(it->second.data(), it->second.size()));
     }
   }
+  if (!logging::RequestContext::TraceParent().empty()) {
+    out->AddMetadata("traceparent", logging::RequestContext::TraceParent());
+  }
   out->set_deadline(context.deadline());
   return out;
 }
@@ -36,6 +39,9 @@ std::unique_ptr<grpc::ClientContext> InternalContext(const std::string& service_
   auto out = std::make_unique<grpc::ClientContext>();
   out->AddMetadata(kServiceTokenMetadata, service_token);
   out->AddMetadata(kUserIdMetadata, user_id);
+  if (!logging::RequestContext::TraceParent().empty()) {
+    out->AddMetadata("traceparent", logging::RequestContext::TraceParent());
+  }
   out->set_deadline(deadline);
   return out;
 }

@@ -25,7 +25,8 @@ std::chrono::system_clock::time_point Deadline(const grpc::ServerContext& contex
 grpc::Status Reply(const absl::Status& status);
 
 // A client context for calling another service on behalf of this call's
-// caller: same bearer token, same request id, the remaining deadline.
+// caller: same bearer token, request id and traceparent, the remaining
+// deadline.
 std::unique_ptr<grpc::ClientContext> ForwardedContext(const grpc::ServerContext& context);
 
 // Service-to-service calls made for a user without the user's token (the

@@ -18,6 +18,7 @@ std::string& ServiceName() {
 
 thread_local std::string t_request_id;
 thread_local std::string t_user_id;
+thread_local std::string t_traceparent;
 
 std::string NowRfc3339() {
   auto now = std::chrono::system_clock::now();
@@ -48,6 +49,9 @@ std::string FormatLine(std::string_view level, std::string_view msg, const Field
   line["service"] = ServiceName();
   line["request_id"] = t_request_id.empty() ? nlohmann::ordered_json() : nlohmann::ordered_json(t_request_id);
   line["user_id"] = t_user_id.empty() ? nlohmann::ordered_json() : nlohmann::ordered_json(t_user_id);
+  // traceparent = 00-<trace id>-<parent id>-<flags>
+  line["trace_id"] = t_traceparent.size() == 55 ? nlohmann::ordered_json(t_traceparent.substr(3, 32))
+                                                 : nlohmann::ordered_json();
   line["msg"] = std::string(msg);
   for (const auto& [key, value] : fields) line[key] = value;
   // Invalid UTF-8 from a client must not turn a log line into an exception.
@@ -89,6 +93,22 @@ void RequestContext::Set(std::string request_id, std::string user_id) {
 }
 
 void RequestContext::SetUserId(std::string user_id) { t_user_id = std::move(user_id); }
+void RequestContext::SetTraceParent(std::string traceparent) { t_traceparent = std::move(traceparent); }
+const std::string& RequestContext::TraceParent() { return t_traceparent; }
+
+bool ValidTraceParent(std::string_view v) {
+  // W3C trace context, version 00: 00-<32 hex>-<16 hex>-<2 hex>, ids not zero.
+  if (v.size() != 55 || v.substr(0, 3) != "00-" || v[35] != '-' || v[52] != '-') return false;
+  auto hex = [](std::string_view s) {
+    bool nonzero = false;
+    for (char c : s) {
+      if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
+      nonzero |= c != '0';
+    }
+    return nonzero;
+  };
+  return hex(v.substr(3, 32)) && hex(v.substr(36, 16)) && (hex(v.substr(53, 2)) || v.substr(53, 2) == "00");
+}
 const std::string& RequestContext::RequestId() { return t_request_id; }
 const std::string& RequestContext::UserId() { return t_user_id; }
 

@@ -3,9 +3,9 @@
 
 // One JSON object per line on stdout:
 //   {"ts":"2026-01-02T03:04:05.678Z","level":"info","service":"profile",
-//    "request_id":"...","user_id":"...","msg":"...", ...extra fields}
-// request_id and user_id come from the calling thread's RequestContext, which
-// the gRPC interceptor sets for the duration of a call.
+//    "request_id":"...","user_id":"...","trace_id":"...","msg":"...", ...extra fields}
+// request_id, user_id and trace_id come from the calling thread's
+// RequestContext, which the gRPC interceptor (and the worker, per job) sets.
 
 #include <string>
 #include <string_view>
@@ -35,6 +35,10 @@ class RequestContext {
   // For hooks that cannot hold an object across a call (interceptors).
   static void Set(std::string request_id, std::string user_id);
   static void SetUserId(std::string user_id);
+  // The W3C traceparent of the work in progress ("" when none): logged as
+  // trace_id, passed on to the calls the work makes.
+  static void SetTraceParent(std::string traceparent);
+  static const std::string& TraceParent();
   static const std::string& RequestId();
   static const std::string& UserId();
 
@@ -42,6 +46,9 @@ class RequestContext {
   std::string saved_request_id_;
   std::string saved_user_id_;
 };
+
+// A W3C traceparent header of version 00 with non-zero ids.
+bool ValidTraceParent(std::string_view value);
 
 // Formats one log line; exposed for tests.
 std::string FormatLine(std::string_view level, std::string_view msg, const Fields& fields);

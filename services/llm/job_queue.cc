@@ -30,6 +30,7 @@ std::vector<JobEntry> Entries(const redis::Value& list) {
     const auto& fields = entry.elements[1].elements;
     for (size_t i = 0; i + 1 < fields.size(); i += 2) {
       if (fields[i].str == "analysis") job.analysis_id = fields[i + 1].str;
+      if (fields[i].str == "traceparent") job.traceparent = fields[i + 1].str;
     }
     out.push_back(std::move(job));
   }
@@ -43,8 +44,9 @@ bool IsNoGroup(const absl::Status& s) { return absl::StrContains(s.message(), "N
 JobQueue::JobQueue(std::shared_ptr<redis::RedisClient> redis, std::shared_ptr<redis::RedisClient> blocking)
     : redis_(std::move(redis)), blocking_(blocking ? std::move(blocking) : redis_) {}
 
-absl::Status JobQueue::Enqueue(const std::string& analysis_id) {
-  return redis_->Call({"XADD", kStream, "*", "analysis", analysis_id}).status();
+absl::Status JobQueue::Enqueue(const std::string& analysis_id, const std::string& traceparent) {
+  if (traceparent.empty()) return redis_->Call({"XADD", kStream, "*", "analysis", analysis_id}).status();
+  return redis_->Call({"XADD", kStream, "*", "analysis", analysis_id, "traceparent", traceparent}).status();
 }
 
 absl::StatusOr<int64_t> JobQueue::Depth() {

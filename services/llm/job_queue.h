@@ -26,6 +26,7 @@ namespace plinth::llm {
 struct JobEntry {
   std::string entry_id;     // the stream entry, for Ack
   std::string analysis_id;  // may be malformed if someone else wrote the stream
+  std::string traceparent;  // of the request that created the analysis; may be empty
 };
 
 class JobQueue {
@@ -34,7 +35,8 @@ class JobQueue {
   // exceed the block time.
   JobQueue(std::shared_ptr<redis::RedisClient> redis, std::shared_ptr<redis::RedisClient> blocking = nullptr);
 
-  absl::Status Enqueue(const std::string& analysis_id);
+  // `traceparent`: the W3C trace context to carry to the worker ("" none).
+  absl::Status Enqueue(const std::string& analysis_id, const std::string& traceparent = "");
   // Entries waiting or in progress on the stream plus analyses waiting out a
   // back-off: the worker's autoscaling signal (acknowledged entries are
   // deleted, so the stream's length is what is left to do).

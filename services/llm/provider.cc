@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "libs/http/http_client.h"
+#include "libs/logging/logging.h"
 
 namespace plinth::llm {
 namespace {
@@ -72,6 +73,10 @@ class RemoteProvider : public Provider {
     request.url = Url();
     request.headers = Headers();
     request.headers.push_back("content-type: application/json");
+    // The trace of the request that created the analysis (W3C trace context).
+    if (!logging::RequestContext::TraceParent().empty()) {
+      request.headers.push_back("traceparent: " + logging::RequestContext::TraceParent());
+    }
     request.body = json{{"model", options_.model},
                         {"max_tokens", options_.max_tokens},
                         {"messages", json::array({{{"role", "user"}, {"content", UserMessage(input)}}})}}

@@ -260,7 +260,7 @@ void Worker::Sweep() {
 void Worker::HandBack(const std::deque<JobEntry>& entries) {
   // The entry we held is acknowledged only once its replacement exists.
   for (const auto& e : entries) {
-    if (queue_->Enqueue(e.analysis_id).ok()) (void)queue_->Ack(e.entry_id);
+    if (queue_->Enqueue(e.analysis_id, e.traceparent).ok()) (void)queue_->Ack(e.entry_id);
   }
 }
 
@@ -337,6 +337,9 @@ bool Worker::SettleSideEffects(const TerminalJob& job) {
 }
 
 void Worker::Process(const JobEntry& entry) {
+  // The job's log lines, its calls to the services and the provider carry
+  // the trace of the request that created it.
+  logging::RequestContext::SetTraceParent(logging::ValidTraceParent(entry.traceparent) ? entry.traceparent : "");
   if (!auth::IsUuid(entry.analysis_id)) {
     logging::Warn("dropping a malformed queue entry", {{"entry_id", entry.entry_id}});
     (void)queue_->Ack(entry.entry_id);

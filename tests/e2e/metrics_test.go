@@ -4,6 +4,8 @@ import (
 	"bufio"
 	"io"
 	"net/http"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -165,5 +167,37 @@ func TestMetricNamesAndLabelsArePinned(t *testing.T) {
 				t.Errorf("%s does not expose %s", process, f)
 			}
 		}
+	}
+}
+
+// A trace id sent by a client appears in the logs of the gateway, the
+// service and the worker (and the resource service the worker calls) for
+// that request, and goes to the provider.
+func TestTraceIDReachesEveryLog(t *testing.T) {
+	u := newUser()
+	res := createResource(t, u, map[string]any{"title": "traced", "content": "Follow this one."})
+	traceID := randomHex(16)
+	traceparent := "00-" + traceID + "-" + randomHex(8) + "-01"
+	r := do(t, "POST", "/api/v1/resources/"+res["id"].(string)+"/analyses", u.token, nil, "Traceparent", traceparent)
+	if r.status != 202 || r.header.Get("Traceparent") != traceparent {
+		t.Fatalf("analysis: %d %s (traceparent %q)", r.status, r.raw, r.header.Get("Traceparent"))
+	}
+	if a := waitTerminal(t, u, r.data()["id"].(string), 20*time.Second); a["status"] != "succeeded" {
+		t.Fatalf("analysis: %v", a)
+	}
+	needle := `"trace_id":"` + traceID + `"`
+	waitFor(t, 5*time.Second, "the trace id in every log", func() bool {
+		for _, process := range []string{"gateway", "llm", "llm-worker", "resource"} {
+			raw, _ := os.ReadFile(filepath.Join(logDir, process+".log"))
+			if !strings.Contains(string(raw), needle) {
+				return false
+			}
+		}
+		return true
+	})
+	// A malformed one is replaced by a new trace, never passed on.
+	r = do(t, "GET", "/api/v1/profiles/me", u.token, nil, "Traceparent", "00-zz-bad")
+	if got := r.header.Get("Traceparent"); len(got) != 55 || strings.Contains(got, "zz") {
+		t.Fatalf("traceparent %q", got)
 	}
 }

@@ -29,8 +29,8 @@ type cors struct {
 
 const (
 	corsAllowMethods  = "GET, POST, PATCH, DELETE, OPTIONS"
-	corsAllowHeaders  = "Authorization, Content-Type, X-Request-Id"
-	corsExposeHeaders = "X-Request-Id, X-RateLimit-Limit, X-RateLimit-Remaining, X-RateLimit-Reset, Retry-After"
+	corsAllowHeaders  = "Authorization, Content-Type, X-Request-Id, Traceparent"
+	corsExposeHeaders = "X-Request-Id, Traceparent, X-RateLimit-Limit, X-RateLimit-Remaining, X-RateLimit-Reset, Retry-After"
 )
 
 func newCORS(list string) *cors {

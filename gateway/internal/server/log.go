@@ -11,7 +11,10 @@ import (
 
 type ctxKey int
 
-const requestIDKey ctxKey = iota
+const (
+	requestIDKey ctxKey = iota
+	traceParentKey
+)
 
 // logHandler writes the same JSON line shape as the C++ services
 // (ts, level, service, request_id, user_id, msg, ...fields).
@@ -39,6 +42,10 @@ func (h *logHandler) Handle(ctx context.Context, r slog.Record) error {
 		line["request_id"] = id
 	}
 	line["user_id"] = nil
+	line["trace_id"] = nil
+	if tp, ok := ctx.Value(traceParentKey).(string); ok && len(tp) == 55 {
+		line["trace_id"] = tp[3:35]
+	}
 	line["msg"] = r.Message
 	for _, a := range h.attrs {
 		line[a.Key] = a.Value.Any()

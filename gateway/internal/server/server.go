@@ -153,11 +153,15 @@ func (g *Gateway) Close() {
 // SetDraining makes /readyz fail so load balancers stop sending traffic.
 func (g *Gateway) SetDraining() { g.draining.Store(true) }
 
-// incomingHeader forwards X-Request-Id; Authorization is forwarded by the
-// runtime itself. Nothing else reaches the backends.
+// incomingHeader forwards X-Request-Id and the (validated) traceparent;
+// Authorization is forwarded by the runtime itself. Nothing else reaches
+// the backends.
 func incomingHeader(key string) (string, bool) {
-	if strings.EqualFold(key, "X-Request-Id") {
+	switch {
+	case strings.EqualFold(key, "X-Request-Id"):
 		return "x-request-id", true
+	case strings.EqualFold(key, "Traceparent"):
+		return "traceparent", true
 	}
 	return "", false
 }
@@ -218,8 +222,43 @@ func (g *Gateway) withRequestID(next http.Handler) http.Handler {
 		}
 		r.Header.Set("X-Request-Id", id)
 		w.Header().Set("X-Request-Id", id)
-		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), requestIDKey, id)))
+		// W3C trace context: the client's, or a new trace with the gateway as
+		// its first span; carried to the services, the worker and the provider.
+		traceparent := r.Header.Get("Traceparent")
+		if !validTraceParent(traceparent) {
+			traceparent = newTraceParent()
+		}
+		r.Header.Set("Traceparent", traceparent)
+		w.Header().Set("Traceparent", traceparent)
+		ctx := context.WithValue(r.Context(), requestIDKey, id)
+		ctx = context.WithValue(ctx, traceParentKey, traceparent)
+		next.ServeHTTP(w, r.WithContext(ctx))
 	})
+}
+
+// validTraceParent: version 00, lowercase hex, non-zero ids.
+func validTraceParent(v string) bool {
+	if len(v) != 55 || v[:3] != "00-" || v[35] != '-' || v[52] != '-' {
+		return false
+	}
+	hex := func(s string) bool {
+		nonzero := false
+		for _, c := range s {
+			if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f') {
+				return false
+			}
+			nonzero = nonzero || c != '0'
+		}
+		return nonzero
+	}
+	flags := v[53:]
+	return hex(v[3:35]) && hex(v[36:52]) && (hex(flags) || flags == "00")
+}
+
+func newTraceParent() string {
+	var b [24]byte
+	_, _ = rand.Read(b[:])
+	return "00-" + hex.EncodeToString(b[:16]) + "-" + hex.EncodeToString(b[16:]) + "-01"
 }
 
 type statusRecorder struct {
@@ -422,7 +461,8 @@ func (g *Gateway) stripeWebhook(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, http.StatusBadRequest, "VALIDATION_ERROR", "could not read the request body", nil)
 		return
 	}
-	ctx := metadata.AppendToOutgoingContext(r.Context(), "x-request-id", requestIDOf(r))
+	ctx := metadata.AppendToOutgoingContext(r.Context(), "x-request-id", requestIDOf(r),
+		"traceparent", r.Header.Get("Traceparent"))
 	var header metadata.MD
 	resp, err := g.billing.HandleStripeWebhook(ctx, &plinthv1.StripeWebhookRequest{
 		Payload:   payload,
