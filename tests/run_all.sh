@@ -52,6 +52,10 @@ echo "==> fuzzing the parsers under ASan/UBSan, 30 s per target (tests/fuzz)"
 echo "==> OpenAPI lint (tests/openapi)"
 "$ROOT/tests/openapi/run.sh" || failed+=("tests/openapi")
 
+echo "==> alert rules: promtool check and unit tests (k8s/monitoring)"
+(cd "$ROOT/k8s/monitoring" && promtool check rules alerts.yml && promtool test rules alerts_test.yml &&
+  python3 -c 'import json; json.load(open("dashboard.json"))') || failed+=("k8s/monitoring")
+
 echo "==> Kubernetes manifests: render every overlay and validate offline (tests/k8s)"
 "$ROOT/tests/k8s/run.sh" || failed+=("tests/k8s")
 

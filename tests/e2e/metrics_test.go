@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"bufio"
+	"encoding/json"
 	"io"
 	"net/http"
 	"os"
@@ -199,5 +200,71 @@ func TestTraceIDReachesEveryLog(t *testing.T) {
 	r = do(t, "GET", "/api/v1/profiles/me", u.token, nil, "Traceparent", "00-zz-bad")
 	if got := r.header.Get("Traceparent"); len(got) != 55 || strings.Contains(got, "zz") {
 		t.Fatalf("traceparent %q", got)
+	}
+}
+
+// A real Prometheus (Debian's) scrapes every process the harness started
+// and loads the alert rules: every target reports up.
+func TestPrometheusScrapesEveryProcess(t *testing.T) {
+	binary := "/usr/bin/prometheus"
+	if _, err := os.Stat(binary); err != nil {
+		t.Fatalf("%s missing: ./plinth test installs Debian's prometheus", binary)
+	}
+	dir := t.TempDir()
+	var config strings.Builder
+	config.WriteString("global: {scrape_interval: 1s, evaluation_interval: 1s}\n")
+	config.WriteString("rule_files: ['" + filepath.Join(root, "k8s/monitoring/alerts.yml") + "']\nscrape_configs:\n")
+	processes := []string{"gateway", "profile", "resource", "billing", "llm", "llm-worker"}
+	for _, p := range processes {
+		config.WriteString("  - {job_name: plinth-" + p + ", static_configs: [{targets: ['" + metricsAddr[p] + "']}]}\n")
+	}
+	if err := os.WriteFile(filepath.Join(dir, "prometheus.yml"), []byte(config.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	addr := "127.0.0.1:" + strconv.Itoa(freePort())
+	cmd, err := startDetached("prometheus", []string{binary, "--config.file=" + filepath.Join(dir, "prometheus.yml"),
+		"--storage.tsdb.path=" + filepath.Join(dir, "data"), "--web.listen-address=" + addr}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = cmd.Process.Kill(); _ = cmd.Wait() }()
+	type target struct {
+		Labels map[string]string `json:"labels"`
+		Health string            `json:"health"`
+	}
+	var health map[string]string
+	waitFor(t, 30*time.Second, "every target up", func() bool {
+		resp, err := http.Get("http://" + addr + "/api/v1/targets")
+		if err != nil {
+			return false
+		}
+		defer resp.Body.Close()
+		var body struct {
+			Data struct {
+				ActiveTargets []target `json:"activeTargets"`
+			} `json:"data"`
+		}
+		if json.NewDecoder(resp.Body).Decode(&body) != nil {
+			return false
+		}
+		health = map[string]string{}
+		for _, tg := range body.Data.ActiveTargets {
+			health[tg.Labels["job"]] = tg.Health
+		}
+		for _, p := range processes {
+			if health["plinth-"+p] != "up" {
+				return false
+			}
+		}
+		return true
+	})
+	resp, err := http.Get("http://" + addr + "/api/v1/rules")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	raw, _ := io.ReadAll(resp.Body)
+	if !strings.Contains(string(raw), `"PlinthTargetDown"`) || !strings.Contains(string(raw), `"PlinthModelUnavailable"`) {
+		t.Fatalf("alert rules not loaded: %.300s", raw)
 	}
 }
