@@ -2,13 +2,18 @@ package e2e
 
 import (
 	"bufio"
+	"bytes"
+	"encoding/hex"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -266,5 +271,56 @@ func TestPrometheusScrapesEveryProcess(t *testing.T) {
 	raw, _ := io.ReadAll(resp.Body)
 	if !strings.Contains(string(raw), `"PlinthTargetDown"`) || !strings.Contains(string(raw), `"PlinthModelUnavailable"`) {
 		t.Fatalf("alert rules not loaded: %.300s", raw)
+	}
+}
+
+// With OTEL_EXPORTER_OTLP_ENDPOINT set, the gateway exports a server span per
+// request over OTLP/HTTP, in the client's trace, and the backends log that
+// same trace id.
+func TestGatewayExportsSpansOverOTLP(t *testing.T) {
+	var mu sync.Mutex
+	var bodies [][]byte
+	collector := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		raw, _ := io.ReadAll(r.Body)
+		if r.URL.Path == "/v1/traces" && r.Header.Get("Content-Type") == "application/x-protobuf" {
+			mu.Lock()
+			bodies = append(bodies, raw)
+			mu.Unlock()
+		}
+		w.Header().Set("Content-Type", "application/x-protobuf")
+		w.WriteHeader(http.StatusOK)
+	}))
+	defer collector.Close()
+	addr := fmt.Sprintf("127.0.0.1:%d", freePort())
+	cmd, err := startDetached("gateway-otel", []string{filepath.Join(root, "bazel-bin/gateway/plinth-gateway")},
+		append(backendEnv(profileGRPC, resourceGRPC), "PLINTH_HTTP_ADDR="+addr,
+			"OTEL_EXPORTER_OTLP_ENDPOINT="+collector.URL, "OTEL_BSP_SCHEDULE_DELAY=100"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = cmd.Process.Kill(); _ = cmd.Wait() }()
+	if err := waitReady([]string{"http://" + addr}); err != nil {
+		t.Fatal(err)
+	}
+	traceID := randomHex(16)
+	u := newUser()
+	r := doAt(t, "http://"+addr, "GET", "/api/v1/profiles/me", u.token, nil, "Traceparent", "00-"+traceID+"-"+randomHex(8)+"-01")
+	if r.status != 200 || !strings.HasPrefix(r.header.Get("Traceparent"), "00-"+traceID+"-") {
+		t.Fatalf("%d, traceparent %q", r.status, r.header.Get("Traceparent"))
+	}
+	id, _ := hex.DecodeString(traceID)
+	waitFor(t, 10*time.Second, "the span at the collector", func() bool {
+		mu.Lock()
+		defer mu.Unlock()
+		for _, b := range bodies {
+			if bytes.Contains(b, id) && bytes.Contains(b, []byte("/api/v1/profiles/me")) {
+				return true
+			}
+		}
+		return false
+	})
+	raw, _ := os.ReadFile(filepath.Join(logDir, "profile.log"))
+	if !strings.Contains(string(raw), `"trace_id":"`+traceID+`"`) {
+		t.Fatal("the profile service did not log the exported trace's id")
 	}
 }

@@ -47,6 +47,7 @@ type Gateway struct {
 	cors     *cors
 	routes   *routes
 	metrics  *httpMetrics
+	tracing  *tracing // nil unless OTEL_EXPORTER_OTLP_ENDPOINT is set
 	inflight *byteBudget
 	ready    readyCache
 }
@@ -116,6 +117,9 @@ func New(ctx context.Context, cfg Config, logger *slog.Logger) (*Gateway, error)
 	g.cors = newCORS(cfg.CORSOrigins)
 	g.routes = newRoutes()
 	g.metrics = newHTTPMetrics()
+	if g.tracing, err = newTracing(ctx); err != nil {
+		return nil, fmt.Errorf("configuration OTEL_EXPORTER_OTLP_ENDPOINT: %w", err)
+	}
 	g.inflight = &byteBudget{left: cfg.MaxInflightBodyBytes}
 	if cfg.RedisURL != "" {
 		opts, _ := redis.ParseURL(cfg.RedisURL)
@@ -142,6 +146,9 @@ func New(ctx context.Context, cfg Config, logger *slog.Logger) (*Gateway, error)
 }
 
 func (g *Gateway) Close() {
+	flush, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	g.tracing.shutdown(flush)
 	for _, c := range g.conns {
 		_ = c.Close()
 	}
@@ -229,8 +236,17 @@ func (g *Gateway) withRequestID(next http.Handler) http.Handler {
 			traceparent = newTraceParent()
 		}
 		r.Header.Set("Traceparent", traceparent)
+		ctx := r.Context()
+		if g.tracing != nil {
+			var end func(int)
+			ctx, traceparent, end = g.tracing.start(r, g.routes.template(r.Method, r.URL.Path))
+			r.Header.Set("Traceparent", traceparent)
+			rec := &statusRecorder{ResponseWriter: w}
+			defer func() { end(rec.status) }()
+			w = rec
+		}
 		w.Header().Set("Traceparent", traceparent)
-		ctx := context.WithValue(r.Context(), requestIDKey, id)
+		ctx = context.WithValue(ctx, requestIDKey, id)
 		ctx = context.WithValue(ctx, traceParentKey, traceparent)
 		next.ServeHTTP(w, r.WithContext(ctx))
 	})
