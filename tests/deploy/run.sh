@@ -47,6 +47,8 @@ mkdir -p "$WORK/context"
 cp "$ROOT/Dockerfile" "$WORK/context/"
 "$ROOT/plinth" dist "$WORK/context/dist"
 p build -q --network host --build-arg BINARIES=prebuilt --build-arg BASE="$BASE" -t "$IMAGE" "$WORK/context" >/dev/null
+# The previous run's image, now untagged, would pile up run after run.
+p image prune -f >/dev/null 2>&1 || true
 
 echo "==> rendering k8s/overlays/dev"
 (cd "$ROOT/tests/k8s/render" && go build -o "$WORK/render" .)
