@@ -23,8 +23,10 @@ struct Claims {
   std::string email;  // may be empty
   std::string role;   // "authenticated" for a signed-in user
   int64_t exp = 0;
-  // The payload exactly as signed: forwarded to PostgreSQL as
-  // request.jwt.claims so auth.uid()/auth.jwt() see what Supabase would.
+  // The verified payload's claims, re-serialized as compact JSON (same
+  // claims and values as signed; key order and spacing may differ):
+  // forwarded to PostgreSQL as request.jwt.claims so auth.uid()/auth.jwt()
+  // see what Supabase would.
   std::string raw_json;
 };
 

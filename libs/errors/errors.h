@@ -51,8 +51,9 @@ std::string ContractCode(const absl::Status& status);
 std::vector<FieldViolation> Violations(const absl::Status& status);
 
 // Wire form: code, message (generic for INTERNAL) and, in grpc-status-details-bin,
-// a google.rpc.Status carrying google.rpc.ErrorInfo{reason = contract code,
-// domain = "plinth"} and, for validation errors, google.rpc.BadRequest.
+// a google.rpc.Status carrying one plinth.v1.ErrorDetail{code = contract code,
+// field_violations} (protos/plinth/v1/errors.proto; Debian's googleapis
+// predates google.rpc.ErrorInfo).
 grpc::Status ToGrpcStatus(const absl::Status& status);
 
 // Inverse of ToGrpcStatus, for a service that calls another one. A status
