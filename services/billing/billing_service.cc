@@ -89,7 +89,7 @@ grpc::Status BillingServiceImpl::ListPlans(grpc::ServerContext*, const v1::ListP
 absl::StatusOr<std::string> BillingServiceImpl::EnsureCustomer(grpc::ServerContext* context,
                                                                const auth::Claims& claims) {
   auto customer = store_->CustomerOf(claims.sub, DeadlineOf(*context));
-  if (!customer.ok() && errors::ContractCode(customer.status()) == "NOT_FOUND") {
+  if (!customer.ok() && absl::IsNotFound(customer.status())) {
     v1::ProfileResponse profile;  // first sight: the profile service creates it
     auto call = grpc_server::ForwardedContext(*context);
     grpc::Status created = profiles_->GetMyProfile(call.get(), v1::GetMyProfileRequest(), &profile);
@@ -126,7 +126,7 @@ grpc::Status BillingServiceImpl::CreateCheckoutSession(grpc::ServerContext* cont
     return grpc_server::Reply(errors::Unavailable("billing is not configured (STRIPE_SECRET_KEY is not set)"));
   }
   auto subscription = store_->SubscriptionStatus(claims->sub, DeadlineOf(*context));
-  if (!subscription.ok() && errors::ContractCode(subscription.status()) != "NOT_FOUND") {
+  if (!subscription.ok() && !absl::IsNotFound(subscription.status())) {
     return grpc_server::Reply(subscription.status());
   }
   if (subscription.ok() && Subscribed(*subscription)) {
@@ -165,7 +165,7 @@ grpc::Status BillingServiceImpl::CreatePortalSession(grpc::ServerContext* contex
     return grpc_server::Reply(errors::Unavailable("billing is not configured (STRIPE_SECRET_KEY is not set)"));
   }
   auto customer = store_->CustomerOf(claims->sub, DeadlineOf(*context));
-  if (!customer.ok() && errors::ContractCode(customer.status()) != "NOT_FOUND") {
+  if (!customer.ok() && !absl::IsNotFound(customer.status())) {
     return grpc_server::Reply(customer.status());
   }
   if (!customer.ok() || !customer->has_value()) {

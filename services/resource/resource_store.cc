@@ -27,6 +27,7 @@ constexpr char kSelect[] = "resource_select";
 constexpr char kUpdate[] = "resource_update";
 constexpr char kDelete[] = "resource_delete";
 constexpr char kOwnerMissing[] = "the caller has no profile yet";
+constexpr char kOwnerMissingPayload[] = "plinth/resource/owner-missing";
 
 struct SortSpec {
   SortKey key;
@@ -80,8 +81,7 @@ const char* Param(const std::optional<std::string>& v) { return v ? v->c_str() :
 ResourceStore::ResourceStore(db::Pool* pool) : pool_(pool) {}
 
 bool ResourceStore::IsOwnerMissing(const absl::Status& status) {
-  return status.code() == absl::StatusCode::kFailedPrecondition &&
-         status.message() == kOwnerMissing;
+  return status.GetPayload(kOwnerMissingPayload).has_value();
 }
 
 std::vector<db::PreparedStatement> ResourceStore::Statements() {
@@ -114,7 +114,10 @@ absl::StatusOr<ResourceRow> ResourceStore::Create(const auth::Claims& claims,
                                    resource.metadata_json);
       created = FromRow(rows[0]);
     } catch (const pqxx::foreign_key_violation&) {
-      return absl::FailedPreconditionError(kOwnerMissing);
+      absl::Status missing = absl::FailedPreconditionError(kOwnerMissing);
+      // Marked by a payload, not recognised by its text.
+      missing.SetPayload(kOwnerMissingPayload, absl::Cord());
+      return missing;
     }
     return absl::OkStatus();
   });
