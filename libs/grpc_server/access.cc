@@ -28,7 +28,44 @@ std::optional<std::string_view> Find(const Metadata* md, std::string_view key) {
   return std::string_view(it->second.data(), it->second.size());
 }
 
-using Rules = std::unordered_map<std::string, v1::Access>;
+// The usual gRPC-Prometheus families, labelled as go-grpc-prometheus does.
+prometheus::Family<prometheus::Counter>& HandledFamily() {
+  static auto& f = metrics::CounterFamily("grpc_server_handled_total",
+                                          "RPCs completed on the server, by method and status code.");
+  return f;
+}
+prometheus::Family<prometheus::Histogram>& HandlingFamily() {
+  static auto& f =
+      metrics::HistogramFamily("grpc_server_handling_seconds", "Time from an RPC's arrival to its status, by method.");
+  return f;
+}
+
+// "/pkg.Service/Method" -> ("pkg.Service", "Method"); false if not that shape.
+bool SplitMethod(std::string_view path, std::string* service, std::string* method) {
+  const size_t slash = path.rfind('/');
+  if (path.size() < 2 || slash == std::string_view::npos || slash == 0) return false;
+  *service = std::string(path.substr(1, slash - 1));
+  *method = std::string(path.substr(slash + 1));
+  return true;
+}
+
+// A method's rule and what its metrics need, resolved once at start-up so
+// that a call only looks its path up.
+struct Method {
+  v1::Access access;
+  std::string service, name;  // the grpc_service and grpc_method labels
+  prometheus::Histogram* handling = nullptr;
+};
+
+using Rules = std::unordered_map<std::string, Method>;
+
+void AddRule(Rules* rules, const std::string& path, const v1::Access& access) {
+  Method m{access, "", "", nullptr};
+  if (SplitMethod(path, &m.service, &m.name)) {
+    m.handling = &HandlingFamily().Add({{"grpc_service", m.service}, {"grpc_method", m.name}}, metrics::LatencyBuckets());
+  }
+  (*rules)[path] = std::move(m);
+}
 
 // The rules of the named services' methods, read from their generated
 // descriptors. Health and reflection are gRPC's own services: probes must
@@ -37,11 +74,11 @@ absl::StatusOr<Rules> ReadRules(const std::vector<std::string>& service_names, b
   Rules rules;
   v1::Access open;
   open.set_caller(v1::CALLER_PUBLIC);
-  for (const char* m : {"/grpc.health.v1.Health/Check", "/grpc.health.v1.Health/Watch"}) rules[m] = open;
+  for (const char* m : {"/grpc.health.v1.Health/Check", "/grpc.health.v1.Health/Watch"}) AddRule(&rules, m, open);
   if (reflection) {
     for (const char* m : {"/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo",
                           "/grpc.reflection.v1.ServerReflection/ServerReflectionInfo"}) {
-      rules[m] = open;
+      AddRule(&rules, m, open);
     }
   }
   const auto* pool = google::protobuf::DescriptorPool::generated_pool();
@@ -57,7 +94,7 @@ absl::StatusOr<Rules> ReadRules(const std::vector<std::string>& service_names, b
         return absl::FailedPreconditionError(
             absl::StrCat(m->full_name(), " declares no caller: add option (plinth.v1.access) to its rpc"));
       }
-      rules[absl::StrCat("/", s->full_name(), "/", m->name())] = access;
+      AddRule(&rules, absl::StrCat("/", s->full_name(), "/", m->name()), access);
     }
   }
   return rules;
@@ -133,9 +170,9 @@ class CallInterceptor : public grpc::experimental::Interceptor {
       Admit(methods->GetRecvInitialMetadata());
     }
     if (methods->QueryInterceptionHookPoint(InterceptionHookPoints::PRE_SEND_INITIAL_METADATA) && rule_ != nullptr &&
-        rule_->success_http_status() != 0) {
+        rule_->access.success_http_status() != 0) {
       // Read by the gateway on success only (forwardHTTPCode).
-      methods->GetSendInitialMetadata()->emplace("x-http-code", std::to_string(rule_->success_http_status()));
+      methods->GetSendInitialMetadata()->emplace("x-http-code", std::to_string(rule_->access.success_http_status()));
     }
     if (methods->QueryInterceptionHookPoint(InterceptionHookPoints::PRE_SEND_STATUS)) {
       if (!refusal_.ok()) methods->ModifySendStatus(errors::ToGrpcStatus(refusal_));
@@ -161,8 +198,8 @@ class CallInterceptor : public grpc::experimental::Interceptor {
 
     auto it = rules_->find(method_);
     rule_ = it == rules_->end() ? nullptr : &it->second;
-    auto caller = grpc_server::Admit(rule_, md, *config_);
-    bool is_public = rule_ != nullptr && rule_->caller() == v1::CALLER_PUBLIC;
+    auto caller = grpc_server::Admit(rule_ ? &rule_->access : nullptr, md, *config_);
+    bool is_public = rule_ != nullptr && rule_->access.caller() == v1::CALLER_PUBLIC;
     if (!caller.ok() && !is_public) refusal_ = caller.status();
     if (caller.ok()) logging::RequestContext::SetUserId(caller->sub);
     t_admission.context = info_->server_context();
@@ -181,19 +218,20 @@ class CallInterceptor : public grpc::experimental::Interceptor {
     logging::Info("rpc", fields);
   }
 
-  // The usual gRPC-Prometheus families (grpc_server_handled_total,
-  // grpc_server_handling_seconds), labelled as go-grpc-prometheus does.
+  // grpc_server_handled_total and grpc_server_handling_seconds: a ruled
+  // method's labels and histogram were resolved at start-up (AddRule).
   void Count(grpc::StatusCode code, double seconds) {
-    static auto& handled = metrics::CounterFamily("grpc_server_handled_total",
-                                                  "RPCs completed on the server, by method and status code.");
-    static auto& handling = metrics::HistogramFamily("grpc_server_handling_seconds",
-                                                     "Time from an RPC's arrival to its status, by method.");
-    std::string_view full(method_);
-    const size_t slash = full.rfind('/');
-    if (full.size() < 2 || slash == std::string_view::npos || slash == 0) return;
-    const std::string service(full.substr(1, slash - 1)), method(full.substr(slash + 1));
-    handled.Add({{"grpc_service", service}, {"grpc_method", method}, {"grpc_code", CodeName(code)}}).Increment();
-    handling.Add({{"grpc_service", service}, {"grpc_method", method}}, metrics::LatencyBuckets()).Observe(seconds);
+    if (rule_ != nullptr && rule_->handling != nullptr) {
+      HandledFamily()
+          .Add({{"grpc_service", rule_->service}, {"grpc_method", rule_->name}, {"grpc_code", CodeName(code)}})
+          .Increment();
+      rule_->handling->Observe(seconds);
+      return;
+    }
+    std::string service, method;
+    if (!SplitMethod(method_, &service, &method)) return;
+    HandledFamily().Add({{"grpc_service", service}, {"grpc_method", method}, {"grpc_code", CodeName(code)}}).Increment();
+    HandlingFamily().Add({{"grpc_service", service}, {"grpc_method", method}}, metrics::LatencyBuckets()).Observe(seconds);
   }
 
   static const char* CodeName(grpc::StatusCode code) {
@@ -211,7 +249,7 @@ class CallInterceptor : public grpc::experimental::Interceptor {
   const Rules* rules_;
   std::string method_;
   std::string forwarded_for_;
-  const v1::Access* rule_ = nullptr;
+  const Method* rule_ = nullptr;
   absl::Status refusal_;
   std::chrono::steady_clock::time_point start_;
 };

@@ -77,8 +77,13 @@ void Worker::SetHealth(grpc::HealthCheckServiceInterface* health, std::string se
   std::lock_guard<std::mutex> lock(health_mu_);
   health_ = health;
   health_service_ = std::move(service_name);
-  health_->SetServingStatus(health_service_, ModelUsable());
-  health_->SetServingStatus("", ModelUsable());
+  PublishHealthLocked(ModelUsable());
+}
+
+void Worker::PublishHealthLocked(bool serving) {
+  if (health_ == nullptr) return;
+  health_->SetServingStatus(health_service_, serving);
+  health_->SetServingStatus("", serving);
 }
 
 void Worker::SetModelUsable(bool usable, const std::string& detail) {
@@ -93,10 +98,7 @@ void Worker::SetModelUsable(bool usable, const std::string& detail) {
                    {{"detail", detail}});
   }
   std::lock_guard<std::mutex> lock(health_mu_);
-  if (health_ != nullptr) {
-    health_->SetServingStatus(health_service_, usable);
-    health_->SetServingStatus("", usable);
-  }
+  PublishHealthLocked(usable);
 }
 
 void Worker::CheckModel() {

@@ -88,6 +88,8 @@ class Worker {
   // provider that cannot be asked leaves the last answer as it was.
   void CheckModel();
   void SetModelUsable(bool usable, const std::string& detail);
+  // The health service's overall and named entries (health_mu_ held).
+  void PublishHealthLocked(bool serving);
 
   WorkerOptions options_;
   WorkerStore* store_;

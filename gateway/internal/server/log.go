@@ -14,6 +14,7 @@ type ctxKey int
 const (
 	requestIDKey ctxKey = iota
 	traceParentKey
+	routeKey
 )
 
 // logHandler writes the same JSON line shape as the C++ services

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"net/http"
 	"strings"
 	"sync"
 
@@ -83,18 +84,20 @@ func split(path string) []string {
 	return segments
 }
 
-func (b *routes) takesBody(method, path string) bool {
-	p := b.match(method, path)
-	return p != nil && p.body
+// routeOf is the route withRequestID matched for this request (nil: none).
+// Matched once per request, in the outermost middleware.
+func routeOf(r *http.Request) *routePattern {
+	p, _ := r.Context().Value(routeKey).(*routePattern)
+	return p
 }
 
-// template is the route a request matched, "unmatched" if none: a label value
-// from a fixed set, never the raw path.
-func (b *routes) template(method, path string) string {
-	if p := b.match(method, path); p != nil {
-		return p.template
+// label is the route's template, "unmatched" for none: a label value from a
+// fixed set, never the raw path.
+func (p *routePattern) label() string {
+	if p == nil {
+		return "unmatched"
 	}
-	return "unmatched"
+	return p.template
 }
 
 func (b *routes) match(method, path string) *routePattern {

@@ -236,10 +236,11 @@ func (g *Gateway) withRequestID(next http.Handler) http.Handler {
 			traceparent = newTraceParent()
 		}
 		r.Header.Set("Traceparent", traceparent)
-		ctx := r.Context()
+		route := g.routes.match(r.Method, r.URL.Path)
+		ctx := context.WithValue(r.Context(), routeKey, route)
 		if g.tracing != nil {
 			var end func(int)
-			ctx, traceparent, end = g.tracing.start(r, g.routes.template(r.Method, r.URL.Path))
+			ctx, traceparent, end = g.tracing.start(r.WithContext(ctx), route.label())
 			r.Header.Set("Traceparent", traceparent)
 			rec := &statusRecorder{ResponseWriter: w}
 			defer func() { end(rec.status) }()
@@ -310,7 +311,7 @@ func (g *Gateway) withAccessLog(next http.Handler) http.Handler {
 		start := time.Now()
 		rec := &statusRecorder{ResponseWriter: w}
 		next.ServeHTTP(rec, r)
-		g.metrics.observe(g.routes.template(r.Method, r.URL.Path), r.Method, rec.status, time.Since(start))
+		g.metrics.observe(routeOf(r).label(), r.Method, rec.status, time.Since(start))
 		if r.URL.Path == "/healthz" || r.URL.Path == "/readyz" {
 			return
 		}
@@ -334,7 +335,7 @@ func (g *Gateway) withLimits(next http.Handler) http.Handler {
 			writeError(w, r, http.StatusUnauthorized, "UNAUTHENTICATED", "token too large", nil)
 			return
 		}
-		if !g.routes.takesBody(r.Method, r.URL.Path) {
+		if route := routeOf(r); route == nil || !route.body {
 			r.Body, r.ContentLength = http.NoBody, 0
 			next.ServeHTTP(w, r)
 			return
