@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
-# Builds the gateway binary from the protos: generates the Go code
-# (protoc-gen-go, -go-grpc, -grpc-gateway, -openapiv2, pinned in go.mod's
-# tool block) into a scratch copy of this module, then `go build`s it.
+# Builds the gateway binary from the protos. The Go messages and gRPC stubs
+# are the committed module clients/go (clients/generate.sh); here, in a
+# scratch copy of this module, protoc generates what only the gateway needs:
+# the grpc-gateway handlers (standalone, package plinthgw) and the OpenAPI 3.1
+# document (cmd/protoc-gen-plinth-openapi), which the binary embeds. Plugin
+# versions are pinned in go.mod's tool block.
 # Usage: gateway/build.sh OUTPUT PROTOS_DIR GOOGLEAPIS_DIR
 # Called by Bazel (//gateway:gateway) so that one `bazel build //...` builds
 # the C++ services and the gateway from the same protos.
@@ -13,25 +16,30 @@ here=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")" && pwd)
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-mkdir -p "$work/src" "$work/bin"
+mkdir -p "$work/src" "$work/bin" "$work/clients" "$work/gw"
 (cd "$here" && tar --exclude=./gen -cf - .) | tar -C "$work/src" -xf -
+cp -r "$here/../clients/go" "$work/clients/go" # go.mod: replace => ../clients/go
 cd "$work/src"
 GOBIN="$work/bin" go install tool
-mkdir -p gen/openapi
+go build -o "$work/bin/protoc-gen-plinth-openapi" ./cmd/protoc-gen-plinth-openapi
+files=$(cd "$protos" && find plinth -name '*.proto' | sort)
+mkdir -p gen/gw gen/openapi
 PATH="$work/bin:$PATH" protoc -I"$protos" -I"$googleapis" -I/usr/include \
-  --go_out=gen --go_opt=module=plinth/gateway/gen \
-  --go-grpc_out=gen --go-grpc_opt=module=plinth/gateway/gen \
-  --grpc-gateway_out=gen --grpc-gateway_opt=module=plinth/gateway/gen \
-  --openapiv2_out=gen/openapi \
-  --openapiv2_opt=allow_merge=true,merge_file_name=plinth,json_names_for_fields=false,disable_default_errors=true \
-  $(cd "$protos" && find plinth -name '*.proto' | sort)
+  --grpc-gateway_out="$work/gw" --grpc-gateway_opt=standalone=true \
+  --plinth-openapi_out=gen/openapi \
+  $files
+# Standalone handlers import the stubs' package; they live in their own.
+find "$work/gw" -name '*.pb.gw.go' -exec sh -c \
+  'sed "s/^package plinthv1$/package plinthgw/" "$1" > gen/gw/$(basename "$1")' _ {} \;
 cat > gen/openapi/embed.go <<'GO'
-// Package openapi embeds the document protoc-gen-openapiv2 generated.
+// Package openapi embeds the document protoc-gen-plinth-openapi generated.
 package openapi
 
 import _ "embed"
 
-//go:embed plinth.swagger.json
-var Spec []byte
+// Document is served at /openapi.json and printed by --print-openapi.
+//
+//go:embed openapi.json
+var Document []byte
 GO
 CGO_ENABLED=0 go build -trimpath -o "$out" .

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Runs every test: C++ unit and integration tests (bazel test //...), the
-# end-to-end tests through the real gateway (tests/e2e, Go), the fuzzers
-# (tests/fuzz) and the k8s manifest validation (tests/k8s), against a
+# generated clients' freshness and type-check (clients/), buf lint/breaking,
+# the end-to-end tests through the real gateway (tests/e2e, Go; schemathesis
+# and the TypeScript client's example among them), the fuzzers (tests/fuzz)
+# and the k8s manifest validation (tests/k8s), against a
 # throwaway PostgreSQL and Redis started here and removed afterwards.
 # Called by `./plinth test` after the build; exits non-zero on any failure.
 set -uo pipefail
@@ -43,7 +45,21 @@ echo "==> C++ unit and integration tests (bazel test //...)"
 echo "==> the fakes against the official Anthropic and Stripe SDKs (tests/conformance)"
 "$ROOT/tests/conformance/run.sh" || failed+=("tests/conformance")
 
-echo "==> end-to-end tests through the gateway (tests/e2e)"
+echo "==> generated clients match the protos; the TypeScript client type-checks (clients/)"
+("$ROOT/clients/generate.sh" --check && cd "$ROOT/clients/typescript" && npm run --silent typecheck) ||
+  failed+=("clients")
+
+echo "==> protos: buf lint, buf breaking (tests/buf)"
+"$ROOT/tests/buf/run.sh" || failed+=("tests/buf")
+
+echo "==> end-to-end tests through the gateway, schemathesis and the TypeScript client's example (tests/e2e)"
+# schemathesis runs against the e2e stack (contract_test.go); so does the
+# TypeScript example.
+if st=$("$ROOT/tests/contract/install.sh"); then
+  export PLINTH_SCHEMATHESIS=$st PLINTH_TS_CLIENT=1
+else
+  failed+=("schemathesis install")
+fi
 (cd "$ROOT/tests/e2e" && go test -count=1 ./...) || failed+=("tests/e2e")
 
 echo "==> fuzzing the parsers under ASan/UBSan, 30 s per target (tests/fuzz)"

@@ -10,6 +10,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "libs/validation/text.h"
 #include "libs/auth/jwt.h"
 
 int main(int argc, char** argv) {
@@ -32,7 +33,7 @@ int main(int argc, char** argv) {
       return 2;
     }
   }
-  if (argc % 2 == 0 || !plinth::auth::IsUuid(sub)) {
+  if (argc % 2 == 0 || !plinth::validation::IsUuid(sub)) {
     std::fprintf(stderr, "usage: devtoken --sub UUID [--email EMAIL] [--ttl SECONDS]\n");
     return 2;
   }

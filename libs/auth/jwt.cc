@@ -11,6 +11,7 @@
 #include "libs/auth/jwks.h"
 #include "libs/crypto/crypto.h"
 #include "libs/errors/errors.h"
+#include "libs/validation/text.h"
 
 namespace plinth::auth {
 namespace {
@@ -29,19 +30,6 @@ bool ReadNumericDate(const nlohmann::json& payload, const char* name, int64_t* o
 }
 
 }  // namespace
-
-bool IsUuid(std::string_view s) {
-  if (s.size() != 36) return false;
-  for (size_t i = 0; i < s.size(); ++i) {
-    char c = s[i];
-    if (i == 8 || i == 13 || i == 18 || i == 23) {
-      if (c != '-') return false;
-    } else if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'))) {
-      return false;
-    }
-  }
-  return true;
-}
 
 std::string NewUuid() {
   // OpenSSL's CSPRNG: ids (analyses, Stripe idempotency keys) must not be
@@ -154,7 +142,7 @@ absl::StatusOr<Claims> JwtVerifier::Verify(std::string_view token, int64_t now) 
   }
 
   auto sub = payload.find("sub");
-  if (sub == payload.end() || !sub->is_string() || !IsUuid(sub->get<std::string>())) {
+  if (sub == payload.end() || !sub->is_string() || !validation::IsUuid(sub->get<std::string>())) {
     return Invalid("token subject is not a user id");
   }
   claims.sub = sub->get<std::string>();

@@ -63,7 +63,6 @@ class JwtVerifier {
 // Signs an HS256 token (dev tokens, tests). `payload_json` is used verbatim.
 std::string SignHs256(std::string_view payload_json, std::string_view secret);
 
-bool IsUuid(std::string_view text);
 // A random (version 4) UUID, lowercase.
 std::string NewUuid();
 

@@ -1,3 +1,4 @@
+#include "libs/validation/text.h"
 #include "libs/grpc_server/access.h"
 
 #include <cctype>
@@ -117,7 +118,7 @@ absl::StatusOr<auth::Claims> VerifyInternal(const Metadata* md, const AccessConf
     return errors::Unauthenticated("invalid service credential");
   }
   auto user_id = Find(md, kUserIdMetadata);
-  if (!user_id || !auth::IsUuid(std::string(*user_id))) {
+  if (!user_id || !validation::IsUuid(std::string(*user_id))) {
     return errors::InvalidField("x-plinth-user-id", "must be a UUID");
   }
   auth::Claims claims;

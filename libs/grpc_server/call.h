@@ -16,9 +16,13 @@
 
 namespace plinth::grpc_server {
 
+// How long a handler may work unless it says otherwise: a call's database
+// and cache work, well under the gateway's per-request timeout.
+inline constexpr std::chrono::milliseconds kMaxCallTime{5000};
+
 // The caller's deadline, capped at `cap` from now.
 std::chrono::system_clock::time_point Deadline(const grpc::ServerContext& context,
-                                               std::chrono::milliseconds cap);
+                                               std::chrono::milliseconds cap = kMaxCallTime);
 
 // ToGrpcStatus plus the error log line for INTERNAL (whose cause never goes
 // on the wire).

@@ -56,12 +56,17 @@ std::optional<std::string> CheckHttpsUrl(std::string_view url, size_t max_chars)
   return std::nullopt;
 }
 
-void CheckPaging(bool has_page, int64_t page, bool has_limit, int64_t limit, int64_t max_limit,
-                 std::vector<std::pair<std::string, std::string>>* issues) {
-  if (has_page && page < 1) issues->push_back({"page", "must be at least 1"});
-  if (has_limit && (limit < 1 || limit > max_limit)) {
-    issues->push_back({"limit", "must be between 1 and " + std::to_string(max_limit)});
+bool IsUuid(std::string_view s) {
+  if (s.size() != 36) return false;
+  for (size_t i = 0; i < s.size(); ++i) {
+    char c = s[i];
+    if (i == 8 || i == 13 || i == 18 || i == 23) {
+      if (c != '-') return false;
+    } else if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'))) {
+      return false;
+    }
   }
+  return true;
 }
 
 }  // namespace plinth::validation

@@ -9,9 +9,6 @@
 #include <optional>
 #include <string>
 #include <string_view>
-#include <utility>
-#include <vector>
-#include <cstdint>
 
 namespace plinth::validation {
 
@@ -28,10 +25,8 @@ std::optional<std::string> CheckLine(std::string_view text, size_t min_chars, si
 // Issue text for an https URL of at most `max_chars`, or nullopt if fine.
 std::optional<std::string> CheckHttpsUrl(std::string_view url, size_t max_chars);
 
-// Pagination parameters of list routes: page >= 1, limit 1..max_limit.
-// Appends (field, issue) pairs for what is wrong.
-void CheckPaging(bool has_page, int64_t page, bool has_limit, int64_t limit, int64_t max_limit,
-                 std::vector<std::pair<std::string, std::string>>* issues);
+// A UUID in its canonical 8-4-4-4-12 hex form (either case).
+bool IsUuid(std::string_view text);
 
 }  // namespace plinth::validation
 

@@ -14,6 +14,7 @@
 #include "libs/logging/logging.h"
 #include "libs/metrics/metrics.h"
 #include "libs/redis/keys.h"
+#include "libs/validation/rules.h"
 #include "libs/validation/text.h"
 #include "services/billing/signature.h"
 #include "services/billing/stripe_event.h"
@@ -21,13 +22,13 @@
 namespace plinth::billing {
 namespace {
 
+// Calls to Stripe included: longer than the other services' default.
 constexpr std::chrono::milliseconds kMaxCallTime{15000};
 
 // Stripe sends the user back to these URLs after checkout or the portal:
 // only to the frontend's own origins, or a phishing page could borrow
 // Plinth's checkout.
 std::optional<std::string> CheckReturnUrl(const std::string& url, const std::set<std::string>& origins) {
-  if (url.size() > 2048) return "must be at most 2048 characters";
   if (url.rfind("https://", 0) != 0 && url.rfind("http://", 0) != 0) return "must be an http(s) URL";
   std::string rest = url.substr(url.find("://") + 3);
   if (rest.empty() || rest[0] == '/' || validation::HasControlCharacters(url, false) ||
@@ -64,7 +65,6 @@ void CountWebhook(const std::string& type, const char* result) {
   family.Add({{"type", kHandled.count(type) ? type : "other"}, {"result", result}}).Increment();
 }
 
-db::Deadline DeadlineOf(const grpc::ServerContext& c) { return grpc_server::Deadline(c, kMaxCallTime); }
 
 }  // namespace
 
@@ -88,13 +88,13 @@ grpc::Status BillingServiceImpl::ListPlans(grpc::ServerContext*, const v1::ListP
 
 absl::StatusOr<std::string> BillingServiceImpl::EnsureCustomer(grpc::ServerContext* context,
                                                                const auth::Claims& claims) {
-  auto customer = store_->CustomerOf(claims.sub, DeadlineOf(*context));
+  auto customer = store_->CustomerOf(claims.sub, grpc_server::Deadline(*context, kMaxCallTime));
   if (!customer.ok() && absl::IsNotFound(customer.status())) {
     v1::ProfileResponse profile;  // first sight: the profile service creates it
     auto call = grpc_server::ForwardedContext(*context);
     grpc::Status created = profiles_->GetMyProfile(call.get(), v1::GetMyProfileRequest(), &profile);
     if (!created.ok()) return errors::FromGrpcStatus(created);
-    customer = store_->CustomerOf(claims.sub, DeadlineOf(*context));
+    customer = store_->CustomerOf(claims.sub, grpc_server::Deadline(*context, kMaxCallTime));
   }
   if (!customer.ok()) return customer.status();
   if (customer->has_value()) return **customer;
@@ -106,7 +106,7 @@ absl::StatusOr<std::string> BillingServiceImpl::EnsureCustomer(grpc::ServerConte
   if (!created.ok()) return created.status();
   std::string id = StringAt(*created, {"id"});
   if (id.empty()) return errors::Unavailable("payment provider sent no customer id");
-  if (auto s = store_->SetCustomer(claims.sub, id, DeadlineOf(*context)); !s.ok()) return s;
+  if (auto s = store_->SetCustomer(claims.sub, id, grpc_server::Deadline(*context, kMaxCallTime)); !s.ok()) return s;
   redis::InvalidateProfile(redis_.get(), claims.sub);
   return id;
 }
@@ -116,6 +116,9 @@ grpc::Status BillingServiceImpl::CreateCheckoutSession(grpc::ServerContext* cont
                                                        v1::CheckoutSessionResponse* response) {
   auto claims = grpc_server::CallerOf(*context);
   if (!claims.ok()) return grpc_server::Reply(claims.status());
+  // The protos' rules first (present, lengths), then what depends on the
+  // deployment: the configured plans and origins.
+  if (auto bad = validation::Check(*request); !bad.ok()) return grpc_server::Reply(bad);
   std::vector<errors::FieldViolation> v;
   const Plan* plan = config_.plans.ByTier(request->tier());
   if (plan == nullptr || plan->price_id.empty()) v.push_back({"tier", "must be one of the paid plans' tiers"});
@@ -125,7 +128,7 @@ grpc::Status BillingServiceImpl::CreateCheckoutSession(grpc::ServerContext* cont
   if (!config_.stripe) {
     return grpc_server::Reply(errors::Unavailable("billing is not configured (STRIPE_SECRET_KEY is not set)"));
   }
-  auto subscription = store_->SubscriptionStatus(claims->sub, DeadlineOf(*context));
+  auto subscription = store_->SubscriptionStatus(claims->sub, grpc_server::Deadline(*context, kMaxCallTime));
   if (!subscription.ok() && !absl::IsNotFound(subscription.status())) {
     return grpc_server::Reply(subscription.status());
   }
@@ -158,13 +161,14 @@ grpc::Status BillingServiceImpl::CreatePortalSession(grpc::ServerContext* contex
                                                      v1::PortalSessionResponse* response) {
   auto claims = grpc_server::CallerOf(*context);
   if (!claims.ok()) return grpc_server::Reply(claims.status());
+  if (auto bad = validation::Check(*request); !bad.ok()) return grpc_server::Reply(bad);
   if (auto issue = CheckReturnUrl(request->return_url(), config_.redirect_origins)) {
     return grpc_server::Reply(errors::InvalidField("return_url", *issue));
   }
   if (!config_.stripe) {
     return grpc_server::Reply(errors::Unavailable("billing is not configured (STRIPE_SECRET_KEY is not set)"));
   }
-  auto customer = store_->CustomerOf(claims->sub, DeadlineOf(*context));
+  auto customer = store_->CustomerOf(claims->sub, grpc_server::Deadline(*context, kMaxCallTime));
   if (!customer.ok() && !absl::IsNotFound(customer.status())) {
     return grpc_server::Reply(customer.status());
   }
@@ -198,7 +202,7 @@ grpc::Status BillingServiceImpl::HandleStripeWebhook(grpc::ServerContext* contex
     CountWebhook("", "invalid");
     return grpc_server::Reply(event.status());
   }
-  auto applied = store_->Apply(*event, DeadlineOf(*context));
+  auto applied = store_->Apply(*event, grpc_server::Deadline(*context, kMaxCallTime));
   if (!applied.ok()) {
     CountWebhook(event->type, "error");
     return grpc_server::Reply(applied.status());
@@ -223,7 +227,7 @@ grpc::Status BillingServiceImpl::ConsumeCredit(grpc::ServerContext* context, con
   if (auto issue = validation::CheckLine(request->idempotency_key(), 1, 255)) {
     return grpc_server::Reply(errors::InvalidField("idempotency_key", *issue));
   }
-  auto left = store_->Consume(claims->sub, request->idempotency_key(), DeadlineOf(*context));
+  auto left = store_->Consume(claims->sub, request->idempotency_key(), grpc_server::Deadline(*context, kMaxCallTime));
   if (!left.ok()) return grpc_server::Reply(left.status());
   CountCredits("consumed", 1);  // a replay of the same key counts again: the metric counts calls
   redis::InvalidateProfile(redis_.get(), claims->sub);
@@ -239,10 +243,10 @@ grpc::Status BillingServiceImpl::RefundCredit(grpc::ServerContext* context, cons
   // one that failed gives it back.
   const std::string& key = request->idempotency_key();
   constexpr std::string_view kPrefix = "analysis:";
-  if (key.rfind(kPrefix, 0) != 0 || !auth::IsUuid(key.substr(kPrefix.size()))) {
+  if (key.rfind(kPrefix, 0) != 0 || !validation::IsUuid(key.substr(kPrefix.size()))) {
     return grpc_server::Reply(errors::InvalidField("idempotency_key", "must be analysis:<analysis id>"));
   }
-  auto left = store_->RefundFailedAnalysis(claims->sub, key.substr(kPrefix.size()), DeadlineOf(*context));
+  auto left = store_->RefundFailedAnalysis(claims->sub, key.substr(kPrefix.size()), grpc_server::Deadline(*context, kMaxCallTime));
   if (!left.ok()) return grpc_server::Reply(left.status());
   CountCredits("refunded", 1);  // as for consumed: replays count again
   redis::InvalidateProfile(redis_.get(), claims->sub);

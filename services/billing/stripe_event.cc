@@ -2,6 +2,7 @@
 
 #include <set>
 
+#include "libs/validation/text.h"
 #include "libs/auth/jwt.h"
 #include "libs/errors/errors.h"
 
@@ -36,7 +37,7 @@ std::string UserIdIn(const json& obj) {
        {StringAt(obj, {"client_reference_id"}), StringAt(obj, {"metadata", "user_id"}),
         StringAt(obj, {"subscription_details", "metadata", "user_id"}),
         StringAt(obj, {"parent", "subscription_details", "metadata", "user_id"})}) {
-    if (auth::IsUuid(candidate)) return candidate;
+    if (validation::IsUuid(candidate)) return candidate;
   }
   return "";
 }

@@ -1,7 +1,5 @@
 #include "services/llm/analysis_service.h"
 
-#include <chrono>
-
 
 #include "libs/errors/errors.h"
 #include "libs/grpc_server/access.h"
@@ -9,15 +7,12 @@
 #include "libs/logging/logging.h"
 #include "libs/metrics/metrics.h"
 #include "libs/redis/keys.h"
-#include "libs/validation/text.h"
+#include "libs/validation/rules.h"
 #include "libs/wire/wire.h"
 
 namespace plinth::llm {
 namespace {
 
-constexpr std::chrono::milliseconds kMaxCallTime{5000};
-constexpr size_t kMaxPrompt = 4000;
-constexpr int32_t kMaxLimit = 100;
 
 void ToProto(const AnalysisRow& row, v1::Analysis* out) {
   out->set_id(row.id);
@@ -34,8 +29,6 @@ void ToProto(const AnalysisRow& row, v1::Analysis* out) {
   if (row.started_at_us) *out->mutable_started_at() = wire::FromMicros(*row.started_at_us);
   if (row.completed_at_us) *out->mutable_completed_at() = wire::FromMicros(*row.completed_at_us);
 }
-
-db::Deadline DeadlineOf(const grpc::ServerContext& c) { return grpc_server::Deadline(c, kMaxCallTime); }
 
 }  // namespace
 
@@ -57,21 +50,11 @@ grpc::Status AnalysisServiceImpl::CreateAnalysis(grpc::ServerContext* context,
                                                  v1::AnalysisResponse* response) {
   auto claims = grpc_server::CallerOf(*context);
   if (!claims.ok()) return grpc_server::Reply(claims.status());
-  std::vector<errors::FieldViolation> v;
-  if (!auth::IsUuid(request->resource_id())) v.push_back({"resource_id", "must be a UUID"});
-  std::string prompt = request->prompt().empty() ? kDefaultPrompt : request->prompt();
-  auto chars = validation::CodePoints(prompt);
-  if (!chars) {
-    v.push_back({"prompt", "must be valid UTF-8"});
-  } else if (*chars > kMaxPrompt) {
-    v.push_back({"prompt", "must be at most 4000 characters"});
-  } else if (validation::HasControlCharacters(prompt, /*allow_newlines=*/true)) {
-    v.push_back({"prompt", "must not contain control characters other than newlines and tabs"});
-  }
-  if (!v.empty()) return grpc_server::Reply(errors::Validation(std::move(v)));
+  if (auto bad = validation::Check(*request); !bad.ok()) return grpc_server::Reply(bad);
+  const std::string prompt = request->prompt().empty() ? kDefaultPrompt : request->prompt();
 
   const std::string id = auth::NewUuid();
-  auto row = store_->Create(*claims, id, request->resource_id(), prompt, DeadlineOf(*context));
+  auto row = store_->Create(*claims, id, request->resource_id(), prompt, grpc_server::Deadline(*context));
   if (!row.ok()) return grpc_server::Reply(row.status());
   redis::InvalidateProfile(redis_.get(), claims->sub);
   static auto& consumed = metrics::CounterFamily("plinth_credits_total", "Credits moved, by kind.")
@@ -93,20 +76,12 @@ grpc::Status AnalysisServiceImpl::ListAnalyses(grpc::ServerContext* context, con
                                                v1::ListAnalysesResponse* response) {
   auto claims = grpc_server::CallerOf(*context);
   if (!claims.ok()) return grpc_server::Reply(claims.status());
-  std::vector<std::pair<std::string, std::string>> issues;
-  if (!auth::IsUuid(request->resource_id())) issues.push_back({"resource_id", "must be a UUID"});
-  validation::CheckPaging(request->has_page(), request->page(), request->has_limit(), request->limit(), kMaxLimit,
-                          &issues);
-  if (!issues.empty()) {
-    std::vector<errors::FieldViolation> v;
-    for (auto& [f, i] : issues) v.push_back({f, i});
-    return grpc_server::Reply(errors::Validation(std::move(v)));
-  }
+  if (auto bad = validation::Check(*request); !bad.ok()) return grpc_server::Reply(bad);
   // Another user's resource is a 404, not an empty list.
   if (auto s = CheckResource(context, request->resource_id()); !s.ok()) return grpc_server::Reply(s);
   const int32_t page = request->has_page() ? request->page() : 1;
   const int32_t limit = request->has_limit() ? request->limit() : 20;
-  auto rows = store_->List(*claims, request->resource_id(), page, limit, DeadlineOf(*context));
+  auto rows = store_->List(*claims, request->resource_id(), page, limit, grpc_server::Deadline(*context));
   if (!rows.ok()) return grpc_server::Reply(rows.status());
   for (const auto& row : rows->rows) ToProto(row, response->add_data());
   *response->mutable_meta() = wire::PageMeta(page, limit, rows->total);
@@ -117,8 +92,8 @@ grpc::Status AnalysisServiceImpl::GetAnalysis(grpc::ServerContext* context, cons
                                               v1::AnalysisResponse* response) {
   auto claims = grpc_server::CallerOf(*context);
   if (!claims.ok()) return grpc_server::Reply(claims.status());
-  if (!auth::IsUuid(request->id())) return grpc_server::Reply(errors::InvalidField("id", "must be a UUID"));
-  auto row = store_->Get(*claims, request->id(), DeadlineOf(*context));
+  if (auto bad = validation::Check(*request); !bad.ok()) return grpc_server::Reply(bad);
+  auto row = store_->Get(*claims, request->id(), grpc_server::Deadline(*context));
   if (!row.ok()) return grpc_server::Reply(row.status());
   ToProto(*row, response->mutable_data());
   return grpc::Status::OK;

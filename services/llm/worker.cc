@@ -5,6 +5,7 @@
 
 #include <absl/strings/str_cat.h>
 
+#include "libs/validation/text.h"
 #include "libs/auth/jwt.h"
 #include "libs/errors/errors.h"
 #include "libs/grpc_server/call.h"
@@ -342,7 +343,7 @@ void Worker::Process(const JobEntry& entry) {
   // The job's log lines, its calls to the services and the provider carry
   // the trace of the request that created it.
   logging::RequestContext::SetTraceParent(logging::ValidTraceParent(entry.traceparent) ? entry.traceparent : "");
-  if (!auth::IsUuid(entry.analysis_id)) {
+  if (!validation::IsUuid(entry.analysis_id)) {
     logging::Warn("dropping a malformed queue entry", {{"entry_id", entry.entry_id}});
     (void)queue_->Ack(entry.entry_id);
     return;

@@ -1,20 +1,15 @@
 #include "services/profile/profile_service.h"
 
-#include <chrono>
-
+#include <set>
 
 #include "libs/errors/errors.h"
 #include "libs/grpc_server/access.h"
 #include "libs/grpc_server/call.h"
-#include "libs/validation/text.h"
+#include "libs/validation/rules.h"
 #include "libs/wire/wire.h"
 
 namespace plinth::profile {
 namespace {
-
-constexpr std::chrono::milliseconds kMaxCallTime{5000};
-constexpr size_t kMaxFullName = 255;
-constexpr size_t kMaxAvatarUrl = 2048;
 
 void ToProto(const ProfileRow& row, v1::Profile* out) {
   out->set_id(row.id);
@@ -43,37 +38,25 @@ std::string CanonicalPath(const std::string& path) {
 }  // namespace
 
 absl::StatusOr<ProfileChanges> ValidatePatch(const v1::UpdateMyProfileRequest& request) {
+  std::set<std::string> paths;
+  for (const auto& raw_path : request.update_mask().paths()) paths.insert(CanonicalPath(raw_path));
+  // Lengths and the https URL per the protos' rules; null (unset) clears.
   std::vector<errors::FieldViolation> violations;
-  ProfileChanges changes;
   const auto& patch = request.profile();
+  validation::CheckFields(patch, &violations, &paths);
   for (const auto& raw_path : request.update_mask().paths()) {
     std::string path = CanonicalPath(raw_path);
-    if (path == "full_name") {
-      changes.full_name.present = true;
-      if (patch.has_full_name()) {
-        const std::string& v = patch.full_name().value();
-        if (auto issue = validation::CheckLine(v, 1, kMaxFullName)) {
-          violations.push_back({"full_name", *issue + (v.empty() ? " (use null to clear it)" : "")});
-        }
-        changes.full_name.value = v;
-      }
-    } else if (path == "avatar_url") {
-      changes.avatar_url.present = true;
-      if (patch.has_avatar_url()) {
-        const std::string& v = patch.avatar_url().value();
-        if (auto issue = validation::CheckHttpsUrl(v, kMaxAvatarUrl)) {
-          violations.push_back({"avatar_url", *issue});
-        }
-        changes.avatar_url.value = v;
-      }
-    } else {
+    if (path != "full_name" && path != "avatar_url") {
       violations.push_back({raw_path, "is not a field that can be updated"});
     }
   }
   if (!violations.empty()) return errors::Validation(std::move(violations));
-  if (!changes.full_name.present && !changes.avatar_url.present) {
-    return errors::InvalidField("body", "give at least one of full_name, avatar_url");
-  }
+  if (paths.empty()) return errors::InvalidField("body", "give at least one of full_name, avatar_url");
+  ProfileChanges changes;
+  changes.full_name.present = paths.count("full_name") > 0;
+  if (patch.has_full_name()) changes.full_name.value = patch.full_name().value();
+  changes.avatar_url.present = paths.count("avatar_url") > 0;
+  if (patch.has_avatar_url()) changes.avatar_url.value = patch.avatar_url().value();
   return changes;
 }
 
@@ -90,7 +73,7 @@ grpc::Status ProfileServiceImpl::GetMyProfile(grpc::ServerContext* context,
     *response->mutable_data() = std::move(*cached);
     return grpc::Status::OK;
   }
-  const auto deadline = grpc_server::Deadline(*context, kMaxCallTime);
+  const auto deadline = grpc_server::Deadline(*context);
   absl::StatusOr<v1::Profile> profile = loads_.Do(claims->sub, [&]() -> absl::StatusOr<v1::Profile> {
     auto row = store_->GetOrCreate(*claims, deadline);
     if (!row.ok()) return row.status();
@@ -111,7 +94,7 @@ grpc::Status ProfileServiceImpl::UpdateMyProfile(grpc::ServerContext* context,
   if (!claims.ok()) return grpc_server::Reply(claims.status());
   auto changes = ValidatePatch(*request);
   if (!changes.ok()) return grpc_server::Reply(changes.status());
-  auto row = store_->Update(*claims, *changes, grpc_server::Deadline(*context, kMaxCallTime));
+  auto row = store_->Update(*claims, *changes, grpc_server::Deadline(*context));
   if (!row.ok()) return grpc_server::Reply(row.status());
   ToProto(*row, response->mutable_data());
   cache_->Replace(response->data());

@@ -1,6 +1,6 @@
 #include "services/resource/resource_service.h"
 
-#include <chrono>
+#include <map>
 #include <set>
 
 #include <google/protobuf/util/json_util.h>
@@ -10,36 +10,13 @@
 #include "libs/grpc_server/access.h"
 #include "libs/grpc_server/call.h"
 #include "libs/redis/keys.h"
-#include "libs/validation/text.h"
+#include "libs/validation/rules.h"
 #include "libs/wire/wire.h"
 
 namespace plinth::resource {
 namespace {
 
-constexpr std::chrono::milliseconds kMaxCallTime{5000};
-constexpr size_t kMaxTitle = 200;
-constexpr size_t kMaxContent = 100000;
-constexpr size_t kMaxMetadataBytes = 16 * 1024;
-constexpr int32_t kMaxLimit = 100;
-
-const std::set<std::string> kStatuses = {"pending", "processing", "completed", "failed", "archived"};
-
 using Violations = std::vector<errors::FieldViolation>;
-
-void CheckTitle(const std::string& title, Violations* v) {
-  if (auto issue = validation::CheckLine(title, 1, kMaxTitle)) v->push_back({"title", *issue});
-}
-
-void CheckContent(const std::string& content, Violations* v) {
-  auto n = validation::CodePoints(content);
-  if (!n) {
-    v->push_back({"content", "must be valid UTF-8"});
-  } else if (*n > kMaxContent) {
-    v->push_back({"content", "must be at most 100000 characters"});
-  } else if (validation::HasControlCharacters(content, /*allow_newlines=*/true)) {
-    v->push_back({"content", "must not contain control characters other than newlines and tabs"});
-  }
-}
 
 // The compact JSON text of a metadata object, or a violation.
 std::optional<std::string> MetadataJson(const google::protobuf::Struct& metadata, Violations* v) {
@@ -48,7 +25,10 @@ std::optional<std::string> MetadataJson(const google::protobuf::Struct& metadata
     v->push_back({"metadata", "must be a JSON object"});
     return std::nullopt;
   }
-  if (json.size() > kMaxMetadataBytes) {
+  // The limit the proto declares (and the OpenAPI document states).
+  static const uint32_t max_bytes =
+      validation::RulesOf(*v1::CreateResourceRequest::descriptor()->FindFieldByName("metadata")).max_json_bytes();
+  if (json.size() > max_bytes) {
     v->push_back({"metadata", "must be at most 16 KiB of JSON"});
     return std::nullopt;
   }
@@ -58,11 +38,6 @@ std::optional<std::string> MetadataJson(const google::protobuf::Struct& metadata
     return std::nullopt;
   }
   return json;
-}
-
-absl::Status CheckId(const std::string& id) {
-  if (!auth::IsUuid(id)) return errors::InvalidField("id", "must be a UUID");
-  return absl::OkStatus();
 }
 
 // jsonb text → Struct. protobuf's JSON parser costs ~10x more per row and
@@ -108,16 +83,11 @@ void ToProto(const ResourceRow& row, v1::Resource* out) {
   *out->mutable_updated_at() = wire::FromMicros(row.updated_at_us);
 }
 
-db::Deadline DeadlineOf(const grpc::ServerContext& context) {
-  return grpc_server::Deadline(context, kMaxCallTime);
-}
-
 }  // namespace
 
 absl::StatusOr<NewResource> ValidateCreate(const v1::CreateResourceRequest& request) {
   Violations v;
-  CheckTitle(request.title(), &v);
-  CheckContent(request.content(), &v);
+  validation::CheckFields(request, &v);
   NewResource out{request.title(), request.content(), "{}"};
   if (request.has_metadata()) {
     if (auto json = MetadataJson(request.metadata(), &v)) out.metadata_json = *json;
@@ -128,69 +98,47 @@ absl::StatusOr<NewResource> ValidateCreate(const v1::CreateResourceRequest& requ
 
 absl::StatusOr<ListQuery> ValidateList(const v1::ListResourcesRequest& request) {
   Violations v;
+  validation::CheckFields(request, &v);  // bounds of page and limit, status and sort values
+  if (!v.empty()) return errors::Validation(std::move(v));
   ListQuery q;
-  std::vector<std::pair<std::string, std::string>> paging;
-  validation::CheckPaging(request.has_page(), request.page(), request.has_limit(), request.limit(),
-                          kMaxLimit, &paging);
-  for (auto& [field, issue] : paging) v.push_back({field, issue});
   if (request.has_page()) q.page = request.page();
   if (request.has_limit()) q.limit = request.limit();
-  if (!request.status().empty()) {
-    if (kStatuses.count(request.status()) == 0) {
-      v.push_back({"status", "must be one of pending, processing, completed, failed, archived"});
-    }
-    q.status = request.status();
-  }
+  if (request.has_status()) q.status = request.status();
   static const std::map<std::string, SortKey> kSorts = {
       {"created_at", SortKey::kCreatedAsc}, {"-created_at", SortKey::kCreatedDesc},
       {"updated_at", SortKey::kUpdatedAsc}, {"-updated_at", SortKey::kUpdatedDesc},
       {"title", SortKey::kTitleAsc},        {"-title", SortKey::kTitleDesc}};
-  if (!request.sort().empty()) {
-    auto it = kSorts.find(request.sort());
-    if (it == kSorts.end()) {
-      v.push_back({"sort", "must be one of created_at, -created_at, updated_at, -updated_at, title, -title"});
-    } else {
-      q.sort = it->second;
-    }
-  }
-  if (!v.empty()) return errors::Validation(std::move(v));
+  if (auto it = kSorts.find(request.sort()); it != kSorts.end()) q.sort = it->second;
   return q;
 }
 
 absl::StatusOr<ResourceChanges> ValidateUpdate(const v1::UpdateResourceRequest& request) {
   Violations v;
-  if (!auth::IsUuid(request.id())) v.push_back({"id", "must be a UUID"});
-  ResourceChanges changes;
-  const auto& patch = request.resource();
+  validation::CheckFields(request, &v);
   std::set<std::string> paths;
   for (const auto& path : request.update_mask().paths()) {
     // The gateway derives the mask from the JSON keys and descends into
     // metadata's own keys ("metadata.tags"): metadata is replaced whole.
     paths.insert(path.rfind("metadata.", 0) == 0 ? std::string("metadata") : path);
   }
+  const auto& patch = request.resource();
+  validation::CheckFields(patch, &v, &paths);
+  ResourceChanges changes;
   for (const auto& path : paths) {
     if (path == "title") {
-      CheckTitle(patch.title(), &v);
       changes.title = patch.title();
     } else if (path == "content") {
-      CheckContent(patch.content(), &v);
       changes.content = patch.content();
     } else if (path == "metadata") {
-      if (!patch.has_metadata()) {
-        v.push_back({"metadata", "must be a JSON object (use {} to clear it)"});
-      } else if (auto json = MetadataJson(patch.metadata(), &v)) {
-        changes.metadata_json = *json;
-      }
+      if (!patch.has_metadata()) continue;  // null: CheckFields said so
+      if (auto json = MetadataJson(patch.metadata(), &v)) changes.metadata_json = *json;
     } else if (path == "status") {
-      if (patch.status() != "archived" && patch.status() != "pending") {
-        v.push_back({"status", "can only be set to archived or pending"});
-      }
       changes.status = patch.status();
     } else {
       v.push_back({path, "is not a field that can be updated"});
     }
   }
-  if (v.empty() && !changes.title && !changes.content && !changes.metadata_json && !changes.status) {
+  if (v.empty() && paths.empty()) {
     v.push_back({"body", "give at least one of title, content, metadata, status"});
   }
   if (!v.empty()) return errors::Validation(std::move(v));
@@ -209,14 +157,14 @@ grpc::Status ResourceServiceImpl::CreateResource(grpc::ServerContext* context,
   if (!claims.ok()) return grpc_server::Reply(claims.status());
   auto resource = ValidateCreate(*request);
   if (!resource.ok()) return grpc_server::Reply(resource.status());
-  auto row = store_->Create(*claims, *resource, DeadlineOf(*context));
+  auto row = store_->Create(*claims, *resource, grpc_server::Deadline(*context));
   if (ResourceStore::IsOwnerMissing(row.status())) {
     // First write before any profile read: the profile service creates it.
     v1::ProfileResponse profile;
     auto call = grpc_server::ForwardedContext(*context);
     grpc::Status created = profiles_->GetMyProfile(call.get(), v1::GetMyProfileRequest(), &profile);
     if (!created.ok()) return grpc_server::Reply(errors::FromGrpcStatus(created));
-    row = store_->Create(*claims, *resource, DeadlineOf(*context));
+    row = store_->Create(*claims, *resource, grpc_server::Deadline(*context));
   }
   if (!row.ok()) return grpc_server::Reply(row.status());
   ToProto(*row, response->mutable_data());
@@ -230,7 +178,7 @@ grpc::Status ResourceServiceImpl::ListResources(grpc::ServerContext* context,
   if (!claims.ok()) return grpc_server::Reply(claims.status());
   auto query = ValidateList(*request);
   if (!query.ok()) return grpc_server::Reply(query.status());
-  auto page = store_->List(*claims, *query, DeadlineOf(*context));
+  auto page = store_->List(*claims, *query, grpc_server::Deadline(*context));
   if (!page.ok()) return grpc_server::Reply(page.status());
   for (const auto& row : page->rows) ToProto(row, response->add_data());
   *response->mutable_meta() = wire::PageMeta(query->page, query->limit, page->total);
@@ -242,8 +190,8 @@ grpc::Status ResourceServiceImpl::GetResource(grpc::ServerContext* context,
                                               v1::ResourceResponse* response) {
   auto claims = grpc_server::CallerOf(*context);
   if (!claims.ok()) return grpc_server::Reply(claims.status());
-  if (auto bad = CheckId(request->id()); !bad.ok()) return grpc_server::Reply(bad);
-  auto row = store_->Get(*claims, request->id(), DeadlineOf(*context));
+  if (auto bad = validation::Check(*request); !bad.ok()) return grpc_server::Reply(bad);
+  auto row = store_->Get(*claims, request->id(), grpc_server::Deadline(*context));
   if (!row.ok()) return grpc_server::Reply(row.status());
   ToProto(*row, response->mutable_data());
   return grpc::Status::OK;
@@ -256,7 +204,7 @@ grpc::Status ResourceServiceImpl::UpdateResource(grpc::ServerContext* context,
   if (!claims.ok()) return grpc_server::Reply(claims.status());
   auto changes = ValidateUpdate(*request);
   if (!changes.ok()) return grpc_server::Reply(changes.status());
-  auto row = store_->Update(*claims, request->id(), *changes, DeadlineOf(*context));
+  auto row = store_->Update(*claims, request->id(), *changes, grpc_server::Deadline(*context));
   if (!row.ok()) return grpc_server::Reply(row.status());
   ToProto(*row, response->mutable_data());
   return grpc::Status::OK;
@@ -267,8 +215,8 @@ grpc::Status ResourceServiceImpl::DeleteResource(grpc::ServerContext* context,
                                                  v1::NoContent*) {
   auto claims = grpc_server::CallerOf(*context);
   if (!claims.ok()) return grpc_server::Reply(claims.status());
-  if (auto bad = CheckId(request->id()); !bad.ok()) return grpc_server::Reply(bad);
-  auto deleted = store_->Delete(*claims, request->id(), DeadlineOf(*context));
+  if (auto bad = validation::Check(*request); !bad.ok()) return grpc_server::Reply(bad);
+  auto deleted = store_->Delete(*claims, request->id(), grpc_server::Deadline(*context));
   if (!deleted.ok()) return grpc_server::Reply(deleted);
   redis::InvalidateProfile(redis_.get(), claims->sub);
   return grpc::Status::OK;
@@ -279,15 +227,10 @@ grpc::Status ResourceServiceImpl::SetResourceStatus(grpc::ServerContext* context
                                                     v1::ResourceResponse* response) {
   auto claims = grpc_server::CallerOf(*context);
   if (!claims.ok()) return grpc_server::Reply(claims.status());
-  std::vector<errors::FieldViolation> violations;
-  if (!CheckId(request->id()).ok()) violations.push_back({"id", "must be a UUID"});
-  if (request->status() != "processing" && request->status() != "completed" && request->status() != "failed") {
-    violations.push_back({"status", "must be one of processing, completed, failed"});
-  }
-  if (!violations.empty()) return grpc_server::Reply(errors::Validation(std::move(violations)));
+  if (auto bad = validation::Check(*request); !bad.ok()) return grpc_server::Reply(bad);
   ResourceChanges changes;
   changes.status = request->status();
-  auto row = store_->Update(*claims, request->id(), changes, DeadlineOf(*context));
+  auto row = store_->Update(*claims, request->id(), changes, grpc_server::Deadline(*context));
   if (!row.ok()) return grpc_server::Reply(row.status());
   ToProto(*row, response->mutable_data());
   return grpc::Status::OK;

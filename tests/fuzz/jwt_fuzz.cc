@@ -12,6 +12,7 @@
 #include <string>
 #include <string_view>
 
+#include "libs/validation/text.h"
 #include "libs/auth/base64url.h"
 #include "libs/auth/jwt.h"
 
@@ -31,7 +32,7 @@ const plinth::auth::JwtVerifier& Verifier() {
 
 void CheckClaims(const absl::StatusOr<plinth::auth::Claims>& claims) {
   // What the services rely on once a token is accepted.
-  if (claims.ok() && (!plinth::auth::IsUuid(claims->sub) || claims->raw_json.empty())) std::abort();
+  if (claims.ok() && (!plinth::validation::IsUuid(claims->sub) || claims->raw_json.empty())) std::abort();
 }
 
 }  // namespace

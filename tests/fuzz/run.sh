@@ -12,13 +12,13 @@ OUT=$(mktemp -d /tmp/plinth-fuzz-XXXXXX)
 
 # What the targets link: our sources, compiled instrumented; the system
 # libraries as they are.
-COMMON=(libs/auth/jwt.cc libs/auth/base64url.cc libs/auth/jwks.cc libs/crypto/crypto.cc libs/errors/errors.cc
+COMMON=(libs/validation/text.cc libs/auth/jwt.cc libs/auth/base64url.cc libs/auth/jwks.cc libs/crypto/crypto.cc libs/errors/errors.cc
   libs/http/http_client.cc libs/logging/logging.cc)
 GENERATED=(bazel-bin/protos/plinth/v1/errors.pb.cc bazel-bin/external/googleapis/google/rpc/status.pb.cc)
 declare -A SOURCES=(
   [jwt]="tests/fuzz/jwt_fuzz.cc"
   [stripe]="tests/fuzz/stripe_fuzz.cc services/billing/signature.cc services/billing/stripe_event.cc services/billing/plans.cc"
-  [validation]="tests/fuzz/validation_fuzz.cc libs/validation/text.cc"
+  [validation]="tests/fuzz/validation_fuzz.cc"
 )
 FLAGS=(-std=c++17 -O1 -g -fno-omit-frame-pointer -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
   -I"$ROOT" -I"$ROOT/bazel-bin/protos" -I"$ROOT/bazel-bin/external/googleapis" -w)

@@ -12,7 +12,9 @@ import (
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 
-	plinthv1 "plinth/gateway/gen/plinth/v1"
+	plinthv1 "plinth.dev/clients/go/plinth/v1"
+
+	"plinth/gateway/internal/contract"
 )
 
 // One error envelope for every failure, whoever detected it (docs/ERRORS.md).
@@ -31,23 +33,6 @@ type errorInfo struct {
 type fieldIssue struct {
 	Field string `json:"field"`
 	Issue string `json:"issue"`
-}
-
-// httpStatusOf maps the contract code to its HTTP status.
-var httpStatusOf = map[string]int{
-	"VALIDATION_ERROR":     http.StatusBadRequest,
-	"UNAUTHENTICATED":      http.StatusUnauthorized,
-	"INSUFFICIENT_CREDITS": http.StatusPaymentRequired,
-	"FORBIDDEN":            http.StatusForbidden,
-	"NOT_FOUND":            http.StatusNotFound,
-	"METHOD_NOT_ALLOWED":   http.StatusMethodNotAllowed,
-	"CONFLICT":             http.StatusConflict,
-	"PAYLOAD_TOO_LARGE":    http.StatusRequestEntityTooLarge,
-	"RATE_LIMITED":         http.StatusTooManyRequests,
-	"INTERNAL":             http.StatusInternalServerError,
-	"NOT_IMPLEMENTED":      http.StatusNotImplemented,
-	"UNAVAILABLE":          http.StatusServiceUnavailable,
-	"DEADLINE_EXCEEDED":    http.StatusGatewayTimeout,
 }
 
 // codeOf is the fallback for statuses that carry no plinth.v1.ErrorDetail
@@ -129,7 +114,7 @@ func (g *Gateway) grpcErrorHandler(ctx context.Context, _ *runtime.ServeMux, _ r
 			message = "internal error"
 		}
 	}
-	httpStatus, ok := httpStatusOf[code]
+	httpStatus, ok := contract.HTTPStatusOf[code]
 	if !ok {
 		httpStatus = http.StatusInternalServerError
 	}

@@ -15,6 +15,8 @@ import (
 
 	"github.com/golang-jwt/jwt/v5"
 	"github.com/redis/go-redis/v9"
+
+	"plinth/gateway/internal/contract"
 )
 
 // Rate limits of the REST contract, counted in Redis so that every gateway
@@ -70,7 +72,7 @@ func (l *rateLimiter) middleware(next http.Handler) http.Handler {
 		// Every request counts but the probes' (kubelet and load balancer
 		// polling; /readyz answers from a one-second cache): unknown paths,
 		// preflights and /openapi.json cost something too.
-		if r.URL.Path == "/healthz" || r.URL.Path == "/readyz" {
+		if r.URL.Path == contract.HealthzPath || r.URL.Path == contract.ReadyzPath {
 			next.ServeHTTP(w, r)
 			return
 		}

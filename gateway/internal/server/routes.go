@@ -2,6 +2,7 @@ package server
 
 import (
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 
@@ -9,6 +10,10 @@ import (
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/reflect/protoreflect"
 	"google.golang.org/protobuf/reflect/protoregistry"
+
+	plinthv1 "plinth.dev/clients/go/plinth/v1"
+
+	"plinth/gateway/internal/contract"
 )
 
 // routes knows every route the gateway serves, from the protos'
@@ -28,11 +33,23 @@ type routePattern struct {
 	body     bool
 }
 
+// stripeWebhookPath is where the gateway serves BillingService's
+// HandleStripeWebhook itself: its (plinth.v1.access) raw_body_post.
+var stripeWebhookPath = func() string {
+	m := plinthv1.File_plinth_v1_billing_proto.Services().ByName("BillingService").Methods().ByName("HandleStripeWebhook")
+	access, _ := proto.GetExtension(m.Options(), plinthv1.E_Access).(*plinthv1.Access)
+	if access.GetRawBodyPost() == "" {
+		panic("HandleStripeWebhook declares no raw_body_post")
+	}
+	return access.GetRawBodyPost()
+}()
+
 func newRoutes() *routes {
 	b := &routes{}
 	for _, own := range []routePattern{
 		{method: "POST", template: stripeWebhookPath, body: true},
-		{method: "GET", template: "/healthz"}, {method: "GET", template: "/readyz"}, {method: "GET", template: "/openapi.json"},
+		{method: "GET", template: contract.HealthzPath}, {method: "GET", template: contract.ReadyzPath},
+		{method: "GET", template: contract.OpenAPIPath},
 	} {
 		own.segments = split(own.template)
 		b.patterns = append(b.patterns, own)
@@ -46,7 +63,7 @@ func newRoutes() *routes {
 				if !ok || rule == nil {
 					continue
 				}
-				method, path := httpRuleRoute(rule)
+				method, path := contract.HTTPRoute(rule)
 				if method != "" {
 					b.patterns = append(b.patterns, routePattern{method: method, template: path, segments: split(path),
 						body: rule.GetBody() != ""})
@@ -56,22 +73,6 @@ func newRoutes() *routes {
 		return true
 	})
 	return b
-}
-
-func httpRuleRoute(rule *annotations.HttpRule) (string, string) {
-	switch p := rule.GetPattern().(type) {
-	case *annotations.HttpRule_Get:
-		return "GET", p.Get
-	case *annotations.HttpRule_Post:
-		return "POST", p.Post
-	case *annotations.HttpRule_Put:
-		return "PUT", p.Put
-	case *annotations.HttpRule_Patch:
-		return "PATCH", p.Patch
-	case *annotations.HttpRule_Delete:
-		return "DELETE", p.Delete
-	}
-	return "", ""
 }
 
 func split(path string) []string {
@@ -103,22 +104,37 @@ func (p *routePattern) label() string {
 func (b *routes) match(method, path string) *routePattern {
 	segments := strings.Split(strings.Trim(path, "/"), "/")
 	for i := range b.patterns {
-		p := &b.patterns[i]
-		if p.method != method || len(p.segments) != len(segments) {
-			continue
-		}
-		match := true
-		for i, s := range p.segments {
-			if s != "*" && s != segments[i] {
-				match = false
-				break
-			}
-		}
-		if match {
+		if p := &b.patterns[i]; p.method == method && p.matches(segments) {
 			return p
 		}
 	}
 	return nil
+}
+
+// allowed lists the methods served on `path` ("GET, PATCH"), "" for an
+// unknown path: a known path with another method is a 405 with Allow.
+func (b *routes) allowed(path string) string {
+	segments := strings.Split(strings.Trim(path, "/"), "/")
+	var methods []string
+	for i := range b.patterns {
+		if p := &b.patterns[i]; p.matches(segments) && !slices.Contains(methods, p.method) {
+			methods = append(methods, p.method)
+		}
+	}
+	slices.Sort(methods)
+	return strings.Join(methods, ", ")
+}
+
+func (p *routePattern) matches(segments []string) bool {
+	if len(p.segments) != len(segments) {
+		return false
+	}
+	for i, s := range p.segments {
+		if s != "*" && s != segments[i] {
+			return false
+		}
+	}
+	return true
 }
 
 // byteBudget caps the bytes of request bodies held at once, all requests

@@ -25,13 +25,13 @@ import (
 	"google.golang.org/grpc/health/grpc_health_v1"
 	"google.golang.org/grpc/metadata"
 
-	plinthv1 "plinth/gateway/gen/plinth/v1"
+	plinthv1 "plinth.dev/clients/go/plinth/v1"
+	plinthgw "plinth/gateway/gen/gw"
+	"plinth/gateway/gen/openapi"
+	"plinth/gateway/internal/contract"
 )
 
-const (
-	maxAuthorizationBytes = 8192
-	stripeWebhookPath     = "/api/v1/webhooks/stripe"
-)
+const maxAuthorizationBytes = 8192
 
 type Gateway struct {
 	cfg      Config
@@ -41,7 +41,6 @@ type Gateway struct {
 	backends []backend
 	billing  plinthv1.BillingServiceClient
 	draining atomic.Bool
-	openapi  []byte
 	limiter  *rateLimiter
 	redis    *redis.Client
 	cors     *cors
@@ -104,10 +103,10 @@ func New(ctx context.Context, cfg Config, logger *slog.Logger) (*Gateway, error)
 		return nil, err
 	}
 	for _, reg := range []error{
-		plinthv1.RegisterProfileServiceHandler(ctx, g.mux, profile),
-		plinthv1.RegisterResourceServiceHandler(ctx, g.mux, resource),
-		plinthv1.RegisterBillingServiceHandler(ctx, g.mux, billing),
-		plinthv1.RegisterAnalysisServiceHandler(ctx, g.mux, analysis),
+		plinthgw.RegisterProfileServiceHandler(ctx, g.mux, profile),
+		plinthgw.RegisterResourceServiceHandler(ctx, g.mux, resource),
+		plinthgw.RegisterBillingServiceHandler(ctx, g.mux, billing),
+		plinthgw.RegisterAnalysisServiceHandler(ctx, g.mux, analysis),
 	} {
 		if reg != nil {
 			return nil, reg
@@ -138,9 +137,6 @@ func New(ctx context.Context, cfg Config, logger *slog.Logger) (*Gateway, error)
 		g.limiter.onLimited = func(scope string) { g.metrics.rateLimited.WithLabelValues(scope).Inc() }
 	} else {
 		logger.Warn("REDIS_URL not set: rate limits are off")
-	}
-	if g.openapi, err = buildOpenAPI(); err != nil {
-		return nil, err
 	}
 	return g, nil
 }
@@ -175,9 +171,9 @@ func incomingHeader(key string) (string, bool) {
 
 func (g *Gateway) Handler() http.Handler {
 	routes := http.NewServeMux()
-	routes.HandleFunc("GET /healthz", g.healthz)
-	routes.HandleFunc("GET /readyz", g.readyz)
-	routes.HandleFunc("GET /openapi.json", g.serveOpenAPI)
+	routes.HandleFunc("GET "+contract.HealthzPath, g.healthz)
+	routes.HandleFunc("GET "+contract.ReadyzPath, g.readyz)
+	routes.HandleFunc("GET "+contract.OpenAPIPath, g.serveOpenAPI)
 	routes.HandleFunc("POST "+stripeWebhookPath, g.stripeWebhook)
 	routes.Handle("/", g.mux)
 	// Outside in: request id, access log, security and CORS headers (so that
@@ -335,7 +331,15 @@ func (g *Gateway) withLimits(next http.Handler) http.Handler {
 			writeError(w, r, http.StatusUnauthorized, "UNAUTHENTICATED", "token too large", nil)
 			return
 		}
-		if route := routeOf(r); route == nil || !route.body {
+		route := routeOf(r)
+		if route == nil {
+			if allow := g.routes.allowed(r.URL.Path); allow != "" {
+				w.Header().Set("Allow", allow)
+				writeError(w, r, http.StatusMethodNotAllowed, "METHOD_NOT_ALLOWED", "method not allowed; this route serves "+allow, nil)
+				return
+			}
+		}
+		if route == nil || !route.body {
 			r.Body, r.ContentLength = http.NoBody, 0
 			next.ServeHTTP(w, r)
 			return
@@ -466,7 +470,7 @@ func (c *readyCache) get(check func() []fieldIssue) []fieldIssue {
 }
 
 func (g *Gateway) serveOpenAPI(w http.ResponseWriter, _ *http.Request) {
-	writeJSON(w, http.StatusOK, g.openapi)
+	writeJSON(w, http.StatusOK, openapi.Document)
 }
 
 // stripeWebhook passes the exact raw body and signature header to billing:

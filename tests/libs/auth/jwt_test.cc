@@ -1,4 +1,5 @@
 #include "libs/auth/jwt.h"
+#include "libs/validation/text.h"
 
 #include <set>
 #include <string>
@@ -146,7 +147,7 @@ TEST(NewUuid, VersionFourFromTheSystemsRandomnessAndNeverRepeated) {
   std::set<std::string> seen;
   for (int i = 0; i < 10000; ++i) {
     std::string id = NewUuid();
-    ASSERT_TRUE(IsUuid(id)) << id;
+    ASSERT_TRUE(validation::IsUuid(id)) << id;
     ASSERT_EQ(id[14], '4') << id;                                       // version 4
     ASSERT_NE(std::string("89ab").find(id[19]), std::string::npos) << id;  // RFC 4122 variant
     ASSERT_TRUE(seen.insert(id).second) << "repeated: " << id;

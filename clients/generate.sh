@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# Regenerates the committed clients from protos/:
+#   clients/go/plinth/v1/         Go messages and gRPC stubs (module plinth.dev/clients/go)
+#   clients/typescript/openapi.json   the gateway's OpenAPI 3.1 document
+#   clients/typescript/src/schema.d.ts its TypeScript types (openapi-typescript,
+#                                      scripts/generate.mjs)
+# With --check, fails (and names the files) if anything it wrote differed
+# from what was there: `./plinth test` runs it so a proto change cannot land
+# without its clients. Generator versions are pinned in gateway/go.mod (tool
+# block) and clients/typescript/package-lock.json.
+set -euo pipefail
+check=0
+[[ ${1:-} == --check ]] && check=1
+root=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)
+case ":$PATH:" in *:/usr/local/go/bin:*) ;; *) export PATH="/usr/local/go/bin:$PATH" ;; esac
+
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+snapshot() { (cd "$root/clients" && find go typescript/openapi.json typescript/src/schema.d.ts -type f \
+  -not -path '*/node_modules/*' 2>/dev/null | sort | xargs sha256sum 2>/dev/null) || true; }
+before=$(snapshot)
+
+# google/api/*.proto from Debian's googleapis copy (what Bazel uses too).
+"$root/protos/googleapis.sh" "$work/googleapis"
+(cd "$root/gateway" && GOBIN="$work/bin" go install tool)
+protos=$(cd "$root/protos" && find plinth -name '*.proto' | sort)
+
+rm -rf "$root/clients/go/plinth"
+(cd "$root/protos" && PATH="$work/bin:$PATH" protoc -I. -I"$work/googleapis" -I/usr/include \
+  --go_out="$root/clients/go" --go_opt=module=plinth.dev/clients/go \
+  --go-grpc_out="$root/clients/go" --go-grpc_opt=module=plinth.dev/clients/go \
+  $protos)
+(cd "$root/clients/go" && go mod tidy >/dev/null 2>&1 && go build ./...)
+
+(cd "$root/gateway" && go build -o "$work/bin/protoc-gen-plinth-openapi" ./cmd/protoc-gen-plinth-openapi)
+mkdir -p "$work/openapi"
+(cd "$root/protos" && PATH="$work/bin:$PATH" protoc -I. -I"$work/googleapis" -I/usr/include \
+  --plinth-openapi_out="$work/openapi" $protos)
+cp "$work/openapi/openapi.json" "$root/clients/typescript/openapi.json"
+
+ts="$root/clients/typescript"
+[[ -x $ts/node_modules/.bin/openapi-typescript ]] || (cd "$ts" && npm ci --no-audit --no-fund --silent)
+(cd "$ts" && node scripts/generate.mjs)
+
+after=$(snapshot)
+if [[ $before != "$after" ]]; then
+  if ((check)); then
+    echo "clients/ were stale: regenerated from protos/ (review and commit):" >&2
+    diff <(echo "$before") <(echo "$after") | sed -n 's/^[<>] [0-9a-f]*  /  /p' | sort -u >&2
+    exit 1
+  fi
+  echo "clients/ regenerated"
+else
+  echo "clients/ are up to date with protos/"
+fi

@@ -1,0 +1,1212 @@
+export interface paths {
+    "/api/v1/analyses/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get analysis. */
+        get: operations["AnalysisService_GetAnalysis"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/billing/checkout": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Create checkout session. */
+        post: operations["BillingService_CreateCheckoutSession"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/billing/plans": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** No authentication. */
+        get: operations["BillingService_ListPlans"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/billing/portal": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Create portal session. */
+        post: operations["BillingService_CreatePortalSession"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/profiles/me": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Returns the caller's profile, creating it on first sight of the token. */
+        get: operations["ProfileService_GetMyProfile"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Partial update: only the fields named in the body change; null clears. */
+        patch: operations["ProfileService_UpdateMyProfile"];
+        trace?: never;
+    };
+    "/api/v1/resources": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List resources. */
+        get: operations["ResourceService_ListResources"];
+        put?: never;
+        /** Create resource. */
+        post: operations["ResourceService_CreateResource"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/resources/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get resource. */
+        get: operations["ResourceService_GetResource"];
+        put?: never;
+        post?: never;
+        /** Delete resource. */
+        delete: operations["ResourceService_DeleteResource"];
+        options?: never;
+        head?: never;
+        /** Update resource. */
+        patch: operations["ResourceService_UpdateResource"];
+        trace?: never;
+    };
+    "/api/v1/resources/{resource_id}/analyses": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List analyses. */
+        get: operations["AnalysisService_ListAnalyses"];
+        put?: never;
+        /**
+         * Queues an analysis (202).
+         * @description Queues an analysis (202). Consumes one credit.
+         */
+        post: operations["AnalysisService_CreateAnalysis"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhooks/stripe": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Stripe's events, verified with the Stripe-Signature header.
+         * @description Stripe's events, verified with the Stripe-Signature header. No HTTP rule on purpose: the gateway serves the route with a plain handler that passes the exact raw body, which JSON transcoding would not preserve.
+         */
+        post: operations["BillingService_HandleStripeWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/healthz": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The gateway process is alive.
+         * @description Not rate limited: for the kubelet's liveness probe.
+         */
+        get: operations["Operations_Healthz"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/openapi.json": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** This document. */
+        get: operations["Operations_OpenAPI"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/readyz": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Every backend's gRPC health service answers SERVING.
+         * @description Not rate limited; answered from a one-second cache. A 503 names the backends that are not ready in `details` (never their addresses).
+         */
+        get: operations["Operations_Readyz"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+}
+export type webhooks = Record<string, never>;
+export interface components {
+    schemas: {
+        Analysis: {
+            /** Format: int32 */
+            attempts: number;
+            /** Format: date-time */
+            completed_at: string | null;
+            /** Format: date-time */
+            created_at: string;
+            error: string | null;
+            /** Format: uuid */
+            id: string;
+            model: string | null;
+            output: string | null;
+            prompt: string;
+            /** Format: uuid */
+            resource_id: string;
+            /** Format: date-time */
+            started_at: string | null;
+            /** @enum {string} */
+            status: "queued" | "running" | "succeeded" | "failed";
+            usage: components["schemas"]["Usage"];
+        };
+        AnalysisResponse: {
+            data: components["schemas"]["Analysis"];
+            /** @constant */
+            success: true;
+        };
+        CheckoutSession: {
+            /** Format: uri */
+            checkout_url: string;
+            session_id: string;
+        };
+        CheckoutSessionResponse: {
+            data: components["schemas"]["CheckoutSession"];
+            /** @constant */
+            success: true;
+        };
+        CreateAnalysisBody: {
+            /**
+             * @description The instruction to the model; a default one when absent or empty.
+             * @example Summarise the risks.
+             */
+            prompt?: string | null;
+        };
+        CreateCheckoutSessionRequest: {
+            /**
+             * Format: uri
+             * @example http://127.0.0.1:3000/billing?checkout=cancel
+             */
+            cancel_url: string;
+            /**
+             * Format: uri
+             * @description Where Stripe sends the browser back; an http(s) URL on one of the application's origins (PLINTH_CORS_ORIGINS).
+             * @example http://127.0.0.1:3000/billing?checkout=success
+             */
+            success_url: string;
+            /**
+             * @description A paid plan's tier (GET /billing/plans).
+             * @example pro
+             */
+            tier: string;
+        };
+        CreatePortalSessionRequest: {
+            /**
+             * Format: uri
+             * @description An http(s) URL on one of the application's origins (PLINTH_CORS_ORIGINS).
+             * @example http://127.0.0.1:3000/billing
+             */
+            return_url: string;
+        };
+        CreateResourceRequest: {
+            /**
+             * @default
+             * @example Revenue grew 12%.
+             *     Costs were flat.
+             */
+            content?: string | null;
+            /**
+             * @description The application's own labels and settings for the resource. A JSON object of at most 16384 bytes (compact).
+             * @default {}
+             * @example {
+             *       "tags": [
+             *         "q3"
+             *       ]
+             *     }
+             */
+            metadata?: {
+                [key: string]: components["schemas"]["JsonValue"];
+            } | null;
+            /** @example Quarterly notes */
+            title: string;
+        };
+        /** @description Every error, whoever detected it (docs/ERRORS.md). */
+        ErrorEnvelope: {
+            error: {
+                /**
+                 * @description Stable; switch on it, not on the message.
+                 * @enum {string}
+                 */
+                code: "CONFLICT" | "DEADLINE_EXCEEDED" | "FORBIDDEN" | "INSUFFICIENT_CREDITS" | "INTERNAL" | "METHOD_NOT_ALLOWED" | "NOT_FOUND" | "NOT_IMPLEMENTED" | "PAYLOAD_TOO_LARGE" | "RATE_LIMITED" | "UNAUTHENTICATED" | "UNAVAILABLE" | "VALIDATION_ERROR";
+                /** @description One entry per bad field or parameter (VALIDATION_ERROR), or per backend that is not ready (/readyz). */
+                details: {
+                    field: string;
+                    issue: string;
+                }[];
+                /** @description For people; may change. */
+                message: string;
+                /** @description Also in the X-Request-Id header; quote it when reporting a problem. */
+                request_id: string;
+            };
+            /** @constant */
+            success: false;
+        };
+        JsonText: string;
+        /** @description Any JSON value; no string in it (object keys included) may contain U+0000. */
+        JsonValue: JsonValue;
+        ListAnalysesResponse: {
+            data: components["schemas"]["Analysis"][];
+            meta: components["schemas"]["PageMeta"];
+            /** @constant */
+            success: true;
+        };
+        ListPlansResponse: {
+            data: components["schemas"]["Plan"][];
+            /** @constant */
+            success: true;
+        };
+        ListResourcesResponse: {
+            data: components["schemas"]["Resource"][];
+            meta: components["schemas"]["PageMeta"];
+            /** @constant */
+            success: true;
+        };
+        /** @description Pagination block of every list response (`meta` in the REST envelope). */
+        PageMeta: {
+            /** Format: int32 */
+            limit: number;
+            /** Format: int32 */
+            page: number;
+            /** Format: int32 */
+            total: number;
+            /** Format: int32 */
+            total_pages: number;
+        };
+        Plan: {
+            /** Format: int32 */
+            monthly_credits: number;
+            name: string;
+            /** @description null for the free tier. */
+            price_id: string | null;
+            tier: string;
+        };
+        PortalSession: {
+            /** Format: uri */
+            portal_url: string;
+        };
+        PortalSessionResponse: {
+            data: components["schemas"]["PortalSession"];
+            /** @constant */
+            success: true;
+        };
+        Profile: {
+            avatar_url: string | null;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: int32 */
+            credits_remaining: number;
+            email: string | null;
+            full_name: string | null;
+            /** Format: uuid */
+            id: string;
+            /** Format: date-time */
+            subscription_current_period_end: string | null;
+            /**
+             * @description free, trialing, active, past_due, canceled, unpaid, incomplete, incomplete_expired, paused
+             * @enum {string}
+             */
+            subscription_status: "free" | "trialing" | "active" | "past_due" | "canceled" | "unpaid" | "incomplete" | "incomplete_expired" | "paused";
+            subscription_tier: string;
+            /** Format: date-time */
+            updated_at: string;
+        };
+        /** @description The fields a user may change. Anything else in the body is rejected. */
+        ProfilePatch: {
+            /**
+             * Format: uri
+             * @description An https URL of at most 2048 characters; null clears it.
+             * @example https://example.com/ada.png
+             */
+            avatar_url?: string | null;
+            /**
+             * @description At most 255 characters; null clears it.
+             * @example Ada Lovelace
+             */
+            full_name?: string | null;
+        };
+        ProfileResponse: {
+            data: components["schemas"]["Profile"];
+            /** @constant */
+            success: true;
+        };
+        Resource: {
+            /** @description In a list, the first 2,000 characters only (content_truncated tells); GET /resources/{id} has it whole. So a page of 100 stays a few MB, however large the resources. */
+            content: string;
+            /** @description True when `content` is a list's preview of a longer text. */
+            content_truncated: boolean;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: uuid */
+            id: string;
+            metadata: {
+                [key: string]: components["schemas"]["JsonValue"];
+            };
+            /** @enum {string} */
+            status: "pending" | "processing" | "completed" | "failed" | "archived";
+            title: string;
+            /** Format: date-time */
+            updated_at: string;
+            /** Format: uuid */
+            user_id: string;
+        };
+        ResourcePatch: {
+            content?: string;
+            /** @description Replaces the whole object; {} clears it. A JSON object of at most 16384 bytes (compact). */
+            metadata?: {
+                [key: string]: components["schemas"]["JsonValue"];
+            };
+            /**
+             * @description Users may only archive a resource or put it back to pending.
+             * @enum {string}
+             */
+            status?: "archived" | "pending";
+            title?: string;
+        };
+        ResourceResponse: {
+            data: components["schemas"]["Resource"];
+            /** @constant */
+            success: true;
+        };
+        StripeWebhookResponse: {
+            data: components["schemas"]["WebhookReceipt"];
+            /** @constant */
+            success: true;
+        };
+        Usage: {
+            /** Format: int32 */
+            input_tokens: number;
+            /** Format: int32 */
+            output_tokens: number;
+        };
+        WebhookReceipt: {
+            duplicate: boolean;
+            received: boolean;
+        };
+    };
+    responses: {
+        /** @description 409 CONFLICT: The request conflicts with the current state; the message says how. */
+        Conflict: {
+            headers: {
+                "X-Request-Id": components["headers"]["RequestId"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorEnvelope"];
+            };
+        };
+        /** @description 504 DEADLINE_EXCEEDED: The backend did not answer in time. */
+        DeadlineExceeded: {
+            headers: {
+                "X-Request-Id": components["headers"]["RequestId"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorEnvelope"];
+            };
+        };
+        /** @description 402 INSUFFICIENT_CREDITS: No credit left: buy a plan (POST /api/v1/billing/checkout). */
+        InsufficientCredits: {
+            headers: {
+                "X-Request-Id": components["headers"]["RequestId"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorEnvelope"];
+            };
+        };
+        /** @description 500 INTERNAL: An unexpected error; the request id finds it in the logs. */
+        Internal: {
+            headers: {
+                "X-Request-Id": components["headers"]["RequestId"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorEnvelope"];
+            };
+        };
+        /** @description 404 NOT_FOUND: No such route, or a row that is missing or another user's (the two are indistinguishable). */
+        NotFound: {
+            headers: {
+                "X-Request-Id": components["headers"]["RequestId"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorEnvelope"];
+            };
+        };
+        /** @description 413 PAYLOAD_TOO_LARGE: The body is over the gateway's limit (1 MiB by default). */
+        PayloadTooLarge: {
+            headers: {
+                "X-Request-Id": components["headers"]["RequestId"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorEnvelope"];
+            };
+        };
+        /** @description 429 RATE_LIMITED: Too many requests: retry after Retry-After seconds. */
+        RateLimited: {
+            headers: {
+                /** @description Seconds until the window resets. */
+                "Retry-After": number;
+                "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
+                "X-Request-Id": components["headers"]["RequestId"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorEnvelope"];
+            };
+        };
+        /** @description 401 UNAUTHENTICATED: Missing, invalid or expired bearer token. */
+        Unauthenticated: {
+            headers: {
+                "X-Request-Id": components["headers"]["RequestId"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorEnvelope"];
+            };
+        };
+        /** @description 503 UNAVAILABLE: A dependency is down, busy or not configured; retry later (Retry-After when known). */
+        Unavailable: {
+            headers: {
+                "X-Request-Id": components["headers"]["RequestId"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorEnvelope"];
+            };
+        };
+        /** @description 400 VALIDATION_ERROR: A bad field, parameter or body; `details` names each. */
+        ValidationError: {
+            headers: {
+                "X-Request-Id": components["headers"]["RequestId"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorEnvelope"];
+            };
+        };
+    };
+    parameters: never;
+    requestBodies: never;
+    headers: {
+        /** @description Requests allowed per window for this caller (absent if the limiter's store is unreachable). */
+        RateLimitLimit: number;
+        /** @description Requests left in the current window. */
+        RateLimitRemaining: number;
+        /** @description When the window resets, in Unix seconds. */
+        RateLimitReset: number;
+        /** @description The request's id (the caller's X-Request-Id when sane, else a new one); in every log line of the request. */
+        RequestId: string;
+    };
+    pathItems: never;
+}
+export type SchemaAnalysis = components['schemas']['Analysis'];
+export type SchemaAnalysisResponse = components['schemas']['AnalysisResponse'];
+export type SchemaCheckoutSession = components['schemas']['CheckoutSession'];
+export type SchemaCheckoutSessionResponse = components['schemas']['CheckoutSessionResponse'];
+export type SchemaCreateAnalysisBody = components['schemas']['CreateAnalysisBody'];
+export type SchemaCreateCheckoutSessionRequest = components['schemas']['CreateCheckoutSessionRequest'];
+export type SchemaCreatePortalSessionRequest = components['schemas']['CreatePortalSessionRequest'];
+export type SchemaCreateResourceRequest = components['schemas']['CreateResourceRequest'];
+export type SchemaErrorEnvelope = components['schemas']['ErrorEnvelope'];
+export type SchemaJsonText = components['schemas']['JsonText'];
+export type SchemaJsonValue = components['schemas']['JsonValue'];
+export type SchemaListAnalysesResponse = components['schemas']['ListAnalysesResponse'];
+export type SchemaListPlansResponse = components['schemas']['ListPlansResponse'];
+export type SchemaListResourcesResponse = components['schemas']['ListResourcesResponse'];
+export type SchemaPageMeta = components['schemas']['PageMeta'];
+export type SchemaPlan = components['schemas']['Plan'];
+export type SchemaPortalSession = components['schemas']['PortalSession'];
+export type SchemaPortalSessionResponse = components['schemas']['PortalSessionResponse'];
+export type SchemaProfile = components['schemas']['Profile'];
+export type SchemaProfilePatch = components['schemas']['ProfilePatch'];
+export type SchemaProfileResponse = components['schemas']['ProfileResponse'];
+export type SchemaResource = components['schemas']['Resource'];
+export type SchemaResourcePatch = components['schemas']['ResourcePatch'];
+export type SchemaResourceResponse = components['schemas']['ResourceResponse'];
+export type SchemaStripeWebhookResponse = components['schemas']['StripeWebhookResponse'];
+export type SchemaUsage = components['schemas']['Usage'];
+export type SchemaWebhookReceipt = components['schemas']['WebhookReceipt'];
+export type ResponseConflict = components['responses']['Conflict'];
+export type ResponseDeadlineExceeded = components['responses']['DeadlineExceeded'];
+export type ResponseInsufficientCredits = components['responses']['InsufficientCredits'];
+export type ResponseInternal = components['responses']['Internal'];
+export type ResponseNotFound = components['responses']['NotFound'];
+export type ResponsePayloadTooLarge = components['responses']['PayloadTooLarge'];
+export type ResponseRateLimited = components['responses']['RateLimited'];
+export type ResponseUnauthenticated = components['responses']['Unauthenticated'];
+export type ResponseUnavailable = components['responses']['Unavailable'];
+export type ResponseValidationError = components['responses']['ValidationError'];
+export type HeaderRateLimitLimit = components['headers']['RateLimitLimit'];
+export type HeaderRateLimitRemaining = components['headers']['RateLimitRemaining'];
+export type HeaderRateLimitReset = components['headers']['RateLimitReset'];
+export type HeaderRequestId = components['headers']['RequestId'];
+export type $defs = Record<string, never>;
+export interface operations {
+    AnalysisService_GetAnalysis: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK. */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AnalysisResponse"];
+                };
+            };
+            400: components["responses"]["ValidationError"];
+            401: components["responses"]["Unauthenticated"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+            504: components["responses"]["DeadlineExceeded"];
+        };
+    };
+    BillingService_CreateCheckoutSession: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateCheckoutSessionRequest"];
+            };
+        };
+        responses: {
+            /** @description OK. */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CheckoutSessionResponse"];
+                };
+            };
+            400: components["responses"]["ValidationError"];
+            401: components["responses"]["Unauthenticated"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+            504: components["responses"]["DeadlineExceeded"];
+        };
+    };
+    BillingService_ListPlans: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK. */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListPlansResponse"];
+                };
+            };
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+            504: components["responses"]["DeadlineExceeded"];
+        };
+    };
+    BillingService_CreatePortalSession: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreatePortalSessionRequest"];
+            };
+        };
+        responses: {
+            /** @description OK. */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PortalSessionResponse"];
+                };
+            };
+            400: components["responses"]["ValidationError"];
+            401: components["responses"]["Unauthenticated"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+            504: components["responses"]["DeadlineExceeded"];
+        };
+    };
+    ProfileService_GetMyProfile: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK. */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProfileResponse"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+            504: components["responses"]["DeadlineExceeded"];
+        };
+    };
+    ProfileService_UpdateMyProfile: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Only the keys present change; at least one is required. */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ProfilePatch"];
+            };
+        };
+        responses: {
+            /** @description OK. */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProfileResponse"];
+                };
+            };
+            400: components["responses"]["ValidationError"];
+            401: components["responses"]["Unauthenticated"];
+            413: components["responses"]["PayloadTooLarge"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+            504: components["responses"]["DeadlineExceeded"];
+        };
+    };
+    ResourceService_ListResources: {
+        parameters: {
+            query?: {
+                page?: number;
+                limit?: number;
+                /** @description Only resources in this status; all when absent. */
+                status?: "pending" | "processing" | "completed" | "failed" | "archived";
+                /** @description A leading "-" sorts descending. */
+                sort?: "created_at" | "-created_at" | "updated_at" | "-updated_at" | "title" | "-title";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK. */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListResourcesResponse"];
+                };
+            };
+            400: components["responses"]["ValidationError"];
+            401: components["responses"]["Unauthenticated"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+            504: components["responses"]["DeadlineExceeded"];
+        };
+    };
+    ResourceService_CreateResource: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateResourceRequest"];
+            };
+        };
+        responses: {
+            /** @description Created. */
+            201: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResourceResponse"];
+                };
+            };
+            400: components["responses"]["ValidationError"];
+            401: components["responses"]["Unauthenticated"];
+            413: components["responses"]["PayloadTooLarge"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+            504: components["responses"]["DeadlineExceeded"];
+        };
+    };
+    ResourceService_GetResource: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK. */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResourceResponse"];
+                };
+            };
+            400: components["responses"]["ValidationError"];
+            401: components["responses"]["Unauthenticated"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+            504: components["responses"]["DeadlineExceeded"];
+        };
+    };
+    ResourceService_DeleteResource: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Done; no body. */
+            204: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["ValidationError"];
+            401: components["responses"]["Unauthenticated"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+            504: components["responses"]["DeadlineExceeded"];
+        };
+    };
+    ResourceService_UpdateResource: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        /** @description Only the keys present change; at least one is required. */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ResourcePatch"];
+            };
+        };
+        responses: {
+            /** @description OK. */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResourceResponse"];
+                };
+            };
+            400: components["responses"]["ValidationError"];
+            401: components["responses"]["Unauthenticated"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+            504: components["responses"]["DeadlineExceeded"];
+        };
+    };
+    AnalysisService_ListAnalyses: {
+        parameters: {
+            query?: {
+                page?: number;
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                resource_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK. */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListAnalysesResponse"];
+                };
+            };
+            400: components["responses"]["ValidationError"];
+            401: components["responses"]["Unauthenticated"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+            504: components["responses"]["DeadlineExceeded"];
+        };
+    };
+    AnalysisService_CreateAnalysis: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                resource_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["CreateAnalysisBody"];
+            };
+        };
+        responses: {
+            /** @description Accepted. */
+            202: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AnalysisResponse"];
+                };
+            };
+            400: components["responses"]["ValidationError"];
+            401: components["responses"]["Unauthenticated"];
+            402: components["responses"]["InsufficientCredits"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+            504: components["responses"]["DeadlineExceeded"];
+        };
+    };
+    BillingService_HandleStripeWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The event exactly as Stripe sent it. */
+        requestBody: {
+            content: {
+                "application/json": Record<string, never>;
+            };
+        };
+        responses: {
+            /** @description OK. */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StripeWebhookResponse"];
+                };
+            };
+            400: components["responses"]["ValidationError"];
+            413: components["responses"]["PayloadTooLarge"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+            504: components["responses"]["DeadlineExceeded"];
+        };
+    };
+    Operations_Healthz: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Alive. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: {
+                            /** @constant */
+                            status: "ok";
+                        };
+                        /** @constant */
+                        success: true;
+                    };
+                };
+            };
+        };
+    };
+    Operations_OpenAPI: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The OpenAPI 3.1 document. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": Record<string, never>;
+                };
+            };
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    Operations_Readyz: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Ready. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: {
+                            /** @constant */
+                            status: "ready";
+                        };
+                        /** @constant */
+                        success: true;
+                    };
+                };
+            };
+            503: components["responses"]["Unavailable"];
+        };
+    };
+}
+
+/** Any JSON value (no string in it may contain U+0000). */
+export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };

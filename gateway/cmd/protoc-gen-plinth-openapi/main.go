@@ -1,0 +1,30 @@
+// protoc-gen-plinth-openapi writes the gateway's OpenAPI 3.1 document
+// (openapi.json) from the protos given to protoc (internal/openapi says how).
+package main
+
+import (
+	"google.golang.org/protobuf/compiler/protogen"
+	"google.golang.org/protobuf/types/pluginpb"
+
+	"plinth/gateway/internal/openapi"
+)
+
+func main() {
+	protogen.Options{}.Run(func(plugin *protogen.Plugin) error {
+		plugin.SupportedFeatures = uint64(pluginpb.CodeGeneratorResponse_FEATURE_PROTO3_OPTIONAL)
+		doc, err := openapi.Generate(plugin.Files, openapi.Info{
+			Title:   "Plinth REST API",
+			Version: "1.0.0",
+			Description: "The REST/JSON contract served by the Plinth gateway (docs/API.md). " +
+				"Successes are `{\"success\": true, \"data\": ...}` (lists add `meta`); every error is the ErrorEnvelope " +
+				"(docs/ERRORS.md). Generated from the protos at build time.",
+			ServerURL: "http://127.0.0.1:8080",
+		})
+		if err != nil {
+			return err
+		}
+		out := plugin.NewGeneratedFile("openapi.json", "")
+		_, err = out.Write(doc)
+		return err
+	})
+}
