@@ -1,12 +1,38 @@
 #include "libs/service_env/service_env.h"
 
+#include <cstdlib>
+
+#include <google/protobuf/descriptor.h>
+
 #include "libs/auth/jwks.h"
 #include "libs/logging/logging.h"
+#include "plinth/v1/access.pb.h"
 
 namespace plinth::service_env {
+namespace {
 
-absl::StatusOr<ServiceEnv> Load(const config::Env& env, const std::string& address_variable,
-                                const std::string& default_address) {
+// The service's (plinth.v1.endpoint); a service without one is a build
+// mistake, caught at the first start.
+const v1::Endpoint& EndpointOf(const std::string& service_name) {
+  const auto* service = google::protobuf::DescriptorPool::generated_pool()->FindServiceByName(service_name);
+  if (service == nullptr || !service->options().HasExtension(v1::endpoint)) {
+    logging::Error("service declares no (plinth.v1.endpoint)", {{"service", service_name}});
+    std::abort();
+  }
+  return service->options().GetExtension(v1::endpoint);
+}
+
+}  // namespace
+
+absl::StatusOr<std::string> AddressOf(const config::Env& env, const std::string& service_name) {
+  const auto& endpoint = EndpointOf(service_name);
+  return env.HostPort(endpoint.address_variable(), endpoint.default_address());
+}
+
+absl::StatusOr<ServiceEnv> Load(const config::Env& env, const std::string& service_name) {
+  const auto& endpoint = EndpointOf(service_name);
+  const std::string& address_variable = endpoint.address_variable();
+  const std::string& default_address = endpoint.default_address();
   ServiceEnv out;
   const std::string jwks_url = env.String("SUPABASE_JWKS_URL", "");
   if (!jwks_url.empty()) {

@@ -4,7 +4,8 @@
 // Reads what every database-backed service needs from the environment:
 // SUPABASE_JWT_SECRET (+ SUPABASE_JWT_ISSUER), DATABASE_URL, DB_POOL_SIZE,
 // PLINTH_SERVICE_TOKEN, PLINTH_GRPC_REFLECTION, PLINTH_DRAIN_TIMEOUT_S, the
-// service's own <NAME>_GRPC_ADDR (where peers dial it) and GRPC_LISTEN_ADDR
+// service's own <NAME>_GRPC_ADDR (where peers dial it; the variable and its
+// default are declared by the service's proto) and GRPC_LISTEN_ADDR
 // (where it listens; default: the former).
 
 #include <chrono>
@@ -37,9 +38,13 @@ struct ServiceEnv {
   bool reflection = false;
 };
 
-// `address_variable` e.g. "PROFILE_GRPC_ADDR"; `default_address` its default.
-absl::StatusOr<ServiceEnv> Load(const config::Env& env, const std::string& address_variable,
-                                const std::string& default_address);
+// The settings of the service `service_name` ("plinth.v1.ProfileService"),
+// whose address variable and default its (plinth.v1.endpoint) declares.
+absl::StatusOr<ServiceEnv> Load(const config::Env& env, const std::string& service_name);
+
+// Where to dial the service `service_name`: its (plinth.v1.endpoint)
+// variable, else its default address.
+absl::StatusOr<std::string> AddressOf(const config::Env& env, const std::string& service_name);
 
 // The gRPC server of `service_name` (e.g. "plinth.v1.ProfileService"): its
 // address, reflection, and who may call it (`verifier` must outlive it).

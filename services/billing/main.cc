@@ -22,9 +22,9 @@ int main() {
   config::Env env;
   logging::Init("billing", env.String("LOG_LEVEL", "info"));
 
-  auto settings = service_env::Load(env, "BILLING_GRPC_ADDR", "127.0.0.1:50053");
+  auto settings = service_env::Load(env, v1::BillingService::service_full_name());
   if (!settings.ok()) return service_env::StartupFailure(settings.status());
-  auto profile_address = env.HostPort("PROFILE_GRPC_ADDR", "127.0.0.1:50051");
+  auto profile_address = service_env::AddressOf(env, v1::ProfileService::service_full_name());
   if (!profile_address.ok()) return service_env::StartupFailure(profile_address.status());
   auto free_credits = env.Int("FREE_TIER_CREDITS", 10, 0, 1000000);
   if (!free_credits.ok()) return service_env::StartupFailure(free_credits.status());

@@ -17,9 +17,9 @@ int main() {
   config::Env env;
   logging::Init("llm", env.String("LOG_LEVEL", "info"));
 
-  auto settings = service_env::Load(env, "ANALYSIS_GRPC_ADDR", "127.0.0.1:50054");
+  auto settings = service_env::Load(env, v1::AnalysisService::service_full_name());
   if (!settings.ok()) return service_env::StartupFailure(settings.status());
-  auto resource_address = env.HostPort("RESOURCE_GRPC_ADDR", "127.0.0.1:50052");
+  auto resource_address = service_env::AddressOf(env, v1::ResourceService::service_full_name());
   if (!resource_address.ok()) return service_env::StartupFailure(resource_address.status());
 
   auth::JwtVerifier verifier(settings->verifier);

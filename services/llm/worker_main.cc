@@ -85,9 +85,9 @@ int main() {
   if (!health_address.ok()) return service_env::StartupFailure(health_address.status());
   auto metrics_address = env.HostPort("LLM_WORKER_METRICS_ADDR", "127.0.0.1:9105");
   if (!metrics_address.ok()) return service_env::StartupFailure(metrics_address.status());
-  auto resource_address = env.HostPort("RESOURCE_GRPC_ADDR", "127.0.0.1:50052");
+  auto resource_address = service_env::AddressOf(env, v1::ResourceService::service_full_name());
   if (!resource_address.ok()) return service_env::StartupFailure(resource_address.status());
-  auto billing_address = env.HostPort("BILLING_GRPC_ADDR", "127.0.0.1:50053");
+  auto billing_address = service_env::AddressOf(env, v1::BillingService::service_full_name());
   if (!billing_address.ok()) return service_env::StartupFailure(billing_address.status());
   auto concurrency = env.Int("LLM_WORKER_CONCURRENCY", 128, 1, 2048);
   auto limit = env.Int("LLM_JOB_TIMEOUT_SECONDS", 300, 1, 3600);

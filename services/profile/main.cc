@@ -16,7 +16,7 @@ int main() {
   config::Env env;
   logging::Init("profile", env.String("LOG_LEVEL", "info"));
 
-  auto settings = service_env::Load(env, "PROFILE_GRPC_ADDR", "127.0.0.1:50051");
+  auto settings = service_env::Load(env, v1::ProfileService::service_full_name());
   if (!settings.ok()) return service_env::StartupFailure(settings.status());
   auto free_credits = env.Int("FREE_TIER_CREDITS", 10, 0, 1000000);
   if (!free_credits.ok()) return service_env::StartupFailure(free_credits.status());

@@ -18,9 +18,9 @@ int main() {
   config::Env env;
   logging::Init("resource", env.String("LOG_LEVEL", "info"));
 
-  auto settings = service_env::Load(env, "RESOURCE_GRPC_ADDR", "127.0.0.1:50052");
+  auto settings = service_env::Load(env, v1::ResourceService::service_full_name());
   if (!settings.ok()) return service_env::StartupFailure(settings.status());
-  auto profile_address = env.HostPort("PROFILE_GRPC_ADDR", "127.0.0.1:50051");
+  auto profile_address = service_env::AddressOf(env, v1::ProfileService::service_full_name());
   if (!profile_address.ok()) return service_env::StartupFailure(profile_address.status());
 
   auth::JwtVerifier verifier(settings->verifier);

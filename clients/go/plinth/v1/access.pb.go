@@ -168,7 +168,71 @@ func (x *Access) GetRawBodyPost() string {
 	return ""
 }
 
+// Where a service is: the environment variable that names its address
+// (peers dial it there; it listens there unless GRPC_LISTEN_ADDR says
+// otherwise) and the address used when the variable is unset. Declared once
+// here, read by the services, the gateway and the worker.
+type Endpoint struct {
+	state           protoimpl.MessageState `protogen:"open.v1"`
+	AddressVariable string                 `protobuf:"bytes,1,opt,name=address_variable,json=addressVariable,proto3" json:"address_variable,omitempty"`
+	DefaultAddress  string                 `protobuf:"bytes,2,opt,name=default_address,json=defaultAddress,proto3" json:"default_address,omitempty"`
+	unknownFields   protoimpl.UnknownFields
+	sizeCache       protoimpl.SizeCache
+}
+
+func (x *Endpoint) Reset() {
+	*x = Endpoint{}
+	mi := &file_plinth_v1_access_proto_msgTypes[1]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *Endpoint) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*Endpoint) ProtoMessage() {}
+
+func (x *Endpoint) ProtoReflect() protoreflect.Message {
+	mi := &file_plinth_v1_access_proto_msgTypes[1]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use Endpoint.ProtoReflect.Descriptor instead.
+func (*Endpoint) Descriptor() ([]byte, []int) {
+	return file_plinth_v1_access_proto_rawDescGZIP(), []int{1}
+}
+
+func (x *Endpoint) GetAddressVariable() string {
+	if x != nil {
+		return x.AddressVariable
+	}
+	return ""
+}
+
+func (x *Endpoint) GetDefaultAddress() string {
+	if x != nil {
+		return x.DefaultAddress
+	}
+	return ""
+}
+
 var file_plinth_v1_access_proto_extTypes = []protoimpl.ExtensionInfo{
+	{
+		ExtendedType:  (*descriptorpb.ServiceOptions)(nil),
+		ExtensionType: (*Endpoint)(nil),
+		Field:         50003,
+		Name:          "plinth.v1.endpoint",
+		Tag:           "bytes,50003,opt,name=endpoint",
+		Filename:      "plinth/v1/access.proto",
+	},
 	{
 		ExtendedType:  (*descriptorpb.MethodOptions)(nil),
 		ExtensionType: (*Access)(nil),
@@ -179,12 +243,18 @@ var file_plinth_v1_access_proto_extTypes = []protoimpl.ExtensionInfo{
 	},
 }
 
+// Extension fields to descriptorpb.ServiceOptions.
+var (
+	// optional plinth.v1.Endpoint endpoint = 50003;
+	E_Endpoint = &file_plinth_v1_access_proto_extTypes[0]
+)
+
 // Extension fields to descriptorpb.MethodOptions.
 var (
 	// 50000-99999 is the range protobuf reserves for an organisation's own options.
 	//
 	// optional plinth.v1.Access access = 50001;
-	E_Access = &file_plinth_v1_access_proto_extTypes[0]
+	E_Access = &file_plinth_v1_access_proto_extTypes[1]
 )
 
 var File_plinth_v1_access_proto protoreflect.FileDescriptor
@@ -196,13 +266,17 @@ const file_plinth_v1_access_proto_rawDesc = "" +
 	"\x06caller\x18\x01 \x01(\x0e2\x11.plinth.v1.CallerR\x06caller\x12.\n" +
 	"\x13success_http_status\x18\x02 \x01(\x05R\x11successHttpStatus\x12\x16\n" +
 	"\x06errors\x18\x03 \x03(\tR\x06errors\x12\"\n" +
-	"\rraw_body_post\x18\x04 \x01(\tR\vrawBodyPost*v\n" +
+	"\rraw_body_post\x18\x04 \x01(\tR\vrawBodyPost\"^\n" +
+	"\bEndpoint\x12)\n" +
+	"\x10address_variable\x18\x01 \x01(\tR\x0faddressVariable\x12'\n" +
+	"\x0fdefault_address\x18\x02 \x01(\tR\x0edefaultAddress*v\n" +
 	"\x06Caller\x12\x16\n" +
 	"\x12CALLER_UNSPECIFIED\x10\x00\x12\x11\n" +
 	"\rCALLER_PUBLIC\x10\x01\x12\x0f\n" +
 	"\vCALLER_USER\x10\x02\x12\x13\n" +
 	"\x0fCALLER_INTERNAL\x10\x03\x12\x1b\n" +
-	"\x17CALLER_USER_OR_INTERNAL\x10\x04:K\n" +
+	"\x17CALLER_USER_OR_INTERNAL\x10\x04:R\n" +
+	"\bendpoint\x12\x1f.google.protobuf.ServiceOptions\x18ӆ\x03 \x01(\v2\x13.plinth.v1.EndpointR\bendpoint:K\n" +
 	"\x06access\x12\x1e.google.protobuf.MethodOptions\x18ц\x03 \x01(\v2\x11.plinth.v1.AccessR\x06accessB*Z(plinth.dev/clients/go/plinth/v1;plinthv1b\x06proto3"
 
 var (
@@ -218,20 +292,24 @@ func file_plinth_v1_access_proto_rawDescGZIP() []byte {
 }
 
 var file_plinth_v1_access_proto_enumTypes = make([]protoimpl.EnumInfo, 1)
-var file_plinth_v1_access_proto_msgTypes = make([]protoimpl.MessageInfo, 1)
+var file_plinth_v1_access_proto_msgTypes = make([]protoimpl.MessageInfo, 2)
 var file_plinth_v1_access_proto_goTypes = []any{
-	(Caller)(0),                        // 0: plinth.v1.Caller
-	(*Access)(nil),                     // 1: plinth.v1.Access
-	(*descriptorpb.MethodOptions)(nil), // 2: google.protobuf.MethodOptions
+	(Caller)(0),                         // 0: plinth.v1.Caller
+	(*Access)(nil),                      // 1: plinth.v1.Access
+	(*Endpoint)(nil),                    // 2: plinth.v1.Endpoint
+	(*descriptorpb.ServiceOptions)(nil), // 3: google.protobuf.ServiceOptions
+	(*descriptorpb.MethodOptions)(nil),  // 4: google.protobuf.MethodOptions
 }
 var file_plinth_v1_access_proto_depIdxs = []int32{
 	0, // 0: plinth.v1.Access.caller:type_name -> plinth.v1.Caller
-	2, // 1: plinth.v1.access:extendee -> google.protobuf.MethodOptions
-	1, // 2: plinth.v1.access:type_name -> plinth.v1.Access
-	3, // [3:3] is the sub-list for method output_type
-	3, // [3:3] is the sub-list for method input_type
-	2, // [2:3] is the sub-list for extension type_name
-	1, // [1:2] is the sub-list for extension extendee
+	3, // 1: plinth.v1.endpoint:extendee -> google.protobuf.ServiceOptions
+	4, // 2: plinth.v1.access:extendee -> google.protobuf.MethodOptions
+	2, // 3: plinth.v1.endpoint:type_name -> plinth.v1.Endpoint
+	1, // 4: plinth.v1.access:type_name -> plinth.v1.Access
+	5, // [5:5] is the sub-list for method output_type
+	5, // [5:5] is the sub-list for method input_type
+	3, // [3:5] is the sub-list for extension type_name
+	1, // [1:3] is the sub-list for extension extendee
 	0, // [0:1] is the sub-list for field type_name
 }
 
@@ -246,8 +324,8 @@ func file_plinth_v1_access_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_plinth_v1_access_proto_rawDesc), len(file_plinth_v1_access_proto_rawDesc)),
 			NumEnums:      1,
-			NumMessages:   1,
-			NumExtensions: 1,
+			NumMessages:   2,
+			NumExtensions: 2,
 			NumServices:   0,
 		},
 		GoTypes:           file_plinth_v1_access_proto_goTypes,
