@@ -5,13 +5,16 @@
 # the grpc-gateway handlers (standalone, package plinthgw) and the OpenAPI 3.1
 # document (cmd/protoc-gen-plinth-openapi), which the binary embeds. Plugin
 # versions are pinned in go.mod's tool block.
-# Usage: gateway/build.sh OUTPUT PROTOS_DIR GOOGLEAPIS_DIR
+# Usage: gateway/build.sh OUTPUT PROTOS_DIR GOOGLEAPIS_DIR [PACKAGE]
+# PACKAGE (default `.`, the gateway) may name another main package of this
+# module: bench/run.sh builds ./cmd/ceiling this way.
 # Called by Bazel (//gateway:gateway) so that one `bazel build //...` builds
 # the C++ services and the gateway from the same protos.
 set -euo pipefail
 out=$(realpath -m "$1")
 protos=$(realpath "$2")
 googleapis=$(realpath "$3")
+package=${4:-.}
 here=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")" && pwd)
 
 work=$(mktemp -d)
@@ -42,4 +45,4 @@ import _ "embed"
 //go:embed openapi.json
 var Document []byte
 GO
-CGO_ENABLED=0 go build -trimpath -o "$out" .
+CGO_ENABLED=0 go build -trimpath -o "$out" "$package"
