@@ -27,6 +27,7 @@ func main() {
 		return
 	}
 	logger := slog.New(server.NewLogHandler(os.Stdout, "gateway"))
+	defer server.FlushLog(logger) // info lines are written in batches
 	cfg, err := server.ConfigFromEnv(os.Getenv)
 	if err != nil {
 		logger.Error("startup failed", "error", err.Error())

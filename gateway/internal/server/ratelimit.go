@@ -38,7 +38,7 @@ return {count, ttl}
 `)
 
 type rateLimiter struct {
-	client     *redis.Client
+	counter    *counter
 	prefix     string
 	window     time.Duration
 	user       int64
@@ -79,8 +79,8 @@ func (l *rateLimiter) middleware(next http.Handler) http.Handler {
 		key, limit := l.bucket(r)
 		ctx, cancel := context.WithTimeout(r.Context(), 100*time.Millisecond)
 		defer cancel()
-		res, err := rateLimitScript.Run(ctx, l.client, []string{l.prefix + key}, l.window.Milliseconds()).Int64Slice()
-		if err != nil || len(res) != 2 {
+		count, ttlMs, err := l.counter.count(ctx, l.prefix+key)
+		if err != nil {
 			l.warnRedisDown(r, err)
 			if l.failOpen {
 				next.ServeHTTP(w, r)
@@ -89,7 +89,7 @@ func (l *rateLimiter) middleware(next http.Handler) http.Handler {
 			}
 			return
 		}
-		count, ttl := res[0], time.Duration(res[1])*time.Millisecond
+		ttl := time.Duration(ttlMs) * time.Millisecond
 		remaining := limit - count
 		if remaining < 0 {
 			remaining = 0

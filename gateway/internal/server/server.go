@@ -126,7 +126,7 @@ func New(ctx context.Context, cfg Config, logger *slog.Logger) (*Gateway, error)
 		opts.MaxRetries = 0
 		g.redis = redis.NewClient(opts)
 		g.limiter = &rateLimiter{
-			client: g.redis, prefix: cfg.RateLimitPrefix, window: cfg.RateLimitWindow,
+			counter: newCounter(g.redis, cfg.RateLimitWindow), prefix: cfg.RateLimitPrefix, window: cfg.RateLimitWindow,
 			user: cfg.RateLimitUser, anonymous: cfg.RateLimitAnon, webhook: cfg.RateLimitWebhook,
 			failOpen: cfg.RateLimitFailOpen, proxyHops: cfg.TrustedProxyHops, logger: logger,
 			verifier: &tokenVerifier{secret: []byte(cfg.JWTSecret), issuer: cfg.JWTIssuer, cache: newSubjectCache(100000)},
