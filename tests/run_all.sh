@@ -9,8 +9,8 @@
 set -uo pipefail
 
 ROOT=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)
-# Once only: PATH is part of every Bazel action's key (--action_env=PATH), so
-# a PATH that differs from the build's would rebuild everything.
+# Go for this script's own go commands (Bazel's actions get a pinned PATH:
+# .bazelrc).
 case ":$PATH:" in *:/usr/local/go/bin:*) ;; *) export PATH="/usr/local/go/bin:$PATH" ;; esac
 WORK=$(mktemp -d /tmp/plinth-test-XXXXXX)
 PGBIN=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
