@@ -9,13 +9,16 @@ import (
 	"github.com/grpc-ecosystem/grpc-gateway/v2/runtime"
 	"google.golang.org/protobuf/encoding/protojson"
 	"google.golang.org/protobuf/proto"
+
+	"plinth/gateway/internal/fastjson"
 )
 
 const jsonContentType = "application/json; charset=utf-8"
 
 // envelopeMarshaler writes responses as {"success": true, ...fields of the
 // response message} (the messages hold `data` and, for lists, `meta`), with
-// snake_case names and every field present (unset ones as null).
+// snake_case names and every field present (unset ones as null): fastjson,
+// or protojson for what fastjson leaves to it.
 type envelopeMarshaler struct {
 	runtime.JSONPb
 }
@@ -30,6 +33,18 @@ func newEnvelopeMarshaler() *envelopeMarshaler {
 func (m *envelopeMarshaler) ContentType(any) string { return jsonContentType }
 
 func (m *envelopeMarshaler) Marshal(v any) ([]byte, error) {
+	if msg, ok := v.(proto.Message); ok {
+		// The hot path: fastjson writes the same JSON as protojson without its
+		// per-call reflection, straight after the envelope's own key.
+		b := make([]byte, 0, proto.Size(msg)*3/2+64)
+		b = append(b, `{"success":true,`...)
+		if b, err := fastjson.AppendFields(b, msg.ProtoReflect()); err == nil {
+			if b[len(b)-1] == ',' { // a message without fields
+				b = b[:len(b)-1]
+			}
+			return append(b, '}'), nil
+		}
+	}
 	inner, err := m.JSONPb.Marshal(v)
 	if err != nil {
 		return nil, err
