@@ -2,7 +2,7 @@
 # Regenerates the committed clients from protos/:
 #   clients/go/plinth/v1/         Go messages and gRPC stubs (module plinth.dev/clients/go)
 #   clients/typescript/openapi.json   the gateway's OpenAPI 3.1 document
-#   clients/typescript/src/schema.d.ts its TypeScript types (openapi-typescript,
+#   clients/typescript/src/schema.ts its TypeScript types (openapi-typescript,
 #                                      scripts/generate.mjs)
 # With --check, fails (and names the files) if anything it wrote differed
 # from what was there: `./plinth test` runs it so a proto change cannot land
@@ -16,7 +16,7 @@ case ":$PATH:" in *:/usr/local/go/bin:*) ;; *) export PATH="/usr/local/go/bin:$P
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-snapshot() { (cd "$root/clients" && find go typescript/openapi.json typescript/src/schema.d.ts -type f \
+snapshot() { (cd "$root/clients" && find go typescript/openapi.json typescript/src/schema.ts -type f \
   -not -path '*/node_modules/*' 2>/dev/null | sort | xargs sha256sum 2>/dev/null) || true; }
 before=$(snapshot)
 

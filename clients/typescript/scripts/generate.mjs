@@ -1,4 +1,4 @@
-// Generates src/schema.d.ts from openapi.json with openapi-typescript.
+// Generates src/schema.ts from openapi.json with openapi-typescript.
 // One adjustment: JsonValue (any JSON value; metadata's values) is recursive
 // through arrays, which a property of a TypeScript interface cannot express,
 // so it becomes a reference to the type alias JsonValue, declared below.
@@ -22,4 +22,4 @@ const alias = `
 /** Any JSON value (no string in it may contain U+0000). */
 export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
 `;
-writeFileSync(new URL("src/schema.d.ts", here), astToString(ast) + alias);
+writeFileSync(new URL("src/schema.ts", here), astToString(ast) + alias);
