@@ -45,10 +45,10 @@ func TestOpenAPIDocumentIsTheCommittedOne(t *testing.T) {
 func TestUndeclaredMethodIs405WithAllow(t *testing.T) {
 	u := newUser()
 	for path, allow := range map[string]string{
-		"/api/v1/resources":                         "GET, POST",
-		"/api/v1/resources/" + newUUID():            "DELETE, GET, PATCH",
-		"/api/v1/webhooks/stripe":                   "POST",
-		"/healthz":                                  "GET",
+		"/api/v1/resources":                            "GET, POST",
+		"/api/v1/resources/" + newUUID():               "DELETE, GET, PATCH",
+		"/api/v1/webhooks/stripe":                      "POST",
+		"/healthz":                                     "GET",
 		"/api/v1/resources/" + newUUID() + "/analyses": "GET, POST",
 	} {
 		r := do(t, "PUT", path, u.token, map[string]any{})
