@@ -39,17 +39,19 @@ std::string CanonicalPath(const std::string& path) {
 
 absl::StatusOr<ProfileChanges> ValidatePatch(const v1::UpdateMyProfileRequest& request) {
   std::set<std::string> paths;
-  for (const auto& raw_path : request.update_mask().paths()) paths.insert(CanonicalPath(raw_path));
+  std::vector<errors::FieldViolation> not_updatable;
+  for (const auto& raw_path : request.update_mask().paths()) {
+    std::string path = CanonicalPath(raw_path);
+    if (path != "full_name" && path != "avatar_url") {
+      not_updatable.push_back({raw_path, "is not a field that can be updated"});
+    }
+    paths.insert(std::move(path));
+  }
   // Lengths and the https URL per the protos' rules; null (unset) clears.
   std::vector<errors::FieldViolation> violations;
   const auto& patch = request.profile();
   validation::CheckFields(patch, &violations, &paths);
-  for (const auto& raw_path : request.update_mask().paths()) {
-    std::string path = CanonicalPath(raw_path);
-    if (path != "full_name" && path != "avatar_url") {
-      violations.push_back({raw_path, "is not a field that can be updated"});
-    }
-  }
+  violations.insert(violations.end(), not_updatable.begin(), not_updatable.end());
   if (!violations.empty()) return errors::Validation(std::move(violations));
   if (paths.empty()) return errors::InvalidField("body", "give at least one of full_name, avatar_url");
   ProfileChanges changes;

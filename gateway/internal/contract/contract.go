@@ -11,31 +11,45 @@ import (
 	"google.golang.org/genproto/googleapis/api/annotations"
 )
 
-// HTTPStatusOf maps each contract code to its HTTP status.
-var HTTPStatusOf = map[string]int{
-	"VALIDATION_ERROR":     http.StatusBadRequest,
-	"UNAUTHENTICATED":      http.StatusUnauthorized,
-	"INSUFFICIENT_CREDITS": http.StatusPaymentRequired,
-	"FORBIDDEN":            http.StatusForbidden,
-	"NOT_FOUND":            http.StatusNotFound,
-	"METHOD_NOT_ALLOWED":   http.StatusMethodNotAllowed,
-	"CONFLICT":             http.StatusConflict,
-	"PAYLOAD_TOO_LARGE":    http.StatusRequestEntityTooLarge,
-	"RATE_LIMITED":         http.StatusTooManyRequests,
-	"INTERNAL":             http.StatusInternalServerError,
-	"NOT_IMPLEMENTED":      http.StatusNotImplemented,
-	"UNAVAILABLE":          http.StatusServiceUnavailable,
-	"DEADLINE_EXCEEDED":    http.StatusGatewayTimeout,
+// Code is one contract code's HTTP status and what it means (the OpenAPI
+// document's description of its error response).
+type Code struct {
+	Status  int
+	Meaning string
+}
+
+// Codes of the contract (docs/ERRORS.md), in one table: the gateway's error
+// handler and the OpenAPI generator both read it.
+var codes = map[string]Code{
+	"VALIDATION_ERROR":     {http.StatusBadRequest, "A bad field, parameter or body; `details` names each."},
+	"UNAUTHENTICATED":      {http.StatusUnauthorized, "Missing, invalid or expired bearer token."},
+	"INSUFFICIENT_CREDITS": {http.StatusPaymentRequired, "No credit left: buy a plan (POST /api/v1/billing/checkout)."},
+	"FORBIDDEN":            {http.StatusForbidden, "Not allowed."},
+	"NOT_FOUND":            {http.StatusNotFound, "No such route, or a row that is missing or another user's (the two are indistinguishable)."},
+	"METHOD_NOT_ALLOWED":   {http.StatusMethodNotAllowed, "The route exists for other methods."},
+	"CONFLICT":             {http.StatusConflict, "The request conflicts with the current state; the message says how."},
+	"PAYLOAD_TOO_LARGE":    {http.StatusRequestEntityTooLarge, "The body is over the gateway's limit (1 MiB by default)."},
+	"RATE_LIMITED":         {http.StatusTooManyRequests, "Too many requests: retry after Retry-After seconds."},
+	"INTERNAL":             {http.StatusInternalServerError, "An unexpected error; the request id finds it in the logs."},
+	"NOT_IMPLEMENTED":      {http.StatusNotImplemented, "Not available."},
+	"UNAVAILABLE":          {http.StatusServiceUnavailable, "A dependency is down, busy or not configured; retry later (Retry-After when known)."},
+	"DEADLINE_EXCEEDED":    {http.StatusGatewayTimeout, "The backend did not answer in time."},
+}
+
+// Lookup is a contract code's status and meaning; false for an unknown code.
+func Lookup(code string) (Code, bool) {
+	c, ok := codes[code]
+	return c, ok
 }
 
 // Codes lists every contract code, sorted.
 func Codes() []string {
-	codes := make([]string, 0, len(HTTPStatusOf))
-	for c := range HTTPStatusOf {
-		codes = append(codes, c)
+	names := make([]string, 0, len(codes))
+	for c := range codes {
+		names = append(names, c)
 	}
-	sort.Strings(codes)
-	return codes
+	sort.Strings(names)
+	return names
 }
 
 // Routes the gateway serves without a backend RPC.

@@ -37,8 +37,9 @@ type generator struct {
 	// Schema name → the message and whether it is a request (bodies refuse
 	// unknown keys, nothing is required unless declared) or a response
 	// (every field is always sent).
-	pending []pendingSchema
-	seen    map[string]bool
+	pending    []pendingSchema
+	seen       map[string]bool
+	usedErrors map[string]bool // contract codes some path answers
 }
 
 type pendingSchema struct {
@@ -52,7 +53,8 @@ type pendingSchema struct {
 // Generate builds the document from every service of the plinth.v1 files
 // being generated.
 func Generate(files []*protogen.File, info Info) ([]byte, error) {
-	g := &generator{schemas: object{}, messages: map[protoreflect.FullName]*protogen.Message{}, seen: map[string]bool{}}
+	g := &generator{schemas: object{}, messages: map[protoreflect.FullName]*protogen.Message{}, seen: map[string]bool{},
+		usedErrors: map[string]bool{}}
 	for _, f := range files {
 		g.index(f.Messages)
 	}
@@ -105,7 +107,7 @@ func Generate(files []*protogen.File, info Info) ([]byte, error) {
 		"paths":   paths,
 		"components": object{
 			"schemas":   g.schemas,
-			"responses": errorResponses(paths),
+			"responses": g.errorResponses(),
 			"headers":   headers(),
 			"securitySchemes": object{
 				"bearerAuth": object{"type": "http", "scheme": "bearer", "bearerFormat": "JWT",
@@ -275,14 +277,13 @@ func (g *generator) operation(svc *protogen.Service, m *protogen.Method) (object
 		op["security"] = []any{object{"bearerAuth": []any{}}}
 		codes = append(codes, "UNAUTHENTICATED")
 	}
-	for _, c := range access.GetErrors() {
-		if _, ok := contract.HTTPStatusOf[c]; !ok {
+	codes = append(codes, access.GetErrors()...)
+	for _, c := range codes {
+		code, ok := contract.Lookup(c)
+		if !ok {
 			return nil, "", "", fmt.Errorf("%s: unknown error code %q", id, c)
 		}
-		codes = append(codes, c)
-	}
-	for _, c := range codes {
-		responses[strconv.Itoa(contract.HTTPStatusOf[c])] = ref("#/components/responses/" + responseName(c))
+		responses[strconv.Itoa(code.Status)] = g.errorResponse(c)
 	}
 	op["responses"] = responses
 	return op, method, path, nil
@@ -562,7 +563,7 @@ func (g *generator) gatewayOwnRoutes(paths object) {
 		"responses": object{
 			"200": object{"description": "Ready.", "headers": headers,
 				"content": object{"application/json": object{"schema": status("ready")}}},
-			"503": ref("#/components/responses/" + responseName("UNAVAILABLE")),
+			"503": g.errorResponse("UNAVAILABLE"),
 		},
 	}}
 	paths[contract.OpenAPIPath] = object{"get": object{
@@ -571,8 +572,8 @@ func (g *generator) gatewayOwnRoutes(paths object) {
 		"responses": object{
 			"200": object{"description": "The OpenAPI 3.1 document.", "headers": headers,
 				"content": object{"application/json": object{"schema": object{"type": "object"}}}},
-			"429": ref("#/components/responses/" + responseName("RATE_LIMITED")),
-			"503": ref("#/components/responses/" + responseName("UNAVAILABLE")),
+			"429": g.errorResponse("RATE_LIMITED"),
+			"503": g.errorResponse("UNAVAILABLE"),
 		},
 	}}
 }
@@ -602,22 +603,6 @@ func (g *generator) commonSchemas() {
 	}
 }
 
-var errorDescriptions = map[string]string{
-	"VALIDATION_ERROR":     "A bad field, parameter or body; `details` names each.",
-	"UNAUTHENTICATED":      "Missing, invalid or expired bearer token.",
-	"INSUFFICIENT_CREDITS": "No credit left: buy a plan (POST /api/v1/billing/checkout).",
-	"FORBIDDEN":            "Not allowed.",
-	"NOT_FOUND":            "No such route, or a row that is missing or another user's (the two are indistinguishable).",
-	"METHOD_NOT_ALLOWED":   "The route exists for other methods.",
-	"CONFLICT":             "The request conflicts with the current state; the message says how.",
-	"PAYLOAD_TOO_LARGE":    "The body is over the gateway's limit (1 MiB by default).",
-	"RATE_LIMITED":         "Too many requests: retry after Retry-After seconds.",
-	"INTERNAL":             "An unexpected error; the request id finds it in the logs.",
-	"NOT_IMPLEMENTED":      "Not available.",
-	"UNAVAILABLE":          "A dependency is down, busy or not configured; retry later (Retry-After when known).",
-	"DEADLINE_EXCEEDED":    "The backend did not answer in time.",
-}
-
 func responseName(code string) string {
 	parts := strings.Split(strings.ToLower(code), "_")
 	for i, p := range parts {
@@ -626,14 +611,14 @@ func responseName(code string) string {
 	return strings.Join(parts, "")
 }
 
-// errorResponses defines the error responses the paths use.
-func errorResponses(paths object) object {
-	used, _ := json.Marshal(paths)
+// errorResponses defines the error responses the paths refer to.
+func (g *generator) errorResponses() object {
 	out := object{}
 	for _, c := range contract.Codes() {
-		if !strings.Contains(string(used), `"#/components/responses/`+responseName(c)+`"`) {
+		if !g.usedErrors[c] {
 			continue
 		}
+		code, _ := contract.Lookup(c)
 		h := object{contract.RequestIDHeader: ref("#/components/headers/RequestId")}
 		if c == "RATE_LIMITED" {
 			h["Retry-After"] = object{"required": true, "description": "Seconds until the window resets.",
@@ -643,12 +628,19 @@ func errorResponses(paths object) object {
 			h[contract.RateLimitResetHeader] = ref("#/components/headers/RateLimitReset")
 		}
 		out[responseName(c)] = object{
-			"description": fmt.Sprintf("%d %s: %s", contract.HTTPStatusOf[c], c, errorDescriptions[c]),
+			"description": fmt.Sprintf("%d %s: %s", code.Status, c, code.Meaning),
 			"headers":     h,
 			"content":     object{"application/json": object{"schema": ref("ErrorEnvelope")}},
 		}
 	}
 	return out
+}
+
+// errorResponse refers to the error response of a contract code (defined
+// once in components, if some path uses it).
+func (g *generator) errorResponse(code string) object {
+	g.usedErrors[code] = true
+	return ref("#/components/responses/" + responseName(code))
 }
 
 func headers() object {

@@ -114,9 +114,9 @@ func (g *Gateway) grpcErrorHandler(ctx context.Context, _ *runtime.ServeMux, _ r
 			message = "internal error"
 		}
 	}
-	httpStatus, ok := contract.HTTPStatusOf[code]
-	if !ok {
-		httpStatus = http.StatusInternalServerError
+	httpStatus := http.StatusInternalServerError
+	if c, ok := contract.Lookup(code); ok {
+		httpStatus = c.Status
 	}
 	if httpStatus >= 500 {
 		g.logger.WarnContext(r.Context(), "request failed", "code", code, "grpc_code", st.Code().String(), "error", st.Message(), "path", r.URL.Path)
