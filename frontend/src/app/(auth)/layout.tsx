@@ -1,0 +1,15 @@
+import Link from "next/link";
+import type { ReactNode } from "react";
+
+export default function AuthLayout({ children }: { children: ReactNode }) {
+  return (
+    <main className="flex min-h-screen items-center justify-center px-4">
+      <div className="w-full max-w-sm space-y-6">
+        <Link href="/" className="block text-center text-2xl font-semibold text-slate-900">
+          Plinth
+        </Link>
+        <div className="rounded-lg bg-white p-6 shadow-sm ring-1 ring-slate-200">{children}</div>
+      </div>
+    </main>
+  );
+}

@@ -1,0 +1,14 @@
+import type { ReactNode } from "react";
+
+import { Sidebar } from "@/components/layouts/sidebar";
+import { requireSession } from "@/lib/auth-guard";
+
+export default async function DashboardLayout({ children }: { children: ReactNode }) {
+  await requireSession();
+  return (
+    <div className="md:flex">
+      <Sidebar />
+      <main className="mx-auto w-full max-w-4xl flex-1 space-y-6 p-4 md:p-8">{children}</main>
+    </div>
+  );
+}

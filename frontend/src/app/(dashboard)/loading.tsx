@@ -1,0 +1,5 @@
+import { Loading } from "@/components/shared/loading";
+
+export default function DashboardLoading() {
+  return <Loading />;
+}

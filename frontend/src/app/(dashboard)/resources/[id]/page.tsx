@@ -1,0 +1,160 @@
+"use client";
+
+import Link from "next/link";
+import { useParams, useRouter } from "next/navigation";
+import { useState } from "react";
+import { useSWRConfig } from "swr";
+
+import { ResourceForm } from "@/components/forms/resource-form";
+import { useApi } from "@/components/providers";
+import { ErrorState } from "@/components/shared/error-state";
+import { Loading } from "@/components/shared/loading";
+import { StatusBadge } from "@/components/shared/status-badge";
+import { Button } from "@/components/ui/button";
+import { Card } from "@/components/ui/card";
+import { Field } from "@/components/ui/field";
+import { Textarea } from "@/components/ui/input";
+import { useResourceAnalyses } from "@/hooks/use-analyses";
+import { PROFILE_KEY } from "@/hooks/use-profile";
+import { useResource } from "@/hooks/use-resources";
+import { formatDate } from "@/lib/utils";
+
+function isResourceList(key: unknown): boolean {
+  return Array.isArray(key) && key[0] === "resources";
+}
+
+export default function ResourcePage() {
+  const { id } = useParams<{ id: string }>();
+  const api = useApi();
+  const router = useRouter();
+  const { mutate: mutateAll } = useSWRConfig();
+  const { data: resource, error, mutate } = useResource(id);
+  const analyses = useResourceAnalyses(id);
+  const [editing, setEditing] = useState(false);
+  const [actionError, setActionError] = useState<unknown>(null);
+  const [busy, setBusy] = useState<"archive" | "delete" | "analyse" | null>(null);
+  const [prompt, setPrompt] = useState("");
+
+  if (error) {
+    return (
+      <>
+        <Link href="/resources" className="text-sm text-indigo-700 underline">← Resources</Link>
+        <ErrorState error={error} onRetry={() => void mutate()} />
+      </>
+    );
+  }
+  if (!resource) return <Loading />;
+
+  const act = async (kind: "archive" | "delete" | "analyse", action: () => Promise<void>) => {
+    setActionError(null);
+    setBusy(kind);
+    try {
+      await action();
+    } catch (e) {
+      setActionError(e);
+    } finally {
+      setBusy(null);
+    }
+  };
+
+  return (
+    <>
+      <Link href="/resources" className="text-sm text-indigo-700 underline">← Resources</Link>
+      <div className="flex items-start justify-between gap-4">
+        <h1 className="text-2xl font-semibold break-all" data-testid="resource-title">{resource.title}</h1>
+        <StatusBadge status={resource.status} />
+      </div>
+      <p className="text-xs text-slate-500">Created {formatDate(resource.created_at)} · updated {formatDate(resource.updated_at)}</p>
+      {actionError !== null && <ErrorState error={actionError} />}
+      {editing ? (
+        <Card>
+          <ResourceForm
+            resource={resource}
+            submitLabel="Save"
+            onSubmit={async (values) => {
+              const updated = await api.resources.update(id, values);
+              await mutate(updated, { revalidate: false });
+              await mutateAll(isResourceList);
+              setEditing(false);
+            }}
+          />
+          <Button variant="ghost" className="mt-2" onClick={() => setEditing(false)}>Cancel</Button>
+        </Card>
+      ) : (
+        <Card>
+          <p className="whitespace-pre-wrap text-sm text-slate-800" data-testid="resource-content">
+            {resource.content || <span className="text-slate-400">No content.</span>}
+          </p>
+          {resource.content_truncated && <p className="mt-2 text-xs text-slate-500">Content shortened in this view.</p>}
+          <div className="mt-4 flex flex-wrap gap-2">
+            <Button variant="secondary" onClick={() => setEditing(true)}>Edit</Button>
+            <Button
+              variant="secondary"
+              busy={busy === "archive"}
+              onClick={() =>
+                void act("archive", async () => {
+                  const status = resource.status === "archived" ? "pending" : "archived";
+                  await mutate(await api.resources.update(id, { status }), { revalidate: false });
+                  await mutateAll(isResourceList);
+                })
+              }
+            >
+              {resource.status === "archived" ? "Unarchive" : "Archive"}
+            </Button>
+            <Button
+              variant="danger"
+              busy={busy === "delete"}
+              onClick={() => {
+                if (!window.confirm(`Delete “${resource.title}”? This cannot be undone.`)) return;
+                void act("delete", async () => {
+                  await api.resources.delete(id);
+                  await mutateAll(isResourceList);
+                  router.push("/resources");
+                });
+              }}
+            >
+              Delete
+            </Button>
+          </div>
+        </Card>
+      )}
+      <Card>
+        <h2 className="mb-3 font-semibold">Analyses</h2>
+        <form
+          className="space-y-3"
+          onSubmit={(e) => {
+            e.preventDefault();
+            void act("analyse", async () => {
+              const analysis = await api.analyses.create(id, prompt.trim() ? { prompt: prompt.trim() } : {});
+              await mutateAll(PROFILE_KEY);
+              router.push(`/analyses/${analysis.id}`);
+            });
+          }}
+        >
+          <Field id="prompt" label="Instruction (optional)" hint="Leave empty for a summary. Costs one credit.">
+            <Textarea className="min-h-16" value={prompt} maxLength={4000} onChange={(e) => setPrompt(e.target.value)} />
+          </Field>
+          <Button type="submit" busy={busy === "analyse"}>Run analysis</Button>
+        </form>
+        <div className="mt-4">
+          {analyses.error ? (
+            <ErrorState error={analyses.error} onRetry={() => void analyses.mutate()} />
+          ) : !analyses.data ? (
+            <Loading />
+          ) : analyses.data.data.length === 0 ? (
+            <p className="text-sm text-slate-500">No analyses yet.</p>
+          ) : (
+            <ul className="divide-y divide-slate-100">
+              {analyses.data.data.map((a) => (
+                <li key={a.id} className="flex items-center justify-between py-2 text-sm">
+                  <Link href={`/analyses/${a.id}`} className="text-indigo-700 underline">{formatDate(a.created_at)}</Link>
+                  <StatusBadge status={a.status} />
+                </li>
+              ))}
+            </ul>
+          )}
+        </div>
+      </Card>
+    </>
+  );
+}

@@ -1,0 +1,21 @@
+import { Badge } from "@/components/ui/card";
+import { cn } from "@/lib/utils";
+
+const colours: Record<string, string> = {
+  pending: "bg-slate-100 text-slate-700",
+  queued: "bg-slate-100 text-slate-700",
+  processing: "bg-blue-100 text-blue-800",
+  running: "bg-blue-100 text-blue-800",
+  completed: "bg-green-100 text-green-800",
+  succeeded: "bg-green-100 text-green-800",
+  failed: "bg-red-100 text-red-800",
+  archived: "bg-amber-100 text-amber-800",
+};
+
+export function StatusBadge({ status }: { status: string }) {
+  return (
+    <Badge className={cn(colours[status])} data-status={status}>
+      {status}
+    </Badge>
+  );
+}
