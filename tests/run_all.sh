@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Runs every test: C++ unit and integration tests (bazel test //...), the
-# generated clients' freshness and type-check (clients/), buf lint/breaking,
-# the end-to-end tests through the real gateway (tests/e2e, Go; schemathesis
-# and the TypeScript client's example among them), the fuzzers (tests/fuzz)
+# generated clients' freshness and type-check (clients/), the frontend's tsc,
+# ESLint and unit tests, buf lint/breaking, the end-to-end tests through the
+# real gateway (tests/e2e, Go; schemathesis, the TypeScript client's example
+# and the frontend in Debian's Chromium among them), the fuzzers (tests/fuzz)
 # and the k8s manifest validation (tests/k8s), against a
 # throwaway PostgreSQL and Redis started here and removed afterwards.
 # Called by `./plinth test` after the build; exits non-zero on any failure.
@@ -49,12 +50,18 @@ echo "==> generated clients match the protos; the TypeScript client type-checks 
 ("$ROOT/clients/generate.sh" --check && cd "$ROOT/clients/typescript" && npm run --silent typecheck) ||
   failed+=("clients")
 
+echo "==> frontend: tsc, ESLint, unit tests of hooks (frontend/)"
+(cd "$ROOT/frontend" && npm run --silent typecheck && npm run --silent lint && npm run --silent test:unit) ||
+  failed+=("frontend")
+
 echo "==> protos: buf lint, buf breaking (tests/buf)"
 "$ROOT/tests/buf/run.sh" || failed+=("tests/buf")
 
-echo "==> end-to-end tests through the gateway, schemathesis and the TypeScript client's example (tests/e2e)"
-# schemathesis runs against the e2e stack (contract_test.go); so does the
-# TypeScript example.
+echo "==> end-to-end tests through the gateway, schemathesis, the TypeScript client's example and the frontend in Chromium (tests/e2e)"
+# schemathesis runs against the e2e stack (contract_test.go); so do the
+# TypeScript example and the frontend's Playwright suite (frontend_test.go;
+# screenshots and failure traces in frontend/test-results).
+export PLINTH_FRONTEND=1
 if st=$("$ROOT/tests/contract/install.sh"); then
   export PLINTH_SCHEMATHESIS=$st PLINTH_TS_CLIENT=1
 else

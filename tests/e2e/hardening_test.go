@@ -248,24 +248,24 @@ func TestSlowBodiesCannotExhaustTheGateway(t *testing.T) {
 	}
 }
 
-// Unknown paths and preflights count against the anonymous bucket; the
-// probes do not.
+// Unknown paths and other origins' preflights count against the anonymous
+// bucket; the probes do not.
 func TestEveryPathIsRateLimited(t *testing.T) {
 	gw := extraGateways[0] // the contract's default limits (20/min anonymous)
 	limited := false
 	for i := 0; i < 25 && !limited; i++ {
-		r := doAt(t, gw, "OPTIONS", "/no/such/path", "", nil, "Origin", "https://app.example.com",
+		r := doAt(t, gw, "OPTIONS", "/no/such/path", "", nil, "Origin", "https://evil.example",
 			"Access-Control-Request-Method", "GET")
+		if r.status == http.StatusTooManyRequests {
+			limited = true
+		}
+		r = doAt(t, gw, "GET", "/nowhere", "", nil, "Origin", "https://app.example.com")
 		if r.status == http.StatusTooManyRequests {
 			limited = true
 			// Readable by the browser: the CORS headers are on the refusal.
 			if r.header.Get("Access-Control-Allow-Origin") != "https://app.example.com" {
 				t.Fatalf("429 without CORS headers: %v", r.header)
 			}
-		}
-		r = doAt(t, gw, "GET", "/nowhere", "", nil)
-		if r.status == http.StatusTooManyRequests {
-			limited = true
 		}
 	}
 	if !limited {
@@ -275,6 +275,33 @@ func TestEveryPathIsRateLimited(t *testing.T) {
 		if r := doAt(t, gw, "GET", "/healthz", "", nil); r.status != 200 {
 			t.Fatalf("probe limited: %d", r.status)
 		}
+	}
+}
+
+// A browser app sends a preflight per URL and method, without the user's
+// token: the allowed origins' preflights are answered before the limiter,
+// so a signed-in user's app is never refused by the anonymous bucket.
+func TestAllowedOriginPreflightsAreNotLimited(t *testing.T) {
+	gw := extraGateways[1] // default limits, its own client IP bucket shared with [0]: drain it first
+	for i := 0; i < 25; i++ {
+		doAt(t, gw, "GET", "/nowhere", "", nil)
+	}
+	if r := doAt(t, gw, "GET", "/nowhere", "", nil); r.status != http.StatusTooManyRequests {
+		t.Fatalf("the anonymous bucket is not exhausted: %d", r.status)
+	}
+	for i := 0; i < 30; i++ {
+		r := doAt(t, gw, "OPTIONS", "/api/v1/resources/"+newUUID()+"/analyses", "", nil,
+			"Origin", "https://app.example.com", "Access-Control-Request-Method", "POST",
+			"Access-Control-Request-Headers", "authorization,content-type")
+		if r.status != http.StatusNoContent || r.header.Get("Access-Control-Allow-Origin") != "https://app.example.com" ||
+			!strings.Contains(r.header.Get("Access-Control-Allow-Headers"), "Authorization") {
+			t.Fatalf("preflight %d: %d %v", i, r.status, r.header)
+		}
+	}
+	// Other origins' preflights still count, and are refused.
+	if r := doAt(t, gw, "OPTIONS", "/api/v1/resources", "", nil, "Origin", "https://evil.example",
+		"Access-Control-Request-Method", "GET"); r.status != http.StatusTooManyRequests {
+		t.Fatalf("a disallowed origin's preflight with the bucket exhausted: %d", r.status)
 	}
 }
 

@@ -111,7 +111,7 @@ func setUp() (int, error) {
 			"REDIS_URL="+os.Getenv("PLINTH_TEST_REDIS_URL"), "PLINTH_PLANS="+testPlans,
 			"STRIPE_SECRET_KEY=sk_test_e2e", "STRIPE_API_BASE="+stripe.server.URL,
 			"STRIPE_WEBHOOK_SECRET="+webhookSecret, "STRIPE_TIMEOUT_MS=1500",
-			"PLINTH_CORS_ORIGINS=https://app.example.com,http://localhost:3000")); err != nil {
+			"PLINTH_CORS_ORIGINS="+corsOrigins())); err != nil {
 		return 1, err
 	}
 	billingGRPC, profileGRPC, resourceGRPC = billingAddr, profileAddr, resourceAddr
@@ -179,7 +179,16 @@ const (
 func backendEnv(profileAddr, resourceAddr string) []string {
 	return []string{"PROFILE_GRPC_ADDR=" + profileAddr, "RESOURCE_GRPC_ADDR=" + resourceAddr,
 		"BILLING_GRPC_ADDR=" + billingGRPC, "ANALYSIS_GRPC_ADDR=" + llmGRPC,
-		"PLINTH_CORS_ORIGINS=https://app.example.com,http://localhost:3000"}
+		"PLINTH_CORS_ORIGINS=" + corsOrigins()}
+}
+
+// webAddr is where the frontend's browser test serves the app
+// (frontend_test.go): an allowed origin of the gateway and of Stripe's
+// return pages, like the app's own origin in production.
+var webAddr = fmt.Sprintf("127.0.0.1:%d", freePort())
+
+func corsOrigins() string {
+	return "https://app.example.com,http://localhost:3000,http://" + webAddr
 }
 
 func waitReady(urls []string) error {

@@ -177,14 +177,15 @@ func (g *Gateway) Handler() http.Handler {
 	routes.HandleFunc("POST "+stripeWebhookPath, g.stripeWebhook)
 	routes.Handle("/", g.mux)
 	// Outside in: request id, access log, security and CORS headers (so that
-	// a refusal is readable by the browser), the rate limit (every request
-	// but the probes, preflights and unknown paths included), the preflight
-	// answer, then limits and the body, read only for routes that take one.
-	var h http.Handler = g.cors.preflight(g.withLimits(routes))
+	// a refusal is readable by the browser), allowed origins' preflights
+	// answered, the rate limit (every other request but the probes, unknown
+	// paths and other origins' preflights included), other preflights
+	// refused, then limits and the body, read only for routes that take one.
+	var h http.Handler = g.cors.refusePreflight(g.withLimits(routes))
 	if g.limiter != nil {
 		h = g.limiter.middleware(h)
 	}
-	return g.withRequestID(g.withAccessLog(withSecurityHeaders(g.cors.headers(h))))
+	return g.withRequestID(g.withAccessLog(withSecurityHeaders(g.cors.headers(g.cors.answerPreflight(h)))))
 }
 
 // ---- middleware -----------------------------------------------------------

@@ -1,4 +1,3 @@
-import { Badge } from "@/components/ui/card";
 import { cn } from "@/lib/utils";
 
 const colours: Record<string, string> = {
@@ -14,8 +13,11 @@ const colours: Record<string, string> = {
 
 export function StatusBadge({ status }: { status: string }) {
   return (
-    <Badge className={cn(colours[status])} data-status={status}>
+    <span
+      className={cn("inline-flex items-center rounded-full px-2 py-0.5 text-xs font-medium", colours[status] ?? colours.pending)}
+      data-status={status}
+    >
       {status}
-    </Badge>
+    </span>
   );
 }

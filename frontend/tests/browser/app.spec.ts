@@ -1,0 +1,173 @@
+import { execFileSync } from "node:child_process";
+
+import { expect, test, type Page } from "@playwright/test";
+
+// Each test signs in its own users; `run` keeps them apart from other runs
+// (tests/e2e/frontend_test.go checks their rows in PostgreSQL afterwards).
+const run = process.env.PLINTH_E2E_RUN ?? Math.random().toString(16).slice(2, 10);
+const databaseUrl = process.env.PLINTH_E2E_DATABASE_URL;
+const apiUrl = process.env.PLINTH_API_URL;
+const email = (who: string) => `${who}-${run}@example.com`;
+
+async function signIn(page: Page, who: string, next?: string) {
+  await page.goto(next ? `/login?next=${encodeURIComponent(next)}` : "/login");
+  await expect(page.getByText("Local development sign-in")).toBeVisible();
+  await page.getByLabel("Email").fill(email(who));
+  await page.getByRole("button", { name: "Sign in (dev)" }).click();
+  await page.waitForURL(next ?? "/dashboard");
+}
+
+async function createResource(page: Page, title: string, content: string): Promise<string> {
+  await page.goto("/resources");
+  await page.getByRole("button", { name: "New resource" }).click();
+  await page.getByLabel("Title").fill(title);
+  await page.getByLabel("Content").fill(content);
+  await page.getByRole("button", { name: "Create" }).click();
+  await page.waitForURL(/\/resources\/[0-9a-f-]{36}$/);
+  await expect(page.getByTestId("resource-title")).toHaveText(title);
+  return page.url().split("/").pop()!;
+}
+
+function shot(page: Page, name: string) {
+  return page.screenshot({ path: `test-results/screenshots/${name}.png`, fullPage: true });
+}
+
+test("a visitor without a session is sent to sign-in, and back afterwards", async ({ page }) => {
+  await page.goto("/resources");
+  await page.waitForURL(/\/login\?next=%2Fresources/);
+  await page.getByLabel("Email").fill(email("visitor"));
+  await page.getByRole("button", { name: "Sign in (dev)" }).click();
+  await page.waitForURL("/resources");
+  await expect(page.getByTestId("empty-state")).toContainText("No resources yet");
+});
+
+test("public pricing lists the API's plans", async ({ page }) => {
+  await page.goto("/pricing");
+  await expect(page.locator("[data-plan]")).toHaveCount(3);
+  await expect(page.locator('[data-plan="pro"]')).toContainText("100");
+  await shot(page, "pricing");
+});
+
+test("sign in, create and edit a resource, see validation errors, archive, filter, delete", async ({ page }) => {
+  await signIn(page, "alice");
+  await expect(page.getByTestId("credits")).toHaveText("10");
+  await shot(page, "dashboard");
+
+  // Zod's check, before any request.
+  await page.goto("/resources");
+  await page.getByRole("button", { name: "New resource" }).click();
+  await page.getByRole("button", { name: "Create" }).click();
+  await expect(page.locator('[data-field-error="title"]')).toHaveText("A title is required");
+  await shot(page, "validation-error");
+
+  const id = await createResource(page, "Quarterly notes", "Revenue grew; costs grew faster.");
+  await page.getByRole("button", { name: "Edit" }).click();
+  await page.getByLabel("Title").fill("Quarterly notes (Q3)");
+  await page.getByRole("button", { name: "Save" }).click();
+  await expect(page.getByTestId("resource-title")).toHaveText("Quarterly notes (Q3)");
+
+  await page.getByRole("button", { name: "Archive" }).click();
+  await expect(page.locator('[data-status="archived"]')).toBeVisible();
+  await page.goto("/resources?status=archived");
+  await expect(page.getByTestId("resources-table")).toContainText("Quarterly notes (Q3)");
+  await page.goto("/resources?status=pending");
+  await expect(page.getByTestId("empty-state")).toContainText("No pending resources");
+
+  await page.goto(`/resources/${id}`);
+  page.once("dialog", (d) => void d.accept());
+  await page.getByRole("button", { name: "Delete" }).click();
+  await page.waitForURL("/resources");
+  await expect(page.getByTestId("empty-state")).toBeVisible();
+});
+
+test("pagination and sort of the resources list", async ({ page, request }) => {
+  test.skip(!apiUrl, "PLINTH_API_URL is not set");
+  await signIn(page, "paginator");
+  // Twelve resources through the API with the browser's own token (the UI
+  // path is covered above); ten per page.
+  const token = (await page.context().cookies()).find((c) => c.name === "plinth_dev_token")?.value;
+  expect(token).toBeTruthy();
+  for (let i = 1; i <= 12; i++) {
+    const r = await request.post(`${apiUrl}/api/v1/resources`, {
+      headers: { Authorization: `Bearer ${token}` },
+      data: { title: `Item ${String(i).padStart(2, "0")}` },
+    });
+    expect(r.status()).toBe(201);
+  }
+  await page.goto("/resources?sort=title");
+  await expect(page.getByTestId("page-info")).toHaveText("Page 1 of 2 (12 in all)");
+  await expect(page.locator("tbody tr").first()).toContainText("Item 01");
+  await page.getByRole("button", { name: "Next" }).click();
+  await expect(page.getByTestId("page-info")).toHaveText("Page 2 of 2 (12 in all)");
+  await expect(page.locator("tbody tr")).toHaveCount(2);
+  await page.getByLabel("Sort").selectOption("-title");
+  await expect(page.locator("tbody tr").first()).toContainText("Item 12");
+});
+
+test("an analysis is followed from queued to its result without a reload", async ({ page }) => {
+  await signIn(page, "analyst");
+  await createResource(page, "Risk memo", "Supplier concentration is high; one vendor ships 80% of parts.");
+  let loads = 0;
+  page.on("load", () => loads++);
+  await page.getByLabel("Instruction (optional)").fill("List the risks.");
+  await page.getByRole("button", { name: "Run analysis" }).click();
+  await page.waitForURL(/\/analyses\/[0-9a-f-]{36}$/);
+  await expect(page.locator('[data-status="succeeded"]')).toBeVisible({ timeout: 30_000 });
+  await expect(page.getByTestId("analysis-output")).not.toBeEmpty();
+  expect(loads).toBe(0); // client-side navigation and polling only
+  await shot(page, "analysis-succeeded");
+  await page.goto("/dashboard");
+  await expect(page.getByTestId("credits")).toHaveText("9");
+  await expect(page.getByTestId("recent-analyses")).toContainText("Risk memo");
+});
+
+test("settings: the name is saved, the API's field error lands on the avatar field", async ({ page }) => {
+  await signIn(page, "settler");
+  await page.goto("/settings");
+  await page.getByLabel("Name").fill("Ada Lovelace");
+  // A URL Zod accepts but the API refuses (avatars must be https).
+  await page.getByLabel("Avatar URL").fill("http://example.com/a.png");
+  await page.getByRole("button", { name: "Save" }).click();
+  await expect(page.locator('[data-field-error="avatar_url"]')).toContainText("https");
+  await expect(page.getByLabel("Name")).toHaveValue("Ada Lovelace"); // nothing typed is lost
+  await shot(page, "api-field-error");
+  await page.getByLabel("Avatar URL").fill("https://example.com/a.png");
+  await page.getByRole("button", { name: "Save" }).click();
+  await expect(page.getByRole("status").filter({ hasText: "Saved." })).toBeVisible();
+  await page.goto("/dashboard");
+  await expect(page.getByTestId("profile-name")).toHaveText("Ada Lovelace");
+});
+
+test("another user's resource answers not found", async ({ browser }) => {
+  const owner = await browser.newPage();
+  await signIn(owner, "owner");
+  const id = await createResource(owner, "Private plans", "Only mine.");
+  const intruder = await browser.newPage();
+  await signIn(intruder, "intruder");
+  await intruder.goto(`/resources/${id}`);
+  await expect(intruder.locator('[data-error-kind="not-found"]')).toContainText("Not found");
+  await expect(intruder.getByText("Only mine.")).toHaveCount(0);
+  await shot(intruder, "not-found");
+});
+
+test("out of credits: the 402 path offers billing, and checkout redirects to Stripe", async ({ page }) => {
+  test.skip(!databaseUrl, "PLINTH_E2E_DATABASE_URL is not set");
+  await signIn(page, "spender");
+  await createResource(page, "Last one", "Nothing left to spend.");
+  execFileSync("psql", [databaseUrl!, "-XAtqc", `update profiles set credits_remaining = 0 where email = '${email("spender")}'`]);
+  await page.getByRole("button", { name: "Run analysis" }).click();
+  const notice = page.locator('[data-error-kind="credits"]');
+  await expect(notice).toContainText("No credits left");
+  await shot(page, "out-of-credits");
+  await notice.getByRole("link", { name: "See plans and billing" }).click();
+  await page.waitForURL("/settings/billing");
+
+  // The fake Stripe server's checkout page is not reachable from here; the
+  // browser's navigation to it is what counts.
+  await page.route("https://checkout.stripe.test/**", (route) =>
+    route.fulfill({ contentType: "text/html", body: "<h1>Fake Stripe Checkout</h1>" }),
+  );
+  await page.locator('[data-plan="pro"]').getByRole("button", { name: "Upgrade to Pro" }).click();
+  await page.waitForURL(/^https:\/\/checkout\.stripe\.test\/c\/pay\/cs_test_/);
+  await expect(page.getByRole("heading")).toHaveText("Fake Stripe Checkout");
+});

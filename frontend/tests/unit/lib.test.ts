@@ -1,0 +1,77 @@
+import { createHmac } from "node:crypto";
+
+import { PlinthApiError } from "@plinth/client";
+import { describe, expect, it } from "vitest";
+
+import { devUserId, mintDevToken } from "@/lib/dev-auth";
+import { describeError, retryDelayMs } from "@/lib/errors";
+import { safeNext } from "@/lib/utils";
+
+const apiError = (status: number, retryAfterSeconds?: number) =>
+  new PlinthApiError({ status, code: "INTERNAL", message: "m", ...(retryAfterSeconds !== undefined ? { retryAfterSeconds } : {}) });
+
+describe("describeError", () => {
+  it("maps the contract's statuses to what the user can do", () => {
+    expect([401, 402, 404, 409, 400, 429, 500, 503, 0].map((s) => describeError(apiError(s)).kind)).toEqual([
+      "unauthenticated",
+      "credits",
+      "not-found",
+      "conflict",
+      "invalid",
+      "rate-limited",
+      "server",
+      "server",
+      "network",
+    ]);
+    expect(describeError(apiError(429, 17)).retryAfterSeconds).toBe(17);
+    expect(describeError(new TypeError("fetch failed")).kind).toBe("network");
+  });
+});
+
+describe("retryDelayMs", () => {
+  it("never retries what the caller must change", () => {
+    for (const s of [400, 401, 402, 403, 404, 409, 413]) expect(retryDelayMs(apiError(s), 1)).toBeNull();
+  });
+  it("waits as long as the server says", () => {
+    expect(retryDelayMs(apiError(429, 7), 1)).toBe(7000);
+    expect(retryDelayMs(apiError(503, 2), 1)).toBe(2000);
+  });
+  it("backs off on server errors and gives up after three tries", () => {
+    expect([1, 2, 3].map((n) => retryDelayMs(apiError(500), n))).toEqual([500, 1000, 2000]);
+    expect(retryDelayMs(apiError(500), 4)).toBeNull();
+  });
+});
+
+describe("safeNext", () => {
+  it("keeps sign-in redirects on this site", () => {
+    expect(safeNext("/resources?page=2")).toBe("/resources?page=2");
+    for (const bad of ["https://evil.example", "//evil.example", "/\\evil.example", "", null]) {
+      expect(safeNext(bad)).toBe("/dashboard");
+    }
+  });
+});
+
+describe("the dev sign-in's token", () => {
+  const secret = "local-secret-that-is-long-enough-0123456789";
+  it("gives one email one stable user id, a valid UUID", () => {
+    const id = devUserId("Ada@Example.com");
+    expect(id).toBe(devUserId("ada@example.com"));
+    expect(id).not.toBe(devUserId("bob@example.com"));
+    expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+  });
+  it("is an HS256 JWT with Supabase's claims, signed with the secret", () => {
+    const token = mintDevToken("ada@example.com", secret, 1_800_000_000);
+    const [header, claims, signature] = token.split(".");
+    expect(JSON.parse(Buffer.from(header!, "base64url").toString())).toEqual({ alg: "HS256", typ: "JWT" });
+    expect(JSON.parse(Buffer.from(claims!, "base64url").toString())).toEqual({
+      aud: "authenticated",
+      role: "authenticated",
+      sub: devUserId("ada@example.com"),
+      email: "ada@example.com",
+      iat: 1_800_000_000,
+      exp: 1_800_000_000 + 8 * 3600,
+    });
+    expect(signature).toBe(createHmac("sha256", secret).update(`${header}.${claims}`).digest("base64url"));
+    expect(signature).not.toBe(createHmac("sha256", "another").update(`${header}.${claims}`).digest("base64url"));
+  });
+});
