@@ -1,10 +1,16 @@
 #include "libs/http/http_client.h"
 
 #include <curl/curl.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cctype>
+#include <map>
+#include <cerrno>
 #include <memory>
+#include <optional>
 
 namespace plinth::http {
 namespace {
@@ -54,6 +60,46 @@ CURL* ThreadHandle() {
   return handle.get();
 }
 
+// One request's state while libcurl runs it: what the options point at must
+// live until it ends.
+struct Exchange {
+  Request request;
+  Response response;
+  Sink sink{&response, 0};
+  curl_slist* headers = nullptr;
+
+  explicit Exchange(Request r) : request(std::move(r)) { sink.cap = request.max_response_bytes; }
+  ~Exchange() { curl_slist_free_all(headers); }
+  Exchange(const Exchange&) = delete;
+  Exchange& operator=(const Exchange&) = delete;
+
+  // The same options for the blocking and the multi path.
+  void Configure(CURL* curl) {
+    for (const auto& h : request.headers) headers = curl_slist_append(headers, h.c_str());
+    curl_easy_setopt(curl, CURLOPT_URL, request.url.c_str());
+    curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
+    if (request.method == "POST") {
+      curl_easy_setopt(curl, CURLOPT_POSTFIELDS, request.body.c_str());
+      curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE, static_cast<long>(request.body.size()));
+    }
+    curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, static_cast<long>(request.timeout.count()));
+    curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(request.connect_timeout.count()));
+    curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
+    curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, AppendBody);
+    curl_easy_setopt(curl, CURLOPT_WRITEDATA, &sink);
+    curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, AppendHeader);
+    curl_easy_setopt(curl, CURLOPT_HEADERDATA, &response);
+  }
+
+  absl::StatusOr<Response> Result(CURL* curl, CURLcode rc) {
+    curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &response.status);
+    if (rc == CURLE_OPERATION_TIMEDOUT) return absl::DeadlineExceededError(curl_easy_strerror(rc));
+    if (rc != CURLE_OK) return absl::UnavailableError(curl_easy_strerror(rc));
+    return std::move(response);
+  }
+};
+
 }  // namespace
 
 std::string Response::Header(std::string_view name) const {
@@ -66,31 +112,188 @@ std::string Response::Header(std::string_view name) const {
 absl::StatusOr<Response> Send(const Request& request) {
   CURL* curl = ThreadHandle();
   if (curl == nullptr) return absl::InternalError("curl init failed");
-  Response response;
-  Sink sink{&response, request.max_response_bytes};
-  curl_slist* headers = nullptr;
-  for (const auto& h : request.headers) headers = curl_slist_append(headers, h.c_str());
-  curl_easy_setopt(curl, CURLOPT_URL, request.url.c_str());
-  curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
-  if (request.method == "POST") {
-    curl_easy_setopt(curl, CURLOPT_POSTFIELDS, request.body.c_str());
-    curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE, static_cast<long>(request.body.size()));
-  }
-  curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, static_cast<long>(request.timeout.count()));
-  curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(request.connect_timeout.count()));
-  curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
-  curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, AppendBody);
-  curl_easy_setopt(curl, CURLOPT_WRITEDATA, &sink);
-  curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, AppendHeader);
-  curl_easy_setopt(curl, CURLOPT_HEADERDATA, &response);
+  Exchange exchange(request);
+  exchange.Configure(curl);
   CURLcode rc = curl_easy_perform(curl);
-  curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &response.status);
+  auto result = exchange.Result(curl, rc);
   curl_easy_setopt(curl, CURLOPT_HTTPHEADER, nullptr);
-  curl_slist_free_all(headers);
-  if (rc == CURLE_OPERATION_TIMEDOUT) return absl::DeadlineExceededError(curl_easy_strerror(rc));
-  if (rc != CURLE_OK) return absl::UnavailableError(curl_easy_strerror(rc));
-  return response;
+  return result;
+}
+
+// ---- AsyncClient -----------------------------------------------------------
+
+struct AsyncClient::Transfer {
+  Exchange exchange;
+  Done done;
+  std::unique_ptr<CURL, CurlDeleter> curl;
+
+  Transfer(Request r, Done d) : exchange(std::move(r)), done(std::move(d)), curl(curl_easy_init()) {}
+};
+
+// The loop is libcurl's event-driven interface on epoll: work per wake-up is
+// proportional to the sockets that are ready, not to the requests in flight
+// (curl_multi_perform walks every transfer each time: thousands of idle
+// calls made each completion cost milliseconds).
+namespace {
+
+struct LoopState {
+  int epoll = -1;
+  // When libcurl wants CURL_SOCKET_TIMEOUT next (none: unset).
+  std::optional<std::chrono::steady_clock::time_point> deadline;
+};
+
+int OnSocket(CURL*, curl_socket_t socket, int what, void* userp, void*) {
+  auto* state = static_cast<LoopState*>(userp);
+  if (what == CURL_POLL_REMOVE) {
+    epoll_ctl(state->epoll, EPOLL_CTL_DEL, socket, nullptr);
+    return 0;
+  }
+  epoll_event event{};
+  event.events = (what & CURL_POLL_IN ? EPOLLIN : 0) | (what & CURL_POLL_OUT ? EPOLLOUT : 0);
+  event.data.fd = socket;
+  if (epoll_ctl(state->epoll, EPOLL_CTL_MOD, socket, &event) != 0 && errno == ENOENT) {
+    epoll_ctl(state->epoll, EPOLL_CTL_ADD, socket, &event);
+  }
+  return 0;
+}
+
+int OnTimer(CURLM*, long timeout_ms, void* userp) {
+  auto* state = static_cast<LoopState*>(userp);
+  if (timeout_ms < 0) {
+    state->deadline.reset();
+  } else {
+    state->deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+  }
+  return 0;
+}
+
+}  // namespace
+
+AsyncClient::AsyncClient() : multi_(curl_multi_init()), wake_(eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC)) {
+  loop_ = std::thread([this] { Loop(); });
+}
+
+AsyncClient::~AsyncClient() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    stopping_ = true;
+  }
+  Wake();
+  loop_.join();
+  curl_multi_cleanup(static_cast<CURLM*>(multi_));
+  close(wake_);
+}
+
+void AsyncClient::Wake() {
+  const uint64_t one = 1;
+  (void)!write(wake_, &one, sizeof(one));
+}
+
+void AsyncClient::Send(Request request, Done done) {
+  auto transfer = std::make_unique<Transfer>(std::move(request), std::move(done));
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (!stopping_) {
+      submitted_.push_back(std::move(transfer));
+      ++in_flight_;
+    }
+  }
+  if (transfer) {  // stopping: not started
+    transfer->done(absl::CancelledError("the HTTP client is shutting down"));
+    return;
+  }
+  Wake();
+}
+
+size_t AsyncClient::InFlight() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return in_flight_;
+}
+
+void AsyncClient::Loop() {
+  auto* multi = static_cast<CURLM*>(multi_);
+  LoopState state;
+  state.epoll = epoll_create1(EPOLL_CLOEXEC);
+  epoll_event wake_event{};
+  wake_event.events = EPOLLIN;
+  wake_event.data.fd = wake_;
+  epoll_ctl(state.epoll, EPOLL_CTL_ADD, wake_, &wake_event);
+  curl_multi_setopt(multi, CURLMOPT_SOCKETFUNCTION, OnSocket);
+  curl_multi_setopt(multi, CURLMOPT_SOCKETDATA, &state);
+  curl_multi_setopt(multi, CURLMOPT_TIMERFUNCTION, OnTimer);
+  curl_multi_setopt(multi, CURLMOPT_TIMERDATA, &state);
+
+  std::map<CURL*, std::unique_ptr<Transfer>> running;
+  auto finish = [&](std::unique_ptr<Transfer> t, absl::StatusOr<Response> result) {
+    t->done(std::move(result));
+    std::lock_guard<std::mutex> lock(mu_);
+    --in_flight_;
+  };
+  int still_running = 0;
+  std::vector<epoll_event> events(256);
+  while (true) {
+    std::deque<std::unique_ptr<Transfer>> added;
+    bool stopping;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      added.swap(submitted_);
+      stopping = stopping_;
+    }
+    for (auto& t : added) {
+      if (stopping || t->curl == nullptr) {
+        finish(std::move(t), stopping ? absl::CancelledError("the HTTP client is shutting down")
+                                       : absl::InternalError("curl init failed"));
+        continue;
+      }
+      t->exchange.Configure(t->curl.get());
+      CURL* handle = t->curl.get();
+      running.emplace(handle, std::move(t));
+      curl_multi_add_handle(multi, handle);  // sets a timer to start it
+    }
+    if (stopping) break;
+
+    int wait_ms = 1000;
+    if (state.deadline) {
+      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(*state.deadline -
+                                                                              std::chrono::steady_clock::now());
+      wait_ms = static_cast<int>(std::clamp<int64_t>(left.count(), 0, 1000));
+    }
+    const int n = epoll_wait(state.epoll, events.data(), static_cast<int>(events.size()), wait_ms);
+    for (int i = 0; i < n; ++i) {
+      const int fd = events[i].data.fd;
+      if (fd == wake_) {
+        uint64_t count;
+        (void)!read(wake_, &count, sizeof(count));
+        continue;
+      }
+      const int flags = (events[i].events & EPOLLIN ? CURL_CSELECT_IN : 0) |
+                        (events[i].events & EPOLLOUT ? CURL_CSELECT_OUT : 0) |
+                        (events[i].events & (EPOLLERR | EPOLLHUP) ? CURL_CSELECT_ERR : 0);
+      curl_multi_socket_action(multi, fd, flags, &still_running);
+    }
+    if (state.deadline && std::chrono::steady_clock::now() >= *state.deadline) {
+      state.deadline.reset();
+      curl_multi_socket_action(multi, CURL_SOCKET_TIMEOUT, 0, &still_running);
+    }
+    int queued = 0;
+    while (CURLMsg* msg = curl_multi_info_read(multi, &queued)) {
+      if (msg->msg != CURLMSG_DONE) continue;
+      CURL* handle = msg->easy_handle;
+      const CURLcode rc = msg->data.result;
+      curl_multi_remove_handle(multi, handle);
+      auto it = running.find(handle);
+      if (it == running.end()) continue;
+      std::unique_ptr<Transfer> t = std::move(it->second);
+      running.erase(it);
+      auto result = t->exchange.Result(handle, rc);
+      finish(std::move(t), std::move(result));
+    }
+  }
+  for (auto& [handle, t] : running) {
+    curl_multi_remove_handle(multi, handle);
+    finish(std::move(t), absl::CancelledError("the HTTP client is shutting down"));
+  }
+  close(state.epoll);
 }
 
 }  // namespace plinth::http

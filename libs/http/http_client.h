@@ -2,8 +2,14 @@
 #define PLINTH_LIBS_HTTP_HTTP_CLIENT_H_
 
 #include <chrono>
+#include <condition_variable>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <mutex>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -37,6 +43,41 @@ struct Response {
 // Each thread keeps one libcurl handle, so calls from the same thread reuse
 // its connections (and TLS sessions) to a host.
 absl::StatusOr<Response> Send(const Request& request);
+
+// Many requests in flight on one thread (libcurl's multi interface): what a
+// caller holding thousands of slow calls at once (the LLM worker) uses
+// instead of a thread per call. Same options, limits and errors as Send;
+// connections (and HTTP/2 streams) are shared across requests.
+class AsyncClient {
+ public:
+  using Done = std::function<void(absl::StatusOr<Response>)>;
+
+  AsyncClient();
+  // Stops the loop; requests still in flight are answered CANCELLED.
+  ~AsyncClient();
+  AsyncClient(const AsyncClient&) = delete;
+  AsyncClient& operator=(const AsyncClient&) = delete;
+
+  // Starts `request` and returns at once. `done` runs exactly once, on the
+  // client's thread: it must not block (hand the result to another thread).
+  void Send(Request request, Done done);
+
+  // Requests started and not yet answered.
+  size_t InFlight() const;
+
+ private:
+  struct Transfer;
+  void Loop();
+  void Wake();
+
+  void* multi_;  // CURLM*
+  int wake_;     // eventfd: Send and the destructor wake the loop
+  mutable std::mutex mu_;
+  std::deque<std::unique_ptr<Transfer>> submitted_;
+  size_t in_flight_ = 0;
+  bool stopping_ = false;
+  std::thread loop_;
+};
 
 }  // namespace plinth::http
 

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cctype>
 #include <map>
+#include <memory>
+#include <mutex>
 #include <set>
 #include <sstream>
 #include <vector>
@@ -68,40 +70,16 @@ class RemoteProvider : public Provider {
   explicit RemoteProvider(ProviderOptions options) : options_(std::move(options)) {}
 
   ProviderResult Complete(const PromptInput& input, std::chrono::milliseconds timeout) final {
-    http::Request request;
-    request.method = "POST";
-    request.url = Url();
-    request.headers = Headers();
-    request.headers.push_back("content-type: application/json");
-    // The trace of the request that created the analysis (W3C trace context).
-    if (!logging::RequestContext::TraceParent().empty()) {
-      request.headers.push_back("traceparent: " + logging::RequestContext::TraceParent());
-    }
-    request.body = json{{"model", options_.model},
-                        {"max_tokens", options_.max_tokens},
-                        {"messages", json::array({{{"role", "user"}, {"content", UserMessage(input)}}})}}
-                       .dump();
-    request.timeout = timeout;
-    auto response = http::Send(request);
-    if (!response.ok()) {
-      return Failure(Outcome::kTransient, absl::StrCat(Name(), " unreachable: ", response.status().message()));
-    }
-    if (response->status != 200) {
-      if (IsModelGone(*response)) return Failure(Outcome::kModelUnavailable, ModelGoneText(*response));
-      return Failure(IsTransientHttpStatus(response->status) ? Outcome::kTransient : Outcome::kPermanent,
-                     ErrorText(Name(), *response), RetryAfter(*response));
-    }
-    const json body = json::parse(response->body, nullptr, false);
-    ProviderResult result;
-    if (!body.is_object() || !Read(body, &result.completion) || result.completion.text.empty()) {
-      return Failure(Outcome::kTransient, Name() + " answered no usable text");
-    }
-    if (body.contains("model") && body["model"].is_string()) {
-      result.completion.model = body["model"].get<std::string>();
-    } else {
-      result.completion.model = options_.model;
-    }
-    return result;
+    return Interpret(http::Send(MessageRequest(input, timeout)));
+  }
+
+  void CompleteAsync(const PromptInput& input, std::chrono::milliseconds timeout, CompletionDone done) final {
+    // One loop thread for every call of this provider, started with the first.
+    std::call_once(async_started_, [this] { async_ = std::make_unique<http::AsyncClient>(); });
+    async_->Send(MessageRequest(input, timeout),
+                 [this, done = std::move(done)](absl::StatusOr<http::Response> response) {
+                   done(Interpret(response));
+                 });
   }
 
  ModelCheck CheckModel(std::chrono::milliseconds timeout) final {
@@ -133,6 +111,49 @@ class RemoteProvider : public Provider {
   }
 
  protected:
+  // The one POST of a completion; built on the caller's thread, so it carries
+  // that thread's trace.
+  http::Request MessageRequest(const PromptInput& input, std::chrono::milliseconds timeout) const {
+    http::Request request;
+    request.method = "POST";
+    request.url = Url();
+    request.headers = Headers();
+    request.headers.push_back("content-type: application/json");
+    // The trace of the request that created the analysis (W3C trace context).
+    if (!logging::RequestContext::TraceParent().empty()) {
+      request.headers.push_back("traceparent: " + logging::RequestContext::TraceParent());
+    }
+    request.body = json{{"model", options_.model},
+                        {"max_tokens", options_.max_tokens},
+                        {"messages", json::array({{{"role", "user"}, {"content", UserMessage(input)}}})}}
+                       .dump();
+    request.timeout = timeout;
+    return request;
+  }
+
+  // Every answer but a usable 200 classified.
+  ProviderResult Interpret(const absl::StatusOr<http::Response>& response) const {
+    if (!response.ok()) {
+      return Failure(Outcome::kTransient, absl::StrCat(Name(), " unreachable: ", response.status().message()));
+    }
+    if (response->status != 200) {
+      if (IsModelGone(*response)) return Failure(Outcome::kModelUnavailable, ModelGoneText(*response));
+      return Failure(IsTransientHttpStatus(response->status) ? Outcome::kTransient : Outcome::kPermanent,
+                     ErrorText(Name(), *response), RetryAfter(*response));
+    }
+    const json body = json::parse(response->body, nullptr, false);
+    ProviderResult result;
+    if (!body.is_object() || !Read(body, &result.completion) || result.completion.text.empty()) {
+      return Failure(Outcome::kTransient, Name() + " answered no usable text");
+    }
+    if (body.contains("model") && body["model"].is_string()) {
+      result.completion.model = body["model"].get<std::string>();
+    } else {
+      result.completion.model = options_.model;
+    }
+    return result;
+  }
+
   virtual std::string Name() const = 0;
   virtual std::string Url() const = 0;
   virtual std::string ModelsUrl() const = 0;
@@ -158,12 +179,21 @@ class RemoteProvider : public Provider {
     return absl::StrCat("the model ", options_.model, " is not available (LLM_MODEL): ", ErrorText(Name(), response));
   }
 
+  // Answers the calls still in flight (CANCELLED); each subclass's destructor
+  // calls it, while Interpret's virtual functions are still its own.
+  void StopCalls() { async_.reset(); }
+
   ProviderOptions options_;
+
+ private:
+  std::once_flag async_started_;
+  std::unique_ptr<http::AsyncClient> async_;
 };
 
 class AnthropicProvider final : public RemoteProvider {
  public:
   using RemoteProvider::RemoteProvider;
+  ~AnthropicProvider() override { StopCalls(); }
 
  protected:
   std::string Name() const override { return "Anthropic"; }
@@ -194,6 +224,7 @@ class AnthropicProvider final : public RemoteProvider {
 class OpenAiCompatibleProvider final : public RemoteProvider {
  public:
   using RemoteProvider::RemoteProvider;
+  ~OpenAiCompatibleProvider() override { StopCalls(); }
 
  protected:
   std::string Name() const override { return "the chat-completions server"; }

@@ -8,6 +8,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -49,9 +50,18 @@ struct ModelCheck {
 
 class Provider {
  public:
+  using CompletionDone = std::function<void(ProviderResult)>;
+
   virtual ~Provider() = default;
   // Blocking; gives up after `timeout` (a transient failure).
   virtual ProviderResult Complete(const PromptInput& input, std::chrono::milliseconds timeout) = 0;
+  // Starts the same completion and returns at once; `done` runs exactly once
+  // with what Complete would have returned, on the provider's I/O thread (a
+  // remote provider: thousands in flight on one thread) or before this
+  // returns (a local one). `done` must not block.
+  virtual void CompleteAsync(const PromptInput& input, std::chrono::milliseconds timeout, CompletionDone done) {
+    done(Complete(input, timeout));
+  }
   virtual ModelCheck CheckModel(std::chrono::milliseconds timeout) = 0;
 };
 

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <optional>
 
 #include <absl/strings/str_cat.h>
 
@@ -42,6 +43,8 @@ std::string WithoutNul(std::string s) {
 }
 
 }  // namespace
+
+int ExecutorThreads(int concurrency) { return std::clamp(concurrency, 1, 32); }
 
 std::chrono::seconds RetryDelay(int attempt, std::chrono::seconds retry_after, std::chrono::seconds cap) {
   std::chrono::seconds backoff(int64_t{1} << std::clamp(attempt, 0, 20));
@@ -125,9 +128,11 @@ void Worker::Start() {
   CheckModel();
   threads_.emplace_back([this] { FetchLoop(); });
   threads_.emplace_back([this] { MaintenanceLoop(); });
-  for (int i = 0; i < options_.concurrency; ++i) threads_.emplace_back([this] { ExecuteLoop(); });
+  const int executors = ExecutorThreads(options_.concurrency);
+  for (int i = 0; i < executors; ++i) threads_.emplace_back([this] { ExecuteLoop(); });
   logging::Info("worker started", {{"consumer", options_.consumer},
                                    {"concurrency", std::to_string(options_.concurrency)},
+                                   {"executor_threads", std::to_string(executors)},
                                    {"job_limit_s", std::to_string(options_.job_limit.count())}});
 }
 
@@ -161,19 +166,34 @@ void Worker::FetchLoop() {
 
 void Worker::ExecuteLoop() {
   while (true) {
+    std::optional<Answered> answered;
     JobEntry entry;
     {
       std::unique_lock<std::mutex> lock(mu_);
-      work_ready_.wait(lock, [&] { return stopping_ || !pending_.empty(); });
-      if (stopping_) return;
-      entry = std::move(pending_.front());
-      pending_.pop_front();
-      ++running_;
+      // Answered calls first, also while draining: the drain waits for them.
+      work_ready_.wait(lock, [&] {
+        return !answered_.empty() || (stopping_ ? running_ == 0 : !pending_.empty());
+      });
+      if (!answered_.empty()) {
+        answered.emplace(std::move(answered_.front()));
+        answered_.pop_front();
+      } else if (stopping_) {
+        return;
+      } else {
+        entry = std::move(pending_.front());
+        pending_.pop_front();
+        ++running_;
+      }
     }
-    Process(entry);
+    if (answered) {
+      FinishAttempt(answered->entry, answered->job, answered->started, std::move(answered->result));
+    } else if (Process(entry)) {
+      continue;  // its provider call is in flight; its answer frees the slot
+    }
     std::lock_guard<std::mutex> lock(mu_);
     --running_;
     slot_free_.notify_all();
+    if (stopping_ && running_ == 0) work_ready_.notify_all();
   }
 }
 
@@ -339,20 +359,20 @@ bool Worker::SettleSideEffects(const TerminalJob& job) {
   return done;
 }
 
-void Worker::Process(const JobEntry& entry) {
+bool Worker::Process(const JobEntry& entry) {
   // The job's log lines, its calls to the services and the provider carry
   // the trace of the request that created it.
   logging::RequestContext::SetTraceParent(logging::ValidTraceParent(entry.traceparent) ? entry.traceparent : "");
   if (!validation::IsUuid(entry.analysis_id)) {
     logging::Warn("dropping a malformed queue entry", {{"entry_id", entry.entry_id}});
     (void)queue_->Ack(entry.entry_id);
-    return;
+    return false;
   }
   if (!ModelUsable()) {
     // Read just before the model check failed: back to the stream, unclaimed,
     // for when the model is usable again.
     HandBack({entry});
-    return;
+    return false;
   }
   auto claimed = store_->Claim(entry.analysis_id, options_.job_limit, options_.max_attempts);
   if (!claimed.ok()) {
@@ -360,10 +380,10 @@ void Worker::Process(const JobEntry& entry) {
     // reclaim limit.
     WarnThrottled("claim failed", claimed.status());
     if (queue_->Delay(entry.analysis_id, Clock::now() + kInfraRetry).ok()) (void)queue_->Ack(entry.entry_id);
-    return;
+    return false;
   }
   if (*claimed) {
-    RunAttempt(**claimed);
+    if (StartAttempt(entry, **claimed)) return true;
   } else {
     // Nothing to start: finished, deleted, waiting out a back-off (its own
     // wake-up is in the delay set), in progress elsewhere — or expired on
@@ -372,22 +392,43 @@ void Worker::Process(const JobEntry& entry) {
     if (expired.ok() && *expired) SettleSideEffects(**expired);
   }
   if (auto s = queue_->Ack(entry.entry_id); !s.ok()) WarnThrottled("ack failed", s);
+  return false;
 }
 
-void Worker::RunAttempt(const ClaimedJob& job) {
+bool Worker::StartAttempt(const JobEntry& entry, const ClaimedJob& job) {
   const auto started = std::chrono::steady_clock::now();
   const auto limit_at = started + options_.job_limit;
-  ProviderResult result;
   auto resource = SetResourceStatus(job.user_id, job.resource_id, "processing");
   if (!resource.ok()) {
-    if (absl::IsNotFound(resource.status())) return;  // deleted: the analysis went with it
+    if (absl::IsNotFound(resource.status())) return false;  // deleted: the analysis went with it
+    ProviderResult result;
     result.outcome = Outcome::kTransient;
     result.error = absl::StrCat("the resource service failed: ", resource.status().message());
-  } else {
-    auto remaining = std::chrono::duration_cast<std::chrono::milliseconds>(limit_at - std::chrono::steady_clock::now());
-    result = provider_->Complete({job.prompt, resource->title(), resource->content()},
-                                 std::max(remaining, std::chrono::milliseconds(1)));
+    RecordOutcome(job, started, std::move(result));
+    return false;
   }
+  auto remaining = std::chrono::duration_cast<std::chrono::milliseconds>(limit_at - std::chrono::steady_clock::now());
+  provider_->CompleteAsync({job.prompt, resource->title(), resource->content()},
+                           std::max(remaining, std::chrono::milliseconds(1)),
+                           [this, entry, job, started](ProviderResult result) {
+                             {
+                               std::lock_guard<std::mutex> lock(mu_);
+                               answered_.push_back({entry, job, started, std::move(result)});
+                             }
+                             work_ready_.notify_one();
+                           });
+  return true;
+}
+
+void Worker::FinishAttempt(const JobEntry& entry, const ClaimedJob& job, std::chrono::steady_clock::time_point started,
+                           ProviderResult result) {
+  logging::RequestContext::SetTraceParent(logging::ValidTraceParent(entry.traceparent) ? entry.traceparent : "");
+  RecordOutcome(job, started, std::move(result));
+  if (auto s = queue_->Ack(entry.entry_id); !s.ok()) WarnThrottled("ack failed", s);
+}
+
+void Worker::RecordOutcome(const ClaimedJob& job, std::chrono::steady_clock::time_point started,
+                           ProviderResult result) {
   const auto elapsed_ms =
       std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started).count();
   static auto& attempt_seconds = metrics::HistogramFamily("plinth_analysis_attempt_duration_seconds",

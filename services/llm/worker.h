@@ -4,11 +4,14 @@
 // The LLM worker: runs analyses taken from the job queue, many at once.
 //
 // One fetcher thread reads the consumer group for as many entries as there
-// are free slots; `concurrency` executor threads each run one job at a time
-// (the provider call is a blocking libcurl request, so this is a bounded pool
-// of in-flight calls). A maintenance thread moves due retries back onto the
-// stream, reclaims entries of dead consumers, re-enqueues analyses Redis
-// lost, and settles terminal analyses whose side effects were interrupted.
+// are free slots (`concurrency` jobs in flight). A few executor threads run
+// the short blocking steps of a job (database, gRPC, Redis); the provider
+// call in between is asynchronous (Provider::CompleteAsync: libcurl's multi
+// interface, one I/O thread for every call in flight), so a slot waiting on
+// the model holds no thread. A maintenance thread moves due retries back
+// onto the stream, reclaims entries of dead consumers, re-enqueues analyses
+// Redis lost, and settles terminal analyses whose side effects were
+// interrupted.
 //
 // A job: claim the row (running, attempts + 1) → mark the resource
 // `processing` (which also returns its content) → call the provider within
@@ -72,8 +75,22 @@ class Worker {
   void FetchLoop();
   void ExecuteLoop();
   void MaintenanceLoop();
-  void Process(const JobEntry& entry);
-  void RunAttempt(const ClaimedJob& job);
+  // A provider call that has answered, waiting for an executor.
+  struct Answered {
+    JobEntry entry;
+    ClaimedJob job;
+    std::chrono::steady_clock::time_point started;
+    ProviderResult result;
+  };
+  // Returns true when the job goes on asynchronously (its provider call is
+  // in flight; FinishAttempt completes it), false when it is over.
+  bool Process(const JobEntry& entry);
+  bool StartAttempt(const JobEntry& entry, const ClaimedJob& job);
+  // The outcome of an attempt recorded (under its fence), side effects.
+  void RecordOutcome(const ClaimedJob& job, std::chrono::steady_clock::time_point started, ProviderResult result);
+  // RecordOutcome on an executor once the provider answered, then the ack.
+  void FinishAttempt(const JobEntry& entry, const ClaimedJob& job, std::chrono::steady_clock::time_point started,
+                     ProviderResult result);
   void Sweep();
   // Resource status and refund for a terminal analysis; true when all done.
   bool SettleSideEffects(const TerminalJob& job);
@@ -102,7 +119,8 @@ class Worker {
   std::condition_variable work_ready_;  // executors wait for entries
   std::condition_variable slot_free_;   // the fetcher waits for a free slot; Drain for idle
   std::deque<JobEntry> pending_;
-  int running_ = 0;
+  std::deque<Answered> answered_;  // executors take these first: they free slots
+  int running_ = 0;                // jobs taken and not over, provider calls in flight included
   bool stopping_ = false;
   std::vector<std::thread> threads_;
   // -1 not checked yet, 0 unusable, 1 usable.
@@ -112,6 +130,10 @@ class Worker {
   grpc::HealthCheckServiceInterface* health_ = nullptr;
   std::string health_service_;
 };
+
+// Executor threads for `concurrency` slots: the blocking steps of a job are
+// short, so a few threads serve thousands of slots.
+int ExecutorThreads(int concurrency);
 
 // The back-off before retry `attempt` + 1: 2^attempt s, or the provider's
 // retry-after when longer, never above `cap`.

@@ -3,6 +3,7 @@
 // SIGTERM: health turns NOT_SERVING, the worker stops taking jobs, hands the
 // ones it has not started back to the queue and lets running ones finish.
 
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <grpcpp/grpcpp.h>
@@ -138,6 +139,12 @@ int main() {
   options.stranded_after = std::chrono::seconds(*stranded);
   options.service_token = *token;
   options.model_check_interval = std::chrono::seconds(*model_check);
+  // Each provider call in flight holds a socket against an HTTP/1.1 server:
+  // the soft limit on open files (often 1024) up to the hard one.
+  if (rlimit files{}; getrlimit(RLIMIT_NOFILE, &files) == 0 && files.rlim_cur < files.rlim_max) {
+    files.rlim_cur = files.rlim_max;
+    setrlimit(RLIMIT_NOFILE, &files);
+  }
   llm::Worker worker(options, &store, &queue, provider->get(), std::move(resources), std::move(billing));
   worker.Start();
 
