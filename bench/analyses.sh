@@ -4,26 +4,32 @@
 # 10 s (tests/e2e/cmd/fake-anthropic). Called by ./plinth bench on the running
 # local stack, whose own worker it pauses.
 #
-# The jobs are written straight into PostgreSQL and the stream (as the llm
-# service would, minus its HTTP/credit path) so that only the worker is
-# measured: claim, resource -> processing over gRPC, the provider call,
-# the outcome, resource -> completed, settle, ack. Three rounds of the
-# concurrency, so analyses/s = N / wall time is concurrency / latency at best.
-# Env: LLM_WORKER_CONCURRENCY (2000), PLINTH_BENCH_LLM_LATENCY (10s),
-# PLINTH_BENCH_ANALYSES (3 x concurrency).
+# The jobs are written straight into PostgreSQL and fed to the stream at a
+# steady rate, concurrency / latency (200/s: what the worker must sustain
+# with every slot busy, as the llm service would enqueue them, minus its
+# HTTP/credit path), so that only the worker is measured: claim, resource ->
+# processing over gRPC, the provider call, the outcome, resource ->
+# completed, settle, ack. Reported: completions per second between the first
+# and the last (N / that time when the worker keeps up), the calls in flight
+# at once (sockets to the provider), CPU per analysis per process, memory.
+# Env: LLM_WORKER_CONCURRENCY (2000), PLINTH_BENCH_LLM_LATENCY_S (10),
+# PLINTH_BENCH_LLM_FEED_S (40: how long the feed lasts).
 set -euo pipefail
 ROOT=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)
 STATE="$ROOT/.plinth"
 CONCURRENCY=${LLM_WORKER_CONCURRENCY:-2000}
-LATENCY=${PLINTH_BENCH_LLM_LATENCY:-10s}
-N=${PLINTH_BENCH_ANALYSES:-$((3 * CONCURRENCY))}
+LATENCY_S=${PLINTH_BENCH_LLM_LATENCY_S:-10}
+FEED_S=${PLINTH_BENCH_LLM_FEED_S:-40}
+RATE=$((CONCURRENCY / LATENCY_S))
+N=$((RATE * FEED_S))
 WORK=$(mktemp -d /tmp/plinth-bench-llm-XXXXXX)
 USER_ID=00000000-0000-4000-8000-00000000be17
 
 source "$ROOT/tests/free_port.sh"
 
-FAKE_PID="" WORKER_PID=""
+FAKE_PID="" WORKER_PID="" FEED_PID=""
 cleanup() {
+  [[ -n $FEED_PID ]] && kill "$FEED_PID" 2>/dev/null || true
   [[ -n $WORKER_PID ]] && kill "$WORKER_PID" 2>/dev/null && wait "$WORKER_PID" 2>/dev/null
   [[ -n $FAKE_PID ]] && kill "$FAKE_PID" 2>/dev/null
   psql "$DATABASE_URL" -XqAt -c "delete from resources where user_id = '$USER_ID'" >/dev/null 2>&1 || true
@@ -31,10 +37,10 @@ cleanup() {
 }
 trap cleanup EXIT
 
-echo "==> LLM worker: $N analyses, one worker process, concurrency $CONCURRENCY, provider latency $LATENCY"
+echo "==> LLM worker: one process, concurrency $CONCURRENCY, provider latency ${LATENCY_S} s, $N analyses fed at $RATE/s for $FEED_S s"
 (cd "$ROOT/tests/e2e" && go build -o "$WORK/fake-anthropic" ./cmd/fake-anthropic)
 FAKE_ADDR="127.0.0.1:$(free_port)"
-"$WORK/fake-anthropic" -addr "$FAKE_ADDR" -api-key sk-ant-bench -latency "$LATENCY" 2>"$WORK/fake.log" &
+"$WORK/fake-anthropic" -addr "$FAKE_ADDR" -api-key sk-ant-bench -latency "${LATENCY_S}s" 2>"$WORK/fake.log" &
 FAKE_PID=$!
 
 # The stack's worker would share the stream; pause it (./plinth bench restarts it).
@@ -69,28 +75,43 @@ postgres_cpu() { local t=0 p; for p in $(pgrep -x postgres); do t=$(awk -v t="$t
 RESOURCE_PID=$(cat "$STATE/pids/resource.pid" 2>/dev/null || echo 0)
 cpu0_worker=$(cpu_of "$WORKER_PID") cpu0_resource=$(cpu_of "$RESOURCE_PID") cpu0_pg=$(postgres_cpu) cpu0_fake=$(cpu_of "$FAKE_PID")
 start=$(date +%s.%N)
-psql "$DATABASE_URL" -XqAt -c "select md5('bench-llm-analysis-' || i)::uuid from generate_series(1, $N) i" |
-  awk '{print "XADD plinth:analyses:jobs * analysis " $1}' | redis-cli -u "$REDIS_URL" >/dev/null
+# The feed: RATE/10 entries every 100 ms.
+psql "$DATABASE_URL" -XqAt -c "select md5('bench-llm-analysis-' || i)::uuid from generate_series(1, $N) i" >"$WORK/ids"
+split -l $((RATE / 10)) -d -a 5 "$WORK/ids" "$WORK/batch."
+(
+  next=$(date +%s%N)
+  for b in "$WORK"/batch.*; do
+    awk '{print "XADD plinth:analyses:jobs * analysis " $1}' "$b" | redis-cli -u "$REDIS_URL" >/dev/null
+    next=$((next + 100000000))
+    delay=$(((next - $(date +%s%N)) / 1000))
+    ((delay > 0)) && sleep "$(printf '0.%06d' "$delay")"
+  done
+) &
+FEED_PID=$!
 peak_threads=0 peak_inflight=0
 while :; do
   threads=$(awk '/^Threads/ {print $2}' "/proc/$WORKER_PID/status" 2>/dev/null || echo 0)
   ((threads > peak_threads)) && peak_threads=$threads
   inflight=$(ls "/proc/$WORKER_PID/fd" 2>/dev/null | wc -l)
   ((inflight > peak_inflight)) && peak_inflight=$inflight
+  sleep 0.3
   done_count=$(psql "$DATABASE_URL" -XqAt -c "select count(*) from analyses where user_id = '$USER_ID' and status in ('succeeded', 'failed')")
   ((done_count >= N)) && break
-  sleep 0.2
   kill -0 "$WORKER_PID" 2>/dev/null || { tail -5 "$WORK/worker.log"; echo "the worker died" >&2; exit 1; }
 done
 end=$(date +%s.%N)
+wait "$FEED_PID" 2>/dev/null || true
 cpu_line=$(awk -v w="$(cpu_of "$WORKER_PID")" -v w0="$cpu0_worker" -v r="$(cpu_of "$RESOURCE_PID")" -v r0="$cpu0_resource" \
   -v p="$(postgres_cpu)" -v p0="$cpu0_pg" -v f="$(cpu_of "$FAKE_PID")" -v f0="$cpu0_fake" -v n="$N" \
   'BEGIN {printf "  CPU per analysis: worker %.0f µs, resource service %.0f µs, PostgreSQL %.0f µs, fake provider %.0f µs", (w-w0)*1e6/n, (r-r0)*1e6/n, (p-p0)*1e6/n, (f-f0)*1e6/n}')
 failed=$(psql "$DATABASE_URL" -XqAt -c "select count(*) from analyses where user_id = '$USER_ID' and status = 'failed'")
 latency=$(psql "$DATABASE_URL" -XqAt -c "select round(percentile_cont(0.5) within group (order by extract(epoch from completed_at - started_at))::numeric, 3) || ' s p50, ' || round(percentile_cont(0.99) within group (order by extract(epoch from completed_at - started_at))::numeric, 3) || ' s p99' from analyses where user_id = '$USER_ID'")
-awk -v n="$N" -v s="$start" -v e="$end" -v f="$failed" -v l="$latency" \
-  'BEGIN {printf "  %d analyses in %.1f s: %.1f analyses/s (%d failed); attempt duration %s\n", n, e - s, n / (e - s), f, l}'
+span=$(psql "$DATABASE_URL" -XqAt -c "select extract(epoch from max(completed_at) - min(completed_at)) from analyses where user_id = '$USER_ID'")
+awk -v n="$N" -v s="$start" -v e="$end" -v f="$failed" -v l="$latency" -v span="$span" -v c="$CONCURRENCY" -v lat="$LATENCY_S" \
+  'BEGIN {printf "  %d analyses in %.1f s, %d failed; %.1f analyses/s from the first completion to the last (%.0f %% of concurrency / latency = %d/s); attempt duration %s\n",
+    n, e - s, f, (n - 1) / span, 100 * (n - 1) / span / (c / lat), c / lat, l}'
+# Open files beyond the ~50 the worker has idle are the provider calls' sockets.
 awk -v t="$peak_threads" -v f="$peak_inflight" '/VmHWM/ {h=$2} /RssAnon/ {a=$2} END {
-  printf "  worker peak RSS %d KiB (RssAnon at the end %d KiB), peak %d threads, peak %d open files\n", h, a, t, f}' \
+  printf "  peak %d open files (≈ calls in flight + ~50), worker peak RSS %d KiB (RssAnon at the end %d KiB), peak %d threads\n", f, h, a, t}' \
   "/proc/$WORKER_PID/status"
 echo "$cpu_line"

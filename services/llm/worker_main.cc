@@ -90,7 +90,7 @@ int main() {
   if (!resource_address.ok()) return service_env::StartupFailure(resource_address.status());
   auto billing_address = service_env::AddressOf(env, v1::BillingService::service_full_name());
   if (!billing_address.ok()) return service_env::StartupFailure(billing_address.status());
-  auto concurrency = env.Int("LLM_WORKER_CONCURRENCY", 128, 1, 2048);
+  auto concurrency = env.Int("LLM_WORKER_CONCURRENCY", 512, 1, 4096);
   auto limit = env.Int("LLM_JOB_TIMEOUT_SECONDS", 300, 1, 3600);
   auto retries = env.Int("LLM_MAX_RETRIES", 3, 0, 10);
   auto sweep = env.Int("LLM_SWEEP_INTERVAL_SECONDS", 30, 1, 3600);

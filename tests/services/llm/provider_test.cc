@@ -9,6 +9,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <condition_variable>
 #include <deque>
 #include <mutex>
 #include <thread>
@@ -274,6 +275,104 @@ TEST(RetryDelay, DoublesHonoursRetryAfterAndIsCapped) {
   EXPECT_EQ(RetryDelay(3, seconds(0), seconds(300)), seconds(8));
   EXPECT_EQ(RetryDelay(1, seconds(30), seconds(300)), seconds(30));
   EXPECT_EQ(RetryDelay(3, seconds(3600), seconds(300)), seconds(300));
+}
+
+// Results of CompleteAsync calls, each callback counted.
+class Collector {
+ public:
+  Provider::CompletionDone Callback() {
+    return [this](ProviderResult r) {
+      std::lock_guard<std::mutex> lock(mu_);
+      results_.push_back(std::move(r));
+      changed_.notify_all();
+    };
+  }
+  std::vector<ProviderResult> WaitFor(size_t n, std::chrono::seconds limit = std::chrono::seconds(20)) {
+    std::unique_lock<std::mutex> lock(mu_);
+    changed_.wait_for(lock, limit, [&] { return results_.size() >= n; });
+    return results_;
+  }
+
+ private:
+  std::mutex mu_;
+  std::condition_variable changed_;
+  std::vector<ProviderResult> results_;
+};
+
+constexpr char kHello[] = R"({"id":"msg_1","type":"message","role":"assistant","model":"claude-sonnet-5",
+    "content":[{"type":"text","text":"Hello"}],"usage":{"input_tokens":3,"output_tokens":1}})";
+
+// The worker's path: many calls in flight on the provider's one I/O thread,
+// each answer classified as Complete would, each callback run exactly once.
+TEST(RemoteProvider, CompleteAsyncClassifiesEveryAnswerOnce) {
+  ScriptedServer server;
+  for (int i = 0; i < 12; ++i) {
+    if (i % 3 == 0) server.Push({200, kHello, ""});
+    if (i % 3 == 1) server.Push({429, R"({"type":"error","error":{"type":"rate_limit_error","message":"slow"}})", "Retry-After: 7\r\n"});
+    if (i % 3 == 2) server.Push({400, R"({"type":"error","error":{"type":"invalid_request_error","message":"bad"}})", ""});
+  }
+  auto p = Make("anthropic", server.url());
+  Collector results;
+  for (int i = 0; i < 12; ++i) p->CompleteAsync(kInput, milliseconds(5000), results.Callback());
+  auto got = results.WaitFor(12);
+  ASSERT_EQ(got.size(), 12u);
+  int ok = 0, transient = 0, permanent = 0;
+  for (const auto& r : got) {
+    if (r.outcome == Outcome::kOk) {
+      ++ok;
+      EXPECT_EQ(r.completion.text, "Hello");
+      EXPECT_EQ(r.completion.input_tokens, 3);
+    } else if (r.outcome == Outcome::kTransient) {
+      ++transient;
+      EXPECT_EQ(r.retry_after, std::chrono::seconds(7));
+    } else if (r.outcome == Outcome::kPermanent) {
+      ++permanent;
+      EXPECT_NE(r.error.find("invalid_request_error"), std::string::npos) << r.error;
+    }
+  }
+  EXPECT_EQ(ok, 4);
+  EXPECT_EQ(transient, 4);
+  EXPECT_EQ(permanent, 4);
+  // Nothing more arrives later.
+  EXPECT_EQ(results.WaitFor(13, std::chrono::seconds(1)).size(), 12u);
+  EXPECT_NE(server.Last().body.find("\"max_tokens\""), std::string::npos);
+}
+
+// A provider that accepts connections and never answers: each call ends at
+// its own timeout, a transient failure; a provider destroyed with calls in
+// flight answers them (transient) rather than dropping them.
+TEST(RemoteProvider, CompleteAsyncTimesOutAndCancelsOnDestruction) {
+  const int port = testing::FreePort();
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  addr.sin_port = htons(static_cast<uint16_t>(port));
+  ASSERT_EQ(bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)), 0);
+  ASSERT_EQ(listen(fd, 64), 0);  // connections complete in the backlog; nobody reads
+  const std::string url = "http://127.0.0.1:" + std::to_string(port);
+  {
+    auto p = Make("anthropic", url);
+    Collector results;
+    const auto started = std::chrono::steady_clock::now();
+    for (int i = 0; i < 5; ++i) p->CompleteAsync(kInput, milliseconds(300), results.Callback());
+    auto got = results.WaitFor(5);
+    ASSERT_EQ(got.size(), 5u);
+    EXPECT_GE(std::chrono::steady_clock::now() - started, milliseconds(250));
+    for (const auto& r : got) {
+      EXPECT_EQ(r.outcome, Outcome::kTransient);
+      EXPECT_NE(r.error.find("unreachable"), std::string::npos) << r.error;
+    }
+  }
+  Collector results;
+  {
+    auto p = Make("anthropic", url);
+    for (int i = 0; i < 3; ++i) p->CompleteAsync(kInput, milliseconds(60000), results.Callback());
+  }  // destroyed with three calls in flight
+  auto got = results.WaitFor(3, std::chrono::seconds(2));
+  ASSERT_EQ(got.size(), 3u);
+  for (const auto& r : got) EXPECT_EQ(r.outcome, Outcome::kTransient) << r.error;
+  close(fd);
 }
 
 }  // namespace
