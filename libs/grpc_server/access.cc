@@ -1,6 +1,8 @@
 #include "libs/validation/text.h"
 #include "libs/grpc_server/access.h"
 
+#include "libs/grpc_server/offload.h"
+
 #include <cctype>
 #include <chrono>
 #include <optional>
@@ -145,7 +147,9 @@ absl::StatusOr<auth::Claims> Admit(const v1::Access* rule, const Metadata* md, c
 }
 
 // The decision for the call this thread runs. The sync server runs a call's
-// interceptor hooks and its handler on one thread, one call at a time.
+// interceptor hooks and its handler on one thread, one call at a time; so
+// does the callback API until the handler returns (a handler that hands its
+// call to another thread calls ReleaseCallOnThisThread, offload.h).
 struct Admission {
   const grpc::ServerContextBase* context = nullptr;
   absl::StatusOr<auth::Claims> caller = absl::UnknownError("unset");
@@ -269,7 +273,13 @@ class CallInterceptorFactory : public grpc::experimental::ServerInterceptorFacto
 
 }  // namespace
 
-absl::StatusOr<auth::Claims> CallerOf(const grpc::ServerContext& context) {
+void ReleaseCallOnThisThread() {
+  t_admission = Admission();
+  logging::RequestContext::Set("", "");
+  logging::RequestContext::SetTraceParent("");
+}
+
+absl::StatusOr<auth::Claims> CallerOf(const grpc::ServerContextBase& context) {
   if (t_admission.context != &context) return errors::Forbidden("call not admitted by the access adapter");
   return t_admission.caller;
 }

@@ -46,7 +46,7 @@ struct AccessConfig {
 // user an internal call acts for (role `authenticated`, so row-level
 // security applies unchanged). An error for a public method's call or when
 // the adapter did not admit this call.
-absl::StatusOr<auth::Claims> CallerOf(const grpc::ServerContext& context);
+absl::StatusOr<auth::Claims> CallerOf(const grpc::ServerContextBase& context);
 
 // The interceptor factory Serve installs for the named services (e.g.
 // "plinth.v1.BillingService"): request id on the logs, the access decision,

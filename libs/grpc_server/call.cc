@@ -6,7 +6,7 @@
 
 namespace plinth::grpc_server {
 
-std::chrono::system_clock::time_point Deadline(const grpc::ServerContext& context,
+std::chrono::system_clock::time_point Deadline(const grpc::ServerContextBase& context,
                                                std::chrono::milliseconds cap) {
   return std::min(context.deadline(), std::chrono::system_clock::now() + cap);
 }

@@ -21,7 +21,7 @@ namespace plinth::grpc_server {
 inline constexpr std::chrono::milliseconds kMaxCallTime{5000};
 
 // The caller's deadline, capped at `cap` from now.
-std::chrono::system_clock::time_point Deadline(const grpc::ServerContext& context,
+std::chrono::system_clock::time_point Deadline(const grpc::ServerContextBase& context,
                                                std::chrono::milliseconds cap = kMaxCallTime);
 
 // ToGrpcStatus plus the error log line for INTERNAL (whose cause never goes
