@@ -171,3 +171,56 @@ test("out of credits: the 402 path offers billing, and checkout redirects to Str
   await page.waitForURL(/^https:\/\/checkout\.stripe\.test\/c\/pay\/cs_test_/);
   await expect(page.getByRole("heading")).toHaveText("Fake Stripe Checkout");
 });
+
+// The UI's answer to the contract's 429 and 5xx, with the API's answer
+// replaced in the browser (the gateway's own 429 and 503 are tested in
+// tests/e2e): the envelope and headers as the gateway sends them.
+function apiError(status: number, code: string, headers: Record<string, string> = {}) {
+  const origin = process.env.PLINTH_WEB_URL ?? "http://127.0.0.1:3000";
+  return {
+    status,
+    contentType: "application/json",
+    headers: {
+      "access-control-allow-origin": origin,
+      "access-control-expose-headers": "X-Request-Id, Retry-After",
+      "x-request-id": "req-browser-test",
+      ...headers,
+    },
+    body: JSON.stringify({ success: false, error: { code, message: code.toLowerCase(), details: [], request_id: "req-browser-test" } }),
+  };
+}
+
+test("a 429 says when to retry", async ({ page }) => {
+  test.skip(!apiUrl, "PLINTH_API_URL is not set");
+  await signIn(page, "hurried");
+  await page.route(`${apiUrl}/api/v1/resources?**`, (route) =>
+    route.request().method() === "GET" ? route.fulfill(apiError(429, "RATE_LIMITED", { "retry-after": "30" })) : route.fallback(),
+  );
+  await page.goto("/resources");
+  const notice = page.locator('[data-error-kind="rate-limited"]');
+  await expect(notice).toContainText("Too many requests");
+  await expect(page.getByTestId("retry-after")).toContainText(/You can retry in (30|29|28) s/);
+  await expect(notice).toContainText("req-browser-test");
+  await shot(page, "rate-limited");
+});
+
+test("a 5xx keeps what the user typed, and the retry goes through", async ({ page }) => {
+  test.skip(!apiUrl, "PLINTH_API_URL is not set");
+  await signIn(page, "unlucky");
+  await page.goto("/resources");
+  await page.getByRole("button", { name: "New resource" }).click();
+  await page.route(`${apiUrl}/api/v1/resources`, (route) =>
+    route.request().method() === "POST" ? route.fulfill(apiError(503, "UNAVAILABLE")) : route.fallback(),
+  );
+  await page.getByLabel("Title").fill("Draft that must survive");
+  await page.getByLabel("Content").fill("Three paragraphs of careful writing.");
+  await page.getByRole("button", { name: "Create" }).click();
+  await expect(page.locator('[data-error-kind="server"]')).toContainText("Nothing you typed is lost");
+  await expect(page.getByLabel("Title")).toHaveValue("Draft that must survive");
+  await expect(page.getByLabel("Content")).toHaveValue("Three paragraphs of careful writing.");
+  await shot(page, "server-error-input-kept");
+  await page.unroute(`${apiUrl}/api/v1/resources`);
+  await page.getByRole("button", { name: "Create" }).click();
+  await page.waitForURL(/\/resources\/[0-9a-f-]{36}$/);
+  await expect(page.getByTestId("resource-title")).toHaveText("Draft that must survive");
+});
