@@ -74,8 +74,14 @@ test("sign in, create and edit a resource, see validation errors, archive, filte
   await expect(page.getByTestId("empty-state")).toContainText("No pending resources");
 
   await page.goto(`/resources/${id}`);
-  page.once("dialog", (d) => void d.accept());
   await page.getByRole("button", { name: "Delete" }).click();
+  const dialog = page.getByRole("alertdialog");
+  await expect(dialog).toContainText("This cannot be undone");
+  await dialog.getByRole("button", { name: "Cancel" }).click();
+  await expect(dialog).toHaveCount(0);
+  await expect(page.getByTestId("resource-title")).toHaveText("Quarterly notes (Q3)"); // still there
+  await page.getByRole("button", { name: "Delete" }).click();
+  await page.getByRole("alertdialog").getByRole("button", { name: "Delete for good" }).click();
   await page.waitForURL("/resources");
   await expect(page.getByTestId("empty-state")).toBeVisible();
 });

@@ -1,3 +1,4 @@
+import * as Label from "@radix-ui/react-label";
 import { cloneElement, isValidElement, type ReactElement, type ReactNode } from "react";
 
 /**
@@ -27,9 +28,9 @@ export function Field({
     : children;
   return (
     <div className="space-y-1">
-      <label htmlFor={id} className="block text-sm font-medium text-slate-800">
+      <Label.Root htmlFor={id} className="block text-sm font-medium text-slate-800">
         {label}
-      </label>
+      </Label.Root>
       {control}
       {hint && !error && <p className="text-xs text-slate-500">{hint}</p>}
       {error && (

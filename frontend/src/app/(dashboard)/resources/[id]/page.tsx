@@ -12,6 +12,7 @@ import { Loading } from "@/components/shared/loading";
 import { StatusBadge } from "@/components/shared/status-badge";
 import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
+import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { Field } from "@/components/ui/field";
 import { Textarea } from "@/components/ui/input";
 import { useResourceAnalyses } from "@/hooks/use-analyses";
@@ -101,20 +102,23 @@ export default function ResourcePage() {
             >
               {resource.status === "archived" ? "Unarchive" : "Archive"}
             </Button>
-            <Button
-              variant="danger"
-              busy={busy === "delete"}
-              onClick={() => {
-                if (!window.confirm(`Delete “${resource.title}”? This cannot be undone.`)) return;
+            <ConfirmDialog
+              trigger={
+                <Button variant="danger" busy={busy === "delete"}>
+                  Delete
+                </Button>
+              }
+              title={`Delete “${resource.title}”?`}
+              description="The resource and its analyses are deleted. This cannot be undone."
+              confirmLabel="Delete for good"
+              onConfirm={() =>
                 void act("delete", async () => {
                   await api.resources.delete(id);
                   await mutateAll(isResourceList);
                   router.push("/resources");
-                });
-              }}
-            >
-              Delete
-            </Button>
+                })
+              }
+            />
           </div>
         </Card>
       )}
