@@ -26,6 +26,7 @@ WORK=$(mktemp -d /tmp/plinth-bench-llm-XXXXXX)
 USER_ID=00000000-0000-4000-8000-00000000be17
 
 source "$ROOT/tests/free_port.sh"
+source "$ROOT/bench/proc.sh"
 
 FAKE_PID="" WORKER_PID="" FEED_PID=""
 cleanup() {
@@ -69,11 +70,8 @@ LLM_PROVIDER=anthropic ANTHROPIC_API_KEY=sk-ant-bench ANTHROPIC_BASE_URL="http:/
 WORKER_PID=$!
 sleep 0.5
 
-# CPU seconds (user + system) of a process and of PostgreSQL's, from /proc.
-cpu_of() { awk '{printf "%.2f", ($14 + $15) / 100}' "/proc/$1/stat" 2>/dev/null || echo 0; }
-postgres_cpu() { local t=0 p; for p in $(pgrep -x postgres); do t=$(awk -v t="$t" '{printf "%.2f", t + ($14 + $15) / 100}' "/proc/$p/stat" 2>/dev/null || echo "$t"); done; echo "$t"; }
-RESOURCE_PID=$(cat "$STATE/pids/resource.pid" 2>/dev/null || echo 0)
-cpu0_worker=$(cpu_of "$WORKER_PID") cpu0_resource=$(cpu_of "$RESOURCE_PID") cpu0_pg=$(postgres_cpu) cpu0_fake=$(cpu_of "$FAKE_PID")
+RESOURCE_PID=$(pid_of resource 2>/dev/null || echo 0)
+cpu0_worker=$(ticks "$WORKER_PID") cpu0_resource=$(ticks "$RESOURCE_PID") cpu0_pg=$(ticks $(pg_pids)) cpu0_fake=$(ticks "$FAKE_PID")
 start=$(date +%s.%N)
 # The feed: RATE/10 entries every 100 ms.
 psql "$DATABASE_URL" -XqAt -c "select md5('bench-llm-analysis-' || i)::uuid from generate_series(1, $N) i" >"$WORK/ids"
@@ -101,9 +99,8 @@ while :; do
 done
 end=$(date +%s.%N)
 wait "$FEED_PID" 2>/dev/null || true
-cpu_line=$(awk -v w="$(cpu_of "$WORKER_PID")" -v w0="$cpu0_worker" -v r="$(cpu_of "$RESOURCE_PID")" -v r0="$cpu0_resource" \
-  -v p="$(postgres_cpu)" -v p0="$cpu0_pg" -v f="$(cpu_of "$FAKE_PID")" -v f0="$cpu0_fake" -v n="$N" \
-  'BEGIN {printf "  CPU per analysis: worker %.0f µs, resource service %.0f µs, PostgreSQL %.0f µs, fake provider %.0f µs", (w-w0)*1e6/n, (r-r0)*1e6/n, (p-p0)*1e6/n, (f-f0)*1e6/n}')
+per_analysis() { echo $(( ($(ticks "${@:2}") - $1) * TICK_US / N )); }
+cpu_line="  CPU per analysis: worker $(per_analysis "$cpu0_worker" "$WORKER_PID") µs, resource service $(per_analysis "$cpu0_resource" "$RESOURCE_PID") µs, PostgreSQL $(per_analysis "$cpu0_pg" $(pg_pids)) µs, fake provider $(per_analysis "$cpu0_fake" "$FAKE_PID") µs"
 failed=$(psql "$DATABASE_URL" -XqAt -c "select count(*) from analyses where user_id = '$USER_ID' and status = 'failed'")
 latency=$(psql "$DATABASE_URL" -XqAt -c "select round(percentile_cont(0.5) within group (order by extract(epoch from completed_at - started_at))::numeric, 3) || ' s p50, ' || round(percentile_cont(0.99) within group (order by extract(epoch from completed_at - started_at))::numeric, 3) || ' s p99' from analyses where user_id = '$USER_ID'")
 span=$(psql "$DATABASE_URL" -XqAt -c "select extract(epoch from max(completed_at) - min(completed_at)) from analyses where user_id = '$USER_ID'")

@@ -23,7 +23,6 @@ SECONDS_PER_RUN=${PLINTH_BENCH_SECONDS:-6}
 CONNECTIONS=${PLINTH_BENCH_CONNECTIONS:-64}
 THREADS=${PLINTH_BENCH_THREADS:-2}
 BASE="http://$PLINTH_HTTP_ADDR"
-TICK_US=$((1000000 / $(getconf CLK_TCK)))
 WORK=$(mktemp -d)
 RES="$WORK/results"
 mkdir -p "$RES"
@@ -34,6 +33,7 @@ cleanup() {
 }
 trap cleanup EXIT
 source "$ROOT/tests/free_port.sh"
+source "$ROOT/bench/proc.sh"
 
 curl -fsS "$BASE/readyz" >/dev/null || { echo "the stack is not ready at $BASE: run ./plinth up" >&2; exit 1; }
 
@@ -71,21 +71,6 @@ bench_gateway_pid=$!
 for url in "http://$ceiling_addr/api/v1/profiles/me" "http://$gateway_addr/healthz"; do
   for _ in $(seq 100); do curl -fsS -o /dev/null "$url" -H "Authorization: Bearer $(head -1 "$tokens")" && break; sleep 0.1; done
 done
-
-pid_of() { cat "$STATE/pids/$1.pid"; }
-pg_pids() { # the postmaster and its children
-  local main
-  main=$(head -1 "$STATE/pgdata/postmaster.pid" 2>/dev/null) || return 0
-  echo "$main" $(pgrep -P "$main" || true)
-}
-ticks() { # total utime+stime of the given pids
-  local total=0 pid
-  for pid in "$@"; do
-    [[ -r /proc/$pid/stat ]] || continue
-    total=$((total + $(awk '{sub(/^.*\) /, ""); print $12 + $13}' "/proc/$pid/stat")))
-  done
-  echo "$total"
-}
 
 # run SYSTEM URL PROCESS=PIDS... : one wrk run; appends "rps p99" to
 # $RES/SYSTEM and "µs" per process to $RES/SYSTEM.cpu.PROCESS.

@@ -182,9 +182,7 @@ class CallInterceptor : public grpc::experimental::Interceptor {
     if (methods->QueryInterceptionHookPoint(InterceptionHookPoints::PRE_SEND_STATUS)) {
       if (!refusal_.ok()) methods->ModifySendStatus(errors::ToGrpcStatus(refusal_));
       Log(methods->GetSendStatus());
-      t_admission = Admission();
-      logging::RequestContext::Set("", "");
-      logging::RequestContext::SetTraceParent("");
+      ReleaseCallOnThisThread();
     }
     methods->Proceed();
   }

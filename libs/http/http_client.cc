@@ -193,21 +193,13 @@ void AsyncClient::Send(Request request, Done done) {
   auto transfer = std::make_unique<Transfer>(std::move(request), std::move(done));
   {
     std::lock_guard<std::mutex> lock(mu_);
-    if (!stopping_) {
-      submitted_.push_back(std::move(transfer));
-      ++in_flight_;
-    }
+    if (!stopping_) submitted_.push_back(std::move(transfer));
   }
   if (transfer) {  // stopping: not started
     transfer->done(absl::CancelledError("the HTTP client is shutting down"));
     return;
   }
   Wake();
-}
-
-size_t AsyncClient::InFlight() const {
-  std::lock_guard<std::mutex> lock(mu_);
-  return in_flight_;
 }
 
 void AsyncClient::Loop() {
@@ -224,11 +216,7 @@ void AsyncClient::Loop() {
   curl_multi_setopt(multi, CURLMOPT_TIMERDATA, &state);
 
   std::map<CURL*, std::unique_ptr<Transfer>> running;
-  auto finish = [&](std::unique_ptr<Transfer> t, absl::StatusOr<Response> result) {
-    t->done(std::move(result));
-    std::lock_guard<std::mutex> lock(mu_);
-    --in_flight_;
-  };
+  auto finish = [](std::unique_ptr<Transfer> t, absl::StatusOr<Response> result) { t->done(std::move(result)); };
   int still_running = 0;
   std::vector<epoll_event> events(256);
   while (true) {

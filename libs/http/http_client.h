@@ -62,9 +62,6 @@ class AsyncClient {
   // client's thread: it must not block (hand the result to another thread).
   void Send(Request request, Done done);
 
-  // Requests started and not yet answered.
-  size_t InFlight() const;
-
  private:
   struct Transfer;
   void Loop();
@@ -72,9 +69,8 @@ class AsyncClient {
 
   void* multi_;  // CURLM*
   int wake_;     // eventfd: Send and the destructor wake the loop
-  mutable std::mutex mu_;
+  std::mutex mu_;
   std::deque<std::unique_ptr<Transfer>> submitted_;
-  size_t in_flight_ = 0;
   bool stopping_ = false;
   std::thread loop_;
 };

@@ -42,6 +42,12 @@ std::string WithoutNul(std::string s) {
   return s;
 }
 
+// The job's log lines, its calls to the services and the provider carry the
+// trace of the request that created it.
+void UseTraceOf(const JobEntry& entry) {
+  logging::RequestContext::SetTraceParent(logging::ValidTraceParent(entry.traceparent) ? entry.traceparent : "");
+}
+
 }  // namespace
 
 int ExecutorThreads(int concurrency) { return std::clamp(concurrency, 1, 32); }
@@ -360,9 +366,7 @@ bool Worker::SettleSideEffects(const TerminalJob& job) {
 }
 
 bool Worker::Process(const JobEntry& entry) {
-  // The job's log lines, its calls to the services and the provider carry
-  // the trace of the request that created it.
-  logging::RequestContext::SetTraceParent(logging::ValidTraceParent(entry.traceparent) ? entry.traceparent : "");
+  UseTraceOf(entry);
   if (!validation::IsUuid(entry.analysis_id)) {
     logging::Warn("dropping a malformed queue entry", {{"entry_id", entry.entry_id}});
     (void)queue_->Ack(entry.entry_id);
@@ -422,7 +426,7 @@ bool Worker::StartAttempt(const JobEntry& entry, const ClaimedJob& job) {
 
 void Worker::FinishAttempt(const JobEntry& entry, const ClaimedJob& job, std::chrono::steady_clock::time_point started,
                            ProviderResult result) {
-  logging::RequestContext::SetTraceParent(logging::ValidTraceParent(entry.traceparent) ? entry.traceparent : "");
+  UseTraceOf(entry);
   RecordOutcome(job, started, std::move(result));
   if (auto s = queue_->Ack(entry.entry_id); !s.ok()) WarnThrottled("ack failed", s);
 }

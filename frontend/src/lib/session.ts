@@ -1,6 +1,6 @@
 import type { PublicConfig } from "@/types/config";
 
-import { supabaseBrowser } from "./supabase/client";
+import { supabaseFor } from "./supabase/client";
 
 import { DEV_TOKEN_COOKIE } from "./constants";
 
@@ -18,8 +18,9 @@ function readCookie(name: string): string | null {
  * so a refreshed Supabase session is used at once.
  */
 export async function accessToken(config: PublicConfig): Promise<string | null> {
-  if (config.authMode === "supabase" && config.supabaseUrl && config.supabaseAnonKey) {
-    const { data } = await supabaseBrowser(config.supabaseUrl, config.supabaseAnonKey).auth.getSession();
+  const supabase = supabaseFor(config);
+  if (supabase) {
+    const { data } = await supabase.auth.getSession();
     return data.session?.access_token ?? null;
   }
   if (config.authMode === "dev") return readCookie(DEV_TOKEN_COOKIE);
@@ -28,8 +29,9 @@ export async function accessToken(config: PublicConfig): Promise<string | null> 
 
 /** Ends the session wherever it lives. */
 export async function signOut(config: PublicConfig): Promise<void> {
-  if (config.authMode === "supabase" && config.supabaseUrl && config.supabaseAnonKey) {
-    await supabaseBrowser(config.supabaseUrl, config.supabaseAnonKey).auth.signOut();
+  const supabase = supabaseFor(config);
+  if (supabase) {
+    await supabase.auth.signOut();
   } else {
     await fetch("/api/dev-session", { method: "DELETE" });
   }

@@ -11,7 +11,7 @@ import { useConfig } from "@/components/providers";
 import { Button } from "@/components/ui/button";
 import { Field } from "@/components/ui/field";
 import { Input } from "@/components/ui/input";
-import { supabaseBrowser } from "@/lib/supabase/client";
+import { supabaseFor } from "@/lib/supabase/client";
 import { safeNext } from "@/lib/utils";
 
 const emailSchema = z.email("Enter a valid email address").max(254);
@@ -71,8 +71,8 @@ export function LoginForm() {
   const [failure, setFailure] = useState<string | null>(null);
   const form = useForm<Credentials>({ resolver: zodResolver(credentials), defaultValues: { email: "", password: "" } });
   if (config.authMode === "dev") return <DevSignInForm />;
-  if (config.authMode !== "supabase" || !config.supabaseUrl || !config.supabaseAnonKey) return <NotConfigured />;
-  const supabase = supabaseBrowser(config.supabaseUrl, config.supabaseAnonKey);
+  const supabase = supabaseFor(config);
+  if (!supabase) return <NotConfigured />;
   const submit = form.handleSubmit(async (values) => {
     setFailure(null);
     const { error } = await supabase.auth.signInWithPassword(values);
@@ -109,8 +109,8 @@ export function RegisterForm() {
   const [failure, setFailure] = useState<string | null>(null);
   const form = useForm<Credentials>({ resolver: zodResolver(credentials), defaultValues: { email: "", password: "" } });
   if (config.authMode === "dev") return <DevSignInForm />;
-  if (config.authMode !== "supabase" || !config.supabaseUrl || !config.supabaseAnonKey) return <NotConfigured />;
-  const supabase = supabaseBrowser(config.supabaseUrl, config.supabaseAnonKey);
+  const supabase = supabaseFor(config);
+  if (!supabase) return <NotConfigured />;
   const submit = form.handleSubmit(async (values) => {
     setFailure(null);
     const { error } = await supabase.auth.signUp({
@@ -148,8 +148,8 @@ export function ForgotPasswordForm() {
   if (config.authMode === "dev") {
     return <p className="text-sm text-slate-700">The local dev sign-in has no passwords. <Link href="/login" className="underline">Sign in</Link></p>;
   }
-  if (config.authMode !== "supabase" || !config.supabaseUrl || !config.supabaseAnonKey) return <NotConfigured />;
-  const supabase = supabaseBrowser(config.supabaseUrl, config.supabaseAnonKey);
+  const supabase = supabaseFor(config);
+  if (!supabase) return <NotConfigured />;
   const submit = form.handleSubmit(async ({ email }) => {
     setFailure(null);
     const { error } = await supabase.auth.resetPasswordForEmail(email, { redirectTo: `${window.location.origin}/settings` });

@@ -15,7 +15,7 @@ import { StatusBadge } from "@/components/shared/status-badge";
 import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { Select } from "@/components/ui/input";
-import { useResources } from "@/hooks/use-resources";
+import { isResourcesKey, useResources } from "@/hooks/use-resources";
 import { PAGE_SIZE, RESOURCE_SORTS, RESOURCE_STATUSES } from "@/lib/constants";
 import { formatDate } from "@/lib/utils";
 
@@ -66,7 +66,7 @@ function ResourcesPage() {
             submitLabel="Create"
             onSubmit={async (values) => {
               const created = await api.resources.create(values);
-              await mutateAll((key) => Array.isArray(key) && key[0] === "resources");
+              await mutateAll(isResourcesKey);
               router.push(`/resources/${created.id}`);
             }}
           />

@@ -17,12 +17,8 @@ import { Field } from "@/components/ui/field";
 import { Textarea } from "@/components/ui/input";
 import { useResourceAnalyses } from "@/hooks/use-analyses";
 import { PROFILE_KEY } from "@/hooks/use-profile";
-import { useResource } from "@/hooks/use-resources";
+import { isResourcesKey, useResource } from "@/hooks/use-resources";
 import { formatDate } from "@/lib/utils";
-
-function isResourceList(key: unknown): boolean {
-  return Array.isArray(key) && key[0] === "resources";
-}
 
 export default function ResourcePage() {
   const { id } = useParams<{ id: string }>();
@@ -75,7 +71,7 @@ export default function ResourcePage() {
             onSubmit={async (values) => {
               const updated = await api.resources.update(id, values);
               await mutate(updated, { revalidate: false });
-              await mutateAll(isResourceList);
+              await mutateAll(isResourcesKey);
               setEditing(false);
             }}
           />
@@ -96,7 +92,7 @@ export default function ResourcePage() {
                 void act("archive", async () => {
                   const status = resource.status === "archived" ? "pending" : "archived";
                   await mutate(await api.resources.update(id, { status }), { revalidate: false });
-                  await mutateAll(isResourceList);
+                  await mutateAll(isResourcesKey);
                 })
               }
             >
@@ -114,7 +110,7 @@ export default function ResourcePage() {
               onConfirm={() =>
                 void act("delete", async () => {
                   await api.resources.delete(id);
-                  await mutateAll(isResourceList);
+                  await mutateAll(isResourcesKey);
                   router.push("/resources");
                 })
               }
