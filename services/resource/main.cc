@@ -31,7 +31,7 @@ int main() {
   auto redis_client = service_env::OptionalRedis(env, "REDIS_URL");
   if (!redis_client.ok()) return service_env::StartupFailure(redis_client.status());
   if (!*redis_client) logging::Warn("REDIS_URL not set: profile cache entries are not invalidated");
-  resource::ResourceServiceImpl service(&store, profiles, *redis_client);
+  resource::ResourceServiceImpl service(&store, profiles, *redis_client, settings->pool.size);
 
   auto served =
       grpc_server::Serve(service_env::ServerOptionsFor(*settings, "plinth.v1.ResourceService", &verifier), {&service});

@@ -147,8 +147,8 @@ absl::StatusOr<ResourceChanges> ValidateUpdate(const v1::UpdateResourceRequest& 
 
 ResourceServiceImpl::ResourceServiceImpl(ResourceStore* store,
                                          std::shared_ptr<v1::ProfileService::StubInterface> profiles,
-                                         std::shared_ptr<redis::RedisClient> redis)
-    : store_(store), profiles_(std::move(profiles)), redis_(std::move(redis)) {}
+                                         std::shared_ptr<redis::RedisClient> redis, int db_connections)
+    : store_(store), profiles_(std::move(profiles)), redis_(std::move(redis)), lists_(db_connections) {}
 
 grpc::Status ResourceServiceImpl::CreateResource(grpc::ServerContext* context,
                                                  const v1::CreateResourceRequest* request,
@@ -171,18 +171,33 @@ grpc::Status ResourceServiceImpl::CreateResource(grpc::ServerContext* context,
   return grpc::Status::OK;
 }
 
-grpc::Status ResourceServiceImpl::ListResources(grpc::ServerContext* context,
-                                                const v1::ListResourcesRequest* request,
-                                                v1::ListResourcesResponse* response) {
+grpc::ServerUnaryReactor* ResourceServiceImpl::ListResources(grpc::CallbackServerContext* context,
+                                                             const v1::ListResourcesRequest* request,
+                                                             v1::ListResourcesResponse* response) {
+  auto* reactor = context->DefaultReactor();
   auto claims = grpc_server::CallerOf(*context);
-  if (!claims.ok()) return grpc_server::Reply(claims.status());
+  if (!claims.ok()) {
+    reactor->Finish(grpc_server::Reply(claims.status()));
+    return reactor;
+  }
   auto query = ValidateList(*request);
-  if (!query.ok()) return grpc_server::Reply(query.status());
-  auto page = store_->List(*claims, *query, grpc_server::Deadline(*context));
-  if (!page.ok()) return grpc_server::Reply(page.status());
-  for (const auto& row : page->rows) ToProto(row, response->add_data());
-  *response->mutable_meta() = wire::PageMeta(query->page, query->limit, page->total);
-  return grpc::Status::OK;
+  if (!query.ok()) {
+    reactor->Finish(grpc_server::Reply(query.status()));
+    return reactor;
+  }
+  lists_.Run([this, reactor, response, claims = *std::move(claims), query = *std::move(query),
+              deadline = grpc_server::Deadline(*context)] {
+    auto page = store_->List(claims, query, deadline);
+    if (!page.ok()) {
+      reactor->Finish(grpc_server::Reply(page.status()));
+      return;
+    }
+    for (const auto& row : page->rows) ToProto(row, response->add_data());
+    *response->mutable_meta() = wire::PageMeta(query.page, query.limit, page->total);
+    reactor->Finish(grpc::Status::OK);
+  });
+  grpc_server::ReleaseCallOnThisThread();
+  return reactor;
 }
 
 grpc::Status ResourceServiceImpl::GetResource(grpc::ServerContext* context,

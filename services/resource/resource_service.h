@@ -7,6 +7,7 @@
 #include <memory>
 
 #include "libs/auth/jwt.h"
+#include "libs/grpc_server/offload.h"
 #include "libs/redis/redis_client.h"
 #include "plinth/v1/profile.grpc.pb.h"
 #include "plinth/v1/resource.grpc.pb.h"
@@ -14,19 +15,26 @@
 
 namespace plinth::resource {
 
-class ResourceServiceImpl final : public plinth::v1::ResourceService::Service {
+// ListResources, the hot read, is on gRPC's callback API: the call is checked
+// on gRPC's thread and waits on PostgreSQL on one of `db_connections` threads
+// of the service's own (the sync server's hand-offs cost more than the
+// query's own work in the resource service, docs/PERFORMANCE.md); the rest
+// stays on the sync server.
+class ResourceServiceImpl final
+    : public plinth::v1::ResourceService::WithCallbackMethod_ListResources<plinth::v1::ResourceService::Service> {
  public:
   // `profiles` creates the caller's profile when a resource is created before
   // the profile was ever read (resources reference profiles).
   // `redis` (may be null): the profile cache, whose credits a deletion may
   // change (an unfinished analysis gives its credit back, migration 0007).
   ResourceServiceImpl(ResourceStore* store, std::shared_ptr<v1::ProfileService::StubInterface> profiles,
-                      std::shared_ptr<redis::RedisClient> redis = nullptr);
+                      std::shared_ptr<redis::RedisClient> redis = nullptr, int db_connections = 8);
 
   grpc::Status CreateResource(grpc::ServerContext* context, const v1::CreateResourceRequest* request,
                               v1::ResourceResponse* response) override;
-  grpc::Status ListResources(grpc::ServerContext* context, const v1::ListResourcesRequest* request,
-                             v1::ListResourcesResponse* response) override;
+  grpc::ServerUnaryReactor* ListResources(grpc::CallbackServerContext* context,
+                                          const v1::ListResourcesRequest* request,
+                                          v1::ListResourcesResponse* response) override;
   grpc::Status GetResource(grpc::ServerContext* context, const v1::GetResourceRequest* request,
                            v1::ResourceResponse* response) override;
   grpc::Status UpdateResource(grpc::ServerContext* context, const v1::UpdateResourceRequest* request,
@@ -42,6 +50,8 @@ class ResourceServiceImpl final : public plinth::v1::ResourceService::Service {
   ResourceStore* store_;
   std::shared_ptr<v1::ProfileService::StubInterface> profiles_;
   std::shared_ptr<redis::RedisClient> redis_;
+  // List queries wait on PostgreSQL here, not on gRPC's threads.
+  grpc_server::Offload lists_;
 };
 
 // Validation, exposed for tests.

@@ -151,6 +151,31 @@ func TestAListOfHugeResourcesAnswers(t *testing.T) {
 	}
 }
 
+// The preview's limit is in characters: a multi-byte text longer than 2,000
+// bytes but not 2,000 characters comes whole; one character more is cut.
+func TestListPreviewCountsCharactersNotBytes(t *testing.T) {
+	u := newUser()
+	whole := strings.Repeat("é😀", 1000)      // 2,000 characters, 6,000 bytes
+	cut := strings.Repeat("é😀", 1000) + "x"  // 2,001 characters
+	for _, c := range []string{cut, whole} { // newest first in the list
+		if r := do(t, "POST", "/api/v1/resources", u.token, map[string]any{"title": "t", "content": c}); r.status != 201 {
+			t.Fatalf("create: %d %.200s", r.status, r.raw)
+		}
+	}
+	r := do(t, "GET", "/api/v1/resources?sort=-created_at", u.token, nil)
+	items, _ := r.body["data"].([]any)
+	if r.status != 200 || len(items) != 2 {
+		t.Fatalf("list: %d %.300s", r.status, r.raw)
+	}
+	first, second := items[0].(map[string]any), items[1].(map[string]any)
+	if first["content"] != whole || first["content_truncated"] != false {
+		t.Fatalf("2,000 characters: %d characters, truncated=%v", len([]rune(first["content"].(string))), first["content_truncated"])
+	}
+	if second["content"] != whole || second["content_truncated"] != true {
+		t.Fatalf("2,001 characters: %d characters, truncated=%v", len([]rune(second["content"].(string))), second["content_truncated"])
+	}
+}
+
 // rssKiB is a process's resident set from /proc.
 func rssKiB(t *testing.T, pid int) int {
 	t.Helper()
