@@ -3,7 +3,10 @@
 #include <cstdio>
 #include <ctime>
 #include <cstdlib>
+#include <mutex>
+#include <optional>
 
+#include <absl/container/flat_hash_map.h>
 #include <nlohmann/json.hpp>
 #include <openssl/rand.h>
 
@@ -49,7 +52,53 @@ std::string NewUuid() {
   return out;
 }
 
-JwtVerifier::JwtVerifier(VerifierOptions options) : options_(std::move(options)) {}
+// Tokens that verified, by their exact text. The text is the key because
+// the signature covers the header and payload: the same text is the same
+// verified claims, while any other text (a copied signature on an edited
+// payload) misses and is verified in full.
+class JwtVerifier::VerifiedTokens {
+ public:
+  // How long a verification is reused, and how many are kept (a few MB at
+  // most; when full, all are dropped: re-verifying is only slower).
+  static constexpr int64_t kMaxAgeSeconds = 60;
+  static constexpr size_t kMaxEntries = 4096;
+
+  // The claims if `token` verified within kMaxAgeSeconds of `now` and its
+  // exp and nbf still allow `now`; otherwise nothing (verify in full, which
+  // also gives the right error).
+  std::optional<Claims> Find(std::string_view token, int64_t now, int64_t leeway) {
+    std::lock_guard<std::mutex> lock(mu_);
+    // Debian's absl has its own string_view type.
+    auto it = entries_.find(absl::string_view(token.data(), token.size()));
+    if (it == entries_.end()) return std::nullopt;
+    const Entry& e = it->second;
+    if (now > e.verified_at + kMaxAgeSeconds || now > e.claims.exp + leeway || now + leeway < e.nbf) {
+      entries_.erase(it);
+      return std::nullopt;
+    }
+    return e.claims;
+  }
+
+  void Add(std::string_view token, const Claims& claims, int64_t nbf, int64_t now) {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (entries_.size() >= kMaxEntries) entries_.clear();
+    entries_.insert_or_assign(std::string(token), Entry{claims, nbf, now});
+  }
+
+ private:
+  struct Entry {
+    Claims claims;
+    int64_t nbf;
+    int64_t verified_at;
+  };
+  std::mutex mu_;
+  absl::flat_hash_map<std::string, Entry> entries_;
+};
+
+JwtVerifier::JwtVerifier(VerifierOptions options)
+    : options_(std::move(options)), verified_(std::make_unique<VerifiedTokens>()) {}
+
+JwtVerifier::~JwtVerifier() = default;
 
 absl::StatusOr<std::string_view> JwtVerifier::FromAuthorizationHeader(std::string_view header) {
   if (header.empty()) return Invalid("missing bearer token");
@@ -68,6 +117,15 @@ absl::StatusOr<Claims> JwtVerifier::Verify(std::string_view token) const {
 }
 
 absl::StatusOr<Claims> JwtVerifier::Verify(std::string_view token, int64_t now) const {
+  const int64_t leeway = options_.leeway.count();
+  if (auto claims = verified_->Find(token, now, leeway)) return *std::move(claims);
+  int64_t nbf = 0;
+  auto claims = VerifyUncached(token, now, &nbf);
+  if (claims.ok()) verified_->Add(token, *claims, nbf, now);
+  return claims;
+}
+
+absl::StatusOr<Claims> JwtVerifier::VerifyUncached(std::string_view token, int64_t now, int64_t* nbf_out) const {
   if (token.empty()) return Invalid("missing bearer token");
   if (token.size() > options_.max_token_bytes) return Invalid("token too large");
   size_t dot1 = token.find('.');
@@ -123,6 +181,7 @@ absl::StatusOr<Claims> JwtVerifier::Verify(std::string_view token, int64_t now) 
     if (!ReadNumericDate(payload, "nbf", &nbf)) return Invalid("token has an invalid nbf");
     if (now + leeway < nbf) return Invalid("token not valid yet");
   }
+  *nbf_out = nbf;
 
   // aud may be a string or an array of strings (RFC 7519 §4.1.3).
   bool audience_ok = false;

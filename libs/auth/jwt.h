@@ -7,6 +7,14 @@
 // among the allow-listed algorithms — each bound to its own kind of key, so
 // `alg: none` and algorithm confusion (HS256 "signed" with a public key)
 // cannot verify.
+//
+// A token that verified is remembered by its exact text for up to a minute
+// (bounded): a client sends the same token with every call for up to an
+// hour, and base64, HMAC/RSA/ECDSA and two JSON passes were ~7 % of a cached
+// profile read (docs/PERFORMANCE.md). exp and nbf are checked against the
+// clock at every use; a changed byte is a different token, verified in full.
+// A key removed from the JWKS is honoured up to that minute longer than the
+// JWKS cache's own ttl already allows.
 
 #include <chrono>
 #include <memory>
@@ -48,6 +56,7 @@ struct VerifierOptions {
 class JwtVerifier {
  public:
   explicit JwtVerifier(VerifierOptions options);
+  ~JwtVerifier();
 
   // Every failure is UNAUTHENTICATED with a message safe to return to the caller.
   absl::StatusOr<Claims> Verify(std::string_view token) const;
@@ -57,7 +66,12 @@ class JwtVerifier {
   static absl::StatusOr<std::string_view> FromAuthorizationHeader(std::string_view header);
 
  private:
+  class VerifiedTokens;
+  // The full verification; `nbf` gets the token's nbf (0 when none).
+  absl::StatusOr<Claims> VerifyUncached(std::string_view token, int64_t now_unix, int64_t* nbf) const;
+
   VerifierOptions options_;
+  std::unique_ptr<VerifiedTokens> verified_;
 };
 
 // Signs an HS256 token (dev tokens, tests). `payload_json` is used verbatim.

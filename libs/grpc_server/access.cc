@@ -181,7 +181,17 @@ class CallInterceptor : public grpc::experimental::Interceptor {
     }
     if (methods->QueryInterceptionHookPoint(InterceptionHookPoints::PRE_SEND_STATUS)) {
       if (!refusal_.ok()) methods->ModifySendStatus(errors::ToGrpcStatus(refusal_));
-      Log(methods->GetSendStatus());
+      grpc::Status status = methods->GetSendStatus();
+      // gRPC's callback API finishes a call whose request message never
+      // arrived (the client cancelled first: the gateway does when its own
+      // client goes away) or could not be decoded as UNIMPLEMENTED with no
+      // message, for a method that is implemented: counted and logged as
+      // the cancellation it is, not as a missing method.
+      if (rule_ != nullptr && status.error_code() == grpc::StatusCode::UNIMPLEMENTED &&
+          status.error_message().empty()) {
+        status = grpc::Status(grpc::StatusCode::CANCELLED, "the call ended before its request could be read");
+      }
+      Log(status);
       ReleaseCallOnThisThread();
     }
     methods->Proceed();

@@ -4,7 +4,6 @@
 #include <ctime>
 #include <memory>
 
-#include <nlohmann/json.hpp>
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
 
@@ -42,20 +41,114 @@ void Emit(spdlog::level::level_enum level, std::string_view name, std::string_vi
 
 }  // namespace
 
+namespace {
+
+// Length of the UTF-8 sequence starting at s[i] (RFC 3629: no overlongs, no
+// surrogates, nothing above U+10FFFF), 0 when it is not one.
+size_t Utf8SequenceLength(std::string_view s, size_t i) {
+  auto at = [&](size_t k) -> unsigned { return k < s.size() ? static_cast<unsigned char>(s[k]) : 0u; };
+  auto cont = [&](size_t k) { unsigned c = at(k); return c >= 0x80 && c <= 0xBF; };
+  unsigned c = at(i), c1 = at(i + 1);
+  if (c >= 0xC2 && c <= 0xDF) return cont(i + 1) ? 2 : 0;
+  if (c >= 0xE0 && c <= 0xEF) {
+    bool first_ok = c == 0xE0 ? (c1 >= 0xA0 && c1 <= 0xBF) : c == 0xED ? (c1 >= 0x80 && c1 <= 0x9F) : cont(i + 1);
+    return first_ok && cont(i + 2) ? 3 : 0;
+  }
+  if (c >= 0xF0 && c <= 0xF4) {
+    bool first_ok = c == 0xF0 ? (c1 >= 0x90 && c1 <= 0xBF) : c == 0xF4 ? (c1 >= 0x80 && c1 <= 0x8F) : cont(i + 1);
+    return first_ok && cont(i + 2) && cont(i + 3) ? 4 : 0;
+  }
+  return 0;
+}
+
+void AppendJsonString(std::string& out, std::string_view s) {
+  out.push_back('"');
+  size_t i = 0;
+  while (i < s.size()) {
+    // Runs of printable ASCII go in one append.
+    size_t run = i;
+    while (run < s.size()) {
+      unsigned char c = static_cast<unsigned char>(s[run]);
+      if (c < 0x20 || c >= 0x80 || c == '"' || c == '\\') break;
+      ++run;
+    }
+    out.append(s.data() + i, run - i);
+    i = run;
+    if (i == s.size()) break;
+    unsigned char c = static_cast<unsigned char>(s[i]);
+    if (c >= 0x80) {
+      size_t n = Utf8SequenceLength(s, i);
+      if (n == 0) {
+        out += "\xEF\xBF\xBD";  // U+FFFD
+        ++i;
+      } else {
+        out.append(s.data() + i, n);
+        i += n;
+      }
+      continue;
+    }
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      case '\b': out += "\\b"; break;
+      case '\f': out += "\\f"; break;
+      default: {
+        static constexpr char kHex[] = "0123456789abcdef";
+        out += "\\u00";
+        out.push_back(kHex[c >> 4]);
+        out.push_back(kHex[c & 0xF]);
+      }
+    }
+    ++i;
+  }
+  out.push_back('"');
+}
+
+void AppendKey(std::string& out, std::string_view key) {
+  out.push_back(',');
+  AppendJsonString(out, key);
+  out.push_back(':');
+}
+
+void AppendStringOrNull(std::string& out, std::string_view key, std::string_view value) {
+  AppendKey(out, key);
+  if (value.empty()) {
+    out += "null";
+  } else {
+    AppendJsonString(out, value);
+  }
+}
+
+}  // namespace
+
+// Built by hand into one string: an ordered_json object per line was most of
+// a log call's cost (a node and a string per key, then the dump).
 std::string FormatLine(std::string_view level, std::string_view msg, const Fields& fields) {
-  nlohmann::ordered_json line;
-  line["ts"] = NowRfc3339();
-  line["level"] = std::string(level);
-  line["service"] = ServiceName();
-  line["request_id"] = t_request_id.empty() ? nlohmann::ordered_json() : nlohmann::ordered_json(t_request_id);
-  line["user_id"] = t_user_id.empty() ? nlohmann::ordered_json() : nlohmann::ordered_json(t_user_id);
+  std::string line;
+  line.reserve(256);
+  line += "{\"ts\":\"";
+  line += NowRfc3339();
+  line.push_back('"');
+  AppendKey(line, "level");
+  AppendJsonString(line, level);
+  AppendKey(line, "service");
+  AppendJsonString(line, ServiceName());
+  AppendStringOrNull(line, "request_id", t_request_id);
+  AppendStringOrNull(line, "user_id", t_user_id);
   // traceparent = 00-<trace id>-<parent id>-<flags>
-  line["trace_id"] = t_traceparent.size() == 55 ? nlohmann::ordered_json(t_traceparent.substr(3, 32))
-                                                 : nlohmann::ordered_json();
-  line["msg"] = std::string(msg);
-  for (const auto& [key, value] : fields) line[key] = value;
-  // Invalid UTF-8 from a client must not turn a log line into an exception.
-  return line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  AppendStringOrNull(line, "trace_id",
+                     t_traceparent.size() == 55 ? std::string_view(t_traceparent).substr(3, 32) : std::string_view());
+  AppendKey(line, "msg");
+  AppendJsonString(line, msg);
+  for (const auto& [key, value] : fields) {
+    AppendKey(line, key);
+    AppendJsonString(line, value);
+  }
+  line.push_back('}');
+  return line;
 }
 
 void Init(std::string_view service, std::string_view level) {

@@ -14,6 +14,8 @@
 
 namespace plinth::logging {
 
+// Extra key/value pairs of a line, after the fixed keys above (a field must
+// not reuse a fixed key's name).
 using Fields = std::vector<std::pair<std::string, std::string>>;
 
 // Call once from main(). `level` is one of debug, info, warn, error.
@@ -50,7 +52,8 @@ class RequestContext {
 // A W3C traceparent header of version 00 with non-zero ids.
 bool ValidTraceParent(std::string_view value);
 
-// Formats one log line; exposed for tests.
+// Formats one log line; exposed for tests. Bytes that are not UTF-8 are
+// written as U+FFFD, so a client's bytes cannot make a line invalid JSON.
 std::string FormatLine(std::string_view level, std::string_view msg, const Fields& fields);
 
 }  // namespace plinth::logging

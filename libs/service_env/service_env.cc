@@ -16,7 +16,7 @@ namespace {
 const v1::Endpoint& EndpointOf(const std::string& service_name) {
   const auto* service = google::protobuf::DescriptorPool::generated_pool()->FindServiceByName(service_name);
   if (service == nullptr || !service->options().HasExtension(v1::endpoint)) {
-    logging::Error("service declares no (plinth.v1.endpoint)", {{"service", service_name}});
+    logging::Error("service declares no (plinth.v1.endpoint)", {{"grpc_service", service_name}});
     std::abort();
   }
   return service->options().GetExtension(v1::endpoint);

@@ -3,6 +3,7 @@ package e2e
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
@@ -16,6 +17,10 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/credentials/insecure"
+	"google.golang.org/grpc/metadata"
 )
 
 // scrape returns every sample of a process's /metrics, as
@@ -322,5 +327,48 @@ func TestGatewayExportsSpansOverOTLP(t *testing.T) {
 	raw, _ := os.ReadFile(filepath.Join(logDir, "profile.log"))
 	if !strings.Contains(string(raw), `"trace_id":"`+traceID+`"`) {
 		t.Fatal("the profile service did not log the exported trace's id")
+	}
+}
+
+// A client that goes away before its request message arrives (the gateway
+// cancels its call when its own client disconnects) is counted as Canceled:
+// gRPC's callback API finishes such calls as Unimplemented, which would read
+// as a missing method on a dashboard.
+func TestACallCancelledBeforeItsMessageIsCountedAsCanceled(t *testing.T) {
+	u := newUser()
+	series := func(code string) string {
+		return `grpc_server_handled_total{grpc_code="` + code + `",grpc_method="GetMyProfile",grpc_service="plinth.v1.ProfileService"}`
+	}
+	before := scrape(t, "profile")
+	conn, err := grpc.NewClient(profileGRPC, grpc.WithTransportCredentials(insecure.NewCredentials()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	desc := &grpc.StreamDesc{ClientStreams: true, ServerStreams: true}
+	for i := 0; i < 50; i++ {
+		ctx, cancel := context.WithCancel(metadata.AppendToOutgoingContext(context.Background(), "authorization", "Bearer "+u.token))
+		stream, err := conn.NewStream(ctx, desc, "/plinth.v1.ProfileService/GetMyProfile", grpc.ForceCodec(rawCodec{}))
+		if err != nil {
+			t.Fatal(err)
+		}
+		_ = stream // its HEADERS frame goes out, then the cancellation's RST_STREAM
+		time.Sleep(time.Duration(i%5) * time.Millisecond)
+		cancel()
+	}
+	var after map[string]float64
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		after = scrape(t, "profile")
+		if sample(after, series("Canceled"))-sample(before, series("Canceled")) >= 1 || time.Now().After(deadline) {
+			break
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	if n := sample(after, series("Canceled")) - sample(before, series("Canceled")); n < 1 {
+		t.Fatalf("no call counted as Canceled (Unimplemented: %v)", sample(after, series("Unimplemented"))-sample(before, series("Unimplemented")))
+	}
+	if n := sample(after, series("Unimplemented")) - sample(before, series("Unimplemented")); n != 0 {
+		t.Fatalf("%v cancelled calls counted as Unimplemented", n)
 	}
 }

@@ -72,6 +72,37 @@ TEST(Jwt, RejectsTamperedPayload) {
   EXPECT_EQ(Verifier().Verify(forged, kNow).status().message(), "invalid token signature");
 }
 
+// A verified token is reused by its text: the clock still decides at every
+// use, and nothing about another text (an edited payload under a copied
+// signature) comes from the remembered one.
+TEST(Jwt, AVerifiedTokenIsReusedOnlyWhileItsTimesAllowAndOnlyForItsExactText) {
+  auto v = Verifier();
+  std::string token = SignHs256(Payload(kNow + 60, ",\"nbf\":" + std::to_string(kNow - 10)), kSecret);
+  ASSERT_TRUE(v.Verify(token, kNow).ok());
+  ASSERT_TRUE(v.Verify(token, kNow + 80).ok());  // within exp's leeway
+  EXPECT_EQ(v.Verify(token, kNow + 91).status().message(), "token expired");
+  EXPECT_EQ(v.Verify(token, kNow - 50).status().message(), "token not valid yet");
+  ASSERT_TRUE(v.Verify(token, kNow).ok());
+
+  size_t d1 = token.find('.'), d2 = token.rfind('.');
+  std::string forged = token.substr(0, d1 + 1) + Base64UrlEncode(Payload(kNow + 999999)) + token.substr(d2);
+  EXPECT_EQ(v.Verify(forged, kNow).status().message(), "invalid token signature");
+  // A refused token is not remembered either.
+  EXPECT_EQ(v.Verify(forged, kNow).status().message(), "invalid token signature");
+
+  // Thousands of distinct tokens (more than are kept) all still verify, with
+  // their own claims.
+  for (int i = 0; i < 5000; ++i) {
+    std::string sub = "00000000-0000-4000-8000-" + std::string(12 - std::to_string(i).size(), '0') + std::to_string(i);
+    std::string t = SignHs256(R"({"aud":"authenticated","sub":")" + sub + R"(","exp":)" + std::to_string(kNow + 60) + "}", kSecret);
+    auto first = v.Verify(t, kNow);
+    auto again = v.Verify(t, kNow);
+    ASSERT_TRUE(first.ok() && again.ok()) << i;
+    ASSERT_EQ(again->sub, sub);
+    ASSERT_EQ(again->raw_json, first->raw_json);
+  }
+}
+
 TEST(Jwt, RejectsAlgorithmsOutsideTheAllowList) {
   for (const char* header : {R"({"alg":"none","typ":"JWT"})", R"({"alg":"HS512"})",
                              R"({"alg":"RS256"})", R"({"alg":"hs256"})", R"({"typ":"JWT"})",
