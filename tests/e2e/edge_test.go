@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -41,6 +42,54 @@ func TestUserRateLimitIsSharedAcrossReplicas(t *testing.T) {
 	// Another user is not affected.
 	if r := doAt(t, extraGateways[0], "GET", "/api/v1/profiles/me", newUser().token, nil); r.status != 200 {
 		t.Errorf("other user: %d", r.status)
+	}
+}
+
+// Concurrent requests of one user are counted in batches, a key many times
+// in one batch: each still gets its own count. Of 130 at once over two
+// replicas, exactly 100 pass, with every remaining count from 99 to 0 once.
+func TestConcurrentRequestsAreEachCountedOnce(t *testing.T) {
+	u := newUser()
+	const n = 130
+	type answer struct {
+		status    int
+		remaining string
+	}
+	answers := make(chan answer, n)
+	var wg sync.WaitGroup
+	for i := 0; i < n; i++ {
+		wg.Add(1)
+		go func(i int) {
+			defer wg.Done()
+			r := doAt(t, extraGateways[i%2], "GET", "/api/v1/profiles/me", u.token, nil)
+			answers <- answer{r.status, r.header.Get("X-RateLimit-Remaining")}
+		}(i)
+	}
+	wg.Wait()
+	close(answers)
+	seen := map[string]bool{}
+	passed, limited := 0, 0
+	for a := range answers {
+		switch a.status {
+		case 200:
+			passed++
+			if seen[a.remaining] {
+				t.Errorf("X-RateLimit-Remaining %s given twice", a.remaining)
+			}
+			seen[a.remaining] = true
+		case 429:
+			limited++
+		default:
+			t.Errorf("status %d", a.status)
+		}
+	}
+	if passed != 100 || limited != n-100 {
+		t.Fatalf("%d passed, %d limited; want 100 and %d", passed, limited, n-100)
+	}
+	for i := 0; i < 100; i++ {
+		if !seen[strconv.Itoa(i)] {
+			t.Errorf("no request saw X-RateLimit-Remaining %d", i)
+		}
 	}
 }
 

@@ -11,10 +11,10 @@ import (
 
 // counter runs the rate-limit script for many requests per Redis round trip:
 // requests that arrive while a batch is in flight wait for the next one,
-// which sends all their scripts in one pipeline. Each request still gets its
+// which counts all their keys in one script call. Each request still gets its
 // own exact count (replicas share the same keys as before); what is saved is
-// the per-request write, wake-up and read, which were the limiter's cost
-// (docs/PERFORMANCE.md).
+// the per-request write, wake-up, read and script call, which were the
+// limiter's cost (docs/PERFORMANCE.md).
 type counter struct {
 	client *redis.Client
 	window int64 // ms
@@ -22,8 +22,9 @@ type counter struct {
 }
 
 type countRequest struct {
-	key  string
-	done chan countResult // buffered: the batch never waits for a reader
+	key      string
+	deadline time.Time        // not counted when its batch starts after this
+	done     chan countResult // buffered: the batch never waits for a reader
 }
 
 type countResult struct {
@@ -31,31 +32,42 @@ type countResult struct {
 	err          error
 }
 
+// One batch in flight at a time: two (so that a slow one would not stall the
+// next) made smaller batches and cost more per request in the gateway and in
+// Redis, with a worse p99 (docs/PERFORMANCE.md); a slow batch is bounded by
+// counterTimeout either way.
 const (
-	maxBatch         = 256
-	countersInFlight = 2 // pipelines at once: a slow one does not stall the next
+	maxBatch       = 256
+	counterTimeout = 100 * time.Millisecond
 )
 
 func newCounter(client *redis.Client, window time.Duration) *counter {
 	c := &counter{client: client, window: window.Milliseconds(), queue: make(chan *countRequest, 4096)}
-	for i := 0; i < countersInFlight; i++ {
-		go c.loop()
-	}
+	go c.loop()
 	return c
 }
 
-// count charges one request to key; ctx bounds the wait.
-func (c *counter) count(ctx context.Context, key string) (count, ttlMs int64, err error) {
-	req := &countRequest{key: key, done: make(chan countResult, 1)}
+var (
+	errCounterBusy    = errors.New("rate limit counter: queue full")
+	errCounterTimeout = errors.New("rate limit counter: timed out")
+)
+
+// count charges one request to key. A request not in a batch within maxWait
+// is not counted and gets an error; a batch's Redis call is bounded the same
+// way, so the answer comes within about twice maxWait. Deadlines instead of
+// a context per request: a timer and a cancel goroutine per request were a
+// tenth of the limiter's cost.
+func (c *counter) count(ctx context.Context, key string, maxWait time.Duration) (count, ttlMs int64, err error) {
+	req := &countRequest{key: key, deadline: time.Now().Add(maxWait), done: make(chan countResult, 1)}
 	select {
 	case c.queue <- req:
-	case <-ctx.Done():
-		return 0, 0, ctx.Err()
+	default:
+		return 0, 0, errCounterBusy
 	}
 	select {
 	case res := <-req.done:
 		return res.count, res.ttlMs, res.err
-	case <-ctx.Done():
+	case <-ctx.Done(): // the client went away; the batch still answers into done
 		return 0, 0, ctx.Err()
 	}
 }
@@ -77,50 +89,41 @@ func (c *counter) loop() {
 	}
 }
 
-func (c *counter) run(batch []*countRequest) {
-	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
-	defer cancel()
-	cmds, err := c.pipeline(ctx, batch)
-	if isNoScript(err) { // Redis restarted or flushed its script cache
-		if err = rateLimitScript.Load(ctx, c.client).Err(); err == nil {
-			cmds, err = c.pipeline(ctx, batch)
+func (c *counter) run(all []*countRequest) {
+	now := time.Now()
+	batch := all[:0:0]
+	for _, req := range all {
+		if now.After(req.deadline) {
+			req.done <- countResult{err: errCounterTimeout}
+		} else {
+			batch = append(batch, req)
 		}
 	}
+	if len(batch) == 0 {
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), counterTimeout)
+	defer cancel()
+	keys := make([]string, len(batch))
 	for i, req := range batch {
-		if err != nil && cmds == nil {
+		keys[i] = req.key
+	}
+	res, err := rateLimitScript.EvalSha(ctx, c.client, keys, c.window).Int64Slice()
+	if isNoScript(err) { // Redis restarted or flushed its script cache
+		if err = rateLimitScript.Load(ctx, c.client).Err(); err == nil {
+			res, err = rateLimitScript.EvalSha(ctx, c.client, keys, c.window).Int64Slice()
+		}
+	}
+	if err == nil && len(res) != 2*len(batch) {
+		err = errors.New("rate limit script: unexpected reply")
+	}
+	for i, req := range batch {
+		if err != nil {
 			req.done <- countResult{err: err}
 			continue
 		}
-		res, cmdErr := cmds[i].Int64Slice()
-		if cmdErr == nil && len(res) != 2 {
-			cmdErr = errors.New("rate limit script: unexpected reply")
-		}
-		if cmdErr != nil {
-			req.done <- countResult{err: cmdErr}
-			continue
-		}
-		req.done <- countResult{count: res[0], ttlMs: res[1]}
+		req.done <- countResult{count: res[2*i], ttlMs: res[2*i+1]}
 	}
-}
-
-func (c *counter) pipeline(ctx context.Context, batch []*countRequest) ([]*redis.Cmd, error) {
-	cmds := make([]*redis.Cmd, len(batch))
-	_, err := c.client.Pipelined(ctx, func(p redis.Pipeliner) error {
-		for i, req := range batch {
-			cmds[i] = rateLimitScript.EvalSha(ctx, p, []string{req.key}, c.window)
-		}
-		return nil
-	})
-	if err != nil && !isRedisReply(err) {
-		return nil, err // the connection failed: no reply for anyone
-	}
-	return cmds, err
 }
 
 func isNoScript(err error) bool { return err != nil && strings.HasPrefix(err.Error(), "NOSCRIPT") }
-
-// isRedisReply: an error Redis answered (per command), not a transport one.
-func isRedisReply(err error) bool {
-	var e redis.Error
-	return errors.As(err, &e)
-}

@@ -1,7 +1,6 @@
 package server
 
 import (
-	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
@@ -23,18 +22,27 @@ import (
 // replica shares them. Enforced here, at the edge, because only the gateway
 // sees anonymous callers and webhooks, and because a request refused here
 // costs no backend work. One Lua script makes count + expiry atomic: a fixed
-// window that starts with the first request of a key.
+// window that starts with the first request of a key. It counts a whole
+// batch of requests (ratecount.go) in one call, each key in turn (a key
+// twice in a batch is counted twice, in order): one script call per batch,
+// not per request, was most of Redis's work on a cached read. Its keys need
+// not share a hash slot: Plinth's Redis is a single primary (not Cluster).
 var rateLimitScript = redis.NewScript(`
-local count = redis.call('INCR', KEYS[1])
-if count == 1 then
-  redis.call('PEXPIRE', KEYS[1], ARGV[1])
+local out = {}
+for i, key in ipairs(KEYS) do
+  local count = redis.call('INCR', key)
+  if count == 1 then
+    redis.call('PEXPIRE', key, ARGV[1])
+  end
+  local ttl = redis.call('PTTL', key)
+  if ttl < 0 then
+    redis.call('PEXPIRE', key, ARGV[1])
+    ttl = tonumber(ARGV[1])
+  end
+  out[2 * i - 1] = count
+  out[2 * i] = ttl
 end
-local ttl = redis.call('PTTL', KEYS[1])
-if ttl < 0 then
-  redis.call('PEXPIRE', KEYS[1], ARGV[1])
-  ttl = tonumber(ARGV[1])
-end
-return {count, ttl}
+return out
 `)
 
 type rateLimiter struct {
@@ -77,9 +85,7 @@ func (l *rateLimiter) middleware(next http.Handler) http.Handler {
 			return
 		}
 		key, limit := l.bucket(r)
-		ctx, cancel := context.WithTimeout(r.Context(), 100*time.Millisecond)
-		defer cancel()
-		count, ttlMs, err := l.counter.count(ctx, l.prefix+key)
+		count, ttlMs, err := l.counter.count(r.Context(), l.prefix+key, counterTimeout)
 		if err != nil {
 			l.warnRedisDown(r, err)
 			if l.failOpen {
