@@ -148,7 +148,9 @@ absl::StatusOr<ResourceChanges> ValidateUpdate(const v1::UpdateResourceRequest& 
 ResourceServiceImpl::ResourceServiceImpl(ResourceStore* store,
                                          std::shared_ptr<v1::ProfileService::StubInterface> profiles,
                                          std::shared_ptr<redis::RedisClient> redis, int db_connections)
-    : store_(store), profiles_(std::move(profiles)), redis_(std::move(redis)), lists_(db_connections) {}
+    : store_(store), profiles_(std::move(profiles)), redis_(std::move(redis)), lists_(db_connections) {
+  SetMessageAllocatorFor_ListResources(&list_messages_);
+}
 
 grpc::Status ResourceServiceImpl::CreateResource(grpc::ServerContext* context,
                                                  const v1::CreateResourceRequest* request,

@@ -7,6 +7,7 @@
 #include <memory>
 
 #include "libs/auth/jwt.h"
+#include "libs/grpc_server/arena.h"
 #include "libs/grpc_server/offload.h"
 #include "libs/redis/redis_client.h"
 #include "plinth/v1/profile.grpc.pb.h"
@@ -52,6 +53,7 @@ class ResourceServiceImpl final
   std::shared_ptr<redis::RedisClient> redis_;
   // List queries wait on PostgreSQL here, not on gRPC's threads.
   grpc_server::Offload lists_;
+  grpc_server::ArenaAllocator<v1::ListResourcesRequest, v1::ListResourcesResponse> list_messages_;
 };
 
 // Validation, exposed for tests.
