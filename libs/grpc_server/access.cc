@@ -186,9 +186,11 @@ class CallInterceptor : public grpc::experimental::Interceptor {
       // arrived (the client cancelled first: the gateway does when its own
       // client goes away) or could not be decoded as UNIMPLEMENTED with no
       // message, for a method that is implemented: counted and logged as
-      // the cancellation it is, not as a missing method.
+      // the cancellation it is, not as a missing method. (A sync method
+      // left unimplemented still reads UNIMPLEMENTED.)
       if (rule_ != nullptr && status.error_code() == grpc::StatusCode::UNIMPLEMENTED &&
-          status.error_message().empty()) {
+          status.error_message().empty() &&
+          dynamic_cast<grpc::CallbackServerContext*>(info_->server_context()) != nullptr) {
         status = grpc::Status(grpc::StatusCode::CANCELLED, "the call ended before its request could be read");
       }
       Log(status);
