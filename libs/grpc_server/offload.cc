@@ -27,8 +27,7 @@ void Offload::Run(std::function<void()> work) {
     RequestContext::Set(request_id, user_id);
     RequestContext::SetTraceParent(traceparent);
     work();
-    RequestContext::Set("", "");
-    RequestContext::SetTraceParent("");
+    ReleaseCallOnThisThread();
   };
   {
     std::lock_guard<std::mutex> lock(mu_);

@@ -29,7 +29,7 @@ int main() {
   if (!redis_client.ok()) return service_env::StartupFailure(redis_client.status());
   if (!*redis_client) logging::Warn("REDIS_URL not set: profile cache off");
   profile::ProfileCache cache(*redis_client);
-  profile::ProfileServiceImpl service(&store, &cache);
+  profile::ProfileServiceImpl service(&store, &cache, settings->pool.size);
 
   auto served = grpc_server::Serve(service_env::ServerOptionsFor(*settings, "plinth.v1.ProfileService", &verifier), {&service});
   if (!served.ok()) return service_env::StartupFailure(served);

@@ -62,9 +62,8 @@ absl::StatusOr<ProfileChanges> ValidatePatch(const v1::UpdateMyProfileRequest& r
   return changes;
 }
 
-ProfileServiceImpl::ProfileServiceImpl(ProfileStore* store,
-                                       ProfileCache* cache)
-    : store_(store), cache_(cache) {}
+ProfileServiceImpl::ProfileServiceImpl(ProfileStore* store, ProfileCache* cache, int db_connections)
+    : store_(store), cache_(cache), misses_(db_connections) {}
 
 grpc::ServerUnaryReactor* ProfileServiceImpl::GetMyProfile(grpc::CallbackServerContext* context,
                                                            const v1::GetMyProfileRequest*,

@@ -21,7 +21,8 @@ namespace plinth::profile {
 class ProfileServiceImpl final
     : public plinth::v1::ProfileService::WithCallbackMethod_GetMyProfile<plinth::v1::ProfileService::Service> {
  public:
-  ProfileServiceImpl(ProfileStore* store, ProfileCache* cache);
+  // `db_connections`: the pool's size, the threads cache misses wait on.
+  ProfileServiceImpl(ProfileStore* store, ProfileCache* cache, int db_connections = 8);
 
   grpc::ServerUnaryReactor* GetMyProfile(grpc::CallbackServerContext* context, const v1::GetMyProfileRequest* request,
                                          v1::ProfileResponse* response) override;
@@ -39,7 +40,7 @@ class ProfileServiceImpl final
   // Concurrent cache misses for one user → one database read.
   singleflight::Group<absl::StatusOr<v1::Profile>> loads_;
   // Cache misses wait on PostgreSQL here, not on gRPC's threads.
-  grpc_server::Offload misses_{8};
+  grpc_server::Offload misses_;
 };
 
 // Validates a PATCH body against its update mask (exposed for tests).
