@@ -1,18 +1,15 @@
 #include "libs/validation/text.h"
 
+#include "libs/utf8/utf8.h"
+
 namespace plinth::validation {
 
 std::optional<size_t> CodePoints(std::string_view s) {
   size_t count = 0;
-  for (size_t i = 0; i < s.size();) {
-    unsigned char c = static_cast<unsigned char>(s[i]);
-    size_t len = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xe ? 3 : (c >> 3) == 0x1e ? 4 : 0;
-    if (len == 0 || i + len > s.size()) return std::nullopt;
-    for (size_t k = 1; k < len; ++k) {
-      if ((static_cast<unsigned char>(s[i + k]) & 0xc0) != 0x80) return std::nullopt;
-    }
+  for (size_t i = 0; i < s.size(); ++count) {
+    size_t len = utf8::SequenceLength(s, i);
+    if (len == 0) return std::nullopt;
     i += len;
-    ++count;
   }
   return count;
 }

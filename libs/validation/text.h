@@ -12,7 +12,8 @@
 
 namespace plinth::validation {
 
-// Number of code points, or nullopt if `text` is not valid UTF-8.
+// Number of code points, or nullopt if `text` is not valid UTF-8 (RFC 3629,
+// libs/utf8: overlong forms and surrogates are not).
 std::optional<size_t> CodePoints(std::string_view text);
 
 // True if `text` holds a C0/C1 control character other than the allowed

@@ -12,7 +12,7 @@ OUT=$(mktemp -d /tmp/plinth-fuzz-XXXXXX)
 
 # What the targets link: our sources, compiled instrumented; the system
 # libraries as they are.
-COMMON=(libs/validation/text.cc libs/auth/jwt.cc libs/auth/base64url.cc libs/auth/jwks.cc libs/crypto/crypto.cc libs/errors/errors.cc
+COMMON=(libs/utf8/utf8.cc libs/validation/text.cc libs/auth/jwt.cc libs/auth/base64url.cc libs/auth/jwks.cc libs/crypto/crypto.cc libs/errors/errors.cc
   libs/http/http_client.cc libs/logging/logging.cc)
 GENERATED=(bazel-bin/protos/plinth/v1/errors.pb.cc bazel-bin/external/googleapis/google/rpc/status.pb.cc)
 declare -A SOURCES=(

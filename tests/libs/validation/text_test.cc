@@ -11,6 +11,11 @@ TEST(Text, CountsCodePointsNotBytes) {
   EXPECT_EQ(*CodePoints("😀"), 1u);
   EXPECT_FALSE(CodePoints("\xff").has_value());
   EXPECT_FALSE(CodePoints("\xe6\x97").has_value());
+  // Not UTF-8 although shaped like it (PostgreSQL refuses them too).
+  EXPECT_FALSE(CodePoints("\xc0\xaf").has_value());          // overlong '/'
+  EXPECT_FALSE(CodePoints("\xed\xa0\x80").has_value());      // a surrogate
+  EXPECT_FALSE(CodePoints("\xf4\x90\x80\x80").has_value());  // above U+10FFFF
+  EXPECT_EQ(*CodePoints("\xf4\x8f\xbf\xbf"), 1u);            // U+10FFFF itself
 }
 
 TEST(Text, LineLimitsAtTheBoundary) {
