@@ -143,15 +143,20 @@ func TestWorkerKilledMidJobLosesNothing(t *testing.T) {
 	marker := "kill-" + randomHex(6)
 	const n = 12
 	ids := make([]string, n)
+	// Each round's baseline is counted before its worker can call the
+	// provider: counted after, a worker fast enough to have sent all twelve
+	// calls already would never send another, and the round would wait for
+	// nothing.
+	before := 0
 	for i := range ids {
 		_, ids[i] = analyse(t, u, fmt.Sprintf("Slow job %d. [fake-delay:1500] %s", i, marker))
 	}
 	for round := 0; round < 3; round++ {
-		before := fakeRequests(t, marker)
-		waitFor(t, 20*time.Second, "the worker to be mid-job", func() bool {
+		waitFor(t, 20*time.Second, fmt.Sprintf("the worker to be mid-job (round %d)", round), func() bool {
 			return fakeRequests(t, marker) > before
 		})
 		killWorker(t)
+		before = fakeRequests(t, marker)
 		if err := startWorker(); err != nil {
 			t.Fatal(err)
 		}
