@@ -149,7 +149,8 @@ absl::StatusOr<auth::Claims> Admit(const v1::Access* rule, const Metadata* md, c
 // The decision for the call this thread runs. The sync server runs a call's
 // interceptor hooks and its handler on one thread, one call at a time; so
 // does the callback API until the handler returns (a handler that hands its
-// call to another thread calls ReleaseCallOnThisThread, offload.h).
+// call to another thread does so through Offload, which calls
+// ReleaseCallOnThisThread, offload.h).
 struct Admission {
   const grpc::ServerContextBase* context = nullptr;
   absl::StatusOr<auth::Claims> caller = absl::UnknownError("unset");

@@ -34,6 +34,7 @@ void Offload::Run(std::function<void()> work) {
     queue_.push_back(std::move(with_context));
   }
   ready_.notify_one();
+  ReleaseCallOnThisThread();
 }
 
 void Offload::Loop() {

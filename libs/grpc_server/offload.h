@@ -25,7 +25,8 @@ class Offload {
   Offload(const Offload&) = delete;
   Offload& operator=(const Offload&) = delete;
 
-  // Queues `work`, run with this thread's current log context.
+  // Queues `work`, run with this thread's current log context; the call this
+  // thread was running goes with it (ReleaseCallOnThisThread, here).
   void Run(std::function<void()> work);
 
  private:
@@ -38,8 +39,9 @@ class Offload {
   std::vector<std::thread> threads_;
 };
 
-// After a callback handler handed its call to another thread: this thread's
-// admission and log context belong to no call any more.
+// After a callback handler handed its call to another thread (Offload::Run
+// calls it): this thread's admission and log context belong to no call any
+// more.
 void ReleaseCallOnThisThread();
 
 }  // namespace plinth::grpc_server

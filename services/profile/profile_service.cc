@@ -85,7 +85,6 @@ grpc::ServerUnaryReactor* ProfileServiceImpl::GetMyProfile(grpc::CallbackServerC
   misses_.Run([this, reactor, response, claims = *std::move(claims), deadline] {
     reactor->Finish(LoadMyProfile(claims, deadline, response));
   });
-  grpc_server::ReleaseCallOnThisThread();
   return reactor;
 }
 

@@ -198,7 +198,6 @@ grpc::ServerUnaryReactor* ResourceServiceImpl::ListResources(grpc::CallbackServe
     *response->mutable_meta() = wire::PageMeta(query.page, query.limit, page->total);
     reactor->Finish(grpc::Status::OK);
   });
-  grpc_server::ReleaseCallOnThisThread();
   return reactor;
 }
 

@@ -46,6 +46,18 @@ TEST(Offload, RunsWithTheCallersLogContextOnAnotherThread) {
   RequestContext::SetTraceParent("");
 }
 
+TEST(Offload, TheCallGoesWithTheWork) {
+  Offload pool(1);
+  RequestContext::Set("handed-over", "u");
+  RequestContext::SetTraceParent("00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01");
+  pool.Run([] {});
+  // The handler's thread serves other calls next: none of this one's context
+  // may stay on it.
+  EXPECT_EQ(RequestContext::RequestId(), "");
+  EXPECT_EQ(RequestContext::UserId(), "");
+  EXPECT_EQ(RequestContext::TraceParent(), "");
+}
+
 TEST(Offload, RunsEverythingQueuedBeforeItGoes) {
   std::atomic<int> ran{0};
   {
