@@ -41,10 +41,6 @@ void Emit(spdlog::level::level_enum level, std::string_view name, std::string_vi
   logger->log(level, "{}", FormatLine(name, msg, fields));
 }
 
-}  // namespace
-
-namespace {
-
 void AppendJsonString(std::string& out, std::string_view s) {
   out.push_back('"');
   size_t i = 0;
