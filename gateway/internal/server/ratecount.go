@@ -52,13 +52,13 @@ var (
 	errCounterTimeout = errors.New("rate limit counter: timed out")
 )
 
-// count charges one request to key. A request not in a batch within maxWait
-// is not counted and gets an error; a batch's Redis call is bounded the same
-// way, so the answer comes within about twice maxWait. Deadlines instead of
-// a context per request: a timer and a cancel goroutine per request were a
-// tenth of the limiter's cost.
-func (c *counter) count(ctx context.Context, key string, maxWait time.Duration) (count, ttlMs int64, err error) {
-	req := &countRequest{key: key, deadline: time.Now().Add(maxWait), done: make(chan countResult, 1)}
+// count charges one request to key. A request not in a batch within
+// counterTimeout is not counted and gets an error; a batch's Redis call is
+// bounded the same way, so the answer comes within about twice that.
+// Deadlines instead of a context per request: a timer and a cancel goroutine
+// per request were a tenth of the limiter's cost.
+func (c *counter) count(ctx context.Context, key string) (count, ttlMs int64, err error) {
+	req := &countRequest{key: key, deadline: time.Now().Add(counterTimeout), done: make(chan countResult, 1)}
 	select {
 	case c.queue <- req:
 	default:

@@ -86,7 +86,7 @@ func (l *rateLimiter) middleware(next http.Handler) http.Handler {
 			return
 		}
 		key, limit := l.bucket(r)
-		count, ttlMs, err := l.counter.count(r.Context(), l.prefix+key, counterTimeout)
+		count, ttlMs, err := l.counter.count(r.Context(), l.prefix+key)
 		if err != nil {
 			l.warnRedisDown(r, err)
 			if l.failOpen {
