@@ -122,13 +122,57 @@ absl::StatusOr<Response> Send(const Request& request) {
 
 // ---- AsyncClient -----------------------------------------------------------
 
+void AbortSignal::Abort() {
+  std::function<void()> notify;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (aborted_) return;
+    aborted_ = true;
+    notify = notify_;
+  }
+  if (notify) notify();
+}
+
+void AbortSignal::OnAbort(std::function<void()> notify) {
+  std::lock_guard<std::mutex> lock(mu_);
+  notify_ = std::move(notify);
+}
+
+bool AbortSignal::aborted() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return aborted_;
+}
+
 struct AsyncClient::Transfer {
   Exchange exchange;
   Done done;
   std::unique_ptr<CURL, CurlDeleter> curl;
+  uint64_t id = 0;
+  bool request_sent = false;  // the whole request body is on the wire
 
   Transfer(Request r, Done d) : exchange(std::move(r)), done(std::move(d)), curl(curl_easy_init()) {}
+
+  bool Aborted() const { return exchange.request.abort && exchange.request.abort->aborted(); }
+  void Unwatch() {
+    if (exchange.request.abort) exchange.request.abort->OnAbort(nullptr);
+  }
 };
+
+// libcurl calls this while it uploads and about once a second after.
+int AsyncClient::OnProgress(void* transfer, int64_t, int64_t, int64_t ultotal, int64_t ulnow) {
+  auto* t = static_cast<Transfer*>(transfer);
+  if (!t->request_sent) {
+    const Request& r = t->exchange.request;
+    if (r.method == "POST" && !r.body.empty()) {
+      t->request_sent = ultotal > 0 && ulnow >= ultotal;
+    } else {
+      curl_off_t pretransfer = 0;  // µs until the request was about to go
+      curl_easy_getinfo(t->curl.get(), CURLINFO_PRETRANSFER_TIME_T, &pretransfer);
+      t->request_sent = pretransfer > 0;
+    }
+  }
+  return t->request_sent && t->Aborted() ? 1 : 0;
+}
 
 // The loop is libcurl's event-driven interface on epoll: work per wake-up is
 // proportional to the sockets that are ready, not to the requests in flight
@@ -216,16 +260,36 @@ void AsyncClient::Loop() {
   curl_multi_setopt(multi, CURLMOPT_TIMERDATA, &state);
 
   std::map<CURL*, std::unique_ptr<Transfer>> running;
-  auto finish = [](std::unique_ptr<Transfer> t, absl::StatusOr<Response> result) { t->done(std::move(result)); };
+  std::map<uint64_t, CURL*> by_id;
+  uint64_t next_id = 0;
+  auto finish = [&by_id](std::unique_ptr<Transfer> t, absl::StatusOr<Response> result) {
+    t->Unwatch();
+    by_id.erase(t->id);
+    if (t->Aborted() && !result.ok()) result = absl::AbortedError("the request was aborted by its caller");
+    t->done(std::move(result));
+  };
   int still_running = 0;
   std::vector<epoll_event> events(256);
   while (true) {
     std::deque<std::unique_ptr<Transfer>> added;
+    std::vector<uint64_t> aborted;
     bool stopping;
     {
       std::lock_guard<std::mutex> lock(mu_);
       added.swap(submitted_);
+      aborted.swap(aborted_);
       stopping = stopping_;
+    }
+    // Sent ones end now; the others once sent (OnProgress).
+    for (uint64_t id : aborted) {
+      auto h = by_id.find(id);
+      if (h == by_id.end()) continue;
+      auto it = running.find(h->second);
+      if (it == running.end() || !it->second->request_sent) continue;
+      curl_multi_remove_handle(multi, it->first);
+      std::unique_ptr<Transfer> t = std::move(it->second);
+      running.erase(it);
+      finish(std::move(t), absl::AbortedError("the request was aborted by its caller"));
     }
     for (auto& t : added) {
       if (stopping || t->curl == nullptr) {
@@ -235,6 +299,20 @@ void AsyncClient::Loop() {
       }
       t->exchange.Configure(t->curl.get());
       CURL* handle = t->curl.get();
+      t->id = ++next_id;
+      curl_easy_setopt(handle, CURLOPT_NOPROGRESS, 0L);
+      curl_easy_setopt(handle, CURLOPT_XFERINFOFUNCTION, OnProgress);
+      curl_easy_setopt(handle, CURLOPT_XFERINFODATA, t.get());
+      if (t->exchange.request.abort) {
+        t->exchange.request.abort->OnAbort([this, id = t->id] {
+          {
+            std::lock_guard<std::mutex> lock(mu_);
+            aborted_.push_back(id);
+          }
+          Wake();
+        });
+      }
+      by_id.emplace(t->id, handle);
       running.emplace(handle, std::move(t));
       curl_multi_add_handle(multi, handle);  // sets a timer to start it
     }

@@ -4,6 +4,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <deque>
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -17,6 +18,25 @@
 
 namespace plinth::http {
 
+// Lets whoever started a request drop it from any thread (AsyncClient
+// only). The transfer ends ABORTED once its whole request has been sent,
+// never before: a request that was started reaches the server, so what the
+// caller counts as started is what the server saw.
+class AbortSignal {
+ public:
+  void Abort();
+  bool aborted() const;
+  // `notify` runs on the thread that calls Abort (if it comes later); an
+  // empty function stops it. The client watches the signal this way while
+  // the transfer runs.
+  void OnAbort(std::function<void()> notify);
+
+ private:
+  mutable std::mutex mu_;
+  bool aborted_ = false;
+  std::function<void()> notify_;
+};
+
 struct Request {
   std::string method = "GET";  // GET or POST
   std::string url;
@@ -25,6 +45,7 @@ struct Request {
   std::chrono::milliseconds timeout{10000};
   std::chrono::milliseconds connect_timeout{3000};
   size_t max_response_bytes = 4 << 20;
+  std::shared_ptr<AbortSignal> abort;  // optional
 };
 
 struct Response {
@@ -60,10 +81,13 @@ class AsyncClient {
 
   // Starts `request` and returns at once. `done` runs exactly once, on the
   // client's thread: it must not block (hand the result to another thread).
+  // ABORTED when `request.abort` was signalled.
   void Send(Request request, Done done);
 
  private:
   struct Transfer;
+  // libcurl's progress callback: ends an aborted transfer once it is sent.
+  static int OnProgress(void* transfer, int64_t, int64_t, int64_t ultotal, int64_t ulnow);
   void Loop();
   void Wake();
 
@@ -71,6 +95,7 @@ class AsyncClient {
   int wake_;     // eventfd: Send and the destructor wake the loop
   std::mutex mu_;
   std::deque<std::unique_ptr<Transfer>> submitted_;
+  std::vector<uint64_t> aborted_;  // ids of transfers whose signal fired
   bool stopping_ = false;
   std::thread loop_;
 };

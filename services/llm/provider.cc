@@ -73,10 +73,13 @@ class RemoteProvider : public Provider {
     return Interpret(http::Send(MessageRequest(input, timeout)));
   }
 
-  void CompleteAsync(const PromptInput& input, std::chrono::milliseconds timeout, CompletionDone done) final {
+  void CompleteAsync(const PromptInput& input, std::chrono::milliseconds timeout, CompletionDone done,
+                     std::shared_ptr<http::AbortSignal> abort) final {
     // One loop thread for every call of this provider, started with the first.
     std::call_once(async_started_, [this] { async_ = std::make_unique<http::AsyncClient>(); });
-    async_->Send(MessageRequest(input, timeout),
+    http::Request request = MessageRequest(input, timeout);
+    request.abort = std::move(abort);
+    async_->Send(std::move(request),
                  [this, done = std::move(done)](absl::StatusOr<http::Response> response) {
                    done(Interpret(response));
                  });
@@ -133,6 +136,9 @@ class RemoteProvider : public Provider {
 
   // Every answer but a usable 200 classified.
   ProviderResult Interpret(const absl::StatusOr<http::Response>& response) const {
+    if (absl::IsAborted(response.status())) {
+      return Failure(Outcome::kAborted, absl::StrCat("the call to ", Name(), " was aborted"));
+    }
     if (!response.ok()) {
       return Failure(Outcome::kTransient, absl::StrCat(Name(), " unreachable: ", response.status().message()));
     }

@@ -14,6 +14,8 @@
 
 #include <absl/status/statusor.h>
 
+#include "libs/http/http_client.h"
+
 namespace plinth::llm {
 
 struct PromptInput {
@@ -33,7 +35,8 @@ struct ProviderResult {
   // kModelUnavailable: the provider no longer knows the configured model
   // (retired, renamed, or the key lost access to it): permanent for this
   // analysis, and the worker stops taking work until the model is back.
-  enum class Outcome { kOk, kTransient, kPermanent, kModelUnavailable };
+  // kAborted: the caller dropped the call through its AbortSignal.
+  enum class Outcome { kOk, kTransient, kPermanent, kModelUnavailable, kAborted };
   Outcome outcome = Outcome::kOk;
   Completion completion;                  // kOk
   std::string error;                      // otherwise: what went wrong, for the analysis row
@@ -58,8 +61,12 @@ class Provider {
   // Starts the same completion and returns at once; `done` runs exactly once
   // with what Complete would have returned, on the provider's I/O thread (a
   // remote provider: thousands in flight on one thread) or before this
-  // returns (a local one). `done` must not block.
-  virtual void CompleteAsync(const PromptInput& input, std::chrono::milliseconds timeout, CompletionDone done) {
+  // returns (a local one). `done` must not block. A remote call whose
+  // `abort` fires ends kAborted as soon as its request has been sent; a local
+  // one has nothing to abort.
+  virtual void CompleteAsync(const PromptInput& input, std::chrono::milliseconds timeout, CompletionDone done,
+                             std::shared_ptr<http::AbortSignal> abort = nullptr) {
+    (void)abort;
     done(Complete(input, timeout));
   }
   virtual ModelCheck CheckModel(std::chrono::milliseconds timeout) = 0;

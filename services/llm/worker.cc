@@ -75,10 +75,21 @@ Worker::~Worker() {
 
 namespace {
 
-// plinth_analyses_total{outcome}: succeeded, failed, retried, model_unavailable.
+// plinth_analyses_total{outcome}: succeeded, failed, retried,
+// model_unavailable, and for analyses deleted while they ran:
+// deleted_before_call (not called, refunded), aborted (call dropped,
+// charged), answer_dropped (answered before the abort, charged).
 void CountOutcome(const char* outcome) {
   static auto& family = metrics::CounterFamily("plinth_analyses_total", "Analysis attempts, by outcome.");
   family.Add({{"outcome", outcome}}).Increment();
+}
+
+// Every answer's tokens, whether or not its analysis still exists.
+void CountTokens(const Completion& c) {
+  static auto& tokens = metrics::CounterFamily("plinth_llm_tokens_total",
+                                               "Tokens of provider answers, by direction and model.");
+  tokens.Add({{"direction", "input"}, {"model", c.model}}).Increment(c.input_tokens);
+  tokens.Add({{"direction", "output"}, {"model", c.model}}).Increment(c.output_tokens);
 }
 
 }  // namespace
@@ -411,17 +422,69 @@ bool Worker::StartAttempt(const JobEntry& entry, const ClaimedJob& job) {
     RecordOutcome(job, started, std::move(result));
     return false;
   }
+  // Watched before the call is marked: a deletion right after the mark is
+  // notified, and must find the signal.
+  auto abort = std::make_shared<http::AbortSignal>();
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    calls_[job.id] = abort;
+  }
+  auto marked = store_->MarkProviderCall(job);
+  if (!marked.ok() || !*marked) {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      calls_.erase(job.id);
+    }
+    if (!marked.ok()) {
+      ProviderResult result;
+      result.outcome = Outcome::kTransient;
+      result.error = absl::StrCat("the database failed: ", marked.status().message());
+      RecordOutcome(job, started, std::move(result));
+    } else {
+      // Deleted since the claim: no call, and the deletion gave the credit back.
+      logging::Info("analysis deleted before its provider call; not calling", {{"analysis_id", job.id}});
+      CountOutcome("deleted_before_call");
+    }
+    return false;
+  }
   auto remaining = std::chrono::duration_cast<std::chrono::milliseconds>(limit_at - std::chrono::steady_clock::now());
-  provider_->CompleteAsync({job.prompt, resource->title(), resource->content()},
-                           std::max(remaining, std::chrono::milliseconds(1)),
-                           [this, entry, job, started](ProviderResult result) {
-                             {
-                               std::lock_guard<std::mutex> lock(mu_);
-                               answered_.push_back({entry, job, started, std::move(result)});
-                             }
-                             work_ready_.notify_one();
-                           });
+  provider_->CompleteAsync(
+      {job.prompt, resource->title(), resource->content()}, std::max(remaining, std::chrono::milliseconds(1)),
+      [this, entry, job, started](ProviderResult result) {
+        {
+          std::lock_guard<std::mutex> lock(mu_);
+          calls_.erase(job.id);
+          answered_.push_back({entry, job, started, std::move(result)});
+        }
+        work_ready_.notify_one();
+      },
+      abort);
   return true;
+}
+
+void Worker::AbortCall(const std::string& analysis_id) {
+  std::shared_ptr<http::AbortSignal> abort;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto it = calls_.find(analysis_id);
+    if (it == calls_.end()) return;
+    abort = it->second;
+  }
+  abort->Abort();
+}
+
+void Worker::AbortCallsOfGoneAnalyses() {
+  std::vector<std::string> ids;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    for (const auto& [id, signal] : calls_) ids.push_back(id);
+  }
+  auto gone = store_->NotRunning(ids);
+  if (!gone.ok()) {
+    WarnThrottled("could not check the calls in flight", gone.status());
+    return;
+  }
+  for (const auto& id : *gone) AbortCall(id);
 }
 
 void Worker::FinishAttempt(const JobEntry& entry, const ClaimedJob& job, std::chrono::steady_clock::time_point started,
@@ -446,16 +509,20 @@ void Worker::RecordOutcome(const ClaimedJob& job, std::chrono::steady_clock::tim
     result.completion.text = WithoutNul(std::move(result.completion.text));
     auto applied = store_->Succeed(job, result.completion);
     if (applied.ok() && *applied) {
-      static auto& tokens = metrics::CounterFamily("plinth_llm_tokens_total",
-                                                   "Tokens of succeeded analyses, by direction and model.");
-      tokens.Add({{"direction", "input"}, {"model", result.completion.model}}).Increment(result.completion.input_tokens);
-      tokens.Add({{"direction", "output"}, {"model", result.completion.model}})
-          .Increment(result.completion.output_tokens);
+      CountTokens(result.completion);
       CountOutcome("succeeded");
       SettleSideEffects({job.id, job.resource_id, job.user_id, "succeeded"});
       fields.push_back({"status", "succeeded"});
       logging::Info("analysis finished", fields);
-    } else if (!applied.ok()) {
+    } else if (applied.ok()) {
+      // Deleted while the call ran (the transfer finished before the abort
+      // could drop it). The tokens were spent all the same.
+      CountTokens(result.completion);
+      CountOutcome("answer_dropped");
+      fields.push_back({"input_tokens", std::to_string(result.completion.input_tokens)});
+      fields.push_back({"output_tokens", std::to_string(result.completion.output_tokens)});
+      logging::Warn("provider answer dropped: its analysis was deleted (charged) or its attempt superseded", fields);
+    } else {
       // Still `running`: reclaimed after the limit and run again.
       logging::Warn("could not record a success", {{"analysis_id", job.id},
                                                     {"error", std::string(applied.status().message())}});
@@ -464,6 +531,12 @@ void Worker::RecordOutcome(const ClaimedJob& job, std::chrono::steady_clock::tim
   }
   const std::string error = WithoutNul(result.error);
   fields.push_back({"error", error});
+  if (result.outcome == Outcome::kAborted) {
+    // Only a deletion aborts a call: the row is gone, nothing to record.
+    CountOutcome("aborted");
+    logging::Info("provider call aborted: the analysis was deleted (charged)", fields);
+    return;
+  }
   if (result.outcome == Outcome::kModelUnavailable) {
     // Failed below with this error and refunded; take nothing more until
     // the model check finds the model again.

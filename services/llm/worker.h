@@ -24,6 +24,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <deque>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -70,6 +71,14 @@ class Worker {
   // waits up to `grace` for the jobs in progress. Returns how many were
   // still running (their entries are reclaimed after the limit).
   int Drain(std::chrono::seconds grace);
+
+  // The analysis is gone (its resource deleted) while its provider call may
+  // be in flight: drop the transfer. Called by the listener on the
+  // database's notification, from any thread.
+  void AbortCall(const std::string& analysis_id);
+  // After the listener (re)connected: aborts the calls of analyses that
+  // ended while notifications could have been missed.
+  void AbortCallsOfGoneAnalyses();
 
  private:
   void FetchLoop();
@@ -120,6 +129,8 @@ class Worker {
   std::condition_variable slot_free_;   // the fetcher waits for a free slot; Drain for idle
   std::deque<JobEntry> pending_;
   std::deque<Answered> answered_;  // executors take these first: they free slots
+  // Provider calls about to start or in flight, by analysis id.
+  std::map<std::string, std::shared_ptr<http::AbortSignal>> calls_;
   int running_ = 0;                // jobs taken and not over, provider calls in flight included
   bool stopping_ = false;
   std::vector<std::thread> threads_;

@@ -9,6 +9,7 @@
 #include <grpcpp/grpcpp.h>
 
 #include "libs/config/config.h"
+#include "libs/db/listener.h"
 #include "libs/db/pool.h"
 #include "libs/grpc_server/server.h"
 #include "libs/logging/logging.h"
@@ -147,6 +148,11 @@ int main() {
   }
   llm::Worker worker(options, &store, &queue, provider->get(), std::move(resources), std::move(billing));
   worker.Start();
+  // Deleting a running analysis notifies (migration 0009): its provider call
+  // is dropped at once, whichever worker runs it.
+  db::Listener gone(*database_url, "plinth_analysis_gone",
+                    [&worker](const std::string& id) { worker.AbortCall(id); },
+                    [&worker] { worker.AbortCallsOfGoneAnalyses(); });
 
   grpc_server::ServerOptions health;
   health.service_name = "plinth.v1.AnalysisWorker";

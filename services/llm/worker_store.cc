@@ -13,6 +13,8 @@ constexpr char kFail[] = "worker_fail";
 constexpr char kSettle[] = "worker_settle";
 constexpr char kStranded[] = "worker_stranded";
 constexpr char kUnsettled[] = "worker_unsettled";
+constexpr char kMarkCall[] = "worker_mark_call";
+constexpr char kGone[] = "worker_gone";
 
 // Statements are short; a worker's own deadline for each.
 db::Deadline Soon() { return std::chrono::system_clock::now() + std::chrono::seconds(10); }
@@ -37,7 +39,7 @@ std::vector<db::PreparedStatement> WorkerStore::Statements() {
        "(status = 'running' and started_at < now() - make_interval(secs => $2) and attempts < $3)) "
        "for update) "
        "update public.analyses a set status = 'running', attempts = a.attempts + 1, started_at = now(), "
-       "retry_at = null from target where a.id = target.id "
+       "retry_at = null, provider_called_at = null from target where a.id = target.id "
        "returning a.id::text, a.resource_id::text, a.user_id::text, a.prompt, a.attempts"},
       {kFailExpired,
        "update public.analyses set status = 'failed', completed_at = now(), error = $4 "
@@ -49,12 +51,22 @@ std::vector<db::PreparedStatement> WorkerStore::Statements() {
        "output_tokens = $6, error = null, completed_at = now() "
        "where id = $1 and status = 'running' and attempts = $2"},
       {kRetry,
-       "update public.analyses set status = 'queued', error = $3, started_at = null, "
+       "update public.analyses set status = 'queued', error = $3, started_at = null, provider_called_at = null, "
        "retry_at = now() + make_interval(secs => $4) "
        "where id = $1 and status = 'running' and attempts = $2"},
       {kFail,
        "update public.analyses set status = 'failed', error = $3, completed_at = now() "
        "where id = $1 and status = 'running' and attempts = $2"},
+      // The commit point of "a provider call started" (migration 0009): a
+      // deletion before it refunds and finds nothing to abort; after it,
+      // charges and notifies the worker to drop the transfer.
+      {kMarkCall,
+       "update public.analyses set provider_called_at = now() "
+       "where id = $1 and status = 'running' and attempts = $2"},
+      // Of these ids (calls in flight), the ones no longer running.
+      {kGone,
+       "select g.id::text from unnest($1::uuid[]) as g (id) where not exists "
+       "(select 1 from public.analyses a where a.id = g.id and a.status = 'running')"},
       {kSettle, "update public.analyses set settled_at = now() where id = $1 and settled_at is null"},
       {kStranded,
        "select id::text from public.analyses where "
@@ -127,6 +139,30 @@ absl::StatusOr<bool> WorkerStore::Fail(const ClaimedJob& job, const std::string&
   });
   if (!s.ok()) return s;
   return applied;
+}
+
+absl::StatusOr<bool> WorkerStore::MarkProviderCall(const ClaimedJob& job) {
+  bool marked = false;
+  absl::Status s = pool_->ServiceTx(Soon(), [&](pqxx::transaction_base& tx) {
+    marked = tx.exec_prepared(kMarkCall, job.id, job.attempt).affected_rows() == 1;
+    return absl::OkStatus();
+  });
+  if (!s.ok()) return s;
+  return marked;
+}
+
+absl::StatusOr<std::vector<std::string>> WorkerStore::NotRunning(const std::vector<std::string>& ids) {
+  std::vector<std::string> gone;
+  if (ids.empty()) return gone;
+  std::string array = "{";
+  for (size_t i = 0; i < ids.size(); ++i) array += (i ? "," : "") + ids[i];  // uuids: nothing to quote
+  array += "}";
+  absl::Status s = pool_->ServiceTx(Soon(), [&](pqxx::transaction_base& tx) {
+    for (const auto& r : tx.exec_prepared(kGone, array)) gone.push_back(r[0].as<std::string>());
+    return absl::OkStatus();
+  });
+  if (!s.ok()) return s;
+  return gone;
 }
 
 absl::Status WorkerStore::Settle(const std::string& id) {

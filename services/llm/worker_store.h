@@ -51,6 +51,12 @@ class WorkerStore {
   // A running analysis that outlived `limit` on its last attempt: failed.
   absl::StatusOr<std::optional<TerminalJob>> FailExpired(const std::string& id, std::chrono::seconds limit,
                                                          int max_attempts);
+  // Records that the attempt's provider call starts now; false when the
+  // analysis is no longer this attempt's (deleted meanwhile: do not call).
+  // From here the analysis is charged whatever happens to it.
+  absl::StatusOr<bool> MarkProviderCall(const ClaimedJob& job);
+  // Of `ids`, those no longer running (deleted or finished).
+  absl::StatusOr<std::vector<std::string>> NotRunning(const std::vector<std::string>& ids);
   // The attempt's outcomes; false when the attempt lost its fence.
   absl::StatusOr<bool> Succeed(const ClaimedJob& job, const Completion& completion);
   absl::StatusOr<bool> Retry(const ClaimedJob& job, const std::string& error, std::chrono::seconds delay);

@@ -97,7 +97,13 @@ func killWorker(t *testing.T) {
 // contained marker.
 func fakeRequests(t *testing.T, marker string) int {
 	t.Helper()
-	resp, err := http.Get(fakeAnthropicURL + "/_fake/requests?marker=" + url.QueryEscape(marker))
+	return fakeCount(t, "requests", marker)
+}
+
+// fakeCount asks the fake Anthropic one of its counters (requests, abandoned).
+func fakeCount(t *testing.T, counter, marker string) int {
+	t.Helper()
+	resp, err := http.Get(fakeAnthropicURL + "/_fake/" + counter + "?marker=" + url.QueryEscape(marker))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -338,18 +338,29 @@ TEST(RemoteProvider, CompleteAsyncClassifiesEveryAnswerOnce) {
   EXPECT_NE(server.Last().body.find("\"max_tokens\""), std::string::npos);
 }
 
-// A provider that accepts connections and never answers: each call ends at
-// its own timeout, a transient failure; a provider destroyed with calls in
-// flight answers them (transient) rather than dropping them.
-TEST(RemoteProvider, CompleteAsyncTimesOutAndCancelsOnDestruction) {
-  const int port = testing::FreePort();
+// A loopback socket whose connections complete in the backlog and are
+// never answered (nobody accepts until the test does); -1 on failure.
+int SilentListener(int* port) {
+  *port = testing::FreePort();
   int fd = socket(AF_INET, SOCK_STREAM, 0);
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
   addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  addr.sin_port = htons(static_cast<uint16_t>(port));
-  ASSERT_EQ(bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)), 0);
-  ASSERT_EQ(listen(fd, 64), 0);  // connections complete in the backlog; nobody reads
+  addr.sin_port = htons(static_cast<uint16_t>(*port));
+  if (bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0 || listen(fd, 64) != 0) {
+    close(fd);
+    return -1;
+  }
+  return fd;
+}
+
+// A provider that accepts connections and never answers: each call ends at
+// its own timeout, a transient failure; a provider destroyed with calls in
+// flight answers them (transient) rather than dropping them.
+TEST(RemoteProvider, CompleteAsyncTimesOutAndCancelsOnDestruction) {
+  int port = 0;
+  const int fd = SilentListener(&port);
+  ASSERT_GE(fd, 0);
   const std::string url = "http://127.0.0.1:" + std::to_string(port);
   {
     auto p = Make("anthropic", url);
@@ -372,6 +383,43 @@ TEST(RemoteProvider, CompleteAsyncTimesOutAndCancelsOnDestruction) {
   auto got = results.WaitFor(3, std::chrono::seconds(2));
   ASSERT_EQ(got.size(), 3u);
   for (const auto& r : got) EXPECT_EQ(r.outcome, Outcome::kTransient) << r.error;
+  close(fd);
+}
+
+// The worker drops a call whose analysis was deleted: the call ends
+// kAborted at once, not at its timeout, and only once its request reached
+// the server (a call aborted before it was even sent is still sent: what the
+// worker counted as started is what the provider saw).
+TEST(RemoteProvider, AnAbortedCallEndsAtOnceAfterItsRequestWasSent) {
+  int port = 0;
+  const int fd = SilentListener(&port);
+  ASSERT_GE(fd, 0);
+  auto p = Make("anthropic", "http://127.0.0.1:" + std::to_string(port));
+  Collector results;
+  auto before = std::make_shared<http::AbortSignal>();
+  before->Abort();
+  p->CompleteAsync(kInput, milliseconds(60000), results.Callback(), before);
+  auto during = std::make_shared<http::AbortSignal>();
+  p->CompleteAsync(kInput, milliseconds(60000), results.Callback(), during);
+  std::this_thread::sleep_for(milliseconds(200));  // the call is waiting for its answer
+  const auto aborted_at = std::chrono::steady_clock::now();
+  during->Abort();
+  auto got = results.WaitFor(2, std::chrono::seconds(5));
+  ASSERT_EQ(got.size(), 2u);
+  EXPECT_LT(std::chrono::steady_clock::now() - aborted_at, milliseconds(1500));
+  for (const auto& r : got) EXPECT_EQ(r.outcome, Outcome::kAborted) << r.error;
+  // Both requests are in the server's socket buffers, whole.
+  for (int i = 0; i < 2; ++i) {
+    int conn = accept(fd, nullptr, nullptr);
+    ASSERT_GE(conn, 0);
+    std::string received;
+    char buf[4096];
+    ssize_t n;
+    while ((n = read(conn, buf, sizeof(buf))) > 0) received.append(buf, static_cast<size_t>(n));
+    EXPECT_EQ(received.rfind("POST /v1/messages", 0), 0u) << received;
+    EXPECT_NE(received.find("\"max_tokens\""), std::string::npos) << received;
+    close(conn);
+  }
   close(fd);
 }
 

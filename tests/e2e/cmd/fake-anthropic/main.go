@@ -19,7 +19,8 @@
 // -models lists the models it serves; POST /_fake/retire?model=M retires one
 // (404 not_found_error from then on, as for a retired model id), and
 // POST /_fake/restore?model=M brings it back.
-// GET /_fake/requests?marker=M counts the requests whose text contained M.
+// GET /_fake/requests?marker=M counts the requests whose text contained M;
+// GET /_fake/abandoned?marker=M those of them whose client hung up first.
 package main
 
 import (
@@ -52,6 +53,7 @@ type server struct {
 	mu    sync.Mutex
 	seen  map[string]int // message text -> requests so far
 	texts []string       // every request's text, for /_fake/requests
+	gone  []string       // texts whose client hung up before the answer, for /_fake/abandoned
 }
 
 type messagesRequest struct {
@@ -215,6 +217,9 @@ func (s *server) messages(w http.ResponseWriter, r *http.Request) {
 	select {
 	case <-time.After(delay):
 	case <-r.Context().Done():
+		s.mu.Lock()
+		s.gone = append(s.gone, msg)
+		s.mu.Unlock()
 		return
 	}
 
@@ -257,10 +262,19 @@ func (s *server) messages(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *server) requests(w http.ResponseWriter, r *http.Request) {
+	s.count(w, r, func() []string { return s.texts })
+}
+
+func (s *server) abandoned(w http.ResponseWriter, r *http.Request) {
+	s.count(w, r, func() []string { return s.gone })
+}
+
+// count answers how many of the texts contain the marker.
+func (s *server) count(w http.ResponseWriter, r *http.Request, texts func() []string) {
 	marker := r.URL.Query().Get("marker")
 	s.mu.Lock()
 	count := 0
-	for _, t := range s.texts {
+	for _, t := range texts() {
 		if strings.Contains(t, marker) {
 			count++
 		}
@@ -286,6 +300,7 @@ func main() {
 	mux.HandleFunc("POST /_fake/retire", s.setServed(false))
 	mux.HandleFunc("POST /_fake/restore", s.setServed(true))
 	mux.HandleFunc("GET /_fake/requests", s.requests)
+	mux.HandleFunc("GET /_fake/abandoned", s.abandoned)
 	mux.HandleFunc("GET /_fake/health", func(w http.ResponseWriter, _ *http.Request) { _, _ = w.Write([]byte("ok")) })
 	log.Printf("fake Anthropic listening on %s (latency %s)", *addr, *latency)
 	log.Fatal(http.ListenAndServe(*addr, mux))
