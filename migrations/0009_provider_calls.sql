@@ -35,7 +35,7 @@ $$;
 revoke all on function plinth_private.refund_unfinished_analysis() from public;
 
 create table public.stripe_ended_subscriptions (
-  subscription_id text primary key check (subscription_id like 'sub\_%'),
+  subscription_id text primary key check (char_length(subscription_id) between 1 and 255),
   ended_at timestamptz not null default now()
 );
 alter table public.stripe_ended_subscriptions enable row level security;

@@ -14,6 +14,8 @@ constexpr char kRecordEvent[] = "billing_record_event";
 constexpr char kUserByCustomer[] = "billing_user_by_customer";
 constexpr char kCheckoutCompleted[] = "billing_checkout_completed";
 constexpr char kSubscription[] = "billing_subscription";
+constexpr char kSubscriptionEnded[] = "billing_subscription_ended";
+constexpr char kRecordEnded[] = "billing_record_ended";
 constexpr char kPaymentFailed[] = "billing_payment_failed";
 constexpr char kLedger[] = "billing_ledger";
 constexpr char kAddCredits[] = "billing_add_credits";
@@ -41,8 +43,8 @@ std::vector<db::PreparedStatement> BillingStore::Statements() {
        "update public.profiles set stripe_customer_id = coalesce(stripe_customer_id, $2), "
        "stripe_subscription_id = coalesce($3, stripe_subscription_id) where id = $1"},
       // Applies only to the profile's own subscription (or to a new one when
-      // the profile has none still current), and only if this event is not
-      // older than the last one applied.
+      // the profile has none still current), only if this event is not older
+      // than the last one applied, and never to a subscription that ended.
       {kSubscription,
        "update public.profiles set subscription_status = $2, subscription_tier = $3, "
        "subscription_current_period_end = case when $4::bigint > 0 then to_timestamp($4) end, "
@@ -50,7 +52,19 @@ std::vector<db::PreparedStatement> BillingStore::Statements() {
        "subscription_event_at = to_timestamp($7) "
        "where id = $1 and (subscription_event_at is null or subscription_event_at <= to_timestamp($7)) "
        "and (stripe_subscription_id is null or stripe_subscription_id = $5 "
-       "or subscription_status in ('free', 'canceled', 'incomplete_expired'))"},
+       "or subscription_status in ('free', 'canceled', 'incomplete_expired')) "
+       "and not exists (select 1 from public.stripe_ended_subscriptions where subscription_id = $5)"},
+      // The end of a subscription is final (migration 0009): it applies to the
+      // profile whose subscription it is whatever the order of arrival, and
+      // is recorded so that no later-arriving event of it applies.
+      {kRecordEnded,
+       "insert into public.stripe_ended_subscriptions (subscription_id) values ($1) on conflict do nothing"},
+      {kSubscriptionEnded,
+       "update public.profiles set subscription_status = $2, subscription_tier = $3, "
+       "subscription_current_period_end = case when $4::bigint > 0 then to_timestamp($4) end, "
+       "stripe_subscription_id = $5, stripe_customer_id = coalesce(stripe_customer_id, $6), "
+       "subscription_event_at = greatest(subscription_event_at, to_timestamp($7)) "
+       "where id = $1 and (stripe_subscription_id is null or stripe_subscription_id = $5)"},
       {kPaymentFailed,
        "update public.profiles set subscription_status = 'past_due', subscription_event_at = to_timestamp($2) "
        "where id = $1 and subscription_status <> 'canceled' "
@@ -123,8 +137,11 @@ absl::StatusOr<EventResult> BillingStore::Apply(const BillingEvent& e, db::Deadl
     if (e.type == "checkout.session.completed") {
       changed = tx.exec_prepared(kCheckoutCompleted, user, Opt(e.customer), Opt(e.subscription)).affected_rows() > 0;
     } else if (e.type.rfind("customer.subscription.", 0) == 0) {
-      changed = tx.exec_prepared(kSubscription, user, e.status, e.tier, e.period_end, Opt(e.subscription),
-                                 Opt(e.customer), e.created).affected_rows() > 0;
+      const bool ended = e.status == "canceled" || e.status == "incomplete_expired";
+      if (ended && !e.subscription.empty()) tx.exec_prepared(kRecordEnded, e.subscription);
+      changed = tx.exec_prepared(ended ? kSubscriptionEnded : kSubscription, user, e.status, e.tier, e.period_end,
+                                 Opt(e.subscription), Opt(e.customer), e.created)
+                    .affected_rows() > 0;
     } else if (e.type == "invoice.paid") {
       if (e.credits > 0 &&
           tx.exec_prepared(kLedger, "invoice:" + e.invoice, user, e.credits, "invoice.paid").affected_rows() == 1) {

@@ -429,3 +429,33 @@ func TestWebhookSignedByTheStripeSDK(t *testing.T) {
 		t.Fatalf("credits %s after the SDK-signed invoice.paid, want 110", c)
 	}
 }
+
+// Stripe does not promise order, and `created` ties on whole seconds: a
+// subscription created, then deleted and updated in the same second, ends
+// canceled whatever order the three arrive in (a deleted subscription id is
+// terminal).
+func TestACanceledSubscriptionStaysCanceledInEveryOrder(t *testing.T) {
+	orders := [][3]int{{0, 1, 2}, {0, 2, 1}, {1, 0, 2}, {1, 2, 0}, {2, 0, 1}, {2, 1, 0}}
+	for _, order := range orders {
+		u := newUser()
+		do(t, "GET", "/api/v1/profiles/me", u.token, nil)
+		now := time.Now().Unix()
+		events := [][]byte{
+			event("customer.subscription.created", now-10, subscriptionObject(u, "active", "price_pro_e2e", now+86400)),
+			event("customer.subscription.deleted", now, subscriptionObject(u, "canceled", "price_pro_e2e", now+86400)),
+			event("customer.subscription.updated", now, subscriptionObject(u, "active", "price_pro_e2e", now+86400)),
+		}
+		for _, i := range order {
+			if r := deliver(t, events[i], sign(events[i], webhookSecret, now)); r.status != 200 {
+				t.Fatalf("order %v, event %d: %d %s", order, i, r.status, r.raw)
+			}
+		}
+		if row := profileRow(t, u); !strings.HasPrefix(row, "canceled|free|") {
+			t.Fatalf("order %v: profile %s, want canceled|free", order, row)
+		}
+		if p := do(t, "GET", "/api/v1/profiles/me", u.token, nil).data(); p["subscription_status"] != "canceled" ||
+			p["subscription_tier"] != "free" {
+			t.Fatalf("order %v: the API reads %v/%v", order, p["subscription_status"], p["subscription_tier"])
+		}
+	}
+}
