@@ -226,7 +226,8 @@ class CallInterceptor : public grpc::experimental::Interceptor {
     auto micros =
         std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - start_).count();
     Count(status.error_code(), static_cast<double>(micros) / 1e6);
-    logging::Fields fields = {{"method", method_},
+    // A method without a rule is whatever the caller sent: logged cut short.
+    logging::Fields fields = {{"method", rule_ != nullptr ? method_ : method_.substr(0, 200)},
                               {"grpc_code", std::to_string(status.error_code())},
                               {"duration_ms", absl::StrCat(micros / 1000.0)}};
     if (!forwarded_for_.empty()) fields.push_back({"forwarded_for", forwarded_for_});
@@ -244,10 +245,23 @@ class CallInterceptor : public grpc::experimental::Interceptor {
       rule_->handling->Observe(seconds);
       return;
     }
+    // Without a rule: gRPC's own services keep their names; any other path
+    // (a caller can send any) shares one label value, so callers cannot
+    // grow the exposition.
     std::string service, method;
-    if (!SplitMethod(method_, &service, &method)) return;
+    if (!SplitMethod(method_, &service, &method) || !IsGrpcOwnService(service)) {
+      service = kUnknownLabel;
+      method = kUnknownLabel;
+    }
     HandledFamily().Add({{"grpc_service", service}, {"grpc_method", method}, {"grpc_code", CodeName(code)}}).Increment();
     HandlingFamily().Add({{"grpc_service", service}, {"grpc_method", method}}, metrics::LatencyBuckets()).Observe(seconds);
+  }
+
+  static constexpr char kUnknownLabel[] = "unknown";
+  // Health checking and reflection: a fixed, small set of names.
+  static bool IsGrpcOwnService(const std::string& service) {
+    return service == "grpc.health.v1.Health" || service == "grpc.reflection.v1alpha.ServerReflection" ||
+           service == "grpc.reflection.v1.ServerReflection";
   }
 
   static const char* CodeName(grpc::StatusCode code) {

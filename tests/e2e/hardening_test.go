@@ -6,6 +6,7 @@ import (
 	"bufio"
 	"context"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"os"
@@ -335,5 +336,49 @@ func TestReadinessDoesNotListAddresses(t *testing.T) {
 	r := doAt(t, extraGateways[0], "GET", "/readyz", "", nil)
 	if r.status != 200 || strings.Contains(string(r.raw), "127.0.0.1") {
 		t.Fatalf("readyz: %d %s", r.status, r.raw)
+	}
+}
+
+// metricsSize is the byte length of a process's /metrics exposition.
+func metricsSize(t *testing.T, process string) int {
+	t.Helper()
+	resp, err := http.Get("http://" + metricsAddr[process] + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	raw, _ := io.ReadAll(resp.Body)
+	return len(raw)
+}
+
+// The reproduction: 300 unknown methods from an anonymous caller added 300
+// label sets to the profile service's /metrics, kept for the process's
+// life. Unknown methods now share one label value.
+func TestUnknownMethodsDoNotGrowTheMetrics(t *testing.T) {
+	call := func(i int) {
+		if _, err := grpcCall(t, profileGRPC, fmt.Sprintf("/x%d.Svc/M%d", i, i), nil); err == nil {
+			t.Fatal("an unknown method answered OK")
+		}
+	}
+	call(-1) // the shared series exists from here on
+	before, seriesBefore := metricsSize(t, "profile"), len(scrape(t, "profile"))
+	for i := 0; i < 1000; i++ {
+		call(i)
+	}
+	after, seriesAfter := metricsSize(t, "profile"), len(scrape(t, "profile"))
+	// The same series; only their values' digits may grow (1 → 1001 in each
+	// of the shared histogram's buckets).
+	if seriesAfter != seriesBefore || after > before+200 {
+		t.Fatalf("/metrics went from %d series, %d bytes to %d series, %d bytes after 1,000 unknown methods",
+			seriesBefore, before, seriesAfter, after)
+	}
+	unknown := 0.0
+	for series, v := range scrape(t, "profile") {
+		if strings.HasPrefix(series, "grpc_server_handled_total{") && strings.Contains(series, `grpc_method="unknown"`) {
+			unknown += v
+		}
+	}
+	if unknown < 1001 {
+		t.Fatalf("unknown calls counted %v, want >= 1001", unknown)
 	}
 }
