@@ -382,3 +382,60 @@ func TestUnknownMethodsDoNotGrowTheMetrics(t *testing.T) {
 		t.Fatalf("unknown calls counted %v, want >= 1001", unknown)
 	}
 }
+
+// The reproduction: 30 preflights with 64 KiB paths from an allowed origin
+// were all answered and logged whole (+1.8 MB of gateway log). Now they
+// count in a per-client bucket in the gateway's memory (300 a minute) and
+// the access log writes the route template and at most 1 KiB of the path.
+func TestAllowedOriginPreflightsAreBoundedAndLoggedShort(t *testing.T) {
+	gw, logPath := extraGateways[0], filepath.Join(logDir, "gateway-limits-a.log")
+	// A fixed one-minute window: start well inside one.
+	if left := time.Minute - time.Duration(time.Now().UnixNano()%int64(time.Minute)); left < 10*time.Second {
+		time.Sleep(left + 100*time.Millisecond)
+	}
+	lines := func() int {
+		b, _ := os.ReadFile(logPath)
+		return strings.Count(string(b), "\n")
+	}
+	sizeBefore, linesBefore := fileSize(t, logPath), lines()
+	path := "/api/v1/resources/" + strings.Repeat("a", 60<<10)
+	passed, limited := 0, 0
+	for i := 0; i < 350; i++ {
+		r := doAt(t, gw, "OPTIONS", path, "", nil, "Origin", "https://app.example.com",
+			"Access-Control-Request-Method", "GET")
+		switch r.status {
+		case http.StatusNoContent:
+			passed++
+		case http.StatusTooManyRequests:
+			limited++
+			if r.errorCode() != "RATE_LIMITED" || r.header.Get("Retry-After") == "" ||
+				r.header.Get("Access-Control-Allow-Origin") != "https://app.example.com" {
+				t.Fatalf("refused preflight: %d %v %s", r.status, r.header, r.raw)
+			}
+		default:
+			t.Fatalf("preflight %d: %d %s", i, r.status, r.raw)
+		}
+	}
+	if passed != 300 || limited != 50 {
+		t.Fatalf("%d preflights passed and %d were refused, want 300 and 50", passed, limited)
+	}
+	waitFor(t, 5*time.Second, "the access log lines", func() bool { return lines()-linesBefore >= 350 })
+	grown := fileSize(t, logPath) - sizeBefore
+	if grown > 350*1600 {
+		t.Fatalf("350 preflights with 60 KiB paths grew the log by %d bytes", grown)
+	}
+	b, _ := os.ReadFile(logPath)
+	last := strings.Split(strings.TrimSpace(string(b)), "\n")
+	if l := last[len(last)-1]; !strings.Contains(l, `"route":`) || !strings.Contains(l, `"path":"/api/v1/resources/aaa`) {
+		t.Fatalf("access log line: %.300s", l)
+	}
+}
+
+func fileSize(t *testing.T, path string) int64 {
+	t.Helper()
+	st, err := os.Stat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return st.Size()
+}

@@ -2,7 +2,10 @@ package server
 
 import (
 	"net/http"
+	"strconv"
 	"strings"
+	"sync"
+	"time"
 )
 
 // withSecurityHeaders sets what every API response should carry: the API
@@ -24,7 +27,10 @@ func withSecurityHeaders(next http.Handler) http.Handler {
 // allowed origins are echoed with Vary: Origin, and the headers the frontend
 // needs to read (request id, rate limits) are exposed.
 type cors struct {
-	origins map[string]bool
+	origins    map[string]bool
+	preflights *preflightBuckets
+	proxyHops  int
+	onLimited  func(scope string)
 }
 
 const (
@@ -33,8 +39,9 @@ const (
 	corsExposeHeaders = "X-Request-Id, Traceparent, X-RateLimit-Limit, X-RateLimit-Remaining, X-RateLimit-Reset, Retry-After"
 )
 
-func newCORS(list string) *cors {
-	c := &cors{origins: map[string]bool{}}
+func newCORS(list string, proxyHops int) *cors {
+	c := &cors{origins: map[string]bool{}, preflights: newPreflightBuckets(preflightsPerMinute, preflightClients),
+		proxyHops: proxyHops, onLimited: func(string) {}}
 	for _, o := range strings.Split(list, ",") {
 		if o = strings.TrimRight(strings.TrimSpace(o), "/"); o != "" {
 			c.origins[o] = true
@@ -68,7 +75,9 @@ func (c *cors) headers(next http.Handler) http.Handler {
 // limit: a browser sends one per URL and method (cached Max-Age), without
 // the user's token, so counting them in the anonymous per-IP bucket refused
 // a signed-in user's app after 20 distinct URLs a minute (every user behind
-// one NAT together). They cost neither Redis nor a backend.
+// one NAT together). They cost neither Redis nor a backend, but anyone can
+// send them: they count in a bucket per client kept in memory, far above
+// what a browser sends (one per URL and method per 10 minutes).
 func (c *cors) answerPreflight(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if !isPreflight(r) || !c.origins[r.Header.Get("Origin")] {
@@ -76,8 +85,49 @@ func (c *cors) answerPreflight(next http.Handler) http.Handler {
 			return
 		}
 		varyPreflight(w)
+		if ok, reset := c.preflights.take(clientIP(r, c.proxyHops), time.Now()); !ok {
+			c.onLimited("preflight")
+			w.Header().Set("Retry-After", strconv.Itoa(int(reset.Seconds())+1))
+			writeError(w, r, http.StatusTooManyRequests, "RATE_LIMITED", "too many preflight requests", nil)
+			return
+		}
 		w.WriteHeader(http.StatusNoContent)
 	})
+}
+
+const (
+	preflightsPerMinute = 300
+	// Clients tracked in one minute; beyond, new ones share one bucket (an
+	// attacker with many addresses cannot grow the map without bound).
+	preflightClients = 100000
+)
+
+// preflightBuckets counts requests per client in fixed one-minute windows.
+type preflightBuckets struct {
+	mu         sync.Mutex
+	limit      int
+	maxClients int
+	window     time.Time
+	counts     map[string]int
+}
+
+func newPreflightBuckets(limit, maxClients int) *preflightBuckets {
+	return &preflightBuckets{limit: limit, maxClients: maxClients, counts: map[string]int{}}
+}
+
+// take counts one request of client at now: whether it is within the limit,
+// and how long until the window resets.
+func (b *preflightBuckets) take(client string, now time.Time) (bool, time.Duration) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if start := now.Truncate(time.Minute); !start.Equal(b.window) {
+		b.window, b.counts = start, map[string]int{}
+	}
+	if _, known := b.counts[client]; !known && len(b.counts) >= b.maxClients {
+		client = "overflow"
+	}
+	b.counts[client]++
+	return b.counts[client] <= b.limit, b.window.Add(time.Minute).Sub(now)
 }
 
 // refusePreflight refuses the preflights of other origins, after the rate

@@ -17,6 +17,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+	"unicode/utf8"
 
 	"github.com/grpc-ecosystem/grpc-gateway/v2/runtime"
 	"github.com/redis/go-redis/v9"
@@ -113,7 +114,7 @@ func New(ctx context.Context, cfg Config, logger *slog.Logger) (*Gateway, error)
 		}
 	}
 	g.billing = plinthv1.NewBillingServiceClient(billing)
-	g.cors = newCORS(cfg.CORSOrigins)
+	g.cors = newCORS(cfg.CORSOrigins, cfg.TrustedProxyHops)
 	g.routes = newRoutes()
 	g.metrics = newHTTPMetrics()
 	if g.tracing, err = newTracing(ctx); err != nil {
@@ -135,6 +136,7 @@ func New(ctx context.Context, cfg Config, logger *slog.Logger) (*Gateway, error)
 			g.limiter.verifier.jwks = newJWKSCache(cfg.JWKSURL)
 		}
 		g.limiter.onLimited = func(scope string) { g.metrics.rateLimited.WithLabelValues(scope).Inc() }
+		g.cors.onLimited = g.limiter.onLimited
 	} else {
 		logger.Warn("REDIS_URL not set: rate limits are off")
 	}
@@ -308,13 +310,30 @@ func (g *Gateway) withAccessLog(next http.Handler) http.Handler {
 		start := time.Now()
 		rec := &statusRecorder{ResponseWriter: w}
 		next.ServeHTTP(rec, r)
-		g.metrics.observe(routeOf(r).label(), r.Method, rec.status, time.Since(start))
+		route := routeOf(r)
+		g.metrics.observe(route.label(), r.Method, rec.status, time.Since(start))
 		if r.URL.Path == "/healthz" || r.URL.Path == "/readyz" {
 			return
 		}
-		g.logger.InfoContext(r.Context(), "http", "method", r.Method, "path", r.URL.Path,
+		// The route's template says what was called; the path, whatever the
+		// client sent, is cut to maxLoggedPathBytes.
+		g.logger.InfoContext(r.Context(), "http", "method", r.Method, "route", route.label(), "path", cutPath(r.URL.Path),
 			"status", rec.status, "bytes", rec.bytes, "duration_ms", time.Since(start))
 	})
+}
+
+const maxLoggedPathBytes = 1024
+
+// cutPath is path cut to maxLoggedPathBytes, on a UTF-8 boundary.
+func cutPath(path string) string {
+	if len(path) <= maxLoggedPathBytes {
+		return path
+	}
+	cut := maxLoggedPathBytes
+	for cut > 0 && !utf8.RuneStart(path[cut]) {
+		cut--
+	}
+	return path[:cut] + "…"
 }
 
 // withLimits sets the per-request deadline (propagated to the backends as the
