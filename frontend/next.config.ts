@@ -1,6 +1,8 @@
 import path from "node:path";
 import type { NextConfig } from "next";
 
+import { staticSecurityHeaders } from "./src/lib/security-headers";
+
 // The typed client lives beside the app (../clients/typescript, linked by
 // npm); both the bundler and the standalone output's file tracing must see
 // the repository root for that.
@@ -11,6 +13,8 @@ const config: NextConfig = {
   outputFileTracingRoot: repositoryRoot,
   turbopack: { root: repositoryRoot },
   poweredByHeader: false,
+  // Pages also get their Content-Security-Policy, with a nonce (src/proxy.ts).
+  headers: async () => [{ source: "/:path*", headers: staticSecurityHeaders }],
   reactStrictMode: true,
   env: {
     // Decided when the app is built, not when it runs: a build made without

@@ -12,8 +12,25 @@ export function formatDate(iso: string | null | undefined): string {
   return Number.isNaN(d.getTime()) ? "—" : `${dateFormat.format(d)} UTC`;
 }
 
-/** A `next` parameter that stays on this site (no open redirect through sign-in). */
-export function safeNext(next: string | null | undefined, fallback = "/dashboard"): string {
-  if (!next || !next.startsWith("/") || next.startsWith("//") || next.startsWith("/\\")) return fallback;
-  return next;
+/**
+ * A `next` parameter that stays on this site (no open redirect through
+ * sign-in): accepted only if, parsed as a URL against the app's origin the
+ * way the browser will parse it (tabs and newlines dropped, backslashes
+ * read as slashes), it has that origin. Returns the path, query and
+ * fragment of what was parsed, never the raw text.
+ */
+export function safeNext(
+  next: string | null | undefined,
+  fallback = "/dashboard",
+  origin: string = typeof window === "undefined" ? "http://localhost" : window.location.origin,
+): string {
+  if (!next || !next.startsWith("/")) return fallback;
+  let url: URL;
+  try {
+    url = new URL(next, origin);
+  } catch {
+    return fallback;
+  }
+  if (url.origin !== new URL(origin).origin) return fallback;
+  return url.pathname + url.search + url.hash;
 }

@@ -28,6 +28,20 @@ async function createResource(page: Page, title: string, content: string): Promi
   return page.url().split("/").pop()!;
 }
 
+// Every page runs under the app's Content-Security-Policy: a violation
+// (Chromium reports each in the console) fails the test that caused it.
+const violations = new WeakMap<Page, string[]>();
+test.beforeEach(({ page }) => {
+  const seen: string[] = [];
+  violations.set(page, seen);
+  page.on("console", (message) => {
+    if (/Content Security Policy/i.test(message.text())) seen.push(message.text());
+  });
+});
+test.afterEach(({ page }) => {
+  expect(violations.get(page) ?? [], "Content-Security-Policy violations").toEqual([]);
+});
+
 function shot(page: Page, name: string) {
   return page.screenshot({ path: `test-results/screenshots/${name}.png`, fullPage: true });
 }
@@ -229,4 +243,50 @@ test("a 5xx keeps what the user typed, and the retry goes through", async ({ pag
   await page.getByRole("button", { name: "Create" }).click();
   await page.waitForURL(/\/resources\/[0-9a-f-]{36}$/);
   await expect(page.getByTestId("resource-title")).toHaveText("Draft that must survive");
+});
+
+test("pages carry the security headers and a nonce-based CSP", async ({ page }) => {
+  const response = await page.goto("/");
+  const headers = response!.headers();
+  const csp = headers["content-security-policy"] ?? "";
+  expect(csp).toMatch(/script-src 'self' 'nonce-[A-Za-z0-9+/=]+' 'strict-dynamic'/);
+  expect(csp).toContain("frame-ancestors 'none'");
+  expect(headers["x-frame-options"]).toBe("DENY");
+  expect(headers["x-content-type-options"]).toBe("nosniff");
+  expect(headers["referrer-policy"]).toBe("strict-origin-when-cross-origin");
+  expect(headers["permissions-policy"]).toContain("camera=()");
+  // A fresh nonce per response.
+  const again = (await page.goto("/"))!.headers()["content-security-policy"];
+  expect(again).not.toBe(csp);
+});
+
+for (const next of ["/%09/evil.example/x", "/%0a/evil.example/x", "/%0d/evil.example/x", "/%5C/evil.example/x"]) {
+  test(`sign-in never leaves the site for next=${next}`, async ({ page }) => {
+    await page.goto(`/login?next=${next}`);
+    await page.getByLabel("Email").fill(email("redirect"));
+    await page.getByRole("button", { name: "Sign in (dev)" }).click();
+    await page.waitForURL("/dashboard");
+  });
+}
+
+test("the dev sign-in refuses cross-site requests", async ({ request, baseURL }) => {
+  const email = { email: "csrf@example.com" };
+  const crossSite = await request.post("/api/dev-session", {
+    data: email,
+    headers: { Origin: "https://evil.example", "Sec-Fetch-Site": "cross-site" },
+  });
+  expect(crossSite.status()).toBe(403);
+  expect(crossSite.headers()["set-cookie"]).toBeUndefined();
+  const noOrigin = await request.post("/api/dev-session", { data: email });
+  expect(noOrigin.status()).toBe(403);
+  const form = await request.post("/api/dev-session", {
+    form: email,
+    headers: { Origin: new URL(baseURL!).origin, "Sec-Fetch-Site": "same-origin" },
+  });
+  expect(form.status()).toBe(415);
+  const ok = await request.post("/api/dev-session", {
+    data: email,
+    headers: { Origin: new URL(baseURL!).origin, "Sec-Fetch-Site": "same-origin" },
+  });
+  expect(ok.status()).toBe(200);
 });

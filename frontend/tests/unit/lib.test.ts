@@ -43,11 +43,32 @@ describe("retryDelayMs", () => {
 });
 
 describe("safeNext", () => {
+  const origin = "https://app.example.com";
   it("keeps sign-in redirects on this site", () => {
-    expect(safeNext("/resources?page=2")).toBe("/resources?page=2");
-    for (const bad of ["https://evil.example", "//evil.example", "/\\evil.example", "", null]) {
-      expect(safeNext(bad)).toBe("/dashboard");
-    }
+    expect(safeNext("/resources?page=2", "/dashboard", origin)).toBe("/resources?page=2");
+    expect(safeNext("/resources/x#top", "/dashboard", origin)).toBe("/resources/x#top");
+    // Encoded characters stay encoded: a path, not a host.
+    expect(safeNext("/%09/evil.example/x", "/dashboard", origin)).toBe("/%09/evil.example/x");
+    expect(safeNext("/%2F%2Fevil.example", "/dashboard", origin)).toBe("/%2F%2Fevil.example");
+  });
+  it("refuses every form that URL parsing turns into another origin", () => {
+    const bad = [
+      "https://evil.example",
+      "//evil.example",
+      "/\\evil.example",
+      "\\/evil.example",
+      "/\t/evil.example/x", // what ?next=/%09/evil.example/x decodes to
+      "/\n/evil.example/x",
+      "/\r/evil.example/x",
+      "/\t\n/evil.example",
+      "/\\\t/evil.example",
+      "https:evil.example",
+      "javascript:alert(1)",
+      "http://app.example.com.evil.example/",
+      "",
+      null,
+    ];
+    for (const next of bad) expect(safeNext(next, "/dashboard", origin), JSON.stringify(next)).toBe("/dashboard");
   });
 });
 

@@ -13,6 +13,31 @@ function disabled() {
   );
 }
 
+function forbidden(message: string) {
+  return NextResponse.json({ success: false, error: { code: "FORBIDDEN", message, details: [] } }, { status: 403 });
+}
+
+/**
+ * Only this site's own pages may sign in or out (no login CSRF): a browser
+ * sends Origin on every POST and DELETE, and Sec-Fetch-Site; a form on
+ * another site cannot send JSON without a preflight, which this route never
+ * answers.
+ */
+function crossSiteRefusal(request: NextRequest): NextResponse | null {
+  const site = request.headers.get("sec-fetch-site");
+  if (site !== null && site !== "same-origin") return forbidden("cross-site requests are refused");
+  const origin = request.headers.get("origin");
+  const host = request.headers.get("host");
+  let sameHost = false;
+  try {
+    sameHost = origin !== null && host !== null && new URL(origin).host === host;
+  } catch {
+    sameHost = false;
+  }
+  if (!sameHost) return forbidden("cross-site requests are refused");
+  return null;
+}
+
 /**
  * The local stack's sign-in: mints a Supabase-shaped token with the stack's
  * JWT secret, here on the server, and hands the browser only the token.
@@ -20,6 +45,14 @@ function disabled() {
 export async function POST(request: NextRequest) {
   const secret = devSignInSecret();
   if (!secret) return disabled();
+  const refusal = crossSiteRefusal(request);
+  if (refusal) return refusal;
+  if (!(request.headers.get("content-type") ?? "").toLowerCase().startsWith("application/json")) {
+    return NextResponse.json(
+      { success: false, error: { code: "UNSUPPORTED_MEDIA_TYPE", message: "send JSON (Content-Type: application/json)", details: [] } },
+      { status: 415 },
+    );
+  }
   const parsed = body.safeParse(await request.json().catch(() => null));
   if (!parsed.success) {
     return NextResponse.json(
@@ -39,7 +72,9 @@ export async function POST(request: NextRequest) {
   return response;
 }
 
-export async function DELETE() {
+export async function DELETE(request: NextRequest) {
+  const refusal = crossSiteRefusal(request);
+  if (refusal) return refusal;
   const response = new NextResponse(null, { status: 204 });
   response.cookies.delete(DEV_TOKEN_COOKIE);
   return response;
