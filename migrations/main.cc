@@ -4,6 +4,8 @@
 #include <cstdio>
 #include <cstring>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "libs/config/config.h"
 #include "libs/logging/logging.h"
@@ -16,7 +18,7 @@ int main(int argc, char** argv) {
     if (std::strcmp(argv[i], "--dir") == 0 && i + 1 < argc) {
       dir = argv[++i];
     } else {
-      std::fprintf(stderr, "usage: migrate [--dir DIR]   (reads DATABASE_URL)\n");
+      std::fprintf(stderr, "usage: migrate [--dir DIR]   (reads DATABASE_URL; DATABASE_URL_<SERVICE> set the services' passwords)\n");
       return 2;
     }
   }
@@ -32,5 +34,19 @@ int main(int argc, char** argv) {
     return 1;
   }
   plinth::logging::Info("schema up to date", {{"applied_now", std::to_string(*applied)}});
+  // The services' roles exist now (migration 0010); their passwords come
+  // from the URLs the services are given.
+  std::vector<std::pair<std::string, std::string>> role_urls;
+  for (const auto& r : plinth::migrate::kServiceRoles) {
+    std::string role_url = env.String(r.url_variable, "");
+    if (!role_url.empty()) role_urls.emplace_back(r.role, role_url);
+  }
+  auto passwords = plinth::migrate::SetRolePasswords(*url, role_urls);
+  if (!passwords.ok()) {
+    plinth::logging::Error("could not set the services' passwords",
+                           {{"error", std::string(passwords.status().message())}});
+    return 1;
+  }
+  if (*passwords > 0) plinth::logging::Info("service role passwords set", {{"roles", std::to_string(*passwords)}});
   return 0;
 }

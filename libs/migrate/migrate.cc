@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include <absl/strings/str_cat.h>
+#include <postgresql/libpq-fe.h>
 #include <pqxx/pqxx>
 
 #include "libs/crypto/crypto.h"
@@ -120,6 +121,48 @@ absl::StatusOr<int> Apply(const std::string& conninfo, const std::string& dir) {
   } catch (const std::exception& e) {
     return absl::UnavailableError(absl::StrCat("database: ", e.what()));
   }
+}
+
+absl::StatusOr<int> SetRolePasswords(const std::string& conninfo,
+                                     const std::vector<std::pair<std::string, std::string>>& role_urls) {
+  struct Credentials {
+    std::string role, user, password;
+  };
+  std::vector<Credentials> wanted;
+  for (const auto& [role, url] : role_urls) {
+    char* error = nullptr;
+    PQconninfoOption* options = PQconninfoParse(url.c_str(), &error);
+    if (options == nullptr) {
+      std::string why = error != nullptr ? error : "unparsable";
+      PQfreemem(error);
+      return absl::InvalidArgumentError(absl::StrCat("the URL for ", role, " is not a connection string: ", why));
+    }
+    Credentials c{role, "", ""};
+    for (PQconninfoOption* o = options; o->keyword != nullptr; ++o) {
+      if (o->val == nullptr) continue;
+      if (std::string(o->keyword) == "user") c.user = o->val;
+      if (std::string(o->keyword) == "password") c.password = o->val;
+    }
+    PQconninfoFree(options);
+    if (c.user != role) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("the URL for ", role, " connects as \"", c.user, "\"; it must connect as ", role));
+    }
+    if (!c.password.empty()) wanted.push_back(std::move(c));
+  }
+  if (wanted.empty()) return 0;
+  try {
+    pqxx::connection conn(conninfo);
+    pqxx::work tx(conn);
+    for (const auto& c : wanted) {
+      // ALTER ROLE takes no parameters: both are quoted by libpq.
+      tx.exec("alter role " + tx.quote_name(c.role) + " password " + tx.quote(c.password));
+    }
+    tx.commit();
+  } catch (const std::exception& e) {
+    return absl::UnavailableError(absl::StrCat("setting the roles' passwords: ", e.what()));
+  }
+  return static_cast<int>(wanted.size());
 }
 
 }  // namespace plinth::migrate

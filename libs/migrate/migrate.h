@@ -9,6 +9,8 @@
 // applied stops the run: applied migrations are never edited.
 
 #include <string>
+#include <utility>
+#include <vector>
 
 #include <absl/status/statusor.h>
 
@@ -16,6 +18,26 @@ namespace plinth::migrate {
 
 // Returns how many migrations this call applied.
 absl::StatusOr<int> Apply(const std::string& conninfo, const std::string& dir);
+
+// The login role of each service (migration 0010) and the variable holding
+// its connection URL: each deployment gives a service its own as
+// DATABASE_URL; the migrate command gets them all.
+struct ServiceRole {
+  const char* url_variable;
+  const char* role;
+};
+inline constexpr ServiceRole kServiceRoles[] = {
+    {"DATABASE_URL_PROFILE", "plinth_profile"},   {"DATABASE_URL_RESOURCE", "plinth_resource"},
+    {"DATABASE_URL_ANALYSIS", "plinth_analysis"}, {"DATABASE_URL_WORKER", "plinth_worker"},
+    {"DATABASE_URL_BILLING", "plinth_billing"},
+};
+
+// For each (role, URL): the URL must connect as that role; when it carries a
+// password, the role's password is set to it (as the owner, on `conninfo`).
+// So the secret that holds a service's URL is the one place its password is
+// written. Returns how many passwords were set.
+absl::StatusOr<int> SetRolePasswords(const std::string& conninfo,
+                                     const std::vector<std::pair<std::string, std::string>>& role_urls);
 
 }  // namespace plinth::migrate
 

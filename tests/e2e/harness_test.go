@@ -18,6 +18,7 @@ import (
 	mrand "math/rand/v2"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -65,13 +66,18 @@ func setUp() (int, error) {
 	if err != nil {
 		return 1, err
 	}
+	// As a deployment: the cluster bootstrapped by its superuser, the
+	// database owned and migrated by plinth_owner, each service connected as
+	// its own role (migration 0010). The tests' own checks (psql) use the
+	// superuser.
 	dbName := "e2e_" + randomHex(6)
-	if out, err := exec.Command("psql", server, "-qc", "create database "+dbName).CombinedOutput(); err != nil {
-		return 1, fmt.Errorf("create database: %v: %s", err, out)
+	if out, err := exec.Command("psql", server, "-Xq", "-v", "ON_ERROR_STOP=1", "-f",
+		filepath.Join(root, "migrations/bootstrap/cluster.sql"), "-c", "create database "+dbName+" owner plinth_owner").CombinedOutput(); err != nil {
+		return 1, fmt.Errorf("bootstrap and create database: %v: %s", err, out)
 	}
 	databaseURL = server[:strings.LastIndex(server, "/")+1] + dbName
 	migrate := exec.Command(filepath.Join(root, "bazel-bin/migrations/migrate"), "--dir", filepath.Join(root, "migrations"))
-	migrate.Env = append(os.Environ(), "DATABASE_URL="+databaseURL)
+	migrate.Env = append(os.Environ(), "DATABASE_URL="+roleURL("plinth_owner"))
 	if out, err := migrate.CombinedOutput(); err != nil {
 		return 1, fmt.Errorf("migrate: %v: %s", err, out)
 	}
@@ -85,7 +91,7 @@ func setUp() (int, error) {
 	stripe = startFakeStripe()
 	httpAddr := fmt.Sprintf("127.0.0.1:%d", freePort())
 	common := []string{"SUPABASE_JWT_SECRET=" + jwtSecret, "SUPABASE_JWKS_URL=" + jwksURL,
-		"DATABASE_URL=" + databaseURL, "LOG_LEVEL=info", "PLINTH_SERVICE_TOKEN=" + serviceToken}
+		"LOG_LEVEL=info", "PLINTH_SERVICE_TOKEN=" + serviceToken}
 	// The job queue's Redis is the harness's own, so a test can stop it.
 	queueRedisPort = freePort()
 	if err := startQueueRedis(); err != nil {
@@ -96,18 +102,18 @@ func setUp() (int, error) {
 		return 1, err
 	}
 	if err := start("profile", filepath.Join(root, "bazel-bin/services/profile/profile"),
-		append(common, "PROFILE_GRPC_ADDR="+profileAddr, "FREE_TIER_CREDITS=10",
+		append(common, "DATABASE_URL="+roleURL("plinth_profile"), "PROFILE_GRPC_ADDR="+profileAddr, "FREE_TIER_CREDITS=10",
 			"REDIS_URL="+os.Getenv("PLINTH_TEST_REDIS_URL"))); err != nil {
 		return 1, err
 	}
 	if err := start("resource", filepath.Join(root, "bazel-bin/services/resource/resource"),
-		append(common, "RESOURCE_GRPC_ADDR="+resourceAddr, "PROFILE_GRPC_ADDR="+profileAddr,
+		append(common, "DATABASE_URL="+roleURL("plinth_resource"), "RESOURCE_GRPC_ADDR="+resourceAddr, "PROFILE_GRPC_ADDR="+profileAddr,
 			"REDIS_URL="+os.Getenv("PLINTH_TEST_REDIS_URL"))); err != nil {
 		return 1, err
 	}
 	// The main gateway: real limiter, limits high enough for the whole suite.
 	if err := start("billing", filepath.Join(root, "bazel-bin/services/billing/billing"),
-		append(common, "BILLING_GRPC_ADDR="+billingAddr, "PROFILE_GRPC_ADDR="+profileAddr,
+		append(common, "DATABASE_URL="+roleURL("plinth_billing"), "BILLING_GRPC_ADDR="+billingAddr, "PROFILE_GRPC_ADDR="+profileAddr,
 			"REDIS_URL="+os.Getenv("PLINTH_TEST_REDIS_URL"), "PLINTH_PLANS="+testPlans,
 			"STRIPE_SECRET_KEY=sk_test_e2e", "STRIPE_API_BASE="+stripe.server.URL,
 			"STRIPE_WEBHOOK_SECRET="+webhookSecret, "STRIPE_TIMEOUT_MS=1500",
@@ -117,13 +123,13 @@ func setUp() (int, error) {
 	billingGRPC, profileGRPC, resourceGRPC = billingAddr, profileAddr, resourceAddr
 	// The profile cache on the shared Redis, the queue on its own.
 	if err := start("llm", filepath.Join(root, "bazel-bin/services/llm/llm"),
-		append(common, "ANALYSIS_GRPC_ADDR="+llmAddr, "RESOURCE_GRPC_ADDR="+resourceAddr,
+		append(common, "DATABASE_URL="+roleURL("plinth_analysis"), "ANALYSIS_GRPC_ADDR="+llmAddr, "RESOURCE_GRPC_ADDR="+resourceAddr,
 			"REDIS_URL="+os.Getenv("PLINTH_TEST_REDIS_URL"), "JOB_QUEUE_REDIS_URL="+queueRedisURL)); err != nil {
 		return 1, err
 	}
 	// A short job limit and sweep so that reclaiming and sweeping happen
 	// within a test; the rest as in production.
-	workerEnv = append(common, "RESOURCE_GRPC_ADDR="+resourceAddr, "BILLING_GRPC_ADDR="+billingAddr,
+	workerEnv = append(common, "DATABASE_URL="+roleURL("plinth_worker"), "RESOURCE_GRPC_ADDR="+resourceAddr, "BILLING_GRPC_ADDR="+billingAddr,
 		"REDIS_URL="+queueRedisURL, "LLM_PROVIDER=anthropic", "ANTHROPIC_API_KEY="+fakeAnthropicKey,
 		"ANTHROPIC_BASE_URL="+fakeAnthropicURL, "LLM_JOB_TIMEOUT_SECONDS=5", "LLM_SWEEP_INTERVAL_SECONDS=1",
 		"LLM_STRANDED_AFTER_SECONDS=3", "LLM_WORKER_CONCURRENCY=16", "LLM_WORKER_DRAIN_SECONDS=10",
@@ -175,6 +181,17 @@ const (
 	webhookSecret = "whsec_e2e_secret_0123456789"
 	testPlans     = "pro:Pro:price_pro_e2e:100;team:Team:price_team_e2e:500"
 )
+
+// roleURL is the test database's URL connecting as role (the test cluster
+// trusts local connections: no password).
+func roleURL(role string) string {
+	u, err := url.Parse(databaseURL)
+	if err != nil {
+		panic(err)
+	}
+	u.User = url.User(role)
+	return u.String()
+}
 
 func backendEnv(profileAddr, resourceAddr string) []string {
 	return []string{"PROFILE_GRPC_ADDR=" + profileAddr, "RESOURCE_GRPC_ADDR=" + resourceAddr,

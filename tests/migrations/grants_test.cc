@@ -11,6 +11,7 @@
 #include <pqxx/pqxx>
 
 #include "libs/migrate/migrate.h"
+#include "tests/migrations/catalog.h"
 #include "tests/support/pg.h"
 
 namespace plinth {
@@ -30,30 +31,9 @@ alter default privileges in schema public grant all on functions to anon, authen
 alter default privileges in schema public grant all on sequences to anon, authenticated, service_role;
 )sql";
 
-// Every privilege of anon and authenticated on every table of the schemas
-// Plinth uses: "role schema.table PRIVILEGE" for the whole table,
-// "role schema.table PRIVILEGE(col,…)" for columns only.
-constexpr char kPrivileges[] = R"sql(
-with roles(r) as (values ('anon'), ('authenticated')),
-tables as (
-  select c.oid, n.nspname || '.' || c.relname as name from pg_class c
-  join pg_namespace n on n.oid = c.relnamespace
-  where c.relkind in ('r', 'v', 'm', 'p') and n.nspname in ('public', 'auth', 'plinth_private')),
-privs(p) as (values ('SELECT'), ('INSERT'), ('UPDATE'), ('DELETE'), ('TRUNCATE'), ('REFERENCES'), ('TRIGGER'))
-select r || ' ' || t.name || ' ' || p ||
-  case when has_table_privilege(r, t.oid, p) then '' else
-    '(' || (select string_agg(a.attname, ',' order by a.attname) from pg_attribute a
-            where a.attrelid = t.oid and a.attnum > 0 and not a.attisdropped
-              and has_column_privilege(r, t.oid, a.attnum, p)) || ')' end
-from roles, tables t, privs
-where has_table_privilege(r, t.oid, p)
-   or (p in ('SELECT', 'INSERT', 'UPDATE', 'REFERENCES') and has_any_column_privilege(r, t.oid, p))
-union all
-select r || ' function ' || n.nspname || '.' || f.proname || ' EXECUTE'
-from roles, pg_proc f join pg_namespace n on n.oid = f.pronamespace
-where n.nspname in ('public', 'plinth_private') and has_function_privilege(r, f.oid, 'EXECUTE')
-order by 1
-)sql";
+// Every privilege of anon and authenticated (tests/migrations/catalog.h).
+const std::string kPrivileges =
+    testing::PrivilegesSql("values ('anon'), ('authenticated')") + " order by 1";
 
 class GrantsTest : public ::testing::Test {
  protected:

@@ -5,7 +5,10 @@
 #include <atomic>
 #include <cstdio>
 #include <cstdlib>
+#include <fstream>
 #include <mutex>
+#include <sstream>
+#include <stdexcept>
 #include <thread>
 
 #include <gtest/gtest.h>
@@ -120,10 +123,37 @@ std::string CreateEmptyDatabase() {
 
 std::string MigrationsDir() { return "migrations"; }
 
-std::string CreateMigratedDatabase() {
+std::string AsRole(const std::string& url, const std::string& role) {
+  const std::string scheme = "postgresql://";
+  auto at = url.find('@');
+  if (url.rfind(scheme, 0) != 0 || at == std::string::npos) return "";
+  return scheme + role + url.substr(at);
+}
+
+std::string CreateOwnedDatabase() {
   std::string url = CreateEmptyDatabase();
   if (url.empty()) return url;
-  auto applied = migrate::Apply(url, MigrationsDir());
+  try {
+    std::ifstream in(MigrationsDir() + "/bootstrap/cluster.sql");
+    std::stringstream bootstrap;
+    bootstrap << in.rdbuf();
+    if (bootstrap.str().empty()) throw std::runtime_error("migrations/bootstrap/cluster.sql not found");
+    pqxx::connection conn(url);
+    pqxx::nontransaction tx(conn);
+    tx.exec(bootstrap.str());
+    tx.exec("alter database " + tx.quote_name(conn.dbname()) + " owner to plinth_owner");
+  } catch (const std::exception& e) {
+    ADD_FAILURE() << "bootstrap: " << e.what();
+    return "";
+  }
+  return url;
+}
+
+std::string CreateMigratedDatabase() {
+  std::string url = CreateOwnedDatabase();
+  if (url.empty()) return url;
+  // As in every deployment: the owner migrates, not a superuser.
+  auto applied = migrate::Apply(AsRole(url, "plinth_owner"), MigrationsDir());
   if (!applied.ok()) {
     ADD_FAILURE() << "migrations: " << applied.status();
     return "";

@@ -27,9 +27,18 @@ class OwnCluster {
   int port_ = 0;
 };
 
-// A new database with every migration applied; returns its URL. Fails the
-// test (ADD_FAILURE + empty string) if no server can be had.
+// A new database with every migration applied by its owner (plinth_owner,
+// after migrations/bootstrap/cluster.sql), as in a deployment; returns its
+// URL as the server's superuser, for the test's own setup and checks. Fails
+// the test (ADD_FAILURE + empty string) if no server can be had.
 std::string CreateMigratedDatabase();
+
+// A new empty database owned by plinth_owner (the cluster bootstrapped).
+std::string CreateOwnedDatabase();
+
+// `url` connecting as `role` instead (the test clusters trust local
+// connections): a service's own role, e.g. AsRole(url, "plinth_billing").
+std::string AsRole(const std::string& url, const std::string& role);
 
 // A pool of `size` connections to `url` with a store's statements.
 std::unique_ptr<db::Pool> OpenPool(const std::string& url, std::vector<db::PreparedStatement> statements,

@@ -18,13 +18,14 @@ class BillingStoreTest : public ::testing::Test {
   void SetUp() override {
     url_ = testing::CreateMigratedDatabase();
     ASSERT_FALSE(url_.empty());
-    pool_ = testing::OpenPool(url_, BillingStore::Statements(), 16);
+    pool_ = testing::OpenPool(testing::AsRole(url_, "plinth_billing"), BillingStore::Statements(), 16);
+    admin_ = testing::OpenPool(url_, {}, 2);  // fixtures, as the superuser
     store_ = std::make_unique<BillingStore>(pool_.get());
   }
   std::string UserWithCredits(int credits) { return testing::CreateUserWithProfile(url_, credits); }
   int Credits(const std::string& id) {
     int c = -1;
-    pool_->ServiceTx(db::NoDeadline(), [&](pqxx::transaction_base& tx) {
+    admin_->ServiceTx(db::NoDeadline(), [&](pqxx::transaction_base& tx) {
       c = tx.exec_params("select credits_remaining from profiles where id = $1", id)[0][0].as<int>();
       return absl::OkStatus();
     });
@@ -33,7 +34,7 @@ class BillingStoreTest : public ::testing::Test {
   // A queued analysis of a new resource of `user`.
   std::string Analysis(const std::string& user) {
     std::string id;
-    EXPECT_TRUE(pool_->ServiceTx(db::NoDeadline(), [&](pqxx::transaction_base& tx) {
+    EXPECT_TRUE(admin_->ServiceTx(db::NoDeadline(), [&](pqxx::transaction_base& tx) {
                        auto resource = tx.exec_params("insert into resources (user_id, title) values ($1, 'T') "
                                                       "returning id", user)[0][0].as<std::string>();
                        id = tx.exec_params("insert into analyses (id, resource_id, user_id, prompt) "
@@ -44,13 +45,13 @@ class BillingStoreTest : public ::testing::Test {
     return id;
   }
   void SetStatus(const std::string& analysis, const std::string& status) {
-    ASSERT_TRUE(pool_->ServiceTx(db::NoDeadline(), [&](pqxx::transaction_base& tx) {
+    ASSERT_TRUE(admin_->ServiceTx(db::NoDeadline(), [&](pqxx::transaction_base& tx) {
                        tx.exec_params("update analyses set status = $2 where id = $1", analysis, status);
                        return absl::OkStatus();
                      }).ok());
   }
   std::string url_;
-  std::unique_ptr<db::Pool> pool_;
+  std::unique_ptr<db::Pool> pool_, admin_;
   std::unique_ptr<BillingStore> store_;
 };
 
@@ -106,22 +107,30 @@ TEST_F(BillingStoreTest, ConsumeIsIdempotentByKeyAndOnlyAFailedAnalysisIsRefunde
 }
 
 TEST_F(BillingStoreTest, DeletingAResourceRefundsItsUnfinishedAnalysesOnce) {
-  std::string user = UserWithCredits(5);
-  std::string queued = Analysis(user), running = Analysis(user), succeeded = Analysis(user), failed = Analysis(user);
-  for (const auto& a : {queued, running, succeeded, failed}) {
+  std::string user = UserWithCredits(6);
+  std::string queued = Analysis(user), running = Analysis(user), calling = Analysis(user),
+              succeeded = Analysis(user), failed = Analysis(user);
+  for (const auto& a : {queued, running, calling, succeeded, failed}) {
     ASSERT_TRUE(store_->Consume(user, "analysis:" + a, db::NoDeadline()).ok());
   }
   SetStatus(running, "running");
+  SetStatus(calling, "running");
+  ASSERT_TRUE(admin_->ServiceTx(db::NoDeadline(), [&](pqxx::transaction_base& tx) {
+                       tx.exec_params("update analyses set provider_called_at = now() where id = $1", calling);
+                       return absl::OkStatus();
+                     }).ok());
   SetStatus(succeeded, "succeeded");
   SetStatus(failed, "failed");
   ASSERT_TRUE(store_->RefundFailedAnalysis(user, failed, db::NoDeadline()).ok());  // the worker's refund
   EXPECT_EQ(Credits(user), 2);
   // The user deletes the resources, as the resource service does.
-  ASSERT_TRUE(pool_->UserTx(testing::ClaimsJson(user), db::NoDeadline(), [&](pqxx::transaction_base& tx) {
-                     tx.exec_params("delete from resources where user_id = $1", user);
-                     return absl::OkStatus();
-                   }).ok());
-  // Queued and running come back; succeeded is spent; failed was refunded already.
+  ASSERT_TRUE(admin_->UserTx(testing::ClaimsJson(user), db::NoDeadline(), [&](pqxx::transaction_base& tx) {
+                       tx.exec_params("delete from resources where user_id = $1", user);
+                       return absl::OkStatus();
+                     }).ok());
+  // Queued and running-but-not-calling come back; the one whose provider
+  // call had started is spent (migration 0009), as is succeeded; failed was
+  // refunded already.
   EXPECT_EQ(Credits(user), 4);
 }
 
@@ -129,7 +138,7 @@ TEST_F(BillingStoreTest, InsufficientCreditsLeavesNoLedgerEntry) {
   std::string user = UserWithCredits(0);
   EXPECT_EQ(errors::ContractCode(store_->Consume(user, "k", db::NoDeadline()).status()), "INSUFFICIENT_CREDITS");
   // A later grant makes the same key usable: the failed attempt recorded nothing.
-  pool_->ServiceTx(db::NoDeadline(), [&](pqxx::transaction_base& tx) {
+  admin_->ServiceTx(db::NoDeadline(), [&](pqxx::transaction_base& tx) {
     tx.exec_params("update profiles set credits_remaining = 1 where id = $1", user);
     return absl::OkStatus();
   });

@@ -23,7 +23,8 @@ class WorkerStoreTest : public ::testing::Test {
   void SetUp() override {
     url_ = testing::CreateMigratedDatabase();
     ASSERT_FALSE(url_.empty());
-    pool_ = testing::OpenPool(url_, WorkerStore::Statements(), 8);
+    pool_ = testing::OpenPool(testing::AsRole(url_, "plinth_worker"), WorkerStore::Statements(), 8);
+    admin_ = testing::OpenPool(url_, {}, 2);  // fixtures, as the superuser
     store_ = std::make_unique<WorkerStore>(pool_.get());
     user_ = testing::CreateUserWithProfile(url_);
   }
@@ -37,14 +38,14 @@ class WorkerStoreTest : public ::testing::Test {
     return id;
   }
   void Exec(const std::string& sql) {
-    ASSERT_TRUE(pool_->ServiceTx(db::NoDeadline(), [&](pqxx::transaction_base& tx) {
+    ASSERT_TRUE(admin_->ServiceTx(db::NoDeadline(), [&](pqxx::transaction_base& tx) {
                        tx.exec(sql);
                        return absl::OkStatus();
                      }).ok());
   }
   std::string Query(const std::string& sql) {
     std::string out;
-    EXPECT_TRUE(pool_->ServiceTx(db::NoDeadline(), [&](pqxx::transaction_base& tx) {
+    EXPECT_TRUE(admin_->ServiceTx(db::NoDeadline(), [&](pqxx::transaction_base& tx) {
                        auto r = tx.exec(sql);
                        out = r.empty() || r[0][0].is_null() ? "" : r[0][0].as<std::string>();
                        return absl::OkStatus();
@@ -58,7 +59,7 @@ class WorkerStoreTest : public ::testing::Test {
   }
 
   std::string url_, user_;
-  std::unique_ptr<db::Pool> pool_;
+  std::unique_ptr<db::Pool> pool_, admin_;
   std::unique_ptr<WorkerStore> store_;
 };
 

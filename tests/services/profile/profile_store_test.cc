@@ -19,7 +19,7 @@ class ProfileStoreTest : public ::testing::Test {
   void SetUp() override {
     std::string url = testing::CreateMigratedDatabase();
     ASSERT_FALSE(url.empty());
-    pool_ = testing::OpenPool(url, ProfileStore::Statements(), 4);
+    pool_ = testing::OpenPool(testing::AsRole(url, "plinth_profile"), ProfileStore::Statements(), 4);
     store_ = std::make_unique<ProfileStore>(pool_.get(), 25);
   }
   auth::Claims User(const std::string& email = "a@example.com") {

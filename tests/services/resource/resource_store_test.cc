@@ -16,7 +16,8 @@ class ResourceStoreTest : public ::testing::Test {
   void SetUp() override {
     url_ = testing::CreateMigratedDatabase();
     ASSERT_FALSE(url_.empty());
-    pool_ = testing::OpenPool(url_, ResourceStore::Statements(), 2);
+    pool_ = testing::OpenPool(testing::AsRole(url_, "plinth_resource"), ResourceStore::Statements(), 2);
+    admin_ = testing::OpenPool(url_, {}, 2);  // fixtures, as the superuser
     store_ = std::make_unique<ResourceStore>(pool_.get());
   }
   // A user with a profile row (as the profile service would have created it).
@@ -27,7 +28,7 @@ class ResourceStoreTest : public ::testing::Test {
     return c;
   }
   std::string url_;
-  std::unique_ptr<db::Pool> pool_;
+  std::unique_ptr<db::Pool> pool_, admin_;
   std::unique_ptr<ResourceStore> store_;
 };
 
@@ -104,7 +105,7 @@ TEST_F(ResourceStoreTest, DeletingTheProfileDeletesItsResources) {
   auto a = User();
   ASSERT_TRUE(store_->Create(a, {"x", "", "{}"}, db::NoDeadline()).ok());
   int left = -1;
-  ASSERT_TRUE(pool_->ServiceTx(db::NoDeadline(), [&](pqxx::transaction_base& tx) {
+  ASSERT_TRUE(admin_->ServiceTx(db::NoDeadline(), [&](pqxx::transaction_base& tx) {
                     tx.exec_params("delete from auth.users where id = $1", a.sub);
                     left = tx.exec_params("select count(*) from resources where user_id = $1", a.sub)[0][0].as<int>();
                     return absl::OkStatus();

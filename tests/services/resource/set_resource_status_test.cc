@@ -24,7 +24,8 @@ class SetResourceStatusTest : public ::testing::Test {
   void SetUp() override {
     url_ = testing::CreateMigratedDatabase();
     ASSERT_FALSE(url_.empty());
-    pool_ = testing::OpenPool(url_, ResourceStore::Statements());
+    pool_ = testing::OpenPool(testing::AsRole(url_, "plinth_resource"), ResourceStore::Statements());
+    admin_ = testing::OpenPool(url_, {}, 2);  // fixtures, as the superuser
     store_ = std::make_unique<ResourceStore>(pool_.get());
     auth::VerifierOptions v;
     v.hs256_secret = kSecret;
@@ -34,7 +35,7 @@ class SetResourceStatusTest : public ::testing::Test {
     unconfigured_server_ = Start("", &unconfigured_address_);
     owner_ = testing::CreateUserWithProfile(url_);
     stranger_ = testing::CreateUserWithProfile(url_);
-    ASSERT_TRUE(pool_->ServiceTx(db::NoDeadline(), [&](pqxx::transaction_base& tx) {
+    ASSERT_TRUE(admin_->ServiceTx(db::NoDeadline(), [&](pqxx::transaction_base& tx) {
                        resource_ = tx.exec_params("insert into resources (user_id, title, content) "
                                                   "values ($1, 'T', 'the content') returning id::text",
                                                   owner_)[0][0]
@@ -73,7 +74,7 @@ class SetResourceStatusTest : public ::testing::Test {
   }
 
   std::string url_, address_, unconfigured_address_, owner_, stranger_, resource_;
-  std::unique_ptr<db::Pool> pool_;
+  std::unique_ptr<db::Pool> pool_, admin_;
   std::unique_ptr<ResourceStore> store_;
   std::unique_ptr<auth::JwtVerifier> verifier_;
   std::unique_ptr<ResourceServiceImpl> service_;
