@@ -9,7 +9,24 @@
 
 #include <string>
 
+#include <pqxx/pqxx>
+
 namespace plinth::testing {
+
+// Runs `sql` in `tx`: "" when it succeeded, "denied" when PostgreSQL refused
+// it for want of a privilege or by a row-level security policy, else the
+// error.
+inline std::string Attempt(pqxx::transaction_base& tx, const std::string& sql) {
+  try {
+    tx.exec(sql);
+    return "";
+  } catch (const pqxx::insufficient_privilege&) {
+    return "denied";
+  } catch (const pqxx::sql_error& e) {
+    if (std::string(e.what()).find("row-level security") != std::string::npos) return "denied";
+    return e.what();
+  }
+}
 
 inline std::string PrivilegesSql(const std::string& roles_sql) {
   return "with roles(r) as (" + roles_sql + R"sql(),

@@ -59,14 +59,7 @@ class GrantsTest : public ::testing::Test {
       tx.exec_params("select set_config('request.jwt.claims', $1, true)", testing::ClaimsJson(user));
     }
     tx.exec("set local role " + role);
-    try {
-      tx.exec(sql);
-      return "";
-    } catch (const pqxx::insufficient_privilege&) {
-      return "denied";
-    } catch (const pqxx::sql_error& e) {
-      return e.what();
-    }
+    return testing::Attempt(tx, sql);
   }
 
   std::string url_;

@@ -83,15 +83,7 @@ class RolesTest : public ::testing::Test {
   std::string As(const std::string& role, const std::string& sql) {
     pqxx::connection c(testing::AsRole(url_, role));
     pqxx::work tx(c);
-    try {
-      tx.exec(sql);
-      return "";
-    } catch (const pqxx::insufficient_privilege&) {
-      return "denied";
-    } catch (const pqxx::sql_error& e) {
-      if (std::string(e.what()).find("row-level security") != std::string::npos) return "denied";
-      return e.what();
-    }
+    return testing::Attempt(tx, sql);
   }
 
   std::string url_, user_, resource_, analysis_;
