@@ -64,7 +64,7 @@ insert into analyses (id, resource_id, user_id, prompt)
   from generate_series(1, $N) i;
 SQL
 
-LLM_PROVIDER=anthropic ANTHROPIC_API_KEY=sk-ant-bench ANTHROPIC_BASE_URL="http://$FAKE_ADDR" \
+DATABASE_URL=${DATABASE_URL_WORKER:-$DATABASE_URL} LLM_PROVIDER=anthropic ANTHROPIC_API_KEY=sk-ant-bench ANTHROPIC_BASE_URL="http://$FAKE_ADDR" \
   LLM_WORKER_CONCURRENCY=$CONCURRENCY LLM_WORKER_HEALTH_ADDR="127.0.0.1:$(free_port)" \
   "$ROOT/bazel-bin/services/llm/llm_worker" >"$WORK/worker.log" 2>&1 &
 WORKER_PID=$!

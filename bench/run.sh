@@ -90,7 +90,7 @@ run() {
 }
 
 pgbench_run() {
-  pgbench -n -M prepared -c 16 -j 2 -T "$SECONDS_PER_RUN" -f "$ROOT/bench/list.pgbench" "$DATABASE_URL" 2>/dev/null |
+  pgbench -n -M prepared -c 16 -j 2 -T "$SECONDS_PER_RUN" -f "$ROOT/bench/list.pgbench" "${DATABASE_URL_RESOURCE:-$DATABASE_URL}" 2>/dev/null |
     sed -nE 's/^tps = ([0-9.]+).*/\1/p' >>"$RES/pgbench"
 }
 

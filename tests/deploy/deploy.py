@@ -29,11 +29,13 @@ import subprocess
 import sys
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 import uuid
 
 RENDERED, IMAGE, DEPS_IMAGE, HEALTHPROBE, RUNTIME = sys.argv[1:6]
 RUN_ID = os.environ["PLINTH_DEPLOY_RUN"]
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 NETWORK = "plinth-deploy-" + RUN_ID
 LABEL = "plinth-deploy=" + RUN_ID
 
@@ -234,17 +236,28 @@ db_host = db_url.split("@", 1)[1].split(":", 1)[0].split("/", 1)[0]
 db_name = db_url.rsplit("/", 1)[1].split("?", 1)[0]
 redis_host = redis_url.split("//", 1)[1].split(":", 1)[0].split("/", 1)[0]
 log("PostgreSQL (%s) and Redis (%s) in containers" % (db_host, redis_host))
+# As a deployment: the cluster bootstrapped by its superuser
+# (migrations/bootstrap/cluster.sql), the database owned by plinth_owner with
+# the owner password of the Secret's DATABASE_URL, password (SCRAM) logins
+# over the network, so every service proves its own role's password, which
+# the migrations Job set from that service's URL.
+owner_password = urllib.parse.unquote(urllib.parse.urlsplit(db_url).password or "")
 postgres_script = (
     "set -e; mkdir -p /tmp/pg && chown postgres /tmp/pg; "
     "PG=$(ls -d /usr/lib/postgresql/*/bin | tail -1); "
-    "runuser -u postgres -- $PG/initdb -D /tmp/pg/data -U postgres --auth=trust >/dev/null; "
-    "echo \"host all all 0.0.0.0/0 trust\" >> /tmp/pg/data/pg_hba.conf; "
+    "runuser -u postgres -- $PG/initdb -D /tmp/pg/data -U postgres --auth-local=trust "
+    "--auth-host=scram-sha-256 >/dev/null; "
+    "echo \"host all all 0.0.0.0/0 scram-sha-256\" >> /tmp/pg/data/pg_hba.conf; "
     "runuser -u postgres -- $PG/pg_ctl -D /tmp/pg/data -w -o \"-c listen_addresses=* -c fsync=off\" start >/dev/null; "
-    "runuser -u postgres -- psql -qc \"create database %s\"; "
-    "runuser -u postgres -- psql -qc \"alter user postgres password 'postgres'\"; "
+    "runuser -u postgres -- psql -qX -v ON_ERROR_STOP=1 -f /bootstrap/cluster.sql; "
+    # psql interpolates :'pw' (quoted) only in what it reads, not in -c.
+    "echo \"alter role plinth_owner password :'pw';\" | "
+    "runuser -u postgres -- psql -qX -v ON_ERROR_STOP=1 -v pw=\"$OWNER_PASSWORD\"; "
+    "runuser -u postgres -- psql -qX -v ON_ERROR_STOP=1 -c \"create database %s owner plinth_owner\"; "
     "exec sleep infinity" % db_name)
 podman("run", "-d", "--name", cname("postgres"), "--label", LABEL, "--network", NETWORK,
        *sum((["--network-alias", n] for n in dns_names(db_host.split(".")[0]) + [db_host]), []),
+       "-v", os.path.join(ROOT, "migrations", "bootstrap") + ":/bootstrap:ro", "-e", "OWNER_PASSWORD=" + owner_password,
        DEPS_IMAGE, "bash", "-c", postgres_script)
 podman("run", "-d", "--name", cname("redis"), "--label", LABEL, "--network", NETWORK,
        *sum((["--network-alias", n] for n in dns_names(redis_host.split(".")[0]) + [redis_host]), []),
