@@ -85,6 +85,9 @@ echo "==> Kubernetes manifests: render every overlay and validate offline (tests
 echo "==> deployment proof: the image and the dev overlay in containers (tests/deploy)"
 "$ROOT/tests/deploy/run.sh" || failed+=("tests/deploy")
 
+echo "==> the dev overlay on a real single-node Kubernetes (tests/cluster)"
+"$ROOT/tests/cluster/test.sh" || failed+=("tests/cluster")
+
 echo
 if ((${#failed[@]})); then
   echo "FAILED: ${failed[*]}"

@@ -46,4 +46,10 @@ std::unique_ptr<grpc::ClientContext> InternalContext(const std::string& service_
   return out;
 }
 
+std::shared_ptr<grpc::Channel> BackendChannel(const std::string& address) {
+  grpc::ChannelArguments args;
+  args.SetLoadBalancingPolicyName("round_robin");
+  return grpc::CreateCustomChannel("dns:///" + address, grpc::InsecureChannelCredentials(), args);
+}
+
 }  // namespace plinth::grpc_server

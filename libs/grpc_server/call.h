@@ -41,6 +41,13 @@ std::unique_ptr<grpc::ClientContext> ForwardedContext(const grpc::ServerContext&
 std::unique_ptr<grpc::ClientContext> InternalContext(const std::string& service_token,
                                                      const std::string& user_id,
                                                      std::chrono::system_clock::time_point deadline);
+// A channel to another Plinth service at `address` (host:port): every
+// address the name resolves to, each call to the next (round robin). In
+// Kubernetes the services' names are headless Services listing every ready
+// pod; the servers close connections after 30 s, which makes the channel
+// resolve again, so new pods get calls within that.
+std::shared_ptr<grpc::Channel> BackendChannel(const std::string& address);
+
 }  // namespace plinth::grpc_server
 
 #endif  // PLINTH_LIBS_GRPC_SERVER_CALL_H_

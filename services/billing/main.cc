@@ -10,6 +10,7 @@
 
 #include "libs/config/config.h"
 #include "libs/db/pool.h"
+#include "libs/grpc_server/call.h"
 #include "libs/grpc_server/server.h"
 #include "libs/logging/logging.h"
 #include "libs/service_env/service_env.h"
@@ -67,7 +68,7 @@ int main() {
   auto pool = service_env::OpenPool(*settings, billing::BillingStore::Statements());
   billing::BillingStore store(pool.get());
   std::shared_ptr<v1::ProfileService::StubInterface> profiles = v1::ProfileService::NewStub(
-      grpc::CreateChannel(*profile_address, grpc::InsecureChannelCredentials()));
+      grpc_server::BackendChannel(*profile_address));
   billing::BillingServiceImpl service(&store, std::move(config), *redis_client, profiles);
 
   auto served = grpc_server::Serve(service_env::ServerOptionsFor(*settings, "plinth.v1.BillingService", &verifier), {&service});

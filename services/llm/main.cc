@@ -5,6 +5,7 @@
 
 #include "libs/config/config.h"
 #include "libs/db/pool.h"
+#include "libs/grpc_server/call.h"
 #include "libs/grpc_server/server.h"
 #include "libs/logging/logging.h"
 #include "libs/service_env/service_env.h"
@@ -26,7 +27,7 @@ int main() {
   auto pool = service_env::OpenPool(*settings, llm::AnalysisStore::Statements());
   llm::AnalysisStore store(pool.get());
   std::shared_ptr<v1::ResourceService::StubInterface> resources = v1::ResourceService::NewStub(
-      grpc::CreateChannel(*resource_address, grpc::InsecureChannelCredentials()));
+      grpc_server::BackendChannel(*resource_address));
   // REDIS_URL: the profile cache (an analysis changes the credits) and, unless
   // JOB_QUEUE_REDIS_URL names another server, the job queue.
   auto redis_client = service_env::OptionalRedis(env, "REDIS_URL");

@@ -11,6 +11,7 @@
 #include "libs/config/config.h"
 #include "libs/db/listener.h"
 #include "libs/db/pool.h"
+#include "libs/grpc_server/call.h"
 #include "libs/grpc_server/server.h"
 #include "libs/logging/logging.h"
 #include "libs/service_env/service_env.h"
@@ -126,8 +127,8 @@ int main() {
   if (!reader.ok()) return service_env::StartupFailure(reader.status());
   llm::JobQueue queue(*commands, *reader);
 
-  auto resources = v1::ResourceService::NewStub(grpc::CreateChannel(*resource_address, grpc::InsecureChannelCredentials()));
-  auto billing = v1::BillingService::NewStub(grpc::CreateChannel(*billing_address, grpc::InsecureChannelCredentials()));
+  auto resources = v1::ResourceService::NewStub(grpc_server::BackendChannel(*resource_address));
+  auto billing = v1::BillingService::NewStub(grpc_server::BackendChannel(*billing_address));
 
   llm::WorkerOptions options;
   char host[256] = {};

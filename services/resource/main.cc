@@ -6,6 +6,7 @@
 #include "libs/auth/jwt.h"
 #include "libs/config/config.h"
 #include "libs/db/pool.h"
+#include "libs/grpc_server/call.h"
 #include "libs/grpc_server/server.h"
 #include "libs/logging/logging.h"
 #include "libs/service_env/service_env.h"
@@ -27,7 +28,7 @@ int main() {
   auto pool = service_env::OpenPool(*settings, resource::ResourceStore::Statements());
   resource::ResourceStore store(pool.get());
   std::shared_ptr<v1::ProfileService::StubInterface> profiles = v1::ProfileService::NewStub(
-      grpc::CreateChannel(*profile_address, grpc::InsecureChannelCredentials()));
+      grpc_server::BackendChannel(*profile_address));
   auto redis_client = service_env::OptionalRedis(env, "REDIS_URL");
   if (!redis_client.ok()) return service_env::StartupFailure(redis_client.status());
   if (!*redis_client) logging::Warn("REDIS_URL not set: profile cache entries are not invalidated");

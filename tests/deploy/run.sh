@@ -42,13 +42,7 @@ if ! p image exists "$DEPS"; then
   p build -q --network host -t "$DEPS" "$WORK/deps" >/dev/null
 fi
 
-echo "==> image $IMAGE (Dockerfile, BINARIES=prebuilt: the binaries ./plinth build made)"
-mkdir -p "$WORK/context"
-cp "$ROOT/Dockerfile" "$WORK/context/"
-"$ROOT/plinth" dist "$WORK/context/dist"
-p build -q --network host --build-arg BINARIES=prebuilt --build-arg BASE="$BASE" -t "$IMAGE" "$WORK/context" >/dev/null
-# The previous run's image, now untagged, would pile up run after run.
-p image prune -f >/dev/null 2>&1 || true
+"$ROOT/tests/deploy/image.sh" "$IMAGE"
 
 echo "==> rendering k8s/overlays/dev"
 (cd "$ROOT/tests/k8s/render" && go build -o "$WORK/render" .)

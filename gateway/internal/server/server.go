@@ -64,8 +64,14 @@ func New(ctx context.Context, cfg Config, logger *slog.Logger) (*Gateway, error)
 		conn, ok := g.conns[addr]
 		if !ok {
 			var err error
-			conn, err = grpc.NewClient(addr,
+			// Every address the name has, each request to the next (a headless
+			// Service lists every pod): one connection through a ClusterIP would
+			// pin a gateway to one pod. The services close connections after 30 s
+			// (MaxConnectionAge), which makes the resolver look again, so new
+			// pods get traffic within that.
+			conn, err = grpc.NewClient("dns:///"+addr,
 				grpc.WithTransportCredentials(insecure.NewCredentials()),
+				grpc.WithDefaultServiceConfig(`{"loadBalancingConfig": [{"round_robin": {}}]}`),
 				grpc.WithDefaultCallOptions(grpc.MaxCallRecvMsgSize(8<<20)))
 			if err != nil {
 				return nil, fmt.Errorf("backend %s at %s: %w", name, addr, err)
