@@ -1,11 +1,16 @@
 // Applies the numbered SQL files of a directory to DATABASE_URL, in order,
 // each once (libs/migrate). Exit 0 when the schema is up to date.
 
+#include <chrono>
 #include <cstdio>
+#include <cstdlib>
+#include <thread>
 #include <cstring>
 #include <string>
 #include <utility>
 #include <vector>
+
+#include <absl/strings/str_join.h>
 
 #include "libs/config/config.h"
 #include "libs/logging/logging.h"
@@ -14,11 +19,17 @@
 int main(int argc, char** argv) {
   plinth::logging::Init("migrate");
   std::string dir = "migrations";
+  int wait_seconds = -1;
   for (int i = 1; i < argc; ++i) {
     if (std::strcmp(argv[i], "--dir") == 0 && i + 1 < argc) {
       dir = argv[++i];
+    } else if (std::strcmp(argv[i], "--wait") == 0 && i + 1 < argc) {
+      wait_seconds = std::atoi(argv[++i]);
     } else {
-      std::fprintf(stderr, "usage: migrate [--dir DIR]   (reads DATABASE_URL; DATABASE_URL_<SERVICE> set the services' passwords)\n");
+      std::fprintf(stderr, "usage: migrate [--dir DIR] [--wait SECONDS]\n"
+                           "  --wait: apply nothing; exit 0 once every file of DIR is applied (a pod's init\n"
+                           "          container: the release's code never serves before its schema), 1 after SECONDS\n"
+                           "usage: migrate [--dir DIR]   (reads DATABASE_URL; DATABASE_URL_<SERVICE> set the services' passwords)\n");
       return 2;
     }
   }
@@ -27,6 +38,29 @@ int main(int argc, char** argv) {
   if (!url.ok()) {
     plinth::logging::Error(std::string(url.status().message()));
     return 2;
+  }
+  if (wait_seconds >= 0) {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(wait_seconds);
+    std::string last;
+    while (true) {
+      auto pending = plinth::migrate::Pending(*url, dir);
+      if (pending.ok() && pending->empty()) {
+        plinth::logging::Info("schema up to date");
+        return 0;
+      }
+      // Before the first Job even the service's role may not exist yet.
+      std::string now = "waiting for the schema: " +
+                        (pending.ok() ? "migrations " + absl::StrJoin(*pending, ", ") + " not applied"
+                                      : std::string(pending.status().message()));
+      // A warning: written at once (info lines wait for the next flush).
+      if (now != last) plinth::logging::Warn(now);
+      last = now;
+      if (std::chrono::steady_clock::now() >= deadline) {
+        plinth::logging::Error("the schema this release needs is not there", {{"waited_s", std::to_string(wait_seconds)}});
+        return 1;
+      }
+      std::this_thread::sleep_for(std::chrono::seconds(2));
+    }
   }
   auto applied = plinth::migrate::Apply(*url, dir);
   if (!applied.ok()) {

@@ -4,7 +4,8 @@
 # ESLint and unit tests, buf lint/breaking, the end-to-end tests through the
 # real gateway (tests/e2e, Go; schemathesis, the TypeScript client's example
 # and the frontend in Debian's Chromium among them), the fuzzers (tests/fuzz)
-# and the k8s manifest validation (tests/k8s), against a
+# the k8s manifest validation (tests/k8s) and the dev overlay on a real
+# single-node Kubernetes (tests/cluster), against a
 # throwaway PostgreSQL and Redis started here and removed afterwards.
 # Called by `./plinth test` after the build; exits non-zero on any failure.
 set -uo pipefail
@@ -82,10 +83,7 @@ echo "==> alert rules: promtool check and unit tests (k8s/monitoring)"
 echo "==> Kubernetes manifests: render every overlay and validate offline (tests/k8s)"
 "$ROOT/tests/k8s/run.sh" || failed+=("tests/k8s")
 
-echo "==> deployment proof: the image and the dev overlay in containers (tests/deploy)"
-"$ROOT/tests/deploy/run.sh" || failed+=("tests/deploy")
-
-echo "==> the dev overlay on a real single-node Kubernetes (tests/cluster)"
+echo "==> deployment proof: the dev overlay on a real single-node Kubernetes (tests/cluster)"
 "$ROOT/tests/cluster/test.sh" || failed+=("tests/cluster")
 
 echo

@@ -49,6 +49,9 @@ std::unique_ptr<grpc::ClientContext> InternalContext(const std::string& service_
 std::shared_ptr<grpc::Channel> BackendChannel(const std::string& address) {
   grpc::ChannelArguments args;
   args.SetLoadBalancingPolicyName("round_robin");
+  // Look the name up again within a second when a pod goes away (the
+  // default, 30 s, outlasts a rolling update's turnover).
+  args.SetInt(GRPC_ARG_DNS_MIN_TIME_BETWEEN_RESOLUTIONS_MS, 1000);
   return grpc::CreateCustomChannel("dns:///" + address, grpc::InsecureChannelCredentials(), args);
 }
 

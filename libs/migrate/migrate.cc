@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <set>
 #include <sstream>
 
 #include <absl/strings/str_cat.h>
@@ -121,6 +122,28 @@ absl::StatusOr<int> Apply(const std::string& conninfo, const std::string& dir) {
   } catch (const std::exception& e) {
     return absl::UnavailableError(absl::StrCat("database: ", e.what()));
   }
+}
+
+absl::StatusOr<std::vector<std::string>> Pending(const std::string& conninfo, const std::string& dir) {
+  auto files = ReadDir(dir);
+  if (!files.ok()) return files.status();
+  std::vector<std::string> pending;
+  try {
+    pqxx::connection conn(conninfo);
+    pqxx::read_transaction rt(conn);
+    if (rt.exec("select to_regclass('public.schema_migrations') is null")[0][0].as<bool>()) {
+      for (const auto& f : *files) pending.push_back(f.name);
+      return pending;
+    }
+    std::set<int> applied;
+    for (const auto& row : rt.exec("select version from public.schema_migrations")) applied.insert(row[0].as<int>());
+    for (const auto& f : *files) {
+      if (applied.count(f.version) == 0) pending.push_back(f.name);
+    }
+  } catch (const std::exception& e) {
+    return absl::UnavailableError(absl::StrCat("database: ", e.what()));
+  }
+  return pending;
 }
 
 absl::StatusOr<int> SetRolePasswords(const std::string& conninfo,

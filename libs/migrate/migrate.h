@@ -19,6 +19,11 @@ namespace plinth::migrate {
 // Returns how many migrations this call applied.
 absl::StatusOr<int> Apply(const std::string& conninfo, const std::string& dir);
 
+// The migration files of `dir` not yet recorded as applied (empty when the
+// schema is up to date). Needs only SELECT on public.schema_migrations, which
+// every service role has (migration 0011).
+absl::StatusOr<std::vector<std::string>> Pending(const std::string& conninfo, const std::string& dir);
+
 // The login role of each service (migration 0010) and the variable holding
 // its connection URL: each deployment gives a service its own as
 // DATABASE_URL; the migrate command gets them all.

@@ -362,6 +362,7 @@ cmd_down() {
     done
     pkill -KILL -f "containerd-shim-runc-v2 -namespace k8s.io .* -address /run/containerd/containerd.sock" 2>/dev/null || true
     kill -KILL "$holder" 2>/dev/null || true
+    for _ in $(seq 50); do pgrep -f "containerd-shim-runc-v2 -namespace k8s.io" >/dev/null || break; sleep 0.1; done
   fi
   [[ -f $STATE/forward.pid ]] && kill "$(cat "$STATE/forward.pid")" 2>/dev/null || true
   rm -rf "$STATE"

@@ -99,9 +99,13 @@ TEST_F(RolesTest, TheCatalogHoldsExactlyTheExpectedPrivileges) {
     pqxx::nontransaction tx(c);
     for (const auto& row : tx.exec(kCatalog)) got.push_back(row[0].as<std::string>());
   }
+  // Byte order on both sides, whatever the database's collation.
+  std::sort(got.begin(), got.end());
+  std::vector<std::string> sorted_want = want;
+  std::sort(sorted_want.begin(), sorted_want.end());
   std::vector<std::string> unexplained, missing;
-  std::set_difference(got.begin(), got.end(), want.begin(), want.end(), std::back_inserter(unexplained));
-  std::set_difference(want.begin(), want.end(), got.begin(), got.end(), std::back_inserter(missing));
+  std::set_difference(got.begin(), got.end(), sorted_want.begin(), sorted_want.end(), std::back_inserter(unexplained));
+  std::set_difference(sorted_want.begin(), sorted_want.end(), got.begin(), got.end(), std::back_inserter(missing));
   std::string report;
   for (const auto& l : unexplained) report += "  + " + l + "\n";
   for (const auto& l : missing) report += "  - " + l + "\n";

@@ -196,7 +196,7 @@ func load(rate int, until, report string) {
 		analyses []string
 		mu       sync.Mutex
 	}
-	const users = 20
+	const users = 50 // 1 request/s each at 50/s: well under the 100/min per-user limit
 	accounts := make([]*account, users)
 	for i := range accounts {
 		a := &account{tok: token(newUUID())}
@@ -213,6 +213,7 @@ func load(rate int, until, report string) {
 		kinds[kind]++
 		mu.Unlock()
 	}
+	what := []string{"analysis", "create", "create", "list", "list", "list", "profile", "profile", "profile", "profile"}
 	tick := time.NewTicker(time.Second / time.Duration(rate))
 	defer tick.Stop()
 	var wg sync.WaitGroup
@@ -258,7 +259,11 @@ func load(rate int, until, report string) {
 			case err != nil:
 				record("transport: " + err.Error())
 			case r.status != want:
-				record(fmt.Sprintf("HTTP %d", r.status))
+				kind := fmt.Sprintf("HTTP %d", r.status)
+				if e, ok := r.body["error"].(map[string]any); ok {
+					kind += fmt.Sprintf(" %v on %s: %.80v", e["code"], what[n%10], e["message"])
+				}
+				record(kind)
 			}
 		}(n)
 	}
