@@ -89,7 +89,16 @@ CHECK=("$WORK/check" -base "http://127.0.0.1:$PORT" -jwt-secret "$(secret SUPABA
 # ---- production behaviours -------------------------------------------------
 
 sql() { k -n plinth-dev exec deploy/postgres -- runuser -u postgres -- psql -d plinth -XtAc "$1"; }
-pods() { k -n $NS get pods -l "app.kubernetes.io/name=$1" --field-selector=status.phase=Running -o jsonpath='{range .items[*]}{.metadata.name} {.status.podIP}{"\n"}{end}'; }
+# pods NAME: "pod ip" of each ready pod of NAME not being deleted (a pod
+# scaled away is still Running while it terminates).
+pods() {
+  k -n $NS get pods -l "app.kubernetes.io/name=$1" -o json | python3 -c '
+import json, sys
+for p in json.load(sys.stdin)["items"]:
+    ready = any(c["type"] == "Ready" and c["status"] == "True" for c in p["status"].get("conditions", []))
+    if ready and not p["metadata"].get("deletionTimestamp"):
+        print(p["metadata"]["name"], p["status"]["podIP"])'
+}
 # handled POD_IP SERVICE: the calls that pod's gRPC server answered for SERVICE.
 handled() {
   "$C" exec curl -fsS "http://$1:9090/metrics" |
