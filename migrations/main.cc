@@ -4,9 +4,9 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
-#include <thread>
 #include <cstring>
 #include <string>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -26,10 +26,10 @@ int main(int argc, char** argv) {
     } else if (std::strcmp(argv[i], "--wait") == 0 && i + 1 < argc) {
       wait_seconds = std::atoi(argv[++i]);
     } else {
-      std::fprintf(stderr, "usage: migrate [--dir DIR] [--wait SECONDS]\n"
+      std::fprintf(stderr, "usage: migrate [--dir DIR] [--wait SECONDS]   (reads DATABASE_URL; DATABASE_URL_<SERVICE>\n"
+                           "          set the services' passwords)\n"
                            "  --wait: apply nothing; exit 0 once every file of DIR is applied (a pod's init\n"
-                           "          container: the release's code never serves before its schema), 1 after SECONDS\n"
-                           "usage: migrate [--dir DIR]   (reads DATABASE_URL; DATABASE_URL_<SERVICE> set the services' passwords)\n");
+                           "          container: the release's code never serves before its schema), 1 after SECONDS\n");
       return 2;
     }
   }

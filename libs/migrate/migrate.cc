@@ -4,7 +4,6 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
-#include <set>
 #include <sstream>
 
 #include <absl/strings/str_cat.h>
@@ -58,6 +57,15 @@ absl::StatusOr<std::vector<File>> ReadDir(const std::string& dir) {
   return files;
 }
 
+// What schema_migrations records: version -> (name, checksum).
+std::map<int, std::pair<std::string, std::string>> Applied(pqxx::transaction_base& tx) {
+  std::map<int, std::pair<std::string, std::string>> applied;
+  for (const auto& row : tx.exec("select version, name, checksum from public.schema_migrations")) {
+    applied[row[0].as<int>()] = {row[1].as<std::string>(), row[2].as<std::string>()};
+  }
+  return applied;
+}
+
 }  // namespace
 
 absl::StatusOr<int> Apply(const std::string& conninfo, const std::string& dir) {
@@ -75,12 +83,10 @@ absl::StatusOr<int> Apply(const std::string& conninfo, const std::string& dir) {
           " checksum text not null,"
           " applied_at timestamptz not null default now())");
     }
-    std::map<int, std::pair<std::string, std::string>> applied;  // version -> (name, checksum)
+    std::map<int, std::pair<std::string, std::string>> applied;
     {
       pqxx::read_transaction rt(conn);
-      for (const auto& row : rt.exec("select version, name, checksum from public.schema_migrations")) {
-        applied[row[0].as<int>()] = {row[1].as<std::string>(), row[2].as<std::string>()};
-      }
+      applied = Applied(rt);
     }
     int count = 0;
     absl::Status failure;
@@ -135,8 +141,7 @@ absl::StatusOr<std::vector<std::string>> Pending(const std::string& conninfo, co
       for (const auto& f : *files) pending.push_back(f.name);
       return pending;
     }
-    std::set<int> applied;
-    for (const auto& row : rt.exec("select version from public.schema_migrations")) applied.insert(row[0].as<int>());
+    const auto applied = Applied(rt);
     for (const auto& f : *files) {
       if (applied.count(f.version) == 0) pending.push_back(f.name);
     }

@@ -42,6 +42,14 @@ std::string WithoutNul(std::string s) {
   return s;
 }
 
+// An attempt that failed before the provider was called, to be retried.
+ProviderResult TransientFailure(std::string error) {
+  ProviderResult result;
+  result.outcome = Outcome::kTransient;
+  result.error = std::move(error);
+  return result;
+}
+
 // The job's log lines, its calls to the services and the provider carry the
 // trace of the request that created it.
 void UseTraceOf(const JobEntry& entry) {
@@ -416,10 +424,8 @@ bool Worker::StartAttempt(const JobEntry& entry, const ClaimedJob& job) {
   auto resource = SetResourceStatus(job.user_id, job.resource_id, "processing");
   if (!resource.ok()) {
     if (absl::IsNotFound(resource.status())) return false;  // deleted: the analysis went with it
-    ProviderResult result;
-    result.outcome = Outcome::kTransient;
-    result.error = absl::StrCat("the resource service failed: ", resource.status().message());
-    RecordOutcome(job, started, std::move(result));
+    RecordOutcome(job, started,
+                  TransientFailure(absl::StrCat("the resource service failed: ", resource.status().message())));
     return false;
   }
   // Watched before the call is marked: a deletion right after the mark is
@@ -436,10 +442,8 @@ bool Worker::StartAttempt(const JobEntry& entry, const ClaimedJob& job) {
       calls_.erase(job.id);
     }
     if (!marked.ok()) {
-      ProviderResult result;
-      result.outcome = Outcome::kTransient;
-      result.error = absl::StrCat("the database failed: ", marked.status().message());
-      RecordOutcome(job, started, std::move(result));
+      RecordOutcome(job, started,
+                    TransientFailure(absl::StrCat("the database failed: ", marked.status().message())));
     } else {
       // Deleted since the claim: no call, and the deletion gave the credit back.
       logging::Info("analysis deleted before its provider call; not calling", {{"analysis_id", job.id}});
