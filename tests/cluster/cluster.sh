@@ -364,7 +364,7 @@ cmd_down() {
     kill -KILL "$holder" 2>/dev/null || true
     for _ in $(seq 50); do pgrep -f "containerd-shim-runc-v2 -namespace k8s.io" >/dev/null || break; sleep 0.1; done
   fi
-  [[ -f $STATE/forward.pid ]] && kill "$(cat "$STATE/forward.pid")" 2>/dev/null || true
+  [[ -f $STATE/forward.pid ]] && xargs kill <"$STATE/forward.pid" 2>/dev/null || true
   rm -rf "$STATE"
   check_host_clean
 }
@@ -402,7 +402,7 @@ cmd_forward() {
   # ClusterIP through kube-proxy's rules.
   socat "TCP-LISTEN:$port,bind=127.0.0.1,fork,reuseaddr" \
     "EXEC:nsenter -t $(holder_pid) -n socat STDIO TCP\\:$ip\\:$sport" </dev/null >"$STATE/logs/forward-$port.log" 2>&1 &
-  echo $! >"$STATE/forward.pid"
+  echo $! >>"$STATE/forward.pid"
   wait_for "the relay on 127.0.0.1:$port" 10 bash -c "exec 3<>/dev/tcp/127.0.0.1/$port"
 }
 

@@ -42,10 +42,12 @@ trap 'exit 130' INT TERM
 T0=$SECONDS
 "$C" up
 "$ROOT/tests/deploy/image.sh" localhost/plinth:dev
+"$ROOT/tests/deploy/web-image.sh" localhost/plinth-web:dev
 (cd "$ROOT/tests/e2e" && go build -o "$WORK/check" ./cmd/clustercheck)
 # The overlay names the image plinth:dev, which the kubelet reads as
 # docker.io/library/plinth:dev; it is present, so nothing is pulled.
-"$C" load localhost/plinth:dev=docker.io/library/plinth:dev localhost/plinth-cluster-deps:1
+"$C" load localhost/plinth:dev=docker.io/library/plinth:dev localhost/plinth-web:dev=docker.io/library/plinth-web:dev \
+  localhost/plinth-cluster-deps:1
 
 say "PostgreSQL and Redis for the dev overlay (tests/cluster/deps.yaml)"
 k apply -f "$ROOT/tests/cluster/deps.yaml" >/dev/null
@@ -63,7 +65,7 @@ k apply -f "$WORK/dev-without-job.yaml" >/dev/null
 sleep 20
 waiting=$(k -n $NS get pods -o jsonpath='{range .items[*]}{.metadata.name} {.status.initContainerStatuses[0].state.running.startedAt} {.status.containerStatuses[0].ready}{"\n"}{end}')
 while read -r pod started ready; do
-  [[ $pod == gateway-* ]] && continue  # no database, no init container
+  [[ $pod == gateway-* || $pod == frontend-* ]] && continue  # no database, no init container
   [[ -n $started && $ready != true ]] || die "$pod is not waiting for its schema: $(k -n $NS get pod "$pod" -o jsonpath='{.status}')"
 done <<<"$waiting"
 k -n $NS logs "deploy/profile" -c wait-for-schema | grep -q "waiting for the schema" ||
@@ -86,6 +88,23 @@ CHECK=("$WORK/check" -base "http://127.0.0.1:$PORT" -jwt-secret "$(secret SUPABA
   -webhook-secret "$(secret STRIPE_WEBHOOK_SECRET)")
 "${CHECK[@]}" smoke
 
+say "the frontend through its Service"
+WEB_PORT=$((PORT + 1))
+WEB=http://127.0.0.1:$WEB_PORT
+"$C" forward "$WEB_PORT" "$NS/frontend:80"
+[[ $(curl -sS -o /dev/null -w '%{http_code}' "$WEB/api/health") == 200 ]] || die "the frontend's /api/health does not answer 200"
+curl -sS -D "$WORK/login.headers" -o "$WORK/login.html" "$WEB/login"
+grep -qi "^content-security-policy: .*nonce-" "$WORK/login.headers" || die "the sign-in page came without its nonce policy"
+grep -q "<form" "$WORK/login.html" || die "the sign-in page has no form"
+# Rendered on the frontend's server, which calls the gateway's Service by name.
+pricing_ok() { curl -sS --max-time 5 "$WEB/pricing" 2>/dev/null | grep -q 'data-plan="pro"'; }
+pricing_ok || die "the pricing page does not list the gateway's plans"
+# The dev overlay's sign-in: the JWT secret reached the frontend's server only.
+code=$(curl -sS -o /dev/null -w '%{http_code}' -c "$WORK/web.cookies" -H "Origin: $WEB" \
+  -H 'Content-Type: application/json' -d '{"email":"cluster@example.com"}' "$WEB/api/dev-session")
+[[ $code == 200 ]] && grep -q plinth "$WORK/web.cookies" || die "the dev sign-in answered $code"
+say "frontend: health, the sign-in page (CSP nonce), pricing from the gateway, the dev sign-in"
+
 # ---- production behaviours -------------------------------------------------
 
 sql() { k -n plinth-dev exec deploy/postgres -- runuser -u postgres -- psql -d plinth -XtAc "$1"; }
@@ -93,7 +112,8 @@ sql() { k -n plinth-dev exec deploy/postgres -- runuser -u postgres -- psql -d p
 # scaled away is still Running while it terminates).
 pods() {
   k -n $NS get pods -l "app.kubernetes.io/name=$1" -o json | python3 -c '
-import json, sys
+import json, signal, sys
+signal.signal(signal.SIGPIPE, signal.SIG_DFL)  # callers may read only the first
 for p in json.load(sys.stdin)["items"]:
     ready = any(c["type"] == "Ready" and c["status"] == "True" for c in p["status"].get("conditions", []))
     if ready and not p["metadata"].get("deletionTimestamp"):
@@ -243,15 +263,32 @@ say "eviction refused at minAvailable 2 of 2 (429), allowed at 1"
 wait_replicas gateway 2
 
 say "a rolling update of every Deployment to a new image tag under load"
-"$C" load localhost/plinth:dev=docker.io/library/plinth:dev2
+"$C" load localhost/plinth:dev=docker.io/library/plinth:dev2 localhost/plinth-web:dev=docker.io/library/plinth-web:dev2
+image_of() { [[ $1 == frontend ]] && echo plinth-web || echo plinth; }
 load_start rollout
+# The frontend's pricing page (its server calling the gateway) every 0.1 s.
+rm -f "$WORK/web.stop"
+(ok=0 bad=0
+  until [[ -e $WORK/web.stop ]]; do
+    if pricing_ok; then ok=$((ok + 1)); else bad=$((bad + 1)); fi
+    sleep 0.1
+  done
+  echo "$ok $bad" >"$WORK/web.result") &
+web_prober=$!
 sleep 5
-k -n $NS set image deploy --all '*=plinth:dev2' >/dev/null
+for d in $(k -n $NS get deploy -o jsonpath='{.items[*].metadata.name}'); do
+  k -n $NS set image "deploy/$d" "*=$(image_of "$d"):dev2" >/dev/null
+done
 rollouts
 sleep 5
+touch "$WORK/web.stop"
+wait $web_prober
 load_stop rollout 0
+read -r web_ok web_bad <"$WORK/web.result"
+say "frontend during the rollout: $web_ok pricing pages with the plans, $web_bad without"
+((web_bad == 0 && web_ok > 0)) || die "the frontend failed $web_bad pricing pages during the rollout"
 for d in $(k -n $NS get deploy -o jsonpath='{.items[*].metadata.name}'); do
-  [[ $(k -n $NS get deploy "$d" -o jsonpath='{.spec.template.spec.containers[0].image}') == plinth:dev2 ]] ||
+  [[ $(k -n $NS get deploy "$d" -o jsonpath='{.spec.template.spec.containers[0].image}') == "$(image_of "$d"):dev2" ]] ||
     die "$d not on the new tag"
 done
 

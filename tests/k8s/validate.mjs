@@ -32,10 +32,11 @@ function deploymentInvariants(overlay, d, all) {
   for (const c of pod.containers) {
     const where = `container ${c.name}`;
     if (!c.readinessProbe || !c.livenessProbe) fail(overlay, d, `${where}: readiness and liveness probes required`);
-    const isGateway = name === "gateway";
+    // The HTTP servers (gateway, frontend) probe over HTTP, the gRPC servers natively.
+    const servesHttp = name === "gateway" || name === "frontend";
     for (const probe of [c.readinessProbe, c.livenessProbe].filter(Boolean)) {
-      if (isGateway && !probe.httpGet) fail(overlay, d, `${where}: gateway probes must be HTTP`);
-      if (!isGateway && !probe.grpc) fail(overlay, d, `${where}: service probes must be native gRPC`);
+      if (servesHttp && !probe.httpGet) fail(overlay, d, `${where}: ${name} probes must be HTTP`);
+      if (!servesHttp && !probe.grpc) fail(overlay, d, `${where}: service probes must be native gRPC`);
     }
     for (const kind of ["requests", "limits"]) {
       for (const r of ["cpu", "memory"]) {
@@ -69,7 +70,7 @@ for (const file of files) {
     if (obj.kind === "Deployment") deploymentInvariants(overlay, obj, objects);
   }
   const deployments = objects.filter((o) => o.kind === "Deployment").map((o) => o.metadata.name).sort();
-  const expected = ["billing", "gateway", "llm", "llm-worker", "profile", "resource"];
+  const expected = ["billing", "frontend", "gateway", "llm", "llm-worker", "profile", "resource"];
   if (JSON.stringify(deployments) !== JSON.stringify(expected)) failures.push(`${overlay}: Deployments ${deployments} != ${expected}`);
   const denyAll = objects.some((o) => o.kind === "NetworkPolicy" && Object.keys(o.spec.podSelector ?? {}).length === 0 &&
     (o.spec.policyTypes ?? []).includes("Ingress") && (o.spec.policyTypes ?? []).includes("Egress") && !o.spec.ingress && !o.spec.egress);
@@ -88,7 +89,21 @@ for (const file of files) {
     const listen = env.find((e) => e.name === "GRPC_LISTEN_ADDR")?.value ?? "";
     if (!listen.startsWith("0.0.0.0:")) failures.push(`${overlay}: ${d.metadata.name}: GRPC_LISTEN_ADDR must be 0.0.0.0:<port>, got "${listen}"`);
   }
-  if (!objects.some((o) => o.kind === "Ingress")) failures.push(`${overlay}: no Ingress`);
+  // The Ingress routes to Services that exist, by port names they have.
+  const ingresses = objects.filter((o) => o.kind === "Ingress");
+  if (!ingresses.length) failures.push(`${overlay}: no Ingress`);
+  for (const ing of ingresses) {
+    for (const rule of ing.spec.rules ?? []) {
+      for (const p of rule.http?.paths ?? []) {
+        const { name: svc, port } = p.backend.service ?? {};
+        const target = objects.find((o) => o.kind === "Service" && o.metadata.name === svc);
+        if (!target) failures.push(`${overlay}: Ingress ${ing.metadata.name}: ${rule.host} routes to no Service ${svc}`);
+        else if (!target.spec.ports.some((sp) => sp.name === port.name || sp.port === port.number)) {
+          failures.push(`${overlay}: Ingress ${ing.metadata.name}: ${rule.host} routes to ${svc} on a port it does not have`);
+        }
+      }
+    }
+  }
 }
 if (failures.length) {
   console.error(failures.join("\n"));

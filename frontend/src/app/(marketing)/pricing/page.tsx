@@ -10,7 +10,8 @@ export default async function PricingPage() {
   let plans: Plan[] | null = null;
   let failure: ReturnType<typeof describeError> | null = null;
   try {
-    plans = await serverApi().billing.plans();
+    // Public and the same for everyone; a minute old at most.
+    plans = await serverApi({ revalidateSeconds: 60 }).billing.plans();
   } catch (error) {
     failure = describeError(error);
   }
