@@ -6,23 +6,23 @@
 #
 # The jobs are written straight into PostgreSQL and fed to the stream at a
 # steady rate, concurrency / latency (200/s: what the worker must sustain
-# with every slot busy, as the llm service would enqueue them, minus its
+# with every slot busy, as the analysis service would enqueue them, minus its
 # HTTP/credit path), so that only the worker is measured: claim, resource ->
 # processing over gRPC, the provider call, the outcome, resource ->
 # completed, settle, ack. Reported: completions per second between the first
 # and the last (N / that time when the worker keeps up), the calls in flight
 # at once (sockets to the provider), CPU per analysis per process, memory.
-# Env: LLM_WORKER_CONCURRENCY (2000), PLINTH_BENCH_LLM_LATENCY_S (10),
+# Env: ANALYSIS_WORKER_CONCURRENCY (2000), PLINTH_BENCH_LLM_LATENCY_S (10),
 # PLINTH_BENCH_LLM_FEED_S (40: how long the feed lasts).
 set -euo pipefail
 ROOT=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)
 STATE="$ROOT/.plinth"
-CONCURRENCY=${LLM_WORKER_CONCURRENCY:-2000}
+CONCURRENCY=${ANALYSIS_WORKER_CONCURRENCY:-2000}
 LATENCY_S=${PLINTH_BENCH_LLM_LATENCY_S:-10}
 FEED_S=${PLINTH_BENCH_LLM_FEED_S:-40}
 RATE=$((CONCURRENCY / LATENCY_S))
 N=$((RATE * FEED_S))
-WORK=$(mktemp -d /tmp/plinth-bench-llm-XXXXXX)
+WORK=$(mktemp -d /tmp/plinth-bench-analysis-XXXXXX)
 USER_ID=00000000-0000-4000-8000-00000000be17
 
 source "$ROOT/tests/free_port.sh"
@@ -45,28 +45,28 @@ FAKE_ADDR="127.0.0.1:$(free_port)"
 FAKE_PID=$!
 
 # The stack's worker would share the stream; pause it (./plinth bench restarts it).
-if [[ -f $STATE/pids/llm-worker.pid ]]; then
-  kill -TERM "$(cat "$STATE/pids/llm-worker.pid")" 2>/dev/null || true
-  for _ in $(seq 100); do kill -0 "$(cat "$STATE/pids/llm-worker.pid")" 2>/dev/null || break; sleep 0.1; done
-  rm -f "$STATE/pids/llm-worker.pid"
+if [[ -f $STATE/pids/analysis-worker.pid ]]; then
+  kill -TERM "$(cat "$STATE/pids/analysis-worker.pid")" 2>/dev/null || true
+  for _ in $(seq 100); do kill -0 "$(cat "$STATE/pids/analysis-worker.pid")" 2>/dev/null || break; sleep 0.1; done
+  rm -f "$STATE/pids/analysis-worker.pid"
 fi
 
 psql "$DATABASE_URL" -XqAt -v ON_ERROR_STOP=1 >/dev/null <<SQL
 delete from resources where user_id = '$USER_ID';
 insert into auth.users (id) values ('$USER_ID') on conflict do nothing;
-insert into profiles (id, email) values ('$USER_ID', 'bench-llm@example.com') on conflict do nothing;
+insert into profiles (id, email) values ('$USER_ID', 'bench-analysis@example.com') on conflict do nothing;
 insert into resources (id, user_id, title, content)
-  select md5('bench-llm-' || i)::uuid, '$USER_ID', 'Bench resource ' || i,
+  select md5('bench-analysis-' || i)::uuid, '$USER_ID', 'Bench resource ' || i,
          'Benchmark content. It has a few sentences. Each analysis reads it once.'
   from generate_series(1, $N) i;
 insert into analyses (id, resource_id, user_id, prompt)
-  select md5('bench-llm-analysis-' || i)::uuid, md5('bench-llm-' || i)::uuid, '$USER_ID', 'Summarise.'
+  select md5('bench-analysis-analysis-' || i)::uuid, md5('bench-analysis-' || i)::uuid, '$USER_ID', 'Summarise.'
   from generate_series(1, $N) i;
 SQL
 
 DATABASE_URL=${DATABASE_URL_WORKER:-$DATABASE_URL} LLM_PROVIDER=anthropic ANTHROPIC_API_KEY=sk-ant-bench ANTHROPIC_BASE_URL="http://$FAKE_ADDR" \
-  LLM_WORKER_CONCURRENCY=$CONCURRENCY LLM_WORKER_HEALTH_ADDR="127.0.0.1:$(free_port)" \
-  "$ROOT/bazel-bin/services/llm/llm_worker" >"$WORK/worker.log" 2>&1 &
+  ANALYSIS_WORKER_CONCURRENCY=$CONCURRENCY ANALYSIS_WORKER_HEALTH_ADDR="127.0.0.1:$(free_port)" \
+  "$ROOT/bazel-bin/services/analysis_worker/analysis_worker" >"$WORK/worker.log" 2>&1 &
 WORKER_PID=$!
 sleep 0.5
 
@@ -74,7 +74,7 @@ RESOURCE_PID=$(pid_of resource 2>/dev/null || echo 0)
 cpu0_worker=$(ticks "$WORKER_PID") cpu0_resource=$(ticks "$RESOURCE_PID") cpu0_pg=$(ticks $(pg_pids)) cpu0_fake=$(ticks "$FAKE_PID")
 start=$(date +%s.%N)
 # The feed: RATE/10 entries every 100 ms.
-psql "$DATABASE_URL" -XqAt -c "select md5('bench-llm-analysis-' || i)::uuid from generate_series(1, $N) i" >"$WORK/ids"
+psql "$DATABASE_URL" -XqAt -c "select md5('bench-analysis-analysis-' || i)::uuid from generate_series(1, $N) i" >"$WORK/ids"
 split -l $((RATE / 10)) -d -a 5 "$WORK/ids" "$WORK/batch."
 (
   next=$(date +%s%N)

@@ -54,6 +54,13 @@ std::string Env::String(const std::string& name, const std::string& fallback) co
   return Get(name).value_or(fallback);
 }
 
+absl::Status Env::RefuseRetired(const std::map<std::string, std::string>& renamed) const {
+  for (const auto& [old_name, new_name] : renamed) {
+    if (Get(old_name)) return Bad(old_name, "was renamed " + new_name + " (docs/CHANGELOG.md); set that instead");
+  }
+  return absl::OkStatus();
+}
+
 absl::StatusOr<std::string> Env::RequiredString(const std::string& name) const {
   auto v = Get(name);
   if (!v) return Bad(name, "is required but not set");

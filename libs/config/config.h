@@ -39,6 +39,9 @@ class Env {
   absl::StatusOr<std::string> BaseUrl(const std::string& name, const std::string& fallback) const;
   // A secret of at least `min_length` bytes.
   absl::StatusOr<std::string> Secret(const std::string& name, size_t min_length) const;
+  // An error naming the new name when a retired one (old → new) is set: a
+  // setting under its old name would otherwise be ignored without a word.
+  absl::Status RefuseRetired(const std::map<std::string, std::string>& renamed) const;
 
  private:
   std::optional<std::string> Get(const std::string& name) const;

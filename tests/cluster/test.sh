@@ -160,7 +160,7 @@ PY
 
 say "replicas: profile and resource 3 (their HPAs' minimum), gateway and worker 2"
 for d in profile resource; do k -n $NS patch hpa $d -p '{"spec":{"minReplicas":3}}' >/dev/null; done
-for d in gateway llm-worker; do k -n $NS patch hpa $d -p '{"spec":{"minReplicas":2}}' >/dev/null; done
+for d in gateway analysis-worker; do k -n $NS patch hpa $d -p '{"spec":{"minReplicas":2}}' >/dev/null; done
 wait_replicas() {
   local d=$1 n=$2 deadline=$((SECONDS + 120))
   until [[ $(k -n $NS get deploy "$d" -o jsonpath='{.status.readyReplicas}') == "$n" ]]; do
@@ -168,7 +168,7 @@ wait_replicas() {
     sleep 1
   done
 }
-wait_replicas profile 3; wait_replicas resource 3; wait_replicas gateway 2; wait_replicas llm-worker 2
+wait_replicas profile 3; wait_replicas resource 3; wait_replicas gateway 2; wait_replicas analysis-worker 2
 # The gateways find the new pods when the services' 30 s connection age
 # makes them resolve again; then a minute of load.
 sleep 35

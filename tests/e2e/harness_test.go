@@ -87,7 +87,7 @@ func setUp() (int, error) {
 	profileAddr := fmt.Sprintf("127.0.0.1:%d", freePort())
 	resourceAddr := fmt.Sprintf("127.0.0.1:%d", freePort())
 	billingAddr := fmt.Sprintf("127.0.0.1:%d", freePort())
-	llmAddr := fmt.Sprintf("127.0.0.1:%d", freePort())
+	analysisAddr := fmt.Sprintf("127.0.0.1:%d", freePort())
 	stripe = startFakeStripe()
 	httpAddr := fmt.Sprintf("127.0.0.1:%d", freePort())
 	common := []string{"SUPABASE_JWT_SECRET=" + jwtSecret, "SUPABASE_JWKS_URL=" + jwksURL,
@@ -122,8 +122,8 @@ func setUp() (int, error) {
 	}
 	billingGRPC, profileGRPC, resourceGRPC = billingAddr, profileAddr, resourceAddr
 	// The profile cache on the shared Redis, the queue on its own.
-	if err := start("llm", filepath.Join(root, "bazel-bin/services/llm/llm"),
-		append(common, "DATABASE_URL="+roleURL("plinth_analysis"), "ANALYSIS_GRPC_ADDR="+llmAddr, "RESOURCE_GRPC_ADDR="+resourceAddr,
+	if err := start("analysis", filepath.Join(root, "bazel-bin/services/analysis/analysis"),
+		append(common, "DATABASE_URL="+roleURL("plinth_analysis"), "ANALYSIS_GRPC_ADDR="+analysisAddr, "RESOURCE_GRPC_ADDR="+resourceAddr,
 			"REDIS_URL="+os.Getenv("PLINTH_TEST_REDIS_URL"), "JOB_QUEUE_REDIS_URL="+queueRedisURL)); err != nil {
 		return 1, err
 	}
@@ -131,14 +131,14 @@ func setUp() (int, error) {
 	// within a test; the rest as in production.
 	workerEnv = append(common, "DATABASE_URL="+roleURL("plinth_worker"), "RESOURCE_GRPC_ADDR="+resourceAddr, "BILLING_GRPC_ADDR="+billingAddr,
 		"REDIS_URL="+queueRedisURL, "LLM_PROVIDER=anthropic", "ANTHROPIC_API_KEY="+fakeAnthropicKey,
-		"ANTHROPIC_BASE_URL="+fakeAnthropicURL, "LLM_JOB_TIMEOUT_SECONDS=5", "LLM_SWEEP_INTERVAL_SECONDS=1",
-		"LLM_STRANDED_AFTER_SECONDS=3", "LLM_WORKER_CONCURRENCY=16", "LLM_WORKER_DRAIN_SECONDS=10",
+		"ANTHROPIC_BASE_URL="+fakeAnthropicURL, "ANALYSIS_JOB_TIMEOUT_SECONDS=5", "ANALYSIS_SWEEP_INTERVAL_SECONDS=1",
+		"ANALYSIS_STRANDED_AFTER_SECONDS=3", "ANALYSIS_WORKER_CONCURRENCY=16", "ANALYSIS_WORKER_DRAIN_SECONDS=10",
 		"LLM_MODEL_CHECK_SECONDS=1",
-		fmt.Sprintf("LLM_WORKER_HEALTH_ADDR=127.0.0.1:%d", freePort()))
+		fmt.Sprintf("ANALYSIS_WORKER_HEALTH_ADDR=127.0.0.1:%d", freePort()))
 	if err := startWorker(); err != nil {
 		return 1, err
 	}
-	llmGRPC = llmAddr
+	analysisGRPC = analysisAddr
 	if err := start("gateway", filepath.Join(root, "bazel-bin/gateway/plinth-gateway"), append(backendEnv(profileAddr, resourceAddr),
 		"PLINTH_HTTP_ADDR="+httpAddr, "REDIS_URL="+os.Getenv("PLINTH_TEST_REDIS_URL"),
 		"SUPABASE_JWT_SECRET="+jwtSecret, "SUPABASE_JWKS_URL="+jwksURL, "PLINTH_RATE_LIMIT_PREFIX=e2e-main-"+randomHex(4)+":",
@@ -174,7 +174,7 @@ var (
 	billingGRPC   string
 	profileGRPC   string
 	resourceGRPC  string
-	llmGRPC       string
+	analysisGRPC       string
 )
 
 const (
@@ -195,7 +195,7 @@ func roleURL(role string) string {
 
 func backendEnv(profileAddr, resourceAddr string) []string {
 	return []string{"PROFILE_GRPC_ADDR=" + profileAddr, "RESOURCE_GRPC_ADDR=" + resourceAddr,
-		"BILLING_GRPC_ADDR=" + billingGRPC, "ANALYSIS_GRPC_ADDR=" + llmGRPC,
+		"BILLING_GRPC_ADDR=" + billingGRPC, "ANALYSIS_GRPC_ADDR=" + analysisGRPC,
 		"PLINTH_CORS_ORIGINS=" + corsOrigins()}
 }
 
@@ -238,7 +238,7 @@ func withMetrics(name string, env []string) []string {
 	metricsAddr[name] = addr
 	out := append([]string{}, env...)
 	for _, v := range []string{"PLINTH_METRICS_ADDR", "PROFILE_METRICS_ADDR", "RESOURCE_METRICS_ADDR", "BILLING_METRICS_ADDR",
-		"ANALYSIS_METRICS_ADDR", "LLM_WORKER_METRICS_ADDR"} {
+		"ANALYSIS_METRICS_ADDR", "ANALYSIS_WORKER_METRICS_ADDR"} {
 		out = append(out, v+"="+addr)
 	}
 	return out

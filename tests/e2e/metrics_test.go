@@ -76,8 +76,8 @@ func sample(m map[string]float64, series string) float64 { return m[canonical(se
 func TestMetricsCountWhatHappened(t *testing.T) {
 	u := newUser()
 	do(t, "GET", "/api/v1/profiles/me", u.token, nil)
-	gw0, res0, bill0, llm0 := scrape(t, "gateway"), scrape(t, "resource"), scrape(t, "billing"), scrape(t, "llm")
-	worker0 := scrape(t, "llm-worker")
+	gw0, res0, bill0, analysis0 := scrape(t, "gateway"), scrape(t, "resource"), scrape(t, "billing"), scrape(t, "analysis")
+	worker0 := scrape(t, "analysis-worker")
 
 	expectError(t, do(t, "GET", "/no/such/route", "", nil), 404, "NOT_FOUND")
 	expectError(t, do(t, "GET", "/api/v1/profiles/me", "", nil), 401, "UNAUTHENTICATED")
@@ -93,7 +93,7 @@ func TestMetricsCountWhatHappened(t *testing.T) {
 	if a := waitTerminal(t, u, r.data()["id"].(string), 20*time.Second); a["status"] != "succeeded" {
 		t.Fatalf("analysis: %v", a)
 	}
-	gw1, res1, bill1, llm1 := scrape(t, "gateway"), scrape(t, "resource"), scrape(t, "billing"), scrape(t, "llm")
+	gw1, res1, bill1, analysis1 := scrape(t, "gateway"), scrape(t, "resource"), scrape(t, "billing"), scrape(t, "analysis")
 
 	exact := []struct {
 		before, after map[string]float64
@@ -107,8 +107,8 @@ func TestMetricsCountWhatHappened(t *testing.T) {
 		{gw0, gw1, `plinth_http_requests_total{code="200",method="POST",route="/api/v1/webhooks/stripe"}`, 1},
 		{gw0, gw1, `plinth_http_request_duration_seconds_count{method="POST",route="/api/v1/resources"}`, 1},
 		{res0, res1, `grpc_server_handled_total{grpc_code="OK",grpc_method="CreateResource",grpc_service="plinth.v1.ResourceService"}`, 1},
-		{llm0, llm1, `grpc_server_handled_total{grpc_code="OK",grpc_method="CreateAnalysis",grpc_service="plinth.v1.AnalysisService"}`, 1},
-		{llm0, llm1, `plinth_credits_total{kind="consumed"}`, 1},
+		{analysis0, analysis1, `grpc_server_handled_total{grpc_code="OK",grpc_method="CreateAnalysis",grpc_service="plinth.v1.AnalysisService"}`, 1},
+		{analysis0, analysis1, `plinth_credits_total{kind="consumed"}`, 1},
 		{bill0, bill1, `plinth_stripe_webhooks_total{result="applied",type="invoice.paid"}`, 1},
 		{bill0, bill1, `plinth_credits_total{kind="granted"}`, 100},
 	}
@@ -120,7 +120,7 @@ func TestMetricsCountWhatHappened(t *testing.T) {
 	// The worker also finishes other tests' retries in the background, so
 	// its counters move by at least this analysis.
 	waitFor(t, 5*time.Second, "the worker's counters", func() bool {
-		w := scrape(t, "llm-worker")
+		w := scrape(t, "analysis-worker")
 		return sample(w, `plinth_analyses_total{outcome="succeeded"}`)-sample(worker0, `plinth_analyses_total{outcome="succeeded"}`) >= 1 &&
 			sample(w, `plinth_llm_tokens_total{direction="output",model="claude-sonnet-5"}`)-
 				sample(worker0, `plinth_llm_tokens_total{direction="output",model="claude-sonnet-5"}`) >= 5
@@ -155,8 +155,8 @@ func TestMetricNamesAndLabelsArePinned(t *testing.T) {
 			"grpc_server_handling_seconds_bucket{grpc_method,grpc_service,le}", "plinth_db_pool_connections{state}",
 			"plinth_db_pool_acquire_seconds_bucket{le}"},
 		"billing": {"plinth_stripe_webhooks_total{result,type}", "plinth_credits_total{kind}"},
-		"llm":     {"plinth_credits_total{kind}"},
-		"llm-worker": {"plinth_analyses_total{outcome}", "plinth_analysis_queue_depth", "plinth_analysis_attempt_duration_seconds_bucket{le}",
+		"analysis":     {"plinth_credits_total{kind}"},
+		"analysis-worker": {"plinth_analyses_total{outcome}", "plinth_analysis_queue_depth", "plinth_analysis_attempt_duration_seconds_bucket{le}",
 			"plinth_llm_tokens_total{direction,model}"},
 	}
 	for process, families := range want {
@@ -198,7 +198,7 @@ func TestTraceIDReachesEveryLog(t *testing.T) {
 	}
 	needle := `"trace_id":"` + traceID + `"`
 	waitFor(t, 5*time.Second, "the trace id in every log", func() bool {
-		for _, process := range []string{"gateway", "llm", "llm-worker", "resource"} {
+		for _, process := range []string{"gateway", "analysis", "analysis-worker", "resource"} {
 			raw, _ := os.ReadFile(filepath.Join(logDir, process+".log"))
 			if !strings.Contains(string(raw), needle) {
 				return false
@@ -224,7 +224,7 @@ func TestPrometheusScrapesEveryProcess(t *testing.T) {
 	var config strings.Builder
 	config.WriteString("global: {scrape_interval: 1s, evaluation_interval: 1s}\n")
 	config.WriteString("rule_files: ['" + filepath.Join(root, "k8s/monitoring/alerts.yml") + "']\nscrape_configs:\n")
-	processes := []string{"gateway", "profile", "resource", "billing", "llm", "llm-worker"}
+	processes := []string{"gateway", "profile", "resource", "billing", "analysis", "analysis-worker"}
 	for _, p := range processes {
 		config.WriteString("  - {job_name: plinth-" + p + ", static_configs: [{targets: ['" + metricsAddr[p] + "']}]}\n")
 	}

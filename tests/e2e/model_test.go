@@ -19,7 +19,7 @@ func workerServing(t *testing.T) bool {
 	t.Helper()
 	addr := ""
 	for _, kv := range workerEnv {
-		if v, ok := strings.CutPrefix(kv, "LLM_WORKER_HEALTH_ADDR="); ok {
+		if v, ok := strings.CutPrefix(kv, "ANALYSIS_WORKER_HEALTH_ADDR="); ok {
 			addr = v
 		}
 	}
@@ -71,7 +71,7 @@ func TestRetiredModelLeavesAnalysesQueued(t *testing.T) {
 	if n := fakeRequests(t, marker); n != 0 {
 		t.Fatalf("the provider was called %d times for an unusable model", n)
 	}
-	log, _ := os.ReadFile(filepath.Join(logDir, "llm-worker.log"))
+	log, _ := os.ReadFile(filepath.Join(logDir, "analysis-worker.log"))
 	if !strings.Contains(string(log), "the configured model is unusable (LLM_MODEL)") {
 		t.Fatalf("no log line naming LLM_MODEL")
 	}
@@ -97,7 +97,7 @@ func TestModelGoneMidRunFailsThatAnalysisWithARefund(t *testing.T) {
 	waitFor(t, 10*time.Second, "the refund", func() bool { return credits(t, u) == "10" })
 	// The fake still serves the model, so the next check restores the worker.
 	waitFor(t, 10*time.Second, "the worker to serve again", func() bool { return workerServing(t) })
-	log, _ := os.ReadFile(filepath.Join(logDir, "llm-worker.log"))
+	log, _ := os.ReadFile(filepath.Join(logDir, "analysis-worker.log"))
 	if !strings.Contains(string(log), "the configured model is unusable (LLM_MODEL)") {
 		t.Fatalf("the worker did not report the model unusable")
 	}

@@ -80,7 +80,7 @@ func startFakeAnthropic() error {
 
 func startWorker() error {
 	var err error
-	worker, err = startDetached("llm-worker", []string{filepath.Join(root, "bazel-bin/services/llm/llm_worker")}, workerEnv)
+	worker, err = startDetached("analysis-worker", []string{filepath.Join(root, "bazel-bin/services/analysis_worker/analysis_worker")}, workerEnv)
 	return err
 }
 

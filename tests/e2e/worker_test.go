@@ -1,6 +1,6 @@
 package e2e
 
-// The analysis worker end to end: gateway → llm service → Redis stream →
+// The analysis worker end to end: gateway → analysis service → Redis stream →
 // worker → fake Anthropic → PostgreSQL, resource and billing over gRPC.
 
 import (

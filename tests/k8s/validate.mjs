@@ -70,7 +70,7 @@ for (const file of files) {
     if (obj.kind === "Deployment") deploymentInvariants(overlay, obj, objects);
   }
   const deployments = objects.filter((o) => o.kind === "Deployment").map((o) => o.metadata.name).sort();
-  const expected = ["billing", "frontend", "gateway", "llm", "llm-worker", "profile", "resource"];
+  const expected = ["analysis", "analysis-worker", "billing", "frontend", "gateway", "profile", "resource"];
   if (JSON.stringify(deployments) !== JSON.stringify(expected)) failures.push(`${overlay}: Deployments ${deployments} != ${expected}`);
   const denyAll = objects.some((o) => o.kind === "NetworkPolicy" && Object.keys(o.spec.podSelector ?? {}).length === 0 &&
     (o.spec.policyTypes ?? []).includes("Ingress") && (o.spec.policyTypes ?? []).includes("Egress") && !o.spec.ingress && !o.spec.egress);
@@ -84,7 +84,7 @@ for (const file of files) {
     failures.push(`${overlay}: migrations Job ${job.metadata.name} is not named after the release (plinth-migrate-${releaseTag})`);
   }
   // Each service listens on its pod, not on the Service name peers dial.
-  for (const d of objects.filter((o) => o.kind === "Deployment" && ["profile", "resource", "billing", "llm"].includes(o.metadata.name))) {
+  for (const d of objects.filter((o) => o.kind === "Deployment" && ["profile", "resource", "billing", "analysis"].includes(o.metadata.name))) {
     const env = d.spec.template.spec.containers[0].env ?? [];
     const listen = env.find((e) => e.name === "GRPC_LISTEN_ADDR")?.value ?? "";
     if (!listen.startsWith("0.0.0.0:")) failures.push(`${overlay}: ${d.metadata.name}: GRPC_LISTEN_ADDR must be 0.0.0.0:<port>, got "${listen}"`);

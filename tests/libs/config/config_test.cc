@@ -31,6 +31,17 @@ TEST(Config, BadValuesNameTheVariable) {
   EXPECT_NE(env.BaseUrl("STRIPE_API_BASE", "").status().message().find("STRIPE_API_BASE"), std::string::npos);
 }
 
+TEST(Config, RetiredNamesAreRefusedWithTheirNewName) {
+  const std::map<std::string, std::string> renamed{{"OLD_NAME", "NEW_NAME"}};
+  using Values = std::map<std::string, std::string>;
+  EXPECT_TRUE(Env(Values{{"NEW_NAME", "1"}}).RefuseRetired(renamed).ok());
+  EXPECT_TRUE(Env(Values{{"OLD_NAME", ""}}).RefuseRetired(renamed).ok());  // empty is unset
+  auto refused = Env(Values{{"OLD_NAME", "1"}}).RefuseRetired(renamed);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_NE(refused.message().find("OLD_NAME"), std::string::npos);
+  EXPECT_NE(refused.message().find("NEW_NAME"), std::string::npos);
+}
+
 TEST(Config, RequiredValuesMustBeSet) {
   Env env(std::map<std::string, std::string>{});
   auto url = env.PostgresUrl("DATABASE_URL");

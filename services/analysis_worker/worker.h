@@ -1,5 +1,5 @@
-#ifndef PLINTH_SERVICES_LLM_WORKER_H_
-#define PLINTH_SERVICES_LLM_WORKER_H_
+#ifndef PLINTH_SERVICES_ANALYSIS_WORKER_WORKER_H_
+#define PLINTH_SERVICES_ANALYSIS_WORKER_WORKER_H_
 
 // The LLM worker: runs analyses taken from the job queue, many at once.
 //
@@ -35,11 +35,11 @@
 
 #include "plinth/v1/billing.grpc.pb.h"
 #include "plinth/v1/resource.grpc.pb.h"
-#include "services/llm/job_queue.h"
-#include "services/llm/provider.h"
-#include "services/llm/worker_store.h"
+#include "services/analysis/job_queue.h"
+#include "services/analysis_worker/provider.h"
+#include "services/analysis_worker/worker_store.h"
 
-namespace plinth::llm {
+namespace plinth::analysis {
 
 struct WorkerOptions {
   std::string consumer;  // unique per process (host name and pid)
@@ -150,6 +150,6 @@ int ExecutorThreads(int concurrency);
 // retry-after when longer, never above `cap`.
 std::chrono::seconds RetryDelay(int attempt, std::chrono::seconds retry_after, std::chrono::seconds cap);
 
-}  // namespace plinth::llm
+}  // namespace plinth::analysis
 
-#endif  // PLINTH_SERVICES_LLM_WORKER_H_
+#endif  // PLINTH_SERVICES_ANALYSIS_WORKER_WORKER_H_

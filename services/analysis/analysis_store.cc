@@ -1,10 +1,10 @@
-#include "services/llm/analysis_store.h"
+#include "services/analysis/analysis_store.h"
 
 #include <pqxx/pqxx>
 
 #include "libs/errors/errors.h"
 
-namespace plinth::llm {
+namespace plinth::analysis {
 namespace {
 
 #define ANALYSIS_COLUMNS                                                                        \
@@ -118,4 +118,4 @@ absl::StatusOr<AnalysisRow> AnalysisStore::Get(const auth::Claims& claims, const
   return *row;
 }
 
-}  // namespace plinth::llm
+}  // namespace plinth::analysis

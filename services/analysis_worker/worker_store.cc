@@ -1,8 +1,8 @@
-#include "services/llm/worker_store.h"
+#include "services/analysis_worker/worker_store.h"
 
 #include <pqxx/pqxx>
 
-namespace plinth::llm {
+namespace plinth::analysis {
 namespace {
 
 constexpr char kClaim[] = "worker_claim";
@@ -199,4 +199,4 @@ absl::StatusOr<std::vector<TerminalJob>> WorkerStore::Unsettled(std::chrono::sec
   return jobs;
 }
 
-}  // namespace plinth::llm
+}  // namespace plinth::analysis

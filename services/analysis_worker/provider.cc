@@ -1,4 +1,4 @@
-#include "services/llm/provider.h"
+#include "services/analysis_worker/provider.h"
 
 #include <algorithm>
 #include <cctype>
@@ -16,7 +16,7 @@
 #include "libs/http/http_client.h"
 #include "libs/logging/logging.h"
 
-namespace plinth::llm {
+namespace plinth::analysis {
 namespace {
 
 using Outcome = ProviderResult::Outcome;
@@ -372,4 +372,4 @@ absl::StatusOr<std::unique_ptr<Provider>> MakeProvider(const ProviderOptions& op
   return absl::InvalidArgumentError("LLM_PROVIDER must be anthropic, openai or offline");
 }
 
-}  // namespace plinth::llm
+}  // namespace plinth::analysis

@@ -1,5 +1,5 @@
-#ifndef PLINTH_SERVICES_LLM_WORKER_STORE_H_
-#define PLINTH_SERVICES_LLM_WORKER_STORE_H_
+#ifndef PLINTH_SERVICES_ANALYSIS_WORKER_WORKER_STORE_H_
+#define PLINTH_SERVICES_ANALYSIS_WORKER_WORKER_STORE_H_
 
 // SQL of the LLM worker. The worker acts for no user in particular, so these
 // run in service transactions; every statement names the analysis it means.
@@ -20,9 +20,9 @@
 #include <absl/status/statusor.h>
 
 #include "libs/db/pool.h"
-#include "services/llm/provider.h"
+#include "services/analysis_worker/provider.h"
 
-namespace plinth::llm {
+namespace plinth::analysis {
 
 struct ClaimedJob {
   std::string id, resource_id, user_id, prompt;
@@ -77,6 +77,6 @@ class WorkerStore {
   db::Pool* pool_;
 };
 
-}  // namespace plinth::llm
+}  // namespace plinth::analysis
 
-#endif  // PLINTH_SERVICES_LLM_WORKER_STORE_H_
+#endif  // PLINTH_SERVICES_ANALYSIS_WORKER_WORKER_STORE_H_

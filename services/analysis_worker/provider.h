@@ -1,5 +1,5 @@
-#ifndef PLINTH_SERVICES_LLM_PROVIDER_H_
-#define PLINTH_SERVICES_LLM_PROVIDER_H_
+#ifndef PLINTH_SERVICES_ANALYSIS_WORKER_PROVIDER_H_
+#define PLINTH_SERVICES_ANALYSIS_WORKER_PROVIDER_H_
 
 // Where the text of an analysis comes from, behind one interface chosen by
 // configuration (LLM_PROVIDER): the Anthropic Messages API, an
@@ -16,7 +16,7 @@
 
 #include "libs/http/http_client.h"
 
-namespace plinth::llm {
+namespace plinth::analysis {
 
 struct PromptInput {
   std::string instruction;  // the analysis' prompt
@@ -97,6 +97,6 @@ std::string UserMessage(const PromptInput& input);
 // 5xx (529 "overloaded" included) are worth retrying; other 4xx are not.
 bool IsTransientHttpStatus(long status);
 
-}  // namespace plinth::llm
+}  // namespace plinth::analysis
 
-#endif  // PLINTH_SERVICES_LLM_PROVIDER_H_
+#endif  // PLINTH_SERVICES_ANALYSIS_WORKER_PROVIDER_H_

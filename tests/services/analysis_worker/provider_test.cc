@@ -2,7 +2,7 @@
 // documented request and classify answers, checked against a scripted HTTP
 // server on loopback.
 
-#include "services/llm/provider.h"
+#include "services/analysis_worker/provider.h"
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -17,10 +17,10 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
-#include "services/llm/worker.h"
+#include "services/analysis_worker/worker.h"
 #include "tests/support/net.h"
 
-namespace plinth::llm {
+namespace plinth::analysis {
 namespace {
 
 using Outcome = ProviderResult::Outcome;
@@ -424,4 +424,4 @@ TEST(RemoteProvider, AnAbortedCallEndsAtOnceAfterItsRequestWasSent) {
 }
 
 }  // namespace
-}  // namespace plinth::llm
+}  // namespace plinth::analysis

@@ -1,4 +1,4 @@
-#include "services/llm/worker.h"
+#include "services/analysis_worker/worker.h"
 
 #include <algorithm>
 #include <map>
@@ -13,7 +13,7 @@
 #include "libs/logging/logging.h"
 #include "libs/metrics/metrics.h"
 
-namespace plinth::llm {
+namespace plinth::analysis {
 namespace {
 
 using Clock = std::chrono::system_clock;
@@ -568,4 +568,4 @@ void Worker::RecordOutcome(const ClaimedJob& job, std::chrono::steady_clock::tim
   }
 }
 
-}  // namespace plinth::llm
+}  // namespace plinth::analysis

@@ -1,4 +1,4 @@
-#include "services/llm/analysis_service.h"
+#include "services/analysis/analysis_service.h"
 
 
 #include "libs/errors/errors.h"
@@ -10,7 +10,7 @@
 #include "libs/validation/rules.h"
 #include "libs/wire/wire.h"
 
-namespace plinth::llm {
+namespace plinth::analysis {
 namespace {
 
 
@@ -99,4 +99,4 @@ grpc::Status AnalysisServiceImpl::GetAnalysis(grpc::ServerContext* context, cons
   return grpc::Status::OK;
 }
 
-}  // namespace plinth::llm
+}  // namespace plinth::analysis

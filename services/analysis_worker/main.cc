@@ -15,17 +15,17 @@
 #include "libs/grpc_server/server.h"
 #include "libs/logging/logging.h"
 #include "libs/service_env/service_env.h"
-#include "services/llm/job_queue.h"
-#include "services/llm/provider.h"
-#include "services/llm/worker.h"
-#include "services/llm/worker_store.h"
+#include "services/analysis/job_queue.h"
+#include "services/analysis_worker/provider.h"
+#include "services/analysis_worker/worker.h"
+#include "services/analysis_worker/worker_store.h"
 
 namespace {
 
 using namespace plinth;
 
-absl::StatusOr<llm::ProviderOptions> LoadProvider(const config::Env& env) {
-  llm::ProviderOptions p;
+absl::StatusOr<analysis::ProviderOptions> LoadProvider(const config::Env& env) {
+  analysis::ProviderOptions p;
   p.api_key = env.String("ANTHROPIC_API_KEY", "");
   p.kind = env.String("LLM_PROVIDER", p.api_key.empty() ? "offline" : "anthropic");
   auto max_tokens = env.Int("LLM_MAX_TOKENS", 4096, 1, 200000);
@@ -35,8 +35,8 @@ absl::StatusOr<llm::ProviderOptions> LoadProvider(const config::Env& env) {
     auto base = env.BaseUrl("ANTHROPIC_BASE_URL", "https://api.anthropic.com");
     if (!base.ok()) return base.status();
     p.base_url = *base;
-    p.model = env.String("LLM_MODEL", llm::kAnthropicDefaultModel);
-    p.api_version = env.String("ANTHROPIC_VERSION", llm::kAnthropicDefaultVersion);
+    p.model = env.String("LLM_MODEL", analysis::kAnthropicDefaultModel);
+    p.api_version = env.String("ANTHROPIC_VERSION", analysis::kAnthropicDefaultVersion);
   } else if (p.kind == "openai") {
     auto base = env.BaseUrl("OPENAI_BASE_URL", "");
     if (!base.ok()) return base.status();
@@ -46,7 +46,7 @@ absl::StatusOr<llm::ProviderOptions> LoadProvider(const config::Env& env) {
     if (!model.ok()) return model.status();
     p.model = *model;
   } else if (p.kind == "offline") {
-    p.model = llm::kOfflineModel;
+    p.model = analysis::kOfflineModel;
   } else {
     return absl::InvalidArgumentError("configuration LLM_PROVIDER: must be anthropic, openai or offline");
   }
@@ -67,7 +67,17 @@ absl::StatusOr<std::shared_ptr<redis::RedisClient>> Redis(const std::string& url
 int main() {
   grpc_server::InstallSignalHandlers();
   config::Env env;
-  logging::Init("llm-worker", env.String("LOG_LEVEL", "info"));
+  logging::Init("analysis-worker", env.String("LOG_LEVEL", "info"));
+  // The names this process's settings had while it was "llm-worker".
+  auto retired = env.RefuseRetired({{"LLM_WORKER_HEALTH_ADDR", "ANALYSIS_WORKER_HEALTH_ADDR"},
+                                    {"LLM_WORKER_METRICS_ADDR", "ANALYSIS_WORKER_METRICS_ADDR"},
+                                    {"LLM_WORKER_CONCURRENCY", "ANALYSIS_WORKER_CONCURRENCY"},
+                                    {"LLM_WORKER_DRAIN_SECONDS", "ANALYSIS_WORKER_DRAIN_SECONDS"},
+                                    {"LLM_JOB_TIMEOUT_SECONDS", "ANALYSIS_JOB_TIMEOUT_SECONDS"},
+                                    {"LLM_MAX_RETRIES", "ANALYSIS_MAX_RETRIES"},
+                                    {"LLM_SWEEP_INTERVAL_SECONDS", "ANALYSIS_SWEEP_INTERVAL_SECONDS"},
+                                    {"LLM_STRANDED_AFTER_SECONDS", "ANALYSIS_STRANDED_AFTER_SECONDS"}});
+  if (!retired.ok()) return service_env::StartupFailure(retired);
 
   auto database_url = env.PostgresUrl("DATABASE_URL");
   if (!database_url.ok()) return service_env::StartupFailure(database_url.status());
@@ -84,53 +94,53 @@ int main() {
   }
   auto token = env.Secret("PLINTH_SERVICE_TOKEN", 32);
   if (!token.ok()) return service_env::StartupFailure(token.status());
-  auto health_address = env.HostPort("LLM_WORKER_HEALTH_ADDR", "127.0.0.1:50055");
+  auto health_address = env.HostPort("ANALYSIS_WORKER_HEALTH_ADDR", "127.0.0.1:50055");
   if (!health_address.ok()) return service_env::StartupFailure(health_address.status());
-  auto metrics_address = env.HostPort("LLM_WORKER_METRICS_ADDR", "127.0.0.1:9105");
+  auto metrics_address = env.HostPort("ANALYSIS_WORKER_METRICS_ADDR", "127.0.0.1:9105");
   if (!metrics_address.ok()) return service_env::StartupFailure(metrics_address.status());
   auto resource_address = service_env::AddressOf(env, v1::ResourceService::service_full_name());
   if (!resource_address.ok()) return service_env::StartupFailure(resource_address.status());
   auto billing_address = service_env::AddressOf(env, v1::BillingService::service_full_name());
   if (!billing_address.ok()) return service_env::StartupFailure(billing_address.status());
-  auto concurrency = env.Int("LLM_WORKER_CONCURRENCY", 512, 1, 4096);
-  auto limit = env.Int("LLM_JOB_TIMEOUT_SECONDS", 300, 1, 3600);
-  auto retries = env.Int("LLM_MAX_RETRIES", 3, 0, 10);
-  auto sweep = env.Int("LLM_SWEEP_INTERVAL_SECONDS", 30, 1, 3600);
-  auto stranded = env.Int("LLM_STRANDED_AFTER_SECONDS", 60, 1, 86400);
-  auto drain = env.Int("LLM_WORKER_DRAIN_SECONDS", 20, 0, 3600);
+  auto concurrency = env.Int("ANALYSIS_WORKER_CONCURRENCY", 512, 1, 4096);
+  auto limit = env.Int("ANALYSIS_JOB_TIMEOUT_SECONDS", 300, 1, 3600);
+  auto retries = env.Int("ANALYSIS_MAX_RETRIES", 3, 0, 10);
+  auto sweep = env.Int("ANALYSIS_SWEEP_INTERVAL_SECONDS", 30, 1, 3600);
+  auto stranded = env.Int("ANALYSIS_STRANDED_AFTER_SECONDS", 60, 1, 86400);
+  auto drain = env.Int("ANALYSIS_WORKER_DRAIN_SECONDS", 20, 0, 3600);
   auto model_check = env.Int("LLM_MODEL_CHECK_SECONDS", 300, 1, 86400);
   for (const auto* v : {&concurrency, &limit, &retries, &sweep, &stranded, &drain, &model_check}) {
     if (!v->ok()) return service_env::StartupFailure(v->status());
   }
   auto provider_options = LoadProvider(env);
   if (!provider_options.ok()) return service_env::StartupFailure(provider_options.status());
-  auto provider = llm::MakeProvider(*provider_options);
+  auto provider = analysis::MakeProvider(*provider_options);
   if (!provider.ok()) return service_env::StartupFailure(provider.status());
   logging::Info("provider", {{"kind", provider_options->kind}, {"model", provider_options->model}});
 
   db::PoolOptions pool_options;
   pool_options.conninfo = *database_url;
   pool_options.size = static_cast<int>(*pool_size);
-  pool_options.statements = llm::WorkerStore::Statements();
+  pool_options.statements = analysis::WorkerStore::Statements();
   // Every job thread may wait for a connection while others hold them.
   pool_options.acquire_timeout = std::chrono::seconds(10);
   db::Pool pool(std::move(pool_options));
   if (auto ping = pool.Ping(); !ping.ok()) {
     logging::Warn("database not reachable at startup", {{"error", std::string(ping.message())}});
   }
-  llm::WorkerStore store(&pool);
+  analysis::WorkerStore store(&pool);
   // Short commands share a few connections; the blocking read has its own,
   // with a timeout longer than its block.
   auto commands = Redis(*redis_url, std::chrono::milliseconds(500), 16);
   auto reader = Redis(*redis_url, std::chrono::milliseconds(3000), 1);
   if (!commands.ok()) return service_env::StartupFailure(commands.status());
   if (!reader.ok()) return service_env::StartupFailure(reader.status());
-  llm::JobQueue queue(*commands, *reader);
+  analysis::JobQueue queue(*commands, *reader);
 
   auto resources = v1::ResourceService::NewStub(grpc_server::BackendChannel(*resource_address));
   auto billing = v1::BillingService::NewStub(grpc_server::BackendChannel(*billing_address));
 
-  llm::WorkerOptions options;
+  analysis::WorkerOptions options;
   char host[256] = {};
   gethostname(host, sizeof(host) - 1);
   options.consumer = std::string(host) + "-" + std::to_string(getpid());
@@ -147,7 +157,7 @@ int main() {
     files.rlim_cur = files.rlim_max;
     setrlimit(RLIMIT_NOFILE, &files);
   }
-  llm::Worker worker(options, &store, &queue, provider->get(), std::move(resources), std::move(billing));
+  analysis::Worker worker(options, &store, &queue, provider->get(), std::move(resources), std::move(billing));
   worker.Start();
   // Deleting a running analysis notifies (migration 0009): its provider call
   // is dropped at once, whichever worker runs it.

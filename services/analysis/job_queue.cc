@@ -1,8 +1,8 @@
-#include "services/llm/job_queue.h"
+#include "services/analysis/job_queue.h"
 
 #include <absl/strings/match.h>
 
-namespace plinth::llm {
+namespace plinth::analysis {
 namespace {
 
 // Atomic, so two workers promoting at once never enqueue an analysis twice
@@ -115,4 +115,4 @@ absl::StatusOr<int64_t> JobQueue::PromoteDue(int max) {
   return r->integer;
 }
 
-}  // namespace plinth::llm
+}  // namespace plinth::analysis

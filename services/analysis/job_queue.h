@@ -1,5 +1,5 @@
-#ifndef PLINTH_SERVICES_LLM_JOB_QUEUE_H_
-#define PLINTH_SERVICES_LLM_JOB_QUEUE_H_
+#ifndef PLINTH_SERVICES_ANALYSIS_JOB_QUEUE_H_
+#define PLINTH_SERVICES_ANALYSIS_JOB_QUEUE_H_
 
 // The analysis job queue on Redis: a stream read by one consumer group
 // (at-least-once: an entry stays pending until acknowledged, and a dead
@@ -21,7 +21,7 @@
 
 #include "libs/redis/redis_client.h"
 
-namespace plinth::llm {
+namespace plinth::analysis {
 
 struct JobEntry {
   std::string entry_id;     // the stream entry, for Ack
@@ -68,6 +68,6 @@ class JobQueue {
   std::string reclaim_cursor_ = "0-0";
 };
 
-}  // namespace plinth::llm
+}  // namespace plinth::analysis
 
-#endif  // PLINTH_SERVICES_LLM_JOB_QUEUE_H_
+#endif  // PLINTH_SERVICES_ANALYSIS_JOB_QUEUE_H_

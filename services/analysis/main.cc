@@ -9,14 +9,14 @@
 #include "libs/grpc_server/server.h"
 #include "libs/logging/logging.h"
 #include "libs/service_env/service_env.h"
-#include "services/llm/analysis_service.h"
-#include "services/llm/analysis_store.h"
+#include "services/analysis/analysis_service.h"
+#include "services/analysis/analysis_store.h"
 
 int main() {
   using namespace plinth;
   grpc_server::InstallSignalHandlers();
   config::Env env;
-  logging::Init("llm", env.String("LOG_LEVEL", "info"));
+  logging::Init("analysis", env.String("LOG_LEVEL", "info"));
 
   auto settings = service_env::Load(env, v1::AnalysisService::service_full_name());
   if (!settings.ok()) return service_env::StartupFailure(settings.status());
@@ -24,8 +24,8 @@ int main() {
   if (!resource_address.ok()) return service_env::StartupFailure(resource_address.status());
 
   auth::JwtVerifier verifier(settings->verifier);
-  auto pool = service_env::OpenPool(*settings, llm::AnalysisStore::Statements());
-  llm::AnalysisStore store(pool.get());
+  auto pool = service_env::OpenPool(*settings, analysis::AnalysisStore::Statements());
+  analysis::AnalysisStore store(pool.get());
   std::shared_ptr<v1::ResourceService::StubInterface> resources = v1::ResourceService::NewStub(
       grpc_server::BackendChannel(*resource_address));
   // REDIS_URL: the profile cache (an analysis changes the credits) and, unless
@@ -35,13 +35,13 @@ int main() {
   auto queue_redis = service_env::OptionalRedis(env, "JOB_QUEUE_REDIS_URL");
   if (!queue_redis.ok()) return service_env::StartupFailure(queue_redis.status());
   if (!*queue_redis) queue_redis = redis_client;
-  std::unique_ptr<llm::JobQueue> queue;
+  std::unique_ptr<analysis::JobQueue> queue;
   if (*queue_redis) {
-    queue = std::make_unique<llm::JobQueue>(*queue_redis);
+    queue = std::make_unique<analysis::JobQueue>(*queue_redis);
   } else {
     logging::Warn("REDIS_URL not set: analyses reach the worker only through its sweeper");
   }
-  llm::AnalysisServiceImpl service(&store, resources, *redis_client, queue.get());
+  analysis::AnalysisServiceImpl service(&store, resources, *redis_client, queue.get());
 
   auto served = grpc_server::Serve(service_env::ServerOptionsFor(*settings, "plinth.v1.AnalysisService", &verifier), {&service});
   if (!served.ok()) return service_env::StartupFailure(served);

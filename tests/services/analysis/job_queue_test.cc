@@ -2,7 +2,7 @@
 // reclaiming a dead consumer's entries, the delay set, and recovery when
 // Redis lost the stream and the group.
 
-#include "services/llm/job_queue.h"
+#include "services/analysis/job_queue.h"
 
 #include <unistd.h>
 
@@ -10,7 +10,7 @@
 
 #include "tests/support/redis.h"
 
-namespace plinth::llm {
+namespace plinth::analysis {
 namespace {
 
 using std::chrono::milliseconds;
@@ -93,4 +93,4 @@ TEST_F(JobQueueTest, ReadRecreatesAGroupRedisLost) {
 }
 
 }  // namespace
-}  // namespace plinth::llm
+}  // namespace plinth::analysis

@@ -1,5 +1,5 @@
-#ifndef PLINTH_SERVICES_LLM_ANALYSIS_STORE_H_
-#define PLINTH_SERVICES_LLM_ANALYSIS_STORE_H_
+#ifndef PLINTH_SERVICES_ANALYSIS_ANALYSIS_STORE_H_
+#define PLINTH_SERVICES_ANALYSIS_ANALYSIS_STORE_H_
 
 // SQL of the LLM service's API side: reads in the caller's RLS transaction;
 // creating an analysis, which charges its credit, as the service's role.
@@ -14,7 +14,7 @@
 #include "libs/auth/jwt.h"
 #include "libs/db/pool.h"
 
-namespace plinth::llm {
+namespace plinth::analysis {
 
 struct AnalysisRow {
   std::string id, resource_id, status, prompt;
@@ -49,6 +49,6 @@ class AnalysisStore {
   db::Pool* pool_;
 };
 
-}  // namespace plinth::llm
+}  // namespace plinth::analysis
 
-#endif  // PLINTH_SERVICES_LLM_ANALYSIS_STORE_H_
+#endif  // PLINTH_SERVICES_ANALYSIS_ANALYSIS_STORE_H_

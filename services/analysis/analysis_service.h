@@ -1,5 +1,5 @@
-#ifndef PLINTH_SERVICES_LLM_ANALYSIS_SERVICE_H_
-#define PLINTH_SERVICES_LLM_ANALYSIS_SERVICE_H_
+#ifndef PLINTH_SERVICES_ANALYSIS_ANALYSIS_SERVICE_H_
+#define PLINTH_SERVICES_ANALYSIS_ANALYSIS_SERVICE_H_
 
 // gRPC AnalysisService (the API side of the LLM feature). Creating an
 // analysis records it as `queued` and takes its credit (ledger key
@@ -12,10 +12,10 @@
 #include "plinth/v1/analysis.grpc.pb.h"
 #include "libs/redis/redis_client.h"
 #include "plinth/v1/resource.grpc.pb.h"
-#include "services/llm/analysis_store.h"
-#include "services/llm/job_queue.h"
+#include "services/analysis/analysis_store.h"
+#include "services/analysis/job_queue.h"
 
-namespace plinth::llm {
+namespace plinth::analysis {
 
 constexpr char kDefaultPrompt[] =
     "Summarise this resource in a few sentences, then list its key points.";
@@ -38,6 +38,6 @@ class AnalysisServiceImpl final : public plinth::v1::AnalysisService::Service {
   JobQueue* queue_;  // null without Redis: the worker's sweeper finds the analyses
 };
 
-}  // namespace plinth::llm
+}  // namespace plinth::analysis
 
-#endif  // PLINTH_SERVICES_LLM_ANALYSIS_SERVICE_H_
+#endif  // PLINTH_SERVICES_ANALYSIS_ANALYSIS_SERVICE_H_

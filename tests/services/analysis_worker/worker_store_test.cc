@@ -3,7 +3,7 @@
 // attempts are reclaimed or failed, and the sweeper's queries find what was
 // stranded or left unsettled.
 
-#include "services/llm/worker_store.h"
+#include "services/analysis_worker/worker_store.h"
 
 #include <atomic>
 #include <thread>
@@ -13,7 +13,7 @@
 #include "libs/auth/jwt.h"
 #include "tests/support/pg.h"
 
-namespace plinth::llm {
+namespace plinth::analysis {
 namespace {
 
 using std::chrono::seconds;
@@ -171,4 +171,4 @@ TEST_F(WorkerStoreTest, SweeperQueriesFindStrandedAndUnsettledAnalyses) {
 }
 
 }  // namespace
-}  // namespace plinth::llm
+}  // namespace plinth::analysis
