@@ -4,6 +4,7 @@
 #   clients/typescript/openapi.json   the gateway's OpenAPI 3.1 document
 #   clients/typescript/src/schema.ts its TypeScript types (openapi-typescript,
 #                                      scripts/generate.mjs)
+#   docs/ERRORS.md                   the table of error codes (errors.proto)
 # With --check, fails (and names the files) if anything it wrote differed
 # from what was there: `./plinth test` runs it so a proto change cannot land
 # without its clients. Generator versions are pinned in gateway/go.mod (tool
@@ -16,7 +17,7 @@ case ":$PATH:" in *:/usr/local/go/bin:*) ;; *) export PATH="/usr/local/go/bin:$P
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-snapshot() { (cd "$root/clients" && find go typescript/openapi.json typescript/src/schema.ts -type f \
+snapshot() { (cd "$root/clients" && find go typescript/openapi.json typescript/src/schema.ts ../docs/ERRORS.md -type f \
   -not -path '*/node_modules/*' 2>/dev/null | sort | xargs sha256sum 2>/dev/null) || true; }
 before=$(snapshot)
 
@@ -37,6 +38,19 @@ mkdir -p "$work/openapi"
 (cd "$root/protos" && PATH="$work/bin:$PATH" protoc -I. -I"$work/googleapis" -I/usr/include \
   --plinth-openapi_out="$work/openapi" $protos)
 cp "$work/openapi/openapi.json" "$root/clients/typescript/openapi.json"
+# docs/ERRORS.md's table, between its markers.
+python3 - "$root/docs/ERRORS.md" "$work/openapi/errors-table.md" <<'PY'
+import sys
+doc, table = sys.argv[1], open(sys.argv[2]).read()
+text = open(doc).read()
+begin = "<!-- errors table: generated from protos/plinth/v1/errors.proto by clients/generate.sh -->\n"
+end = "<!-- end of the generated table -->"
+head, rest = text.split(begin, 1)
+_, tail = rest.split(end, 1)
+new = head + begin + table + end + tail
+if new != text:
+    open(doc, "w").write(new)
+PY
 
 ts="$root/clients/typescript"
 [[ -x $ts/node_modules/.bin/openapi-typescript ]] || (cd "$ts" && npm ci --no-audit --no-fund --silent)

@@ -7,7 +7,8 @@
 # versions are pinned in go.mod's tool block.
 # Usage: gateway/build.sh OUTPUT PROTOS_DIR GOOGLEAPIS_DIR [PACKAGE]
 # PACKAGE (default `.`, the gateway) may name another main package of this
-# module: bench/run.sh builds ./cmd/ceiling this way.
+# module: bench/run.sh builds ./cmd/ceiling this way. OUTPUT `test` runs
+# gofmt, go vet and the module's unit tests instead (tests/run_all.sh).
 # Called by Bazel (//gateway:gateway) so that one `bazel build //...` builds
 # the C++ services and the gateway from the same protos.
 set -euo pipefail
@@ -45,4 +46,11 @@ import _ "embed"
 //go:embed openapi.json
 var Document []byte
 GO
+if [[ $1 == test ]]; then
+  unformatted=$(gofmt -l $(find . -name '*.go' -not -path './gen/*'))
+  [[ -z $unformatted ]] || { echo "gofmt: not formatted: $unformatted" >&2; exit 1; }
+  go vet ./...
+  go test -count=1 ./...
+  exit 0
+fi
 CGO_ENABLED=0 go build -trimpath -o "$out" "$package"

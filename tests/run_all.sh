@@ -55,6 +55,12 @@ echo "==> frontend: tsc, ESLint, unit tests of hooks (frontend/)"
 (cd "$ROOT/frontend" && npm run --silent typecheck && npm run --silent lint && npm run --silent test:unit) ||
   failed+=("frontend")
 
+echo "==> the gateway: gofmt, go vet, unit tests (gateway/build.sh test)"
+googleapis=$(mktemp -d)
+{ "$ROOT/protos/googleapis.sh" "$googleapis" && "$ROOT/gateway/build.sh" test "$ROOT/protos" "$googleapis"; } ||
+  failed+=("gateway unit tests")
+rm -rf "$googleapis"
+
 echo "==> protos: buf lint, buf breaking (tests/buf)"
 "$ROOT/tests/buf/run.sh" || failed+=("tests/buf")
 

@@ -1,5 +1,8 @@
 #include "libs/errors/errors.h"
 
+#include <map>
+#include <optional>
+
 #include <absl/strings/cord.h>
 #include <absl/strings/str_cat.h>
 #include <absl/strings/str_join.h>
@@ -11,6 +14,56 @@ namespace plinth::errors {
 namespace {
 
 constexpr char kDetailPayload[] = "type.googleapis.com/plinth.v1.ErrorDetail";
+constexpr std::string_view kPrefix = "ERROR_CODE_";
+
+// The facts of protos/plinth/v1/errors.proto, read once from its options.
+struct Table {
+  std::map<int, std::string> name;               // ErrorCode → wire name
+  std::map<int, absl::StatusCode> grpc;           // ErrorCode → its gRPC code
+  std::map<absl::StatusCode, std::string> bare;  // gRPC code without detail → wire name
+  absl::Status problem;                          // what is wrong with the options, if anything
+};
+
+std::optional<absl::StatusCode> CanonicalCode(const std::string& name) {
+  for (int c = 0; c <= 16; ++c) {
+    if (absl::StatusCodeToString(static_cast<absl::StatusCode>(c)) == name) return static_cast<absl::StatusCode>(c);
+  }
+  return std::nullopt;
+}
+
+Table BuildTable() {
+  Table t;
+  const auto* codes = v1::ErrorCode_descriptor();
+  auto fail = [&t](std::string why) {
+    if (t.problem.ok()) t.problem = absl::InternalError(absl::StrCat("protos/plinth/v1/errors.proto: ", why));
+  };
+  for (int i = 0; i < codes->value_count(); ++i) {
+    const auto* value = codes->value(i);
+    if (value->number() == v1::ERROR_CODE_UNSPECIFIED) continue;
+    const std::string& full = value->name();
+    if (full.rfind(kPrefix, 0) != 0) fail(full + " lacks the ERROR_CODE_ prefix");
+    const std::string name = full.substr(kPrefix.size());
+    t.name[value->number()] = name;
+    const auto& info = value->options().GetExtension(v1::error);
+    if (info.http_status() < 400 || info.http_status() > 599) fail(full + ": http_status must be 4xx or 5xx");
+    if (!info.grpc_code().empty()) {
+      auto grpc = CanonicalCode(info.grpc_code());
+      if (!grpc) fail(full + ": unknown grpc_code " + info.grpc_code());
+      else t.grpc[value->number()] = *grpc;
+    }
+    for (const auto& b : info.bare_grpc_codes()) {
+      auto grpc = CanonicalCode(b);
+      if (!grpc) fail(full + ": unknown bare gRPC code " + b);
+      else if (!t.bare.emplace(*grpc, name).second) fail(b + " is claimed by two codes");
+    }
+  }
+  return t;
+}
+
+const Table& TheTable() {
+  static const Table* table = new Table(BuildTable());
+  return *table;
+}
 
 plinth::v1::ErrorDetail DetailOf(const absl::Status& status) {
   plinth::v1::ErrorDetail detail;
@@ -25,47 +78,41 @@ absl::Status WithDetail(absl::StatusCode code, std::string_view message,
   return status;
 }
 
-absl::Status WithReason(absl::StatusCode code, std::string_view message, std::string_view reason) {
+absl::Status WithCode(v1::ErrorCode code, std::string_view message) {
   plinth::v1::ErrorDetail detail;
-  detail.set_code(std::string(reason));
-  return WithDetail(code, message, detail);
+  detail.set_code(Name(code));
+  auto grpc = TheTable().grpc.find(code);
+  return WithDetail(grpc == TheTable().grpc.end() ? absl::StatusCode::kInternal : grpc->second, message, detail);
 }
 
-// Default contract code for statuses that carry no explicit reason (e.g. from
-// a library or another process).
+// The contract code of a status that carries no detail (from a library or
+// gRPC itself): the code claiming it in errors.proto, else INTERNAL.
 std::string CodeFromCanonical(absl::StatusCode code) {
-  switch (code) {
-    case absl::StatusCode::kOk: return "OK";
-    case absl::StatusCode::kInvalidArgument:
-    case absl::StatusCode::kOutOfRange: return "VALIDATION_ERROR";
-    case absl::StatusCode::kUnauthenticated: return "UNAUTHENTICATED";
-    case absl::StatusCode::kPermissionDenied: return "FORBIDDEN";
-    case absl::StatusCode::kNotFound: return "NOT_FOUND";
-    case absl::StatusCode::kAlreadyExists:
-    case absl::StatusCode::kAborted:
-    case absl::StatusCode::kFailedPrecondition: return "CONFLICT";
-    case absl::StatusCode::kResourceExhausted: return "RATE_LIMITED";
-    case absl::StatusCode::kUnavailable: return "UNAVAILABLE";
-    case absl::StatusCode::kDeadlineExceeded:
-    case absl::StatusCode::kCancelled: return "DEADLINE_EXCEEDED";
-    case absl::StatusCode::kUnimplemented: return "NOT_IMPLEMENTED";
-    default: return "INTERNAL";
-  }
+  auto it = TheTable().bare.find(code);
+  return it == TheTable().bare.end() ? Name(v1::ERROR_CODE_INTERNAL) : it->second;
 }
 
 }  // namespace
 
+std::string Name(v1::ErrorCode code) {
+  auto it = TheTable().name.find(code);
+  return it == TheTable().name.end() ? Name(v1::ERROR_CODE_INTERNAL) : it->second;
+}
+
+absl::Status CheckCodeTable() { return TheTable().problem; }
+
 absl::Status Validation(std::vector<FieldViolation> violations) {
   std::vector<std::string> parts;
   plinth::v1::ErrorDetail detail;
-  detail.set_code("VALIDATION_ERROR");
+  detail.set_code(Name(v1::ERROR_CODE_VALIDATION_ERROR));
   for (const auto& v : violations) {
     parts.push_back(absl::StrCat(v.field, ": ", v.issue));
     auto* fv = detail.add_field_violations();
     fv->set_field(v.field);
     fv->set_issue(v.issue);
   }
-  return WithDetail(absl::StatusCode::kInvalidArgument,
+  auto grpc = TheTable().grpc.find(v1::ERROR_CODE_VALIDATION_ERROR);
+  return WithDetail(grpc == TheTable().grpc.end() ? absl::StatusCode::kInvalidArgument : grpc->second,
                     absl::StrCat("invalid request: ", absl::StrJoin(parts, "; ")), detail);
 }
 
@@ -73,33 +120,15 @@ absl::Status InvalidField(std::string field, std::string issue) {
   return Validation(std::vector<FieldViolation>{{std::move(field), std::move(issue)}});
 }
 
-absl::Status Unauthenticated(std::string_view m) {
-  return WithReason(absl::StatusCode::kUnauthenticated, m, "UNAUTHENTICATED");
-}
-absl::Status InsufficientCredits(std::string_view m) {
-  return WithReason(absl::StatusCode::kFailedPrecondition, m, "INSUFFICIENT_CREDITS");
-}
-absl::Status Forbidden(std::string_view m) {
-  return WithReason(absl::StatusCode::kPermissionDenied, m, "FORBIDDEN");
-}
-absl::Status NotFound(std::string_view m) {
-  return WithReason(absl::StatusCode::kNotFound, m, "NOT_FOUND");
-}
-absl::Status Conflict(std::string_view m) {
-  return WithReason(absl::StatusCode::kAborted, m, "CONFLICT");
-}
-absl::Status RateLimited(std::string_view m) {
-  return WithReason(absl::StatusCode::kResourceExhausted, m, "RATE_LIMITED");
-}
-absl::Status Internal(std::string_view m) {
-  return WithReason(absl::StatusCode::kInternal, m, "INTERNAL");
-}
-absl::Status Unavailable(std::string_view m) {
-  return WithReason(absl::StatusCode::kUnavailable, m, "UNAVAILABLE");
-}
-absl::Status DeadlineExceeded(std::string_view m) {
-  return WithReason(absl::StatusCode::kDeadlineExceeded, m, "DEADLINE_EXCEEDED");
-}
+absl::Status Unauthenticated(std::string_view m) { return WithCode(v1::ERROR_CODE_UNAUTHENTICATED, m); }
+absl::Status InsufficientCredits(std::string_view m) { return WithCode(v1::ERROR_CODE_INSUFFICIENT_CREDITS, m); }
+absl::Status Forbidden(std::string_view m) { return WithCode(v1::ERROR_CODE_FORBIDDEN, m); }
+absl::Status NotFound(std::string_view m) { return WithCode(v1::ERROR_CODE_NOT_FOUND, m); }
+absl::Status Conflict(std::string_view m) { return WithCode(v1::ERROR_CODE_CONFLICT, m); }
+absl::Status RateLimited(std::string_view m) { return WithCode(v1::ERROR_CODE_RATE_LIMITED, m); }
+absl::Status Internal(std::string_view m) { return WithCode(v1::ERROR_CODE_INTERNAL, m); }
+absl::Status Unavailable(std::string_view m) { return WithCode(v1::ERROR_CODE_UNAVAILABLE, m); }
+absl::Status DeadlineExceeded(std::string_view m) { return WithCode(v1::ERROR_CODE_DEADLINE_EXCEEDED, m); }
 
 std::string ContractCode(const absl::Status& status) {
   auto detail = DetailOf(status);
@@ -120,7 +149,7 @@ grpc::Status ToGrpcStatus(const absl::Status& status) {
   if (detail.code().empty()) detail.set_code(CodeFromCanonical(status.code()));
   // INTERNAL never exposes its cause (SQL, stack): the caller logs it.
   const std::string message =
-      detail.code() == "INTERNAL" ? std::string("internal error") : std::string(status.message());
+      detail.code() == Name(v1::ERROR_CODE_INTERNAL) ? std::string("internal error") : std::string(status.message());
   google::rpc::Status wire;
   wire.set_code(static_cast<int>(status.code()));
   wire.set_message(message);

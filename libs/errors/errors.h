@@ -2,7 +2,8 @@
 #define PLINTH_LIBS_ERRORS_ERRORS_H_
 
 // The one mapping between domain errors, gRPC status and the REST contract's
-// error codes (docs/ERRORS.md). Services return absl::Status built with the
+// error codes, read from protos/plinth/v1/errors.proto (the codes' HTTP and
+// gRPC statuses are written there and nowhere else). Services return absl::Status built with the
 // helpers below; ToGrpcStatus() turns it into what goes on the wire; the
 // gateway turns the wire status into the HTTP status and `error.code`.
 
@@ -12,6 +13,8 @@
 
 #include <absl/status/status.h>
 #include <grpcpp/support/status.h>
+
+#include "plinth/v1/errors.pb.h"
 
 namespace plinth::errors {
 
@@ -46,6 +49,13 @@ absl::Status DeadlineExceeded(std::string_view message);
 
 // The contract's code for a status ("NOT_FOUND", "INSUFFICIENT_CREDITS", ...).
 std::string ContractCode(const absl::Status& status);
+
+// A code's name on the wire: its ErrorCode name without the prefix.
+std::string Name(v1::ErrorCode code);
+
+// What is wrong with errors.proto's options (an unknown gRPC code name, a
+// bare code claimed twice); OK when they are sound. A test asserts it.
+absl::Status CheckCodeTable();
 
 // The field violations attached to a validation error (empty otherwise).
 std::vector<FieldViolation> Violations(const absl::Status& status);

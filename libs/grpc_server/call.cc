@@ -12,7 +12,7 @@ std::chrono::system_clock::time_point Deadline(const grpc::ServerContextBase& co
 }
 
 grpc::Status Reply(const absl::Status& status) {
-  if (!status.ok() && errors::ContractCode(status) == "INTERNAL") {
+  if (!status.ok() && errors::ContractCode(status) == errors::Name(v1::ERROR_CODE_INTERNAL)) {
     logging::Error("internal error", {{"cause", std::string(status.message())}});
   }
   return errors::ToGrpcStatus(status);

@@ -1,11 +1,14 @@
 // protoc-gen-plinth-openapi writes the gateway's OpenAPI 3.1 document
-// (openapi.json) from the protos given to protoc (internal/openapi says how).
+// (openapi.json) from the protos given to protoc (internal/openapi says how),
+// and docs/ERRORS.md's table of error codes (errors-table.md, from
+// protos/plinth/v1/errors.proto).
 package main
 
 import (
 	"google.golang.org/protobuf/compiler/protogen"
 	"google.golang.org/protobuf/types/pluginpb"
 
+	"plinth/gateway/internal/contract"
 	"plinth/gateway/internal/openapi"
 )
 
@@ -24,7 +27,10 @@ func main() {
 			return err
 		}
 		out := plugin.NewGeneratedFile("openapi.json", "")
-		_, err = out.Write(doc)
+		if _, err = out.Write(doc); err != nil {
+			return err
+		}
+		_, err = plugin.NewGeneratedFile("errors-table.md", "").Write([]byte(contract.ErrorsTable()))
 		return err
 	})
 }

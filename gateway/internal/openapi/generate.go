@@ -258,15 +258,15 @@ func (g *generator) operation(svc *protogen.Service, m *protogen.Method) (object
 		responses[strconv.Itoa(int(success))] = object{"description": http.StatusText(int(success)) + ".",
 			"headers": okHeaders, "content": object{"application/json": object{"schema": ref(name)}}}
 	}
-	codes := []string{"RATE_LIMITED", "INTERNAL", "UNAVAILABLE", "DEADLINE_EXCEEDED"}
+	codes := []string{contract.RateLimited, contract.Internal, contract.Unavailable, contract.DeadlineExceeded}
 	if len(params) > 0 || op["requestBody"] != nil {
-		codes = append(codes, "VALIDATION_ERROR")
+		codes = append(codes, contract.ValidationError)
 	}
 	if len(pathVars) > 0 {
-		codes = append(codes, "NOT_FOUND")
+		codes = append(codes, contract.NotFound)
 	}
 	if op["requestBody"] != nil {
-		codes = append(codes, "PAYLOAD_TOO_LARGE")
+		codes = append(codes, contract.PayloadTooLarge)
 	}
 	switch {
 	case raw:
@@ -275,9 +275,11 @@ func (g *generator) operation(svc *protogen.Service, m *protogen.Method) (object
 		op["security"] = []any{}
 	default:
 		op["security"] = []any{object{"bearerAuth": []any{}}}
-		codes = append(codes, "UNAUTHENTICATED")
+		codes = append(codes, contract.Unauthenticated)
 	}
-	codes = append(codes, access.GetErrors()...)
+	for _, c := range access.GetErrorCodes() {
+		codes = append(codes, contract.Name(c))
+	}
 	for _, c := range codes {
 		code, ok := contract.Lookup(c)
 		if !ok {
@@ -563,7 +565,7 @@ func (g *generator) gatewayOwnRoutes(paths object) {
 		"responses": object{
 			"200": object{"description": "Ready.", "headers": headers,
 				"content": object{"application/json": object{"schema": status("ready")}}},
-			"503": g.errorResponse("UNAVAILABLE"),
+			"503": g.errorResponse(contract.Unavailable),
 		},
 	}}
 	paths[contract.OpenAPIPath] = object{"get": object{
@@ -572,8 +574,8 @@ func (g *generator) gatewayOwnRoutes(paths object) {
 		"responses": object{
 			"200": object{"description": "The OpenAPI 3.1 document.", "headers": headers,
 				"content": object{"application/json": object{"schema": object{"type": "object"}}}},
-			"429": g.errorResponse("RATE_LIMITED"),
-			"503": g.errorResponse("UNAVAILABLE"),
+			"429": g.errorResponse(contract.RateLimited),
+			"503": g.errorResponse(contract.Unavailable),
 		},
 	}}
 }
@@ -620,7 +622,7 @@ func (g *generator) errorResponses() object {
 		}
 		code, _ := contract.Lookup(c)
 		h := object{contract.RequestIDHeader: ref("#/components/headers/RequestId")}
-		if c == "RATE_LIMITED" {
+		if c == contract.RateLimited {
 			h["Retry-After"] = object{"required": true, "description": "Seconds until the window resets.",
 				"schema": object{"type": "integer", "minimum": 0}}
 			h[contract.RateLimitLimitHeader] = ref("#/components/headers/RateLimitLimit")

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"plinth/gateway/internal/contract"
 )
 
 // withSecurityHeaders sets what every API response should carry: the API
@@ -88,7 +90,7 @@ func (c *cors) answerPreflight(next http.Handler) http.Handler {
 		if ok, reset := c.preflights.take(clientIP(r, c.proxyHops), time.Now()); !ok {
 			c.onLimited("preflight")
 			w.Header().Set("Retry-After", strconv.Itoa(int(reset.Seconds())+1))
-			writeError(w, r, http.StatusTooManyRequests, "RATE_LIMITED", "too many preflight requests", nil)
+			writeError(w, r, http.StatusTooManyRequests, contract.RateLimited, "too many preflight requests", nil)
 			return
 		}
 		w.WriteHeader(http.StatusNoContent)
@@ -139,7 +141,7 @@ func (c *cors) refusePreflight(next http.Handler) http.Handler {
 			return
 		}
 		varyPreflight(w)
-		writeError(w, r, http.StatusForbidden, "FORBIDDEN", "origin not allowed", nil)
+		writeError(w, r, http.StatusForbidden, contract.Forbidden, "origin not allowed", nil)
 	})
 }
 

@@ -9,7 +9,6 @@ import (
 	"strings"
 
 	"github.com/grpc-ecosystem/grpc-gateway/v2/runtime"
-	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 
 	plinthv1 "plinth.dev/clients/go/plinth/v1"
@@ -35,33 +34,6 @@ type fieldIssue struct {
 	Issue string `json:"issue"`
 }
 
-// codeOf is the fallback for statuses that carry no plinth.v1.ErrorDetail
-// (raised by the gateway runtime or by gRPC itself).
-func codeOf(c codes.Code) string {
-	switch c {
-	case codes.InvalidArgument, codes.OutOfRange:
-		return "VALIDATION_ERROR"
-	case codes.Unauthenticated:
-		return "UNAUTHENTICATED"
-	case codes.PermissionDenied:
-		return "FORBIDDEN"
-	case codes.NotFound:
-		return "NOT_FOUND"
-	case codes.AlreadyExists, codes.Aborted, codes.FailedPrecondition:
-		return "CONFLICT"
-	// ResourceExhausted without a Plinth detail is gRPC's own (a message
-	// over the size limit), not the caller's rate limit: an internal error.
-	case codes.Unavailable:
-		return "UNAVAILABLE"
-	case codes.DeadlineExceeded, codes.Canceled:
-		return "DEADLINE_EXCEEDED"
-	case codes.Unimplemented:
-		return "NOT_IMPLEMENTED"
-	default:
-		return "INTERNAL"
-	}
-}
-
 func writeError(w http.ResponseWriter, r *http.Request, httpStatus int, code, message string, details []fieldIssue) {
 	if details == nil {
 		details = []fieldIssue{}
@@ -80,7 +52,7 @@ func writeError(w http.ResponseWriter, r *http.Request, httpStatus int, code, me
 func (g *Gateway) grpcErrorHandler(ctx context.Context, _ *runtime.ServeMux, _ runtime.Marshaler, w http.ResponseWriter, r *http.Request, err error) {
 	var tooLarge *http.MaxBytesError
 	if errors.As(err, &tooLarge) {
-		writeError(w, r, http.StatusRequestEntityTooLarge, "PAYLOAD_TOO_LARGE", "request body too large", nil)
+		writeError(w, r, http.StatusRequestEntityTooLarge, contract.PayloadTooLarge, "request body too large", nil)
 		return
 	}
 	st := status.Convert(err)
@@ -97,20 +69,20 @@ func (g *Gateway) grpcErrorHandler(ctx context.Context, _ *runtime.ServeMux, _ r
 	message := st.Message()
 	fromBackend := code != ""
 	if !fromBackend {
-		code = codeOf(st.Code())
+		code = contract.Bare(st.Code())
 		switch code {
-		case "VALIDATION_ERROR":
+		case contract.ValidationError:
 			// Raised by the transcoder: malformed JSON, unknown field, bad
 			// query parameter or path segment.
 			details = []fieldIssue{transcoderIssue(message)}
 			message = "invalid request: " + details[0].Field + ": " + details[0].Issue
-		case "NOT_IMPLEMENTED":
+		case contract.NotImplemented:
 			message = "this endpoint is not available yet"
-		case "UNAVAILABLE":
+		case contract.Unavailable:
 			message = "a backend service is unavailable"
-		case "DEADLINE_EXCEEDED":
+		case contract.DeadlineExceeded:
 			message = "the backend did not answer in time"
-		case "INTERNAL":
+		case contract.Internal:
 			message = "internal error"
 		}
 	}
@@ -155,10 +127,10 @@ func transcoderIssue(m string) fieldIssue {
 func routingErrorHandler(_ context.Context, _ *runtime.ServeMux, _ runtime.Marshaler, w http.ResponseWriter, r *http.Request, httpStatus int) {
 	switch httpStatus {
 	case http.StatusMethodNotAllowed:
-		writeError(w, r, http.StatusMethodNotAllowed, "METHOD_NOT_ALLOWED", "method not allowed on this route", nil)
+		writeError(w, r, http.StatusMethodNotAllowed, contract.MethodNotAllowed, "method not allowed on this route", nil)
 	case http.StatusBadRequest:
-		writeError(w, r, http.StatusBadRequest, "VALIDATION_ERROR", "malformed request path", nil)
+		writeError(w, r, http.StatusBadRequest, contract.ValidationError, "malformed request path", nil)
 	default:
-		writeError(w, r, http.StatusNotFound, "NOT_FOUND", "route not found", nil)
+		writeError(w, r, http.StatusNotFound, contract.NotFound, "route not found", nil)
 	}
 }

@@ -92,7 +92,7 @@ func (l *rateLimiter) middleware(next http.Handler) http.Handler {
 			if l.failOpen {
 				next.ServeHTTP(w, r)
 			} else {
-				writeError(w, r, http.StatusServiceUnavailable, "UNAVAILABLE", "rate limiter unavailable", nil)
+				writeError(w, r, http.StatusServiceUnavailable, contract.Unavailable, "rate limiter unavailable", nil)
 			}
 			return
 		}
@@ -110,7 +110,7 @@ func (l *rateLimiter) middleware(next http.Handler) http.Handler {
 				l.onLimited(key[:strings.Index(key, ":")])
 			}
 			h.Set("Retry-After", strconv.FormatInt(int64((ttl+time.Second-1)/time.Second), 10))
-			writeError(w, r, http.StatusTooManyRequests, "RATE_LIMITED",
+			writeError(w, r, http.StatusTooManyRequests, contract.RateLimited,
 				fmt.Sprintf("rate limit of %d requests per %s exceeded", limit, l.window), nil)
 			return
 		}

@@ -362,14 +362,14 @@ func (g *Gateway) withLimits(next http.Handler) http.Handler {
 		// Supabase tokens are ~1 KiB; a huge one would only hit gRPC's
 		// metadata limit further down.
 		if len(r.Header.Get("Authorization")) > maxAuthorizationBytes {
-			writeError(w, r, http.StatusUnauthorized, "UNAUTHENTICATED", "token too large", nil)
+			writeError(w, r, http.StatusUnauthorized, contract.Unauthenticated, "token too large", nil)
 			return
 		}
 		route := routeOf(r)
 		if route == nil {
 			if allow := g.routes.allowed(r.URL.Path); allow != "" {
 				w.Header().Set("Allow", allow)
-				writeError(w, r, http.StatusMethodNotAllowed, "METHOD_NOT_ALLOWED", "method not allowed; this route serves "+allow, nil)
+				writeError(w, r, http.StatusMethodNotAllowed, contract.MethodNotAllowed, "method not allowed; this route serves "+allow, nil)
 				return
 			}
 		}
@@ -379,7 +379,7 @@ func (g *Gateway) withLimits(next http.Handler) http.Handler {
 			return
 		}
 		if r.ContentLength > g.cfg.MaxBodyBytes {
-			writeError(w, r, http.StatusRequestEntityTooLarge, "PAYLOAD_TOO_LARGE",
+			writeError(w, r, http.StatusRequestEntityTooLarge, contract.PayloadTooLarge,
 				fmt.Sprintf("request body over %d bytes", g.cfg.MaxBodyBytes), nil)
 			return
 		}
@@ -390,19 +390,19 @@ func (g *Gateway) withLimits(next http.Handler) http.Handler {
 		}
 		if !g.inflight.acquire(reserve) {
 			w.Header().Set("Retry-After", "1")
-			writeError(w, r, http.StatusServiceUnavailable, "UNAVAILABLE", "the server is busy, try again shortly", nil)
+			writeError(w, r, http.StatusServiceUnavailable, contract.Unavailable, "the server is busy, try again shortly", nil)
 			return
 		}
 		defer g.inflight.release(reserve)
 		body, err := readBody(w, r, g.cfg.MaxBodyBytes)
 		var tooLarge *http.MaxBytesError
 		if errors.As(err, &tooLarge) {
-			writeError(w, r, http.StatusRequestEntityTooLarge, "PAYLOAD_TOO_LARGE",
+			writeError(w, r, http.StatusRequestEntityTooLarge, contract.PayloadTooLarge,
 				fmt.Sprintf("request body over %d bytes", g.cfg.MaxBodyBytes), nil)
 			return
 		}
 		if err != nil {
-			writeError(w, r, http.StatusBadRequest, "VALIDATION_ERROR", "could not read the request body", nil)
+			writeError(w, r, http.StatusBadRequest, contract.ValidationError, "could not read the request body", nil)
 			return
 		}
 		r.Body = io.NopCloser(bytes.NewReader(body))
@@ -442,12 +442,12 @@ func (g *Gateway) healthz(w http.ResponseWriter, _ *http.Request) {
 // addresses; the log has those.
 func (g *Gateway) readyz(w http.ResponseWriter, r *http.Request) {
 	if g.draining.Load() {
-		writeError(w, r, http.StatusServiceUnavailable, "UNAVAILABLE", "gateway is draining", nil)
+		writeError(w, r, http.StatusServiceUnavailable, contract.Unavailable, "gateway is draining", nil)
 		return
 	}
 	notReady := g.ready.get(func() []fieldIssue { return g.checkBackends(r.Context()) })
 	if len(notReady) > 0 {
-		writeError(w, r, http.StatusServiceUnavailable, "UNAVAILABLE", "backends not ready", notReady)
+		writeError(w, r, http.StatusServiceUnavailable, contract.Unavailable, "backends not ready", notReady)
 		return
 	}
 	writeJSON(w, http.StatusOK, []byte(`{"success":true,"data":{"status":"ready"}}`))
@@ -513,7 +513,7 @@ func (g *Gateway) serveOpenAPI(w http.ResponseWriter, _ *http.Request) {
 func (g *Gateway) stripeWebhook(w http.ResponseWriter, r *http.Request) {
 	payload, err := io.ReadAll(r.Body)
 	if err != nil {
-		writeError(w, r, http.StatusBadRequest, "VALIDATION_ERROR", "could not read the request body", nil)
+		writeError(w, r, http.StatusBadRequest, contract.ValidationError, "could not read the request body", nil)
 		return
 	}
 	ctx := metadata.AppendToOutgoingContext(r.Context(), "x-request-id", requestIDOf(r),
@@ -529,7 +529,7 @@ func (g *Gateway) stripeWebhook(w http.ResponseWriter, r *http.Request) {
 	}
 	body, err := newEnvelopeMarshaler().Marshal(resp)
 	if err != nil {
-		writeError(w, r, http.StatusInternalServerError, "INTERNAL", "internal error", nil)
+		writeError(w, r, http.StatusInternalServerError, contract.Internal, "internal error", nil)
 		return
 	}
 	writeJSON(w, http.StatusOK, body)

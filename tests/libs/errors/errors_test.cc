@@ -31,6 +31,16 @@ TEST(Errors, ContractCodesSurviveTheWire) {
   }
 }
 
+TEST(Errors, TheProtoTableIsSound) {
+  EXPECT_TRUE(CheckCodeTable().ok()) << CheckCodeTable();
+  EXPECT_EQ(Name(v1::ERROR_CODE_PAYLOAD_TOO_LARGE), "PAYLOAD_TOO_LARGE");
+  // A bare RESOURCE_EXHAUSTED is no rate limit (errors.proto): the same rule
+  // in a service as in the gateway.
+  EXPECT_EQ(ContractCode(absl::ResourceExhaustedError("x")), "INTERNAL");
+  EXPECT_EQ(ContractCode(absl::FailedPreconditionError("x")), "CONFLICT");
+  EXPECT_EQ(ContractCode(absl::CancelledError("x")), "DEADLINE_EXCEEDED");
+}
+
 TEST(Errors, ValidationCarriesEveryFieldViolation) {
   absl::Status s = Validation({{"title", "must not be empty"}, {"limit", "must be 1..100"}});
   auto back = Violations(FromGrpcStatus(ToGrpcStatus(s)));

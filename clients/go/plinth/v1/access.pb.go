@@ -98,11 +98,12 @@ type Access struct {
 	// The HTTP status of a success through the gateway (201, 202, 204); 200
 	// when unset.
 	SuccessHttpStatus int32 `protobuf:"varint,2,opt,name=success_http_status,json=successHttpStatus,proto3" json:"success_http_status,omitempty"`
-	// Contract codes (docs/ERRORS.md) this RPC answers beyond the ones every
-	// route can: VALIDATION_ERROR, UNAUTHENTICATED (caller USER), NOT_FOUND,
-	// PAYLOAD_TOO_LARGE (a body), RATE_LIMITED, INTERNAL, UNAVAILABLE,
-	// DEADLINE_EXCEEDED.
-	Errors []string `protobuf:"bytes,3,rep,name=errors,proto3" json:"errors,omitempty"`
+	// Error codes this RPC answers beyond the ones every route can:
+	// VALIDATION_ERROR (parameters or a body), UNAUTHENTICATED (a token),
+	// NOT_FOUND (path parameters), PAYLOAD_TOO_LARGE (a body), RATE_LIMITED,
+	// INTERNAL, UNAVAILABLE, DEADLINE_EXCEEDED. Internal RPCs declare theirs
+	// too (docs/GRPC.md).
+	ErrorCodes []ErrorCode `protobuf:"varint,5,rep,packed,name=error_codes,json=errorCodes,proto3,enum=plinth.v1.ErrorCode" json:"error_codes,omitempty"`
 	// For an RPC with no google.api.http rule that the gateway serves itself
 	// with a plain handler (the raw-body Stripe webhook): its POST path.
 	RawBodyPost   string `protobuf:"bytes,4,opt,name=raw_body_post,json=rawBodyPost,proto3" json:"raw_body_post,omitempty"`
@@ -154,9 +155,9 @@ func (x *Access) GetSuccessHttpStatus() int32 {
 	return 0
 }
 
-func (x *Access) GetErrors() []string {
+func (x *Access) GetErrorCodes() []ErrorCode {
 	if x != nil {
-		return x.Errors
+		return x.ErrorCodes
 	}
 	return nil
 }
@@ -261,12 +262,13 @@ var File_plinth_v1_access_proto protoreflect.FileDescriptor
 
 const file_plinth_v1_access_proto_rawDesc = "" +
 	"\n" +
-	"\x16plinth/v1/access.proto\x12\tplinth.v1\x1a google/protobuf/descriptor.proto\"\x9f\x01\n" +
+	"\x16plinth/v1/access.proto\x12\tplinth.v1\x1a google/protobuf/descriptor.proto\x1a\x16plinth/v1/errors.proto\"\xcc\x01\n" +
 	"\x06Access\x12)\n" +
 	"\x06caller\x18\x01 \x01(\x0e2\x11.plinth.v1.CallerR\x06caller\x12.\n" +
-	"\x13success_http_status\x18\x02 \x01(\x05R\x11successHttpStatus\x12\x16\n" +
-	"\x06errors\x18\x03 \x03(\tR\x06errors\x12\"\n" +
-	"\rraw_body_post\x18\x04 \x01(\tR\vrawBodyPost\"^\n" +
+	"\x13success_http_status\x18\x02 \x01(\x05R\x11successHttpStatus\x125\n" +
+	"\verror_codes\x18\x05 \x03(\x0e2\x14.plinth.v1.ErrorCodeR\n" +
+	"errorCodes\x12\"\n" +
+	"\rraw_body_post\x18\x04 \x01(\tR\vrawBodyPostJ\x04\b\x03\x10\x04R\x06errors\"^\n" +
 	"\bEndpoint\x12)\n" +
 	"\x10address_variable\x18\x01 \x01(\tR\x0faddressVariable\x12'\n" +
 	"\x0fdefault_address\x18\x02 \x01(\tR\x0edefaultAddress*v\n" +
@@ -297,20 +299,22 @@ var file_plinth_v1_access_proto_goTypes = []any{
 	(Caller)(0),                         // 0: plinth.v1.Caller
 	(*Access)(nil),                      // 1: plinth.v1.Access
 	(*Endpoint)(nil),                    // 2: plinth.v1.Endpoint
-	(*descriptorpb.ServiceOptions)(nil), // 3: google.protobuf.ServiceOptions
-	(*descriptorpb.MethodOptions)(nil),  // 4: google.protobuf.MethodOptions
+	(ErrorCode)(0),                      // 3: plinth.v1.ErrorCode
+	(*descriptorpb.ServiceOptions)(nil), // 4: google.protobuf.ServiceOptions
+	(*descriptorpb.MethodOptions)(nil),  // 5: google.protobuf.MethodOptions
 }
 var file_plinth_v1_access_proto_depIdxs = []int32{
 	0, // 0: plinth.v1.Access.caller:type_name -> plinth.v1.Caller
-	3, // 1: plinth.v1.endpoint:extendee -> google.protobuf.ServiceOptions
-	4, // 2: plinth.v1.access:extendee -> google.protobuf.MethodOptions
-	2, // 3: plinth.v1.endpoint:type_name -> plinth.v1.Endpoint
-	1, // 4: plinth.v1.access:type_name -> plinth.v1.Access
-	5, // [5:5] is the sub-list for method output_type
-	5, // [5:5] is the sub-list for method input_type
-	3, // [3:5] is the sub-list for extension type_name
-	1, // [1:3] is the sub-list for extension extendee
-	0, // [0:1] is the sub-list for field type_name
+	3, // 1: plinth.v1.Access.error_codes:type_name -> plinth.v1.ErrorCode
+	4, // 2: plinth.v1.endpoint:extendee -> google.protobuf.ServiceOptions
+	5, // 3: plinth.v1.access:extendee -> google.protobuf.MethodOptions
+	2, // 4: plinth.v1.endpoint:type_name -> plinth.v1.Endpoint
+	1, // 5: plinth.v1.access:type_name -> plinth.v1.Access
+	6, // [6:6] is the sub-list for method output_type
+	6, // [6:6] is the sub-list for method input_type
+	4, // [4:6] is the sub-list for extension type_name
+	2, // [2:4] is the sub-list for extension extendee
+	0, // [0:2] is the sub-list for field type_name
 }
 
 func init() { file_plinth_v1_access_proto_init() }
@@ -318,6 +322,7 @@ func file_plinth_v1_access_proto_init() {
 	if File_plinth_v1_access_proto != nil {
 		return
 	}
+	file_plinth_v1_errors_proto_init()
 	type x struct{}
 	out := protoimpl.TypeBuilder{
 		File: protoimpl.DescBuilder{

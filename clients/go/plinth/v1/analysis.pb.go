@@ -503,9 +503,9 @@ const file_plinth_v1_analysis_proto_rawDesc = "" +
 	"\x12GetAnalysisRequest\x12\x18\n" +
 	"\x02id\x18\x01 \x01(\tB\b\x92\xb5\x18\x04\b\x01(\x01R\x02id\";\n" +
 	"\x10AnalysisResponse\x12'\n" +
-	"\x04data\x18\x01 \x01(\v2\x13.plinth.v1.AnalysisR\x04data2\xe6\x03\n" +
-	"\x0fAnalysisService\x12\xad\x01\n" +
-	"\x0eCreateAnalysis\x12 .plinth.v1.CreateAnalysisRequest\x1a\x1b.plinth.v1.AnalysisResponse\"\\\x8a\xb5\x18%\b\x02\x10\xca\x01\x1a\x14INSUFFICIENT_CREDITS\x1a\bCONFLICT\x82\xd3\xe4\x93\x02-:\x01*\"(/api/v1/resources/{resource_id}/analyses\x12\x87\x01\n" +
+	"\x04data\x18\x01 \x01(\v2\x13.plinth.v1.AnalysisR\x04data2\xca\x03\n" +
+	"\x0fAnalysisService\x12\x91\x01\n" +
+	"\x0eCreateAnalysis\x12 .plinth.v1.CreateAnalysisRequest\x1a\x1b.plinth.v1.AnalysisResponse\"@\x8a\xb5\x18\t\b\x02\x10\xca\x01*\x02\x03\a\x82\xd3\xe4\x93\x02-:\x01*\"(/api/v1/resources/{resource_id}/analyses\x12\x87\x01\n" +
 	"\fListAnalyses\x12\x1e.plinth.v1.ListAnalysesRequest\x1a\x1f.plinth.v1.ListAnalysesResponse\"6\x8a\xb5\x18\x02\b\x02\x82\xd3\xe4\x93\x02*\x12(/api/v1/resources/{resource_id}/analyses\x12n\n" +
 	"\vGetAnalysis\x12\x1d.plinth.v1.GetAnalysisRequest\x1a\x1b.plinth.v1.AnalysisResponse\"#\x8a\xb5\x18\x02\b\x02\x82\xd3\xe4\x93\x02\x17\x12\x15/api/v1/analyses/{id}\x1a)\x9a\xb5\x18%\n" +
 	"\x12ANALYSIS_GRPC_ADDR\x12\x0f127.0.0.1:50054B*Z(plinth.dev/clients/go/plinth/v1;plinthv1b\x06proto3"

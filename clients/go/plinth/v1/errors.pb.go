@@ -9,6 +9,7 @@ package plinthv1
 import (
 	protoreflect "google.golang.org/protobuf/reflect/protoreflect"
 	protoimpl "google.golang.org/protobuf/runtime/protoimpl"
+	descriptorpb "google.golang.org/protobuf/types/descriptorpb"
 	reflect "reflect"
 	sync "sync"
 	unsafe "unsafe"
@@ -21,13 +22,189 @@ const (
 	_ = protoimpl.EnforceVersion(protoimpl.MaxVersion - 20)
 )
 
+// The REST contract's error codes, each with its HTTP status, its gRPC status
+// and what it means: the one place these facts are written. The services
+// (libs/errors), the gateway (internal/contract), the OpenAPI document and
+// the table in docs/ERRORS.md are all derived from here. On the wire (and in
+// `error.code`) a code is its name without the `ERROR_CODE_` prefix.
+type ErrorCode int32
+
+const (
+	ErrorCode_ERROR_CODE_UNSPECIFIED          ErrorCode = 0
+	ErrorCode_ERROR_CODE_VALIDATION_ERROR     ErrorCode = 1
+	ErrorCode_ERROR_CODE_UNAUTHENTICATED      ErrorCode = 2
+	ErrorCode_ERROR_CODE_INSUFFICIENT_CREDITS ErrorCode = 3
+	ErrorCode_ERROR_CODE_FORBIDDEN            ErrorCode = 4
+	ErrorCode_ERROR_CODE_NOT_FOUND            ErrorCode = 5
+	ErrorCode_ERROR_CODE_METHOD_NOT_ALLOWED   ErrorCode = 6
+	ErrorCode_ERROR_CODE_CONFLICT             ErrorCode = 7
+	ErrorCode_ERROR_CODE_PAYLOAD_TOO_LARGE    ErrorCode = 8
+	// A bare RESOURCE_EXHAUSTED is gRPC's own (a message over its size limit),
+	// not a rate limit: it is INTERNAL.
+	ErrorCode_ERROR_CODE_RATE_LIMITED ErrorCode = 9
+	// Also every bare gRPC code no other code claims.
+	ErrorCode_ERROR_CODE_INTERNAL          ErrorCode = 10
+	ErrorCode_ERROR_CODE_NOT_IMPLEMENTED   ErrorCode = 11
+	ErrorCode_ERROR_CODE_UNAVAILABLE       ErrorCode = 12
+	ErrorCode_ERROR_CODE_DEADLINE_EXCEEDED ErrorCode = 13
+)
+
+// Enum value maps for ErrorCode.
+var (
+	ErrorCode_name = map[int32]string{
+		0:  "ERROR_CODE_UNSPECIFIED",
+		1:  "ERROR_CODE_VALIDATION_ERROR",
+		2:  "ERROR_CODE_UNAUTHENTICATED",
+		3:  "ERROR_CODE_INSUFFICIENT_CREDITS",
+		4:  "ERROR_CODE_FORBIDDEN",
+		5:  "ERROR_CODE_NOT_FOUND",
+		6:  "ERROR_CODE_METHOD_NOT_ALLOWED",
+		7:  "ERROR_CODE_CONFLICT",
+		8:  "ERROR_CODE_PAYLOAD_TOO_LARGE",
+		9:  "ERROR_CODE_RATE_LIMITED",
+		10: "ERROR_CODE_INTERNAL",
+		11: "ERROR_CODE_NOT_IMPLEMENTED",
+		12: "ERROR_CODE_UNAVAILABLE",
+		13: "ERROR_CODE_DEADLINE_EXCEEDED",
+	}
+	ErrorCode_value = map[string]int32{
+		"ERROR_CODE_UNSPECIFIED":          0,
+		"ERROR_CODE_VALIDATION_ERROR":     1,
+		"ERROR_CODE_UNAUTHENTICATED":      2,
+		"ERROR_CODE_INSUFFICIENT_CREDITS": 3,
+		"ERROR_CODE_FORBIDDEN":            4,
+		"ERROR_CODE_NOT_FOUND":            5,
+		"ERROR_CODE_METHOD_NOT_ALLOWED":   6,
+		"ERROR_CODE_CONFLICT":             7,
+		"ERROR_CODE_PAYLOAD_TOO_LARGE":    8,
+		"ERROR_CODE_RATE_LIMITED":         9,
+		"ERROR_CODE_INTERNAL":             10,
+		"ERROR_CODE_NOT_IMPLEMENTED":      11,
+		"ERROR_CODE_UNAVAILABLE":          12,
+		"ERROR_CODE_DEADLINE_EXCEEDED":    13,
+	}
+)
+
+func (x ErrorCode) Enum() *ErrorCode {
+	p := new(ErrorCode)
+	*p = x
+	return p
+}
+
+func (x ErrorCode) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (ErrorCode) Descriptor() protoreflect.EnumDescriptor {
+	return file_plinth_v1_errors_proto_enumTypes[0].Descriptor()
+}
+
+func (ErrorCode) Type() protoreflect.EnumType {
+	return &file_plinth_v1_errors_proto_enumTypes[0]
+}
+
+func (x ErrorCode) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use ErrorCode.Descriptor instead.
+func (ErrorCode) EnumDescriptor() ([]byte, []int) {
+	return file_plinth_v1_errors_proto_rawDescGZIP(), []int{0}
+}
+
+// The facts of one ErrorCode.
+type ErrorCodeInfo struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Its status through the gateway.
+	HttpStatus int32 `protobuf:"varint,1,opt,name=http_status,json=httpStatus,proto3" json:"http_status,omitempty"`
+	// The gRPC status code (canonical name) a service answers it with, beside
+	// an ErrorDetail naming it; empty for codes only the gateway raises.
+	GrpcCode string `protobuf:"bytes,2,opt,name=grpc_code,json=grpcCode,proto3" json:"grpc_code,omitempty"`
+	// The gRPC codes that mean this code when a status carries no ErrorDetail
+	// (raised by gRPC itself or a library). A bare code no value claims is
+	// INTERNAL; no two values claim the same one.
+	BareGrpcCodes []string `protobuf:"bytes,3,rep,name=bare_grpc_codes,json=bareGrpcCodes,proto3" json:"bare_grpc_codes,omitempty"`
+	// One sentence: the OpenAPI document's description of its response.
+	Meaning string `protobuf:"bytes,4,opt,name=meaning,proto3" json:"meaning,omitempty"`
+	// When it happens, in detail: docs/ERRORS.md's table.
+	When          string `protobuf:"bytes,5,opt,name=when,proto3" json:"when,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ErrorCodeInfo) Reset() {
+	*x = ErrorCodeInfo{}
+	mi := &file_plinth_v1_errors_proto_msgTypes[0]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ErrorCodeInfo) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ErrorCodeInfo) ProtoMessage() {}
+
+func (x *ErrorCodeInfo) ProtoReflect() protoreflect.Message {
+	mi := &file_plinth_v1_errors_proto_msgTypes[0]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ErrorCodeInfo.ProtoReflect.Descriptor instead.
+func (*ErrorCodeInfo) Descriptor() ([]byte, []int) {
+	return file_plinth_v1_errors_proto_rawDescGZIP(), []int{0}
+}
+
+func (x *ErrorCodeInfo) GetHttpStatus() int32 {
+	if x != nil {
+		return x.HttpStatus
+	}
+	return 0
+}
+
+func (x *ErrorCodeInfo) GetGrpcCode() string {
+	if x != nil {
+		return x.GrpcCode
+	}
+	return ""
+}
+
+func (x *ErrorCodeInfo) GetBareGrpcCodes() []string {
+	if x != nil {
+		return x.BareGrpcCodes
+	}
+	return nil
+}
+
+func (x *ErrorCodeInfo) GetMeaning() string {
+	if x != nil {
+		return x.Meaning
+	}
+	return ""
+}
+
+func (x *ErrorCodeInfo) GetWhen() string {
+	if x != nil {
+		return x.When
+	}
+	return ""
+}
+
 // Carried in google.rpc.Status.details of every error a Plinth service
 // returns; the gateway turns it into the REST error envelope
 // (docs/ERRORS.md). Debian's googleapis copy predates google.rpc.ErrorInfo,
 // so the project owns this one message instead.
 type ErrorDetail struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
-	// The contract's code: VALIDATION_ERROR, INSUFFICIENT_CREDITS, ...
+	// The contract's code: an ErrorCode's name without its prefix
+	// (VALIDATION_ERROR, INSUFFICIENT_CREDITS, ...).
 	Code            string            `protobuf:"bytes,1,opt,name=code,proto3" json:"code,omitempty"`
 	FieldViolations []*FieldViolation `protobuf:"bytes,2,rep,name=field_violations,json=fieldViolations,proto3" json:"field_violations,omitempty"`
 	unknownFields   protoimpl.UnknownFields
@@ -36,7 +213,7 @@ type ErrorDetail struct {
 
 func (x *ErrorDetail) Reset() {
 	*x = ErrorDetail{}
-	mi := &file_plinth_v1_errors_proto_msgTypes[0]
+	mi := &file_plinth_v1_errors_proto_msgTypes[1]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -48,7 +225,7 @@ func (x *ErrorDetail) String() string {
 func (*ErrorDetail) ProtoMessage() {}
 
 func (x *ErrorDetail) ProtoReflect() protoreflect.Message {
-	mi := &file_plinth_v1_errors_proto_msgTypes[0]
+	mi := &file_plinth_v1_errors_proto_msgTypes[1]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -61,7 +238,7 @@ func (x *ErrorDetail) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ErrorDetail.ProtoReflect.Descriptor instead.
 func (*ErrorDetail) Descriptor() ([]byte, []int) {
-	return file_plinth_v1_errors_proto_rawDescGZIP(), []int{0}
+	return file_plinth_v1_errors_proto_rawDescGZIP(), []int{1}
 }
 
 func (x *ErrorDetail) GetCode() string {
@@ -88,7 +265,7 @@ type FieldViolation struct {
 
 func (x *FieldViolation) Reset() {
 	*x = FieldViolation{}
-	mi := &file_plinth_v1_errors_proto_msgTypes[1]
+	mi := &file_plinth_v1_errors_proto_msgTypes[2]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -100,7 +277,7 @@ func (x *FieldViolation) String() string {
 func (*FieldViolation) ProtoMessage() {}
 
 func (x *FieldViolation) ProtoReflect() protoreflect.Message {
-	mi := &file_plinth_v1_errors_proto_msgTypes[1]
+	mi := &file_plinth_v1_errors_proto_msgTypes[2]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -113,7 +290,7 @@ func (x *FieldViolation) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use FieldViolation.ProtoReflect.Descriptor instead.
 func (*FieldViolation) Descriptor() ([]byte, []int) {
-	return file_plinth_v1_errors_proto_rawDescGZIP(), []int{1}
+	return file_plinth_v1_errors_proto_rawDescGZIP(), []int{2}
 }
 
 func (x *FieldViolation) GetField() string {
@@ -130,17 +307,58 @@ func (x *FieldViolation) GetIssue() string {
 	return ""
 }
 
+var file_plinth_v1_errors_proto_extTypes = []protoimpl.ExtensionInfo{
+	{
+		ExtendedType:  (*descriptorpb.EnumValueOptions)(nil),
+		ExtensionType: (*ErrorCodeInfo)(nil),
+		Field:         50004,
+		Name:          "plinth.v1.error",
+		Tag:           "bytes,50004,opt,name=error",
+		Filename:      "plinth/v1/errors.proto",
+	},
+}
+
+// Extension fields to descriptorpb.EnumValueOptions.
+var (
+	// optional plinth.v1.ErrorCodeInfo error = 50004;
+	E_Error = &file_plinth_v1_errors_proto_extTypes[0]
+)
+
 var File_plinth_v1_errors_proto protoreflect.FileDescriptor
 
 const file_plinth_v1_errors_proto_rawDesc = "" +
 	"\n" +
-	"\x16plinth/v1/errors.proto\x12\tplinth.v1\"g\n" +
+	"\x16plinth/v1/errors.proto\x12\tplinth.v1\x1a google/protobuf/descriptor.proto\"\xa3\x01\n" +
+	"\rErrorCodeInfo\x12\x1f\n" +
+	"\vhttp_status\x18\x01 \x01(\x05R\n" +
+	"httpStatus\x12\x1b\n" +
+	"\tgrpc_code\x18\x02 \x01(\tR\bgrpcCode\x12&\n" +
+	"\x0fbare_grpc_codes\x18\x03 \x03(\tR\rbareGrpcCodes\x12\x18\n" +
+	"\ameaning\x18\x04 \x01(\tR\ameaning\x12\x12\n" +
+	"\x04when\x18\x05 \x01(\tR\x04when\"g\n" +
 	"\vErrorDetail\x12\x12\n" +
 	"\x04code\x18\x01 \x01(\tR\x04code\x12D\n" +
 	"\x10field_violations\x18\x02 \x03(\v2\x19.plinth.v1.FieldViolationR\x0ffieldViolations\"<\n" +
 	"\x0eFieldViolation\x12\x14\n" +
 	"\x05field\x18\x01 \x01(\tR\x05field\x12\x14\n" +
-	"\x05issue\x18\x02 \x01(\tR\x05issueB*Z(plinth.dev/clients/go/plinth/v1;plinthv1b\x06proto3"
+	"\x05issue\x18\x02 \x01(\tR\x05issue*\xb3\x19\n" +
+	"\tErrorCode\x12\x1a\n" +
+	"\x16ERROR_CODE_UNSPECIFIED\x10\x00\x12\x98\x02\n" +
+	"\x1bERROR_CODE_VALIDATION_ERROR\x10\x01\x1a\xf6\x01\xa2\xb5\x18\xf1\x01\b\x90\x03\x12\x10INVALID_ARGUMENT\x1a\x10INVALID_ARGUMENT\x1a\fOUT_OF_RANGE\"5A bad field, parameter or body; `details` names each.*\x82\x01a bad field or query parameter (each listed in `details`), malformed JSON, an unknown or read-only field in a body, an empty PATCH\x12\xf1\x02\n" +
+	"\x1aERROR_CODE_UNAUTHENTICATED\x10\x02\x1a\xd0\x02\xa2\xb5\x18\xcb\x02\b\x91\x03\x12\x0fUNAUTHENTICATED\x1a\x0fUNAUTHENTICATED\")Missing, invalid or expired bearer token.*\xf8\x01missing/malformed bearer token, bad signature, expired (30 s leeway), `nbf` ahead, audience not `authenticated`, wrong `iss` (when configured), `alg` not HS256/RS256/ES256 or not matching its key, unknown `kid`, subject not a UUID, token over 8 KiB\x12\xac\x01\n" +
+	"\x1fERROR_CODE_INSUFFICIENT_CREDITS\x10\x03\x1a\x86\x01\xa2\xb5\x18\x81\x01\b\x92\x03\x12\x13FAILED_PRECONDITION\";No credit left: buy a plan (POST /api/v1/billing/checkout).**an analysis requested with no credits left\x12\xa0\x02\n" +
+	"\x14ERROR_CODE_FORBIDDEN\x10\x04\x1a\x85\x02\xa2\xb5\x18\x80\x02\b\x93\x03\x12\x11PERMISSION_DENIED\x1a\x11PERMISSION_DENIED\"\fNot allowed.*\xc6\x01authenticated but not allowed: a user token on an internal RPC, a method without an access rule (gRPC reflection when off); a CORS preflight from an origin not in `PLINTH_CORS_ORIGINS` (the gateway)\x12\xdd\x01\n" +
+	"\x14ERROR_CODE_NOT_FOUND\x10\x05\x1a\xc2\x01\xa2\xb5\x18\xbd\x01\b\x94\x03\x12\tNOT_FOUND\x1a\tNOT_FOUND\"ZNo such route, or a row that is missing or another user's (the two are indistinguishable).*Funknown route, or a row that does not exist or belongs to someone else\x12\xc2\x01\n" +
+	"\x1dERROR_CODE_METHOD_NOT_ALLOWED\x10\x06\x1a\x9e\x01\xa2\xb5\x18\x99\x01\b\x95\x03\"#The route exists for other methods.*oa known path with a method it does not serve (the gateway's routing); the `Allow` header lists the ones it does\x12\xd0\x02\n" +
+	"\x13ERROR_CODE_CONFLICT\x10\a\x1a\xb6\x02\xa2\xb5\x18\xb1\x02\b\x99\x03\x12\aABORTED\x1a\x0eALREADY_EXISTS\x1a\aABORTED\x1a\x13FAILED_PRECONDITION\"CThe request conflicts with the current state; the message says how.*\xaf\x01state conflict (e.g. the billing portal before any checkout, a checkout while subscribed, an idempotency key reused by another user, a refund of an analysis that did not fail)\x12\x9b\x01\n" +
+	"\x1cERROR_CODE_PAYLOAD_TOO_LARGE\x10\b\x1ay\xa2\xb5\x18u\b\x9d\x03\"8The body is over the gateway's limit (1 MiB by default).*6body over `PLINTH_MAX_BODY_BYTES` (1 MiB; the gateway)\x12\xeb\x01\n" +
+	"\x17ERROR_CODE_RATE_LIMITED\x10\t\x1a\xcd\x01\xa2\xb5\x18\xc8\x01\b\xad\x03\x12\x12RESOURCE_EXHAUSTED\"3Too many requests: retry after Retry-After seconds.*zover a rate limit (the gateway's limiter, or a service's with its detail); `Retry-After` (seconds) and `X-RateLimit-*` set\x12\xad\x02\n" +
+	"\x13ERROR_CODE_INTERNAL\x10\n" +
+	"\x1a\x93\x02\xa2\xb5\x18\x8e\x02\b\xf4\x03\x12\bINTERNAL\x1a\bINTERNAL\"9An unexpected error; the request id finds it in the logs.*\xb9\x01a bug, or any gRPC status no other code claims (e.g. gRPC's own `RESOURCE_EXHAUSTED` for a message over its size limit); the message is always `internal error`, the cause is only logged\x12\x89\x01\n" +
+	"\x1aERROR_CODE_NOT_IMPLEMENTED\x10\v\x1ai\xa2\xb5\x18e\b\xf5\x03\x12\rUNIMPLEMENTED\x1a\rUNIMPLEMENTED\"\x0eNot available.*2a contract route whose service is not deployed yet\x12\xa1\x02\n" +
+	"\x16ERROR_CODE_UNAVAILABLE\x10\f\x1a\x84\x02\xa2\xb5\x18\xff\x01\b\xf7\x03\x12\vUNAVAILABLE\x1a\vUNAVAILABLE\"SA dependency is down, busy or not configured; retry later (Retry-After when known).*\x8a\x01a dependency is down (database, a backend) or not configured; the gateway's budget of request bodies in flight is spent (`Retry-After: 1`)\x12\xc4\x01\n" +
+	"\x1cERROR_CODE_DEADLINE_EXCEEDED\x10\r\x1a\xa1\x01\xa2\xb5\x18\x9c\x01\b\xf8\x03\x12\x11DEADLINE_EXCEEDED\x1a\x11DEADLINE_EXCEEDED\x1a\tCANCELLED\"#The backend did not answer in time.*Athe backend or its SQL did not finish within the request deadline:S\n" +
+	"\x05error\x12!.google.protobuf.EnumValueOptions\x18Ԇ\x03 \x01(\v2\x18.plinth.v1.ErrorCodeInfoR\x05errorB*Z(plinth.dev/clients/go/plinth/v1;plinthv1b\x06proto3"
 
 var (
 	file_plinth_v1_errors_proto_rawDescOnce sync.Once
@@ -154,17 +372,23 @@ func file_plinth_v1_errors_proto_rawDescGZIP() []byte {
 	return file_plinth_v1_errors_proto_rawDescData
 }
 
-var file_plinth_v1_errors_proto_msgTypes = make([]protoimpl.MessageInfo, 2)
+var file_plinth_v1_errors_proto_enumTypes = make([]protoimpl.EnumInfo, 1)
+var file_plinth_v1_errors_proto_msgTypes = make([]protoimpl.MessageInfo, 3)
 var file_plinth_v1_errors_proto_goTypes = []any{
-	(*ErrorDetail)(nil),    // 0: plinth.v1.ErrorDetail
-	(*FieldViolation)(nil), // 1: plinth.v1.FieldViolation
+	(ErrorCode)(0),                        // 0: plinth.v1.ErrorCode
+	(*ErrorCodeInfo)(nil),                 // 1: plinth.v1.ErrorCodeInfo
+	(*ErrorDetail)(nil),                   // 2: plinth.v1.ErrorDetail
+	(*FieldViolation)(nil),                // 3: plinth.v1.FieldViolation
+	(*descriptorpb.EnumValueOptions)(nil), // 4: google.protobuf.EnumValueOptions
 }
 var file_plinth_v1_errors_proto_depIdxs = []int32{
-	1, // 0: plinth.v1.ErrorDetail.field_violations:type_name -> plinth.v1.FieldViolation
-	1, // [1:1] is the sub-list for method output_type
-	1, // [1:1] is the sub-list for method input_type
-	1, // [1:1] is the sub-list for extension type_name
-	1, // [1:1] is the sub-list for extension extendee
+	3, // 0: plinth.v1.ErrorDetail.field_violations:type_name -> plinth.v1.FieldViolation
+	4, // 1: plinth.v1.error:extendee -> google.protobuf.EnumValueOptions
+	1, // 2: plinth.v1.error:type_name -> plinth.v1.ErrorCodeInfo
+	3, // [3:3] is the sub-list for method output_type
+	3, // [3:3] is the sub-list for method input_type
+	2, // [2:3] is the sub-list for extension type_name
+	1, // [1:2] is the sub-list for extension extendee
 	0, // [0:1] is the sub-list for field type_name
 }
 
@@ -178,14 +402,16 @@ func file_plinth_v1_errors_proto_init() {
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_plinth_v1_errors_proto_rawDesc), len(file_plinth_v1_errors_proto_rawDesc)),
-			NumEnums:      0,
-			NumMessages:   2,
-			NumExtensions: 0,
+			NumEnums:      1,
+			NumMessages:   3,
+			NumExtensions: 1,
 			NumServices:   0,
 		},
 		GoTypes:           file_plinth_v1_errors_proto_goTypes,
 		DependencyIndexes: file_plinth_v1_errors_proto_depIdxs,
+		EnumInfos:         file_plinth_v1_errors_proto_enumTypes,
 		MessageInfos:      file_plinth_v1_errors_proto_msgTypes,
+		ExtensionInfos:    file_plinth_v1_errors_proto_extTypes,
 	}.Build()
 	File_plinth_v1_errors_proto = out.File
 	file_plinth_v1_errors_proto_goTypes = nil

@@ -39,7 +39,7 @@ type ResourceServiceClient interface {
 	GetResource(ctx context.Context, in *GetResourceRequest, opts ...grpc.CallOption) (*ResourceResponse, error)
 	UpdateResource(ctx context.Context, in *UpdateResourceRequest, opts ...grpc.CallOption) (*ResourceResponse, error)
 	DeleteResource(ctx context.Context, in *DeleteResourceRequest, opts ...grpc.CallOption) (*NoContent, error)
-	// Internal (no HTTP route): the LLM service moves a resource through
+	// Internal (no HTTP route): the analysis worker moves a resource through
 	// processing -> completed|failed on the owner's behalf.
 	SetResourceStatus(ctx context.Context, in *SetResourceStatusRequest, opts ...grpc.CallOption) (*ResourceResponse, error)
 }
@@ -124,7 +124,7 @@ type ResourceServiceServer interface {
 	GetResource(context.Context, *GetResourceRequest) (*ResourceResponse, error)
 	UpdateResource(context.Context, *UpdateResourceRequest) (*ResourceResponse, error)
 	DeleteResource(context.Context, *DeleteResourceRequest) (*NoContent, error)
-	// Internal (no HTTP route): the LLM service moves a resource through
+	// Internal (no HTTP route): the analysis worker moves a resource through
 	// processing -> completed|failed on the owner's behalf.
 	SetResourceStatus(context.Context, *SetResourceStatusRequest) (*ResourceResponse, error)
 	mustEmbedUnimplementedResourceServiceServer()
