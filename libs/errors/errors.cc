@@ -18,7 +18,6 @@ constexpr std::string_view kPrefix = "ERROR_CODE_";
 
 // The facts of protos/plinth/v1/errors.proto, read once from its options.
 struct Table {
-  std::map<int, std::string> name;               // ErrorCode → wire name
   std::map<int, absl::StatusCode> grpc;           // ErrorCode → its gRPC code
   std::map<absl::StatusCode, std::string> bare;  // gRPC code without detail → wire name
   absl::Status problem;                          // what is wrong with the options, if anything
@@ -43,7 +42,6 @@ Table BuildTable() {
     const std::string& full = value->name();
     if (full.rfind(kPrefix, 0) != 0) fail(full + " lacks the ERROR_CODE_ prefix");
     const std::string name = full.substr(kPrefix.size());
-    t.name[value->number()] = name;
     const auto& info = value->options().GetExtension(v1::error);
     if (info.http_status() < 400 || info.http_status() > 599) fail(full + ": http_status must be 4xx or 5xx");
     if (!info.grpc_code().empty()) {
@@ -78,11 +76,17 @@ absl::Status WithDetail(absl::StatusCode code, std::string_view message,
   return status;
 }
 
+// The gRPC code a service answers `code` with; INTERNAL for the codes only
+// the gateway raises (a service has no business sending them).
+absl::StatusCode GrpcCodeOf(v1::ErrorCode code) {
+  auto it = TheTable().grpc.find(code);
+  return it == TheTable().grpc.end() ? absl::StatusCode::kInternal : it->second;
+}
+
 absl::Status WithCode(v1::ErrorCode code, std::string_view message) {
   plinth::v1::ErrorDetail detail;
   detail.set_code(Name(code));
-  auto grpc = TheTable().grpc.find(code);
-  return WithDetail(grpc == TheTable().grpc.end() ? absl::StatusCode::kInternal : grpc->second, message, detail);
+  return WithDetail(GrpcCodeOf(code), message, detail);
 }
 
 // The contract code of a status that carries no detail (from a library or
@@ -95,8 +99,8 @@ std::string CodeFromCanonical(absl::StatusCode code) {
 }  // namespace
 
 std::string Name(v1::ErrorCode code) {
-  auto it = TheTable().name.find(code);
-  return it == TheTable().name.end() ? Name(v1::ERROR_CODE_INTERNAL) : it->second;
+  const std::string& full = v1::ErrorCode_Name(code);
+  return full.rfind(kPrefix, 0) == 0 ? full.substr(kPrefix.size()) : full;
 }
 
 absl::Status CheckCodeTable() { return TheTable().problem; }
@@ -111,8 +115,7 @@ absl::Status Validation(std::vector<FieldViolation> violations) {
     fv->set_field(v.field);
     fv->set_issue(v.issue);
   }
-  auto grpc = TheTable().grpc.find(v1::ERROR_CODE_VALIDATION_ERROR);
-  return WithDetail(grpc == TheTable().grpc.end() ? absl::StatusCode::kInvalidArgument : grpc->second,
+  return WithDetail(GrpcCodeOf(v1::ERROR_CODE_VALIDATION_ERROR),
                     absl::StrCat("invalid request: ", absl::StrJoin(parts, "; ")), detail);
 }
 

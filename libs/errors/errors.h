@@ -3,9 +3,10 @@
 
 // The one mapping between domain errors, gRPC status and the REST contract's
 // error codes, read from protos/plinth/v1/errors.proto (the codes' HTTP and
-// gRPC statuses are written there and nowhere else). Services return absl::Status built with the
-// helpers below; ToGrpcStatus() turns it into what goes on the wire; the
-// gateway turns the wire status into the HTTP status and `error.code`.
+// gRPC statuses are written there and nowhere else). Services return
+// absl::Status built with the helpers below; ToGrpcStatus() turns it into what
+// goes on the wire; the gateway turns the wire status into the HTTP status and
+// `error.code`.
 
 #include <string>
 #include <string_view>

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"net/http"
 	"sort"
+	"strconv"
 	"strings"
 
 	"google.golang.org/genproto/googleapis/api/annotations"
@@ -54,10 +55,6 @@ var codeTable, bareTable = mustReadCodes()
 func mustReadCodes() (map[string]Code, map[codes.Code]string) {
 	byName := map[string]Code{}
 	byBare := map[codes.Code]string{}
-	canonical := map[string]codes.Code{}
-	for c := codes.OK; c <= codes.Unauthenticated; c++ {
-		canonical[strings.ToUpper(toSnake(c.String()))] = c
-	}
 	values := plinthv1.ErrorCode(0).Descriptor().Values()
 	for i := 0; i < values.Len(); i++ {
 		v := values.Get(i)
@@ -72,8 +69,9 @@ func mustReadCodes() (map[string]Code, map[codes.Code]string) {
 		byName[name] = Code{Status: int(info.GetHttpStatus()), Meaning: info.GetMeaning(), When: info.GetWhen(),
 			GRPC: info.GetGrpcCode(), Bare: info.GetBareGrpcCodes()}
 		for _, b := range info.GetBareGrpcCodes() {
-			c, ok := canonical[b]
-			if !ok {
+			// grpc-go reads the canonical names (INVALID_ARGUMENT, CANCELLED) in their JSON form.
+			var c codes.Code
+			if err := c.UnmarshalJSON([]byte(strconv.Quote(b))); err != nil {
 				panic("errors.proto: " + string(v.Name()) + ": unknown gRPC code " + b)
 			}
 			if other, taken := byBare[c]; taken {
@@ -83,22 +81,6 @@ func mustReadCodes() (map[string]Code, map[codes.Code]string) {
 		}
 	}
 	return byName, byBare
-}
-
-// toSnake turns grpc-go's code names (InvalidArgument, Canceled) into the
-// canonical ones (INVALID_ARGUMENT, CANCELLED).
-func toSnake(s string) string {
-	if s == "Canceled" {
-		return "CANCELLED"
-	}
-	var b strings.Builder
-	for i, r := range s {
-		if i > 0 && r >= 'A' && r <= 'Z' {
-			b.WriteByte('_')
-		}
-		b.WriteRune(r)
-	}
-	return b.String()
 }
 
 // Lookup is a code's status and meaning; false for an unknown code.
