@@ -187,6 +187,7 @@ absl::Status Pool::Run(const std::string* claims_json, Deadline deadline, const 
     std::unique_ptr<pqxx::connection>& conn = lease.conn;
     bool retry = false;
     bool in_transaction = false;
+    bool commit_in_doubt = false;
     try {
       // BEGIN and the transaction-local settings travel in one round trip
       // (a simple-protocol multi-statement); the claims are quoted by libpq.
@@ -204,10 +205,11 @@ absl::Status Pool::Run(const std::string* claims_json, Deadline deadline, const 
         try {
           tx.exec("commit");
         } catch (const pqxx::broken_connection& e) {
-          // The commit may or may not have happened: never retry.
+          // The commit may or may not have happened: never retry. The
+          // connection is dropped below, once `tx` (which ends on it in its
+          // destructor) is gone: dropping it here crashed the process.
           logging::Error("database commit in doubt", {{"error", e.what()}});
-          conn.reset();
-          RetireGeneration(lease.generation);
+          commit_in_doubt = true;
           status = errors::Unavailable("database connection lost during commit");
         }
       } else {
@@ -230,6 +232,10 @@ absl::Status Pool::Run(const std::string* claims_json, Deadline deadline, const 
     } catch (const std::exception& e) {
       logging::Error("database error", {{"error", e.what()}});
       status = errors::Internal(e.what());
+    }
+    if (commit_in_doubt) {
+      conn.reset();
+      RetireGeneration(lease.generation);
     }
     if (conn && in_transaction) {
       // Leave the connection clean for the next user, or drop it.
