@@ -4,6 +4,7 @@
 #   clients/typescript/openapi.json   the gateway's OpenAPI 3.1 document
 #   clients/typescript/src/schema.ts its TypeScript types (openapi-typescript,
 #                                      scripts/generate.mjs)
+#   clients/typescript/src/rules.ts  every field's rules, for forms (Zod in frontend/)
 #   docs/ERRORS.md                   the table of error codes (errors.proto)
 # With --check, fails (and names the files) if anything it wrote differed
 # from what was there: `./plinth test` runs it so a proto change cannot land
@@ -17,7 +18,7 @@ case ":$PATH:" in *:/usr/local/go/bin:*) ;; *) export PATH="/usr/local/go/bin:$P
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-snapshot() { (cd "$root/clients" && find go typescript/openapi.json typescript/src/schema.ts ../docs/ERRORS.md -type f \
+snapshot() { (cd "$root/clients" && find go typescript/openapi.json typescript/src/schema.ts typescript/src/rules.ts ../docs/ERRORS.md -type f \
   -not -path '*/node_modules/*' 2>/dev/null | sort | xargs sha256sum 2>/dev/null) || true; }
 before=$(snapshot)
 

@@ -2,6 +2,9 @@
 
 #include <algorithm>
 
+#include <google/protobuf/util/json_util.h>
+#include <nlohmann/json.hpp>
+
 #include "libs/validation/text.h"
 
 namespace plinth::validation {
@@ -26,7 +29,9 @@ std::string TextIssue(const std::string& text, const v1::FieldRules& rules) {
     case v1::FORMAT_UUID:
       return IsUuid(text) ? "" : "must be a UUID";
     case v1::FORMAT_HTTPS_URL:
-      return CheckHttpsUrl(text, rules.has_max_length() ? rules.max_length() : 2048).value_or("");
+    case v1::FORMAT_URI:
+      return CheckUrl(text, rules.has_max_length() ? rules.max_length() : 2048, rules.format() == v1::FORMAT_URI)
+          .value_or("");
     default:
       break;
   }
@@ -71,7 +76,50 @@ bool Present(const Message& m, const FieldDescriptor& f) {
   }
 }
 
+// The JSON value of a field's `default` (checked at build time by
+// tests/libs/validation: it parses and obeys the field's own rules).
+nlohmann::json DefaultJson(const FieldDescriptor& field) {
+  return nlohmann::json::parse(RulesOf(field).default_(), nullptr, /*allow_exceptions=*/false);
+}
+
+std::string ByteLimit(uint32_t bytes) {
+  return bytes % 1024 == 0 ? std::to_string(bytes / 1024) + " KiB" : std::to_string(bytes) + " bytes";
+}
+
 }  // namespace
+
+std::string JsonIssue(const google::protobuf::Struct& value, const v1::FieldRules& rules, std::string* json) {
+  json->clear();
+  if (!google::protobuf::util::MessageToJsonString(value, json).ok()) return "must be a JSON object";
+  if (rules.has_max_json_bytes() && json->size() > rules.max_json_bytes()) {
+    return "must be at most " + ByteLimit(rules.max_json_bytes()) + " of JSON";
+  }
+  // PostgreSQL's jsonb cannot hold U+0000.
+  if (json->find("\\u0000") != std::string::npos) return "must not contain NUL characters";
+  return "";
+}
+
+int64_t IntegerOrDefault(const Message& message, const char* field_name) {
+  const FieldDescriptor* f = message.GetDescriptor()->FindFieldByName(field_name);
+  const auto* r = message.GetReflection();
+  if (f->has_presence() && r->HasField(message, f)) {
+    return f->cpp_type() == FieldDescriptor::CPPTYPE_INT32 ? r->GetInt32(message, f) : r->GetInt64(message, f);
+  }
+  auto value = DefaultJson(*f);
+  return value.is_number_integer() ? value.get<int64_t>() : 0;
+}
+
+std::string TextOrDefault(const Message& message, const char* field_name) {
+  const FieldDescriptor* f = message.GetDescriptor()->FindFieldByName(field_name);
+  std::string text = message.GetReflection()->GetString(message, f);
+  if (!text.empty()) return text;
+  auto value = DefaultJson(*f);
+  return value.is_string() ? value.get<std::string>() : std::string();
+}
+
+std::string DefaultJsonText(const Message& message, const char* field_name) {
+  return DefaultJson(*message.GetDescriptor()->FindFieldByName(field_name)).dump();
+}
 
 const v1::FieldRules& RulesOf(const FieldDescriptor& field) {
   return field.options().GetExtension(v1::field);
@@ -108,6 +156,11 @@ void CheckFields(const Message& message, std::vector<errors::FieldViolation>* ou
         if (!f.is_repeated()) issue = IntegerIssue(r->GetInt64(message, &f), rules);
         break;
       case FieldDescriptor::CPPTYPE_MESSAGE:
+        if (f.message_type() == google::protobuf::Struct::descriptor() && !f.is_repeated() && r->HasField(message, &f)) {
+          std::string json;
+          issue = JsonIssue(static_cast<const google::protobuf::Struct&>(r->GetMessage(message, &f)), rules, &json);
+          break;
+        }
         // A StringValue: null (unset) clears the field; a value is checked.
         if (f.message_type()->full_name() == "google.protobuf.StringValue" && !f.is_repeated() &&
             r->HasField(message, &f)) {

@@ -39,14 +39,20 @@ std::optional<std::string> CheckLine(std::string_view text, size_t min_chars, si
   return std::nullopt;
 }
 
-std::optional<std::string> CheckHttpsUrl(std::string_view url, size_t max_chars) {
+std::optional<std::string> CheckUrl(std::string_view url, size_t max_chars, bool allow_http) {
   if (url.size() > max_chars) return "must be at most " + std::to_string(max_chars) + " characters";
-  constexpr std::string_view kScheme = "https://";
-  if (url.substr(0, kScheme.size()) != kScheme) return "must be an https URL";
-  std::string_view rest = url.substr(kScheme.size());
-  size_t host_end = rest.find_first_of("/?#");
-  std::string_view host = rest.substr(0, host_end);
-  if (host.empty() || host.find('@') != std::string_view::npos) return "must be an https URL with a host";
+  const char* kind = allow_http ? "an http(s) URL" : "an https URL";
+  size_t scheme_end = 0;
+  if (url.substr(0, 8) == "https://") {
+    scheme_end = 8;
+  } else if (allow_http && url.substr(0, 7) == "http://") {
+    scheme_end = 7;
+  } else {
+    return std::string("must be ") + kind;
+  }
+  std::string_view rest = url.substr(scheme_end);
+  std::string_view host = rest.substr(0, rest.find_first_of("/?#"));
+  if (host.empty() || host.find('@') != std::string_view::npos) return std::string("must be ") + kind + " with a host";
   for (unsigned char c : url) {
     if (c <= 0x20 || c >= 0x7f) return "must not contain spaces or non-ASCII characters";
   }

@@ -23,8 +23,10 @@ bool HasControlCharacters(std::string_view text, bool allow_newlines);
 // Issue text for a single-line field limited to `max_chars`, or nullopt if fine.
 std::optional<std::string> CheckLine(std::string_view text, size_t min_chars, size_t max_chars);
 
-// Issue text for an https URL of at most `max_chars`, or nullopt if fine.
-std::optional<std::string> CheckHttpsUrl(std::string_view url, size_t max_chars);
+// Issue text for an absolute URL with a host of at most `max_chars`, or
+// nullopt if fine: https only, or http and https when `allow_http`. No
+// credentials in it, no spaces or non-ASCII characters.
+std::optional<std::string> CheckUrl(std::string_view url, size_t max_chars, bool allow_http);
 
 // A UUID in its canonical 8-4-4-4-12 hex form (either case).
 bool IsUuid(std::string_view text);

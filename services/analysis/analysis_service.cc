@@ -51,7 +51,7 @@ grpc::Status AnalysisServiceImpl::CreateAnalysis(grpc::ServerContext* context,
   auto claims = grpc_server::CallerOf(*context);
   if (!claims.ok()) return grpc_server::Reply(claims.status());
   if (auto bad = validation::Check(*request); !bad.ok()) return grpc_server::Reply(bad);
-  const std::string prompt = request->prompt().empty() ? kDefaultPrompt : request->prompt();
+  const std::string prompt = validation::TextOrDefault(*request, "prompt");
 
   const std::string id = auth::NewUuid();
   auto row = store_->Create(*claims, id, request->resource_id(), prompt, grpc_server::Deadline(*context));
@@ -79,8 +79,8 @@ grpc::Status AnalysisServiceImpl::ListAnalyses(grpc::ServerContext* context, con
   if (auto bad = validation::Check(*request); !bad.ok()) return grpc_server::Reply(bad);
   // Another user's resource is a 404, not an empty list.
   if (auto s = CheckResource(context, request->resource_id()); !s.ok()) return grpc_server::Reply(s);
-  const int32_t page = request->has_page() ? request->page() : 1;
-  const int32_t limit = request->has_limit() ? request->limit() : 20;
+  const auto page = static_cast<int32_t>(validation::IntegerOrDefault(*request, "page"));
+  const auto limit = static_cast<int32_t>(validation::IntegerOrDefault(*request, "limit"));
   auto rows = store_->List(*claims, request->resource_id(), page, limit, grpc_server::Deadline(*context));
   if (!rows.ok()) return grpc_server::Reply(rows.status());
   for (const auto& row : rows->rows) ToProto(row, response->add_data());

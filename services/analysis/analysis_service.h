@@ -17,9 +17,6 @@
 
 namespace plinth::analysis {
 
-constexpr char kDefaultPrompt[] =
-    "Summarise this resource in a few sentences, then list its key points.";
-
 class AnalysisServiceImpl final : public plinth::v1::AnalysisService::Service {
  public:
   // `redis` (may be null): the profile cache, whose credits an analysis changes.

@@ -3,6 +3,8 @@
 #include <pqxx/pqxx>
 
 #include "libs/errors/errors.h"
+#include "libs/validation/rules.h"
+#include "plinth/v1/resource.pb.h"
 
 namespace plinth::resource {
 namespace {
@@ -35,31 +37,30 @@ constexpr char kDelete[] = "resource_delete";
 constexpr char kOwnerMissing[] = "the caller has no profile yet";
 constexpr char kOwnerMissingPayload[] = "plinth/resource/owner-missing";
 
-struct SortSpec {
-  SortKey key;
-  const char* name;
-  const char* order_by;
-};
+// The sort values ListResourcesRequest declares (resource.proto): a
+// column name, descending with a leading "-". Each has its two prepared
+// statements (with and without the status filter).
+const google::protobuf::RepeatedPtrField<std::string>& SortValues() {
+  return validation::RulesOf(*v1::ListResourcesRequest::descriptor()->FindFieldByName("sort")).one_of();
+}
 
-constexpr SortSpec kSorts[] = {
-    {SortKey::kCreatedAsc, "created_asc", "created_at asc, id asc"},
-    {SortKey::kCreatedDesc, "created_desc", "created_at desc, id desc"},
-    {SortKey::kUpdatedAsc, "updated_asc", "updated_at asc, id asc"},
-    {SortKey::kUpdatedDesc, "updated_desc", "updated_at desc, id desc"},
-    {SortKey::kTitleAsc, "title_asc", "title asc, id asc"},
-    {SortKey::kTitleDesc, "title_desc", "title desc, id desc"},
-};
+std::string ListStatementName(const std::string& sort, bool with_status) {
+  const bool descending = !sort.empty() && sort[0] == '-';
+  return "resource_list_" + sort.substr(descending ? 1 : 0) + (descending ? "_desc" : "_asc") +
+         (with_status ? "_status" : "");
+}
 
-std::string ListStatementName(SortKey key, bool with_status) {
-  for (const auto& s : kSorts) {
-    if (s.key == key) return std::string("resource_list_") + s.name + (with_status ? "_status" : "");
-  }
-  return "";
+// "-title" → "title desc, id desc". The values are the proto's own
+// constants, never a caller's text (the statement is looked up by name).
+std::string OrderBy(const std::string& sort) {
+  const bool descending = !sort.empty() && sort[0] == '-';
+  const std::string column = sort.substr(descending ? 1 : 0), direction = descending ? " desc" : " asc";
+  return column + direction + ", id" + direction;
 }
 
 // Count and page in one round trip; the left join keeps the count row when
 // the page is past the end.
-std::string ListSql(const char* order_by, bool with_status) {
+std::string ListSql(const std::string& order_by, bool with_status) {
   std::string filter = with_status ? "user_id = $1 and status = $4" : "user_id = $1";
   return "select (select count(*) from public.resources where " + filter + "), p.* " +
          "from (values (1)) as one (x) left join lateral (select " RESOURCE_LIST_COLUMNS
@@ -103,9 +104,9 @@ std::vector<db::PreparedStatement> ResourceStore::Statements() {
        "where id = $1 and user_id = $2 returning " RESOURCE_COLUMNS},
       {kDelete, "delete from public.resources where id = $1 and user_id = $2"},
   };
-  for (const auto& s : kSorts) {
-    statements.push_back({ListStatementName(s.key, false), ListSql(s.order_by, false)});
-    statements.push_back({ListStatementName(s.key, true), ListSql(s.order_by, true)});
+  for (const auto& sort : SortValues()) {
+    statements.push_back({ListStatementName(sort, false), ListSql(OrderBy(sort), false)});
+    statements.push_back({ListStatementName(sort, true), ListSql(OrderBy(sort), true)});
   }
   return statements;
 }

@@ -28,13 +28,13 @@ struct ResourceRow {
   bool content_truncated = false;  // a list's preview of a longer content
 };
 
-enum class SortKey { kCreatedAsc, kCreatedDesc, kUpdatedAsc, kUpdatedDesc, kTitleAsc, kTitleDesc };
-
 struct ListQuery {
-  int32_t page = 1;
-  int32_t limit = 20;
+  int32_t page = 0;
+  int32_t limit = 0;
   std::optional<std::string> status;
-  SortKey sort = SortKey::kCreatedDesc;
+  // One of ListResourcesRequest.sort's values (resource.proto): a column,
+  // descending with a leading "-".
+  std::string sort;
 };
 
 struct ResourcePage {

@@ -8,6 +8,7 @@ import createFetchClient, { type Client } from "openapi-fetch";
 import type { components, operations, paths } from "./schema.js";
 
 export type { components, operations, paths };
+export { fieldRules, queryRules } from "./rules.js";
 export type Schemas = components["schemas"];
 export type Profile = Schemas["Profile"];
 export type ProfilePatch = Schemas["ProfilePatch"];

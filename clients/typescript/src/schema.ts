@@ -262,7 +262,8 @@ export interface components {
         };
         CreateAnalysisBody: {
             /**
-             * @description The instruction to the model; a default one when absent or empty.
+             * @description The instruction to the model; the default one when absent or empty.
+             * @default Summarise this resource in a few sentences, then list its key points.
              * @example Summarise the risks.
              */
             prompt?: string | null;

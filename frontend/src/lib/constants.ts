@@ -1,15 +1,25 @@
 /** The cookie holding the dev sign-in's access token (the browser reads it to call the API). */
 export const DEV_TOKEN_COOKIE = "plinth_dev_token";
 
-export const RESOURCE_STATUSES = ["pending", "processing", "completed", "failed", "archived"] as const;
+import { queryRules } from "@plinth/client";
 
-export const RESOURCE_SORTS = [
-  { value: "-created_at", label: "Newest first" },
-  { value: "created_at", label: "Oldest first" },
-  { value: "-updated_at", label: "Recently updated" },
-  { value: "title", label: "Title A–Z" },
-  { value: "-title", label: "Title Z–A" },
-] as const;
+const listQuery = queryRules.ResourceService_ListResources;
+
+/** The statuses and sorts the API accepts (generated from its OpenAPI document). */
+export const RESOURCE_STATUSES = listQuery.status.enum;
+export type ResourceSort = (typeof listQuery.sort.enum)[number];
+export const DEFAULT_RESOURCE_SORT: ResourceSort = listQuery.sort.default;
+
+// Every sort the API has needs a label: a new one fails the type check here.
+const SORT_LABELS: Record<ResourceSort, string> = {
+  "-created_at": "Newest first",
+  created_at: "Oldest first",
+  "-updated_at": "Recently updated",
+  updated_at: "Least recently updated",
+  title: "Title A–Z",
+  "-title": "Title Z–A",
+};
+export const RESOURCE_SORTS = listQuery.sort.enum.map((value) => ({ value, label: SORT_LABELS[value] }));
 
 export const PAGE_SIZE = 10;
 

@@ -96,3 +96,19 @@ describe("the dev sign-in's token", () => {
     expect(signature).not.toBe(createHmac("sha256", "another").update(`${header}.${claims}`).digest("base64url"));
   });
 });
+
+describe("form rules from the API's document", () => {
+  it("hold the limits the protos declare", async () => {
+    const { resourceSchema } = await import("@/components/forms/resource-form");
+    expect(resourceSchema.safeParse({ title: "x".repeat(200), content: "" }).success).toBe(true);
+    const long = resourceSchema.safeParse({ title: "x".repeat(201), content: "" });
+    expect(long.success).toBe(false);
+    expect(long.error?.issues[0]?.message).toBe("At most 200 characters");
+    expect(resourceSchema.safeParse({ title: "  ", content: "" }).error?.issues[0]?.message).toBe("A title is required");
+  });
+  it("offer every sort the API accepts, with its default", async () => {
+    const { RESOURCE_SORTS, DEFAULT_RESOURCE_SORT } = await import("@/lib/constants");
+    expect(RESOURCE_SORTS.map((s) => s.value)).toContain(DEFAULT_RESOURCE_SORT);
+    expect(RESOURCE_SORTS.every((s) => s.label.length > 0)).toBe(true);
+  });
+});

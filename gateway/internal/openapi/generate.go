@@ -477,10 +477,12 @@ func stringSchema(r *plinthv1.FieldRules, request bool) object {
 		s["format"] = "uuid"
 		s["pattern"] = "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
 	case plinthv1.Format_FORMAT_HTTPS_URL:
+		// A host without credentials (libs/validation CheckUrl).
 		s["format"] = "uri"
-		s["pattern"] = "^https://[^/?#\\s]+[^\\s]*$"
+		s["pattern"] = "^https://[^/?#@\\s]+([/?#]\\S*)?$"
 	case plinthv1.Format_FORMAT_URI:
 		s["format"] = "uri"
+		s["pattern"] = "^https?://[^/?#@\\s]+([/?#]\\S*)?$"
 	case plinthv1.Format_FORMAT_EMAIL:
 		s["format"] = "email"
 	}

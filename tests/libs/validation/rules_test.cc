@@ -8,6 +8,10 @@
 
 #include <gtest/gtest.h>
 
+#include <google/protobuf/util/json_util.h>
+
+#include "plinth/v1/analysis.pb.h"
+#include "plinth/v1/billing.pb.h"
 #include "plinth/v1/profile.pb.h"
 #include "plinth/v1/resource.pb.h"
 
@@ -80,6 +84,63 @@ TEST(Rules, AMaskChecksWhatItNamesAndRefusesNullButForWrappers) {
   EXPECT_EQ(Issues(profile, &both)["avatar_url"], "must be an https URL");
   profile.mutable_full_name()->set_value(std::string(256, 'x'));
   EXPECT_EQ(Issues(profile, &both)["full_name"], "must be at most 255 characters");
+}
+
+// A field's `default` is what the service uses when the field is absent:
+// it must be a value the field itself accepts.
+TEST(Rules, EveryDeclaredDefaultObeysItsFieldsRules) {
+  int defaults = 0;
+  for (const auto* file : {v1::CreateAnalysisRequest::descriptor()->file(), v1::CreditRequest::descriptor()->file(),
+                           v1::UpdateMyProfileRequest::descriptor()->file(),
+                           v1::ListResourcesRequest::descriptor()->file()}) {
+    for (int i = 0; i < file->message_type_count(); ++i) {
+      const auto* type = file->message_type(i);
+      for (int j = 0; j < type->field_count(); ++j) {
+        const auto* field = type->field(j);
+        const std::string& value = RulesOf(*field).default_();
+        if (value.empty()) continue;
+        ++defaults;
+        std::unique_ptr<google::protobuf::Message> m(
+            google::protobuf::MessageFactory::generated_factory()->GetPrototype(type)->New());
+        auto parsed = google::protobuf::util::JsonStringToMessage(
+            "{\"" + field->json_name() + "\": " + value + "}", m.get());
+        ASSERT_TRUE(parsed.ok()) << field->full_name() << " default " << value << ": " << parsed;
+        std::set<std::string> present = {field->name()};
+        auto issues = Issues(*m, &present);
+        EXPECT_EQ(issues.count(field->name()), 0u) << field->full_name() << ": " << issues[field->name()];
+      }
+    }
+  }
+  EXPECT_GE(defaults, 6);
+}
+
+TEST(Rules, AbsentFieldsReadAsTheirDefaults) {
+  v1::ListResourcesRequest list;
+  EXPECT_EQ(IntegerOrDefault(list, "limit"), 20);
+  EXPECT_EQ(TextOrDefault(list, "sort"), "-created_at");
+  list.set_limit(7);
+  list.set_sort("title");
+  EXPECT_EQ(IntegerOrDefault(list, "limit"), 7);
+  EXPECT_EQ(TextOrDefault(list, "sort"), "title");
+  EXPECT_EQ(DefaultJsonText(v1::CreateResourceRequest(), "metadata"), "{}");
+  EXPECT_FALSE(TextOrDefault(v1::CreateAnalysisRequest(), "prompt").empty());
+}
+
+TEST(Rules, UriFieldsTakeHttpAndHttpsWithAHost) {
+  v1::CreatePortalSessionRequest r;
+  r.set_return_url("http://127.0.0.1:3000/billing");
+  EXPECT_TRUE(Issues(r).empty());
+  r.set_return_url("javascript:alert(1)");
+  EXPECT_EQ(Issues(r)["return_url"], "must be an http(s) URL");
+  r.set_return_url("https:///billing");
+  EXPECT_EQ(Issues(r)["return_url"], "must be an http(s) URL with a host");
+}
+
+TEST(Rules, StructFieldsWithinTheirJsonLimitAndWithoutNul) {
+  v1::CreateResourceRequest r;
+  r.set_title("x");
+  (*r.mutable_metadata()->mutable_fields())["k"].set_string_value(std::string("a\0b", 3));
+  EXPECT_EQ(Issues(r)["metadata"], "must not contain NUL characters");
 }
 
 }  // namespace

@@ -32,13 +32,22 @@ TEST(Text, LineLimitsAtTheBoundary) {
 }
 
 TEST(Text, HttpsUrls) {
-  EXPECT_FALSE(CheckHttpsUrl("https://cdn.example.com/a.png", 2048).has_value());
-  EXPECT_TRUE(CheckHttpsUrl("http://cdn.example.com/a.png", 2048).has_value());
-  EXPECT_TRUE(CheckHttpsUrl("javascript:alert(1)", 2048).has_value());
-  EXPECT_TRUE(CheckHttpsUrl("https://", 2048).has_value());
-  EXPECT_TRUE(CheckHttpsUrl("https://user@evil.com/", 2048).has_value());
-  EXPECT_TRUE(CheckHttpsUrl("https://a.com/ b", 2048).has_value());
-  EXPECT_TRUE(CheckHttpsUrl("https://a.com/" + std::string(2048, 'x'), 2048).has_value());
+  EXPECT_FALSE(CheckUrl("https://cdn.example.com/a.png", 2048, false).has_value());
+  EXPECT_TRUE(CheckUrl("http://cdn.example.com/a.png", 2048, false).has_value());
+  EXPECT_TRUE(CheckUrl("javascript:alert(1)", 2048, false).has_value());
+  EXPECT_TRUE(CheckUrl("https://", 2048, false).has_value());
+  EXPECT_TRUE(CheckUrl("https://user@evil.com/", 2048, false).has_value());
+  EXPECT_TRUE(CheckUrl("https://a.com/ b", 2048, false).has_value());
+  EXPECT_TRUE(CheckUrl("https://a.com/" + std::string(2048, 'x'), 2048, false).has_value());
+}
+
+TEST(Text, HttpOrHttpsUrls) {
+  EXPECT_FALSE(CheckUrl("http://127.0.0.1:3000/billing?checkout=success", 2048, true).has_value());
+  EXPECT_FALSE(CheckUrl("https://app.example.com/billing", 2048, true).has_value());
+  EXPECT_EQ(CheckUrl("ftp://a.com/", 2048, true).value_or(""), "must be an http(s) URL");
+  EXPECT_EQ(CheckUrl("http:///billing", 2048, true).value_or(""), "must be an http(s) URL with a host");
+  EXPECT_TRUE(CheckUrl("http://a.com/\r\nSet-Cookie: x", 2048, true).has_value());
+  EXPECT_TRUE(CheckUrl("http://evil.com@app.example.com/", 2048, true).has_value());
 }
 
 }  // namespace

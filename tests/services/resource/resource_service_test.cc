@@ -12,7 +12,7 @@ TEST(ValidateList, DefaultsAndBounds) {
   ASSERT_TRUE(q.ok());
   EXPECT_EQ(q->page, 1);
   EXPECT_EQ(q->limit, 20);
-  EXPECT_EQ(q->sort, SortKey::kCreatedDesc);
+  EXPECT_EQ(q->sort, "-created_at");  // resource.proto's defaults
   for (int limit : {0, 101}) {
     v1::ListResourcesRequest r;
     r.set_limit(limit);
@@ -34,6 +34,25 @@ TEST(ValidateCreate, MetadataLimitIsOnTheCompactJson) {
   auto bad = ValidateCreate(r);
   ASSERT_FALSE(bad.ok());
   EXPECT_EQ(errors::Violations(bad.status())[0].field, "metadata");
+}
+
+TEST(ValidateCreate, AbsentMetadataIsTheDeclaredDefault) {
+  v1::CreateResourceRequest r;
+  r.set_title("x");
+  auto created = ValidateCreate(r);
+  ASSERT_TRUE(created.ok()) << created.status();
+  EXPECT_EQ(created->metadata_json, "{}");
+}
+
+TEST(ValidateUpdate, MetadataLimitIsThePatchMessagesOwn) {
+  v1::UpdateResourceRequest r;
+  r.set_id("7f1e9d2c-3b4a-4c5d-8e6f-a1b2c3d4e5f6");
+  r.mutable_update_mask()->add_paths("metadata");
+  (*r.mutable_resource()->mutable_metadata()->mutable_fields())["k"].set_string_value(std::string(16 * 1024 - 7, 'm'));
+  auto bad = ValidateUpdate(r);
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(errors::Violations(bad.status())[0].field, "metadata");
+  EXPECT_EQ(errors::Violations(bad.status())[0].issue, "must be at most 16 KiB of JSON");
 }
 
 TEST(ValidateUpdate, NestedMetadataPathsMeanMetadata) {

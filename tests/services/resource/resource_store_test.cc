@@ -46,6 +46,7 @@ TEST_F(ResourceStoreTest, ListCountsAndPagesInOneQuery) {
   ListQuery q;
   q.limit = 2;
   q.page = 3;
+  q.sort = "-created_at";
   auto page = store_->List(a, q, db::NoDeadline());
   ASSERT_TRUE(page.ok()) << page.status();
   EXPECT_EQ(page->total, 5);

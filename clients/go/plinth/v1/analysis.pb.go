@@ -211,7 +211,7 @@ func (x *Analysis) GetCompletedAt() *timestamppb.Timestamp {
 type CreateAnalysisRequest struct {
 	state      protoimpl.MessageState `protogen:"open.v1"`
 	ResourceId string                 `protobuf:"bytes,1,opt,name=resource_id,json=resourceId,proto3" json:"resource_id,omitempty"`
-	// The instruction to the model; a default one when absent or empty.
+	// The instruction to the model; the default one when absent or empty.
 	Prompt        string `protobuf:"bytes,2,opt,name=prompt,proto3" json:"prompt,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
@@ -485,11 +485,11 @@ const file_plinth_v1_analysis_proto_rawDesc = "" +
 	" \x01(\v2\x1a.google.protobuf.TimestampR\tcreatedAt\x12A\n" +
 	"\n" +
 	"started_at\x18\v \x01(\v2\x1a.google.protobuf.TimestampB\x06\x92\xb5\x18\x02H\x01R\tstartedAt\x12E\n" +
-	"\fcompleted_at\x18\f \x01(\v2\x1a.google.protobuf.TimestampB\x06\x92\xb5\x18\x02H\x01R\vcompletedAt\"}\n" +
+	"\fcompleted_at\x18\f \x01(\v2\x1a.google.protobuf.TimestampB\x06\x92\xb5\x18\x02H\x01R\vcompletedAt\"\xc7\x01\n" +
 	"\x15CreateAnalysisRequest\x12)\n" +
 	"\vresource_id\x18\x01 \x01(\tB\b\x92\xb5\x18\x04\b\x01(\x01R\n" +
-	"resourceId\x129\n" +
-	"\x06prompt\x18\x02 \x01(\tB!\x92\xb5\x18\x1d\x18\xa0\x1f \x01b\x16\"Summarise the risks.\"R\x06prompt\"\xa4\x01\n" +
+	"resourceId\x12\x82\x01\n" +
+	"\x06prompt\x18\x02 \x01(\tBj\x92\xb5\x18f\x18\xa0\x1f \x01ZG\"Summarise this resource in a few sentences, then list its key points.\"b\x16\"Summarise the risks.\"R\x06prompt\"\xa4\x01\n" +
 	"\x13ListAnalysesRequest\x12)\n" +
 	"\vresource_id\x18\x01 \x01(\tB\b\x92\xb5\x18\x04\b\x01(\x01R\n" +
 	"resourceId\x12&\n" +

@@ -743,9 +743,9 @@ const file_plinth_v1_billing_proto_rawDesc = "" +
 	"\breceived\x18\x01 \x01(\bR\breceived\x12\x1c\n" +
 	"\tduplicate\x18\x02 \x01(\bR\tduplicate\"F\n" +
 	"\x15StripeWebhookResponse\x12-\n" +
-	"\x04data\x18\x01 \x01(\v2\x19.plinth.v1.WebhookReceiptR\x04data\"8\n" +
-	"\rCreditRequest\x12'\n" +
-	"\x0fidempotency_key\x18\x01 \x01(\tR\x0eidempotencyKey\"=\n" +
+	"\x04data\x18\x01 \x01(\v2\x19.plinth.v1.WebhookReceiptR\x04data\"C\n" +
+	"\rCreditRequest\x122\n" +
+	"\x0fidempotency_key\x18\x01 \x01(\tB\t\x92\xb5\x18\x05\b\x01\x18\xff\x01R\x0eidempotencyKey\"=\n" +
 	"\x0eCreditResponse\x12+\n" +
 	"\x11credits_remaining\x18\x01 \x01(\x05R\x10creditsRemaining2\xe8\x05\n" +
 	"\x0eBillingService\x12k\n" +

@@ -11,12 +11,14 @@ import { Button } from "@/components/ui/button";
 import { Field } from "@/components/ui/field";
 import { Input } from "@/components/ui/input";
 import { applyFieldErrors } from "@/lib/forms";
+import { profileRules, text } from "@/lib/rules";
 
-// Quick checks only; the API decides (an avatar must be an https URL, for
-// one) and its `details` land on the same fields.
+// Quick checks with the API's own limits (generated from its OpenAPI
+// document); the API decides (an avatar must be an https URL, for one) and
+// its `details` land on the same fields.
 export const profileSchema = z.object({
-  full_name: z.string().max(255, "At most 255 characters"),
-  avatar_url: z.union([z.literal(""), z.url("Enter a URL").max(2048, "At most 2048 characters")]),
+  full_name: text(profileRules.full_name),
+  avatar_url: z.union([z.literal(""), z.url("Enter a URL").pipe(text(profileRules.avatar_url))]),
 });
 export type ProfileValues = z.infer<typeof profileSchema>;
 const FIELDS = ["full_name", "avatar_url"] as const;

@@ -11,12 +11,13 @@ import { Button } from "@/components/ui/button";
 import { Field } from "@/components/ui/field";
 import { Input, Textarea } from "@/components/ui/input";
 import { applyFieldErrors } from "@/lib/forms";
+import { resourceRules, text } from "@/lib/rules";
 
-// The API's limits (its OpenAPI document): checked here for a quick answer,
-// and by the API, whose `details` land on the same fields.
+// The API's limits (generated from its OpenAPI document): checked here for a
+// quick answer, and by the API, whose `details` land on the same fields.
 export const resourceSchema = z.object({
-  title: z.string().trim().min(1, "A title is required").max(200, "At most 200 characters"),
-  content: z.string().max(100_000, "At most 100,000 characters"),
+  title: text(resourceRules.title, "A title is required"),
+  content: text(resourceRules.content),
 });
 export type ResourceValues = z.infer<typeof resourceSchema>;
 const FIELDS = ["title", "content"] as const;

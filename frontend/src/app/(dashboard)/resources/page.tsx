@@ -16,7 +16,7 @@ import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { Select } from "@/components/ui/input";
 import { isResourcesKey, useResources } from "@/hooks/use-resources";
-import { PAGE_SIZE, RESOURCE_SORTS, RESOURCE_STATUSES } from "@/lib/constants";
+import { DEFAULT_RESOURCE_SORT, PAGE_SIZE, RESOURCE_SORTS, RESOURCE_STATUSES } from "@/lib/constants";
 import { formatDate } from "@/lib/utils";
 
 type Status = NonNullable<ListResourcesQuery["status"]>;
@@ -30,7 +30,7 @@ function queryFrom(params: URLSearchParams): ListResourcesQuery {
     page: Number.isInteger(page) && page >= 1 ? page : 1,
     limit: PAGE_SIZE,
     ...(RESOURCE_STATUSES.includes(status as Status) ? { status: status as Status } : {}),
-    sort: RESOURCE_SORTS.some((s) => s.value === sort) ? (sort as Sort) : "-created_at",
+    sort: RESOURCE_SORTS.some((s) => s.value === sort) ? (sort as Sort) : DEFAULT_RESOURCE_SORT,
   };
 }
 

@@ -18,6 +18,7 @@ import { Textarea } from "@/components/ui/input";
 import { useResourceAnalyses } from "@/hooks/use-analyses";
 import { PROFILE_KEY } from "@/hooks/use-profile";
 import { isResourcesKey, useResource } from "@/hooks/use-resources";
+import { analysisRules } from "@/lib/rules";
 import { formatDate } from "@/lib/utils";
 
 export default function ResourcePage() {
@@ -132,7 +133,7 @@ export default function ResourcePage() {
           }}
         >
           <Field id="prompt" label="Instruction (optional)" hint="Leave empty for a summary. Costs one credit.">
-            <Textarea className="min-h-16" value={prompt} maxLength={4000} onChange={(e) => setPrompt(e.target.value)} />
+            <Textarea className="min-h-16" value={prompt} maxLength={analysisRules.prompt.maxLength} onChange={(e) => setPrompt(e.target.value)} />
           </Field>
           <Button type="submit" busy={busy === "analyse"}>Run analysis</Button>
         </form>

@@ -1,0 +1,296 @@
+// Generated from openapi.json by scripts/generate.mjs (clients/generate.sh): do not edit.
+// Each request and response field's rules as the API states them.
+
+/** Rules of the schemas' fields (components.schemas). */
+export const fieldRules = {
+  "Analysis": {
+    "attempts": {
+      "minimum": 0,
+      "format": "int32"
+    },
+    "completed_at": {
+      "format": "date-time",
+      "nullable": true
+    },
+    "created_at": {
+      "format": "date-time"
+    },
+    "error": {
+      "nullable": true
+    },
+    "id": {
+      "format": "uuid",
+      "pattern": "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
+    },
+    "model": {
+      "nullable": true
+    },
+    "output": {
+      "nullable": true
+    },
+    "resource_id": {
+      "format": "uuid",
+      "pattern": "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
+    },
+    "started_at": {
+      "format": "date-time",
+      "nullable": true
+    },
+    "status": {
+      "enum": [
+        "queued",
+        "running",
+        "succeeded",
+        "failed"
+      ]
+    }
+  },
+  "CheckoutSession": {
+    "checkout_url": {
+      "format": "uri",
+      "pattern": "^https?://[^/?#@\\s]+([/?#]\\S*)?$"
+    }
+  },
+  "CreateAnalysisBody": {
+    "prompt": {
+      "maxLength": 4000,
+      "default": "Summarise this resource in a few sentences, then list its key points.",
+      "pattern": "^[^\\x00-\\x08\\x0B\\x0C\\x0E-\\x1F\\x7F-\\x9F]*$",
+      "nullable": true
+    }
+  },
+  "CreateCheckoutSessionRequest": {
+    "cancel_url": {
+      "minLength": 1,
+      "maxLength": 2048,
+      "format": "uri",
+      "pattern": "^https?://[^/?#@\\s]+([/?#]\\S*)?$"
+    },
+    "success_url": {
+      "minLength": 1,
+      "maxLength": 2048,
+      "format": "uri",
+      "pattern": "^https?://[^/?#@\\s]+([/?#]\\S*)?$"
+    },
+    "tier": {
+      "minLength": 1,
+      "pattern": "^[^\\x00-\\x1F\\x7F-\\x9F]*$"
+    }
+  },
+  "CreatePortalSessionRequest": {
+    "return_url": {
+      "minLength": 1,
+      "maxLength": 2048,
+      "format": "uri",
+      "pattern": "^https?://[^/?#@\\s]+([/?#]\\S*)?$"
+    }
+  },
+  "CreateResourceRequest": {
+    "content": {
+      "maxLength": 100000,
+      "default": "",
+      "pattern": "^[^\\x00-\\x08\\x0B\\x0C\\x0E-\\x1F\\x7F-\\x9F]*$",
+      "nullable": true
+    },
+    "metadata": {
+      "default": {},
+      "nullable": true
+    },
+    "title": {
+      "minLength": 1,
+      "maxLength": 200,
+      "pattern": "^[^\\x00-\\x1F\\x7F-\\x9F]*$"
+    }
+  },
+  "PageMeta": {
+    "limit": {
+      "minimum": 1,
+      "format": "int32"
+    },
+    "page": {
+      "minimum": 1,
+      "format": "int32"
+    },
+    "total": {
+      "minimum": 0,
+      "format": "int32"
+    },
+    "total_pages": {
+      "minimum": 0,
+      "format": "int32"
+    }
+  },
+  "Plan": {
+    "monthly_credits": {
+      "minimum": 0,
+      "format": "int32"
+    },
+    "price_id": {
+      "nullable": true
+    }
+  },
+  "PortalSession": {
+    "portal_url": {
+      "format": "uri",
+      "pattern": "^https?://[^/?#@\\s]+([/?#]\\S*)?$"
+    }
+  },
+  "Profile": {
+    "avatar_url": {
+      "nullable": true
+    },
+    "created_at": {
+      "format": "date-time"
+    },
+    "credits_remaining": {
+      "minimum": 0,
+      "format": "int32"
+    },
+    "email": {
+      "nullable": true
+    },
+    "full_name": {
+      "nullable": true
+    },
+    "id": {
+      "format": "uuid",
+      "pattern": "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
+    },
+    "subscription_current_period_end": {
+      "format": "date-time",
+      "nullable": true
+    },
+    "subscription_status": {
+      "enum": [
+        "free",
+        "trialing",
+        "active",
+        "past_due",
+        "canceled",
+        "unpaid",
+        "incomplete",
+        "incomplete_expired",
+        "paused"
+      ]
+    },
+    "updated_at": {
+      "format": "date-time"
+    }
+  },
+  "ProfilePatch": {
+    "avatar_url": {
+      "maxLength": 2048,
+      "format": "uri",
+      "pattern": "^https://[^/?#@\\s]+([/?#]\\S*)?$",
+      "nullable": true
+    },
+    "full_name": {
+      "minLength": 1,
+      "maxLength": 255,
+      "pattern": "^[^\\x00-\\x1F\\x7F-\\x9F]*$",
+      "nullable": true
+    }
+  },
+  "Resource": {
+    "created_at": {
+      "format": "date-time"
+    },
+    "id": {
+      "format": "uuid",
+      "pattern": "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
+    },
+    "status": {
+      "enum": [
+        "pending",
+        "processing",
+        "completed",
+        "failed",
+        "archived"
+      ]
+    },
+    "updated_at": {
+      "format": "date-time"
+    },
+    "user_id": {
+      "format": "uuid",
+      "pattern": "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
+    }
+  },
+  "ResourcePatch": {
+    "content": {
+      "maxLength": 100000,
+      "pattern": "^[^\\x00-\\x08\\x0B\\x0C\\x0E-\\x1F\\x7F-\\x9F]*$"
+    },
+    "status": {
+      "enum": [
+        "archived",
+        "pending"
+      ]
+    },
+    "title": {
+      "minLength": 1,
+      "maxLength": 200,
+      "pattern": "^[^\\x00-\\x1F\\x7F-\\x9F]*$"
+    }
+  },
+  "Usage": {
+    "input_tokens": {
+      "format": "int32"
+    },
+    "output_tokens": {
+      "format": "int32"
+    }
+  }
+} as const;
+
+/** Rules of each operation's query parameters, by operationId. */
+export const queryRules = {
+  "ResourceService_ListResources": {
+    "page": {
+      "minimum": 1,
+      "maximum": 1000000,
+      "default": 1,
+      "format": "int32"
+    },
+    "limit": {
+      "minimum": 1,
+      "maximum": 100,
+      "default": 20,
+      "format": "int32"
+    },
+    "status": {
+      "enum": [
+        "pending",
+        "processing",
+        "completed",
+        "failed",
+        "archived"
+      ]
+    },
+    "sort": {
+      "enum": [
+        "created_at",
+        "-created_at",
+        "updated_at",
+        "-updated_at",
+        "title",
+        "-title"
+      ],
+      "default": "-created_at"
+    }
+  },
+  "AnalysisService_ListAnalyses": {
+    "page": {
+      "minimum": 1,
+      "maximum": 1000000,
+      "default": 1,
+      "format": "int32"
+    },
+    "limit": {
+      "minimum": 1,
+      "maximum": 100,
+      "default": 20,
+      "format": "int32"
+    }
+  }
+} as const;
