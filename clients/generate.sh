@@ -6,6 +6,8 @@
 #                                      scripts/generate.mjs)
 #   clients/typescript/src/rules.ts  every field's rules, for forms (Zod in frontend/)
 #   docs/ERRORS.md                   the table of error codes (errors.proto)
+#   docs/GRPC.md, docs/API.md        the tables of services, methods and routes
+#   protos/endpoints.json            every service's endpoint (tests/k8s, ./plinth)
 # With --check, fails (and names the files) if anything it wrote differed
 # from what was there: `./plinth test` runs it so a proto change cannot land
 # without its clients. Generator versions are pinned in gateway/go.mod (tool
@@ -18,7 +20,7 @@ case ":$PATH:" in *:/usr/local/go/bin:*) ;; *) export PATH="/usr/local/go/bin:$P
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-snapshot() { (cd "$root/clients" && find go typescript/openapi.json typescript/src/schema.ts typescript/src/rules.ts ../docs/ERRORS.md -type f \
+snapshot() { (cd "$root/clients" && find go typescript/openapi.json typescript/src/schema.ts typescript/src/rules.ts ../docs/ERRORS.md ../docs/GRPC.md ../docs/API.md ../protos/endpoints.json -type f \
   -not -path '*/node_modules/*' 2>/dev/null | sort | xargs sha256sum 2>/dev/null) || true; }
 before=$(snapshot)
 
@@ -39,20 +41,28 @@ mkdir -p "$work/openapi"
 (cd "$root/protos" && PATH="$work/bin:$PATH" protoc -I. -I"$work/googleapis" -I/usr/include \
   --plinth-openapi_out="$work/openapi" $protos)
 cp "$work/openapi/openapi.json" "$root/clients/typescript/openapi.json"
-# docs/ERRORS.md's table, between its markers.
-python3 - "$root/docs/ERRORS.md" "$work/openapi/errors-table.md" <<'PY'
+# The docs' generated tables, each between its markers; the endpoint list.
+python3 - "$root/docs" "$work/openapi" <<'PY'
 import sys
-doc, table = sys.argv[1], open(sys.argv[2]).read()
-text = open(doc).read()
-begin = "<!-- errors table: generated from protos/plinth/v1/errors.proto by clients/generate.sh -->\n"
-end = "<!-- end of the generated table -->"
-head, rest = text.split(begin, 1)
-_, tail = rest.split(end, 1)
-new = head + begin + table + end + tail
-if new != text:
-    open(doc, "w").write(new)
+docs, gen = sys.argv[1], sys.argv[2]
+def insert(doc, name, source):
+    path = f"{docs}/{doc}"
+    text = open(path).read()
+    begin = f"<!-- {name}: generated from {source} by clients/generate.sh -->\n"
+    end = "<!-- end of the generated table -->"
+    if begin not in text:
+        sys.exit(f"{path}: no marker {begin.strip()}")
+    head, rest = text.split(begin, 1)
+    _, tail = rest.split(end, 1)
+    new = head + begin + open(f"{gen}/{name}.md").read() + end + tail
+    if new != text:
+        open(path, "w").write(new)
+insert("ERRORS.md", "errors-table", "protos/plinth/v1/errors.proto")
+insert("GRPC.md", "services-table", "the (plinth.v1.endpoint) options")
+insert("GRPC.md", "methods-table", "the (plinth.v1.access) options")
+insert("API.md", "routes-table", "the (plinth.v1.access) and google.api.http options")
 PY
-
+cp "$work/openapi/endpoints.json" "$root/protos/endpoints.json"
 ts="$root/clients/typescript"
 [[ -x $ts/node_modules/.bin/openapi-typescript ]] || (cd "$ts" && npm ci --no-audit --no-fund --silent)
 (cd "$ts" && node scripts/generate.mjs)

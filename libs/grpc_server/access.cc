@@ -58,12 +58,13 @@ struct Method {
   v1::Access access;
   std::string service, name;  // the grpc_service and grpc_method labels
   prometheus::Histogram* handling = nullptr;
+  std::chrono::milliseconds max_call{5000};  // the service's endpoint
 };
 
 using Rules = std::unordered_map<std::string, Method>;
 
-void AddRule(Rules* rules, const std::string& path, const v1::Access& access) {
-  Method m{access, "", "", nullptr};
+void AddRule(Rules* rules, const std::string& path, const v1::Access& access, uint32_t max_call_ms = 0) {
+  Method m{access, "", "", nullptr, std::chrono::milliseconds(max_call_ms != 0 ? max_call_ms : 5000)};
   if (SplitMethod(path, &m.service, &m.name)) {
     m.handling = &HandlingFamily().Add({{"grpc_service", m.service}, {"grpc_method", m.name}}, metrics::LatencyBuckets());
   }
@@ -97,7 +98,8 @@ absl::StatusOr<Rules> ReadRules(const std::vector<std::string>& service_names, b
         return absl::FailedPreconditionError(
             absl::StrCat(m->full_name(), " declares no caller: add option (plinth.v1.access) to its rpc"));
       }
-      AddRule(&rules, absl::StrCat("/", s->full_name(), "/", m->name()), access);
+      AddRule(&rules, absl::StrCat("/", s->full_name(), "/", m->name()), access,
+              s->options().GetExtension(v1::endpoint).max_call_ms());
     }
   }
   return rules;
@@ -151,11 +153,11 @@ absl::StatusOr<auth::Claims> Admit(const v1::Access* rule, const Metadata* md, c
 // does the callback API until the handler returns (a handler that hands its
 // call to another thread does so through Offload, which calls
 // ReleaseCallOnThisThread, offload.h).
-struct Admission {
+struct ThreadAdmission {
   const grpc::ServerContextBase* context = nullptr;
-  absl::StatusOr<auth::Claims> caller = absl::UnknownError("unset");
+  absl::StatusOr<Admission> admission = absl::UnknownError("unset");
 };
-thread_local Admission t_admission;
+thread_local ThreadAdmission t_admission;
 
 bool SaneRequestId(std::string_view id) {
   if (id.empty() || id.size() > 128) return false;
@@ -219,7 +221,14 @@ class CallInterceptor : public grpc::experimental::Interceptor {
     if (!caller.ok() && !is_public) refusal_ = caller.status();
     if (caller.ok()) logging::RequestContext::SetUserId(caller->sub);
     t_admission.context = info_->server_context();
-    t_admission.caller = std::move(caller);
+    if (!refusal_.ok()) {
+      t_admission.admission = refusal_;
+    } else {
+      Admission admitted;
+      if (caller.ok()) admitted.caller = *std::move(caller);
+      admitted.max_call = rule_->max_call;
+      t_admission.admission = std::move(admitted);
+    }
   }
 
   void Log(const grpc::Status& status) {
@@ -299,14 +308,14 @@ class CallInterceptorFactory : public grpc::experimental::ServerInterceptorFacto
 }  // namespace
 
 void ReleaseCallOnThisThread() {
-  t_admission = Admission();
+  t_admission = ThreadAdmission();
   logging::RequestContext::Set("", "");
   logging::RequestContext::SetTraceParent("");
 }
 
-absl::StatusOr<auth::Claims> CallerOf(const grpc::ServerContextBase& context) {
+absl::StatusOr<Admission> AdmissionOf(const grpc::ServerContextBase& context) {
   if (t_admission.context != &context) return errors::Forbidden("call not admitted by the access adapter");
-  return t_admission.caller;
+  return t_admission.admission;
 }
 
 absl::StatusOr<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> NewCallInterceptorFactory(

@@ -4,18 +4,21 @@
 // The access adapter: every call is admitted or refused here, before its
 // handler runs, by the rule its method declares in the protos
 // (`option (plinth.v1.access)`, protos/plinth/v1/access.proto). Handlers do
-// not authenticate; they ask CallerOf for the caller the adapter admitted.
+// not authenticate: the shells of handler.h run one only for an admitted
+// call, and hand it the caller.
 //
 // Deny by default, three times over:
 //   - a server whose services have a method without a rule does not start
 //     (NewCallInterceptorFactory fails, and with it Serve);
 //   - a call to a method the adapter has no rule for is refused;
-//   - CallerOf answers an error unless the adapter admitted this very call,
-//     so a handler reached without an admission has no user to act for.
+//   - AdmissionOf answers an error unless the adapter admitted this very
+//     call, so a handler is never reached without an admission.
 // A refused call's final status is the refusal, whatever its handler
 // returned.
 
+#include <chrono>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -42,11 +45,20 @@ struct AccessConfig {
   bool reflection = false;
 };
 
-// The caller admitted for this call: the user of a verified token, or the
-// user an internal call acts for (role `authenticated`, so row-level
-// security applies unchanged). An error for a public method's call or when
-// the adapter did not admit this call.
-absl::StatusOr<auth::Claims> CallerOf(const grpc::ServerContextBase& context);
+// What the adapter decided for an admitted call.
+struct Admission {
+  // The user of a verified token, or the user an internal call acts for
+  // (role `authenticated`, so row-level security applies unchanged); unset
+  // for a public method's call.
+  std::optional<auth::Claims> caller;
+  // The longest the call may work: its service's (plinth.v1.endpoint)
+  // max_call_ms.
+  std::chrono::milliseconds max_call{5000};
+};
+
+// This call's admission, or the refusal (also when the adapter did not
+// admit this very call). handler.h's shells ask it before a handler runs.
+absl::StatusOr<Admission> AdmissionOf(const grpc::ServerContextBase& context);
 
 // The interceptor factory Serve installs for the named services (e.g.
 // "plinth.v1.BillingService"): request id on the logs, the access decision,

@@ -2,13 +2,21 @@
 
 #include "libs/errors/errors.h"
 #include "libs/grpc_server/access.h"
+#include "libs/grpc_server/handler.h"
 #include "libs/logging/logging.h"
+#include "libs/validation/rules.h"
 
 namespace plinth::grpc_server {
 
-std::chrono::system_clock::time_point Deadline(const grpc::ServerContextBase& context,
-                                               std::chrono::milliseconds cap) {
-  return std::min(context.deadline(), std::chrono::system_clock::now() + cap);
+absl::StatusOr<Call> Admit(const grpc::ServerContextBase& context, const google::protobuf::Message& request) {
+  auto admission = AdmissionOf(context);
+  if (!admission.ok()) return admission.status();
+  if (auto bad = validation::Check(request); !bad.ok()) return bad;
+  Call call;
+  if (admission->caller) call.caller = *std::move(admission->caller);
+  call.deadline = std::min(context.deadline(), std::chrono::system_clock::now() + admission->max_call);
+  call.context = &context;
+  return call;
 }
 
 grpc::Status Reply(const absl::Status& status) {
@@ -18,7 +26,7 @@ grpc::Status Reply(const absl::Status& status) {
   return errors::ToGrpcStatus(status);
 }
 
-std::unique_ptr<grpc::ClientContext> ForwardedContext(const grpc::ServerContext& context) {
+std::unique_ptr<grpc::ClientContext> ForwardedContext(const grpc::ServerContextBase& context) {
   auto out = std::make_unique<grpc::ClientContext>();
   for (const char* key : {"authorization", "x-request-id"}) {
     auto it = context.client_metadata().find(key);

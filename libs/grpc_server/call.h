@@ -1,9 +1,9 @@
 #ifndef PLINTH_LIBS_GRPC_SERVER_CALL_H_
 #define PLINTH_LIBS_GRPC_SERVER_CALL_H_
 
-// What a handler needs from its ServerContext besides its caller
-// (access.h): the deadline, how to turn its absl::Status into the wire
-// status, and contexts for calling other services.
+// What a handler needs besides its Call (handler.h): how to turn an
+// absl::Status into the wire status, and contexts for calling other
+// services.
 
 #include <chrono>
 #include <memory>
@@ -16,14 +16,6 @@
 
 namespace plinth::grpc_server {
 
-// How long a handler may work unless it says otherwise: a call's database
-// and cache work, well under the gateway's per-request timeout.
-inline constexpr std::chrono::milliseconds kMaxCallTime{5000};
-
-// The caller's deadline, capped at `cap` from now.
-std::chrono::system_clock::time_point Deadline(const grpc::ServerContextBase& context,
-                                               std::chrono::milliseconds cap = kMaxCallTime);
-
 // ToGrpcStatus plus the error log line for INTERNAL (whose cause never goes
 // on the wire).
 grpc::Status Reply(const absl::Status& status);
@@ -31,10 +23,10 @@ grpc::Status Reply(const absl::Status& status);
 // A client context for calling another service on behalf of this call's
 // caller: same bearer token, request id and traceparent, the remaining
 // deadline.
-std::unique_ptr<grpc::ClientContext> ForwardedContext(const grpc::ServerContext& context);
+std::unique_ptr<grpc::ClientContext> ForwardedContext(const grpc::ServerContextBase& context);
 
 // Service-to-service calls made for a user without the user's token (the
-// LLM worker marking a resource, refunding a credit): metadata
+// analysis worker marking a resource, refunding a credit): metadata
 // `x-plinth-service-token` (PLINTH_SERVICE_TOKEN, a secret the services
 // share) and `x-plinth-user-id`. Only methods declared CALLER_INTERNAL or
 // CALLER_USER_OR_INTERNAL accept it, and the gateway forwards neither header.

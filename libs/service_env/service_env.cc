@@ -29,6 +29,11 @@ absl::StatusOr<std::string> AddressOf(const config::Env& env, const std::string&
   return env.HostPort(endpoint.address_variable(), endpoint.default_address());
 }
 
+absl::StatusOr<std::string> MetricsAddressOf(const config::Env& env, const std::string& service_name) {
+  const auto& endpoint = EndpointOf(service_name);
+  return env.HostPort(endpoint.metrics_address_variable(), endpoint.default_metrics_address());
+}
+
 absl::StatusOr<ServiceEnv> Load(const config::Env& env, const std::string& service_name) {
   const auto& endpoint = EndpointOf(service_name);
   const std::string& address_variable = endpoint.address_variable();
@@ -58,12 +63,7 @@ absl::StatusOr<ServiceEnv> Load(const config::Env& env, const std::string& servi
   // per Deployment, is where it listens. Locally the two are one.
   auto address = env.HostPort(address_variable, default_address);
   if (!address.ok()) return address.status();
-  // /metrics: <NAME>_METRICS_ADDR (PROFILE_METRICS_ADDR …), by default on
-  // loopback at 9100 + the gRPC port's offset from 50050 (profile 9101 …).
-  const std::string prefix = address_variable.substr(0, address_variable.find("_GRPC_ADDR"));
-  const std::string port = default_address.substr(default_address.rfind(':') + 1);
-  auto metrics = env.HostPort(prefix + "_METRICS_ADDR",
-                              "127.0.0.1:" + std::to_string(9100 + std::stoi(port) - 50050));
+  auto metrics = MetricsAddressOf(env, service_name);
   if (!metrics.ok()) return metrics.status();
   out.metrics_address = *metrics;
   auto listen = env.HostPort("GRPC_LISTEN_ADDR", *address);

@@ -27,7 +27,7 @@ struct ServiceEnv {
   auth::VerifierOptions verifier;
   db::PoolOptions pool;
   std::string listen_address;
-  // Where /metrics is served (<NAME>_METRICS_ADDR).
+  // Where /metrics is served (the endpoint's metrics variable).
   std::string metrics_address;
   // How long calls in flight get after SIGTERM.
   std::chrono::seconds drain_timeout{20};
@@ -45,6 +45,10 @@ absl::StatusOr<ServiceEnv> Load(const config::Env& env, const std::string& servi
 // Where to dial the service `service_name`: its (plinth.v1.endpoint)
 // variable, else its default address.
 absl::StatusOr<std::string> AddressOf(const config::Env& env, const std::string& service_name);
+
+// Where `service_name` serves /metrics: its (plinth.v1.endpoint) metrics
+// variable, else its default.
+absl::StatusOr<std::string> MetricsAddressOf(const config::Env& env, const std::string& service_name);
 
 // The gRPC server of `service_name` (e.g. "plinth.v1.ProfileService"): its
 // address, reflection, and who may call it (`verifier` must outlive it).

@@ -2,8 +2,7 @@
 
 
 #include "libs/errors/errors.h"
-#include "libs/grpc_server/access.h"
-#include "libs/grpc_server/call.h"
+#include "libs/grpc_server/handler.h"
 #include "libs/logging/logging.h"
 #include "libs/metrics/metrics.h"
 #include "libs/redis/keys.h"
@@ -37,26 +36,21 @@ AnalysisServiceImpl::AnalysisServiceImpl(AnalysisStore* store,
                                          std::shared_ptr<redis::RedisClient> redis, JobQueue* queue)
     : store_(store), resources_(std::move(resources)), redis_(std::move(redis)), queue_(queue) {}
 
-absl::Status AnalysisServiceImpl::CheckResource(grpc::ServerContext* context, const std::string& resource_id) {
+absl::Status AnalysisServiceImpl::CheckResource(const grpc_server::Call& call, const std::string& resource_id) {
   v1::GetResourceRequest request;
   request.set_id(resource_id);
   v1::ResourceResponse response;
-  auto call = grpc_server::ForwardedContext(*context);
-  return errors::FromGrpcStatus(resources_->GetResource(call.get(), request, &response));
+  auto forwarded = grpc_server::ForwardedContext(*call.context);
+  return errors::FromGrpcStatus(resources_->GetResource(forwarded.get(), request, &response));
 }
 
-grpc::Status AnalysisServiceImpl::CreateAnalysis(grpc::ServerContext* context,
-                                                 const v1::CreateAnalysisRequest* request,
-                                                 v1::AnalysisResponse* response) {
-  auto claims = grpc_server::CallerOf(*context);
-  if (!claims.ok()) return grpc_server::Reply(claims.status());
-  if (auto bad = validation::Check(*request); !bad.ok()) return grpc_server::Reply(bad);
-  const std::string prompt = validation::TextOrDefault(*request, "prompt");
-
+absl::StatusOr<v1::AnalysisResponse> AnalysisServiceImpl::Create(const grpc_server::Call& call,
+                                                                 const v1::CreateAnalysisRequest& request) {
+  const std::string prompt = validation::TextOrDefault(request, "prompt");
   const std::string id = auth::NewUuid();
-  auto row = store_->Create(*claims, id, request->resource_id(), prompt, grpc_server::Deadline(*context));
-  if (!row.ok()) return grpc_server::Reply(row.status());
-  redis::InvalidateProfile(redis_.get(), claims->sub);
+  auto row = store_->Create(call.caller, id, request.resource_id(), prompt, call.deadline);
+  if (!row.ok()) return row.status();
+  redis::InvalidateProfile(redis_.get(), call.caller.sub);
   static auto& consumed = metrics::CounterFamily("plinth_credits_total", "Credits moved, by kind.")
                               .Add({{"kind", "consumed"}});
   consumed.Increment();
@@ -68,35 +62,48 @@ grpc::Status AnalysisServiceImpl::CreateAnalysis(grpc::ServerContext* context,
     logging::Warn("enqueue failed: the analysis waits for the sweeper",
                   {{"analysis_id", id}, {"error", std::string(s.message())}});
   }
-  ToProto(*row, response->mutable_data());
-  return grpc::Status::OK;
+  v1::AnalysisResponse out;
+  ToProto(*row, out.mutable_data());
+  return out;
+}
+
+grpc::Status AnalysisServiceImpl::CreateAnalysis(grpc::ServerContext* context,
+                                                 const v1::CreateAnalysisRequest* request,
+                                                 v1::AnalysisResponse* response) {
+  return grpc_server::Handle(context, request, response,
+                             [this](const grpc_server::Call& call, const v1::CreateAnalysisRequest& r) {
+                               return Create(call, r);
+                             });
 }
 
 grpc::Status AnalysisServiceImpl::ListAnalyses(grpc::ServerContext* context, const v1::ListAnalysesRequest* request,
                                                v1::ListAnalysesResponse* response) {
-  auto claims = grpc_server::CallerOf(*context);
-  if (!claims.ok()) return grpc_server::Reply(claims.status());
-  if (auto bad = validation::Check(*request); !bad.ok()) return grpc_server::Reply(bad);
-  // Another user's resource is a 404, not an empty list.
-  if (auto s = CheckResource(context, request->resource_id()); !s.ok()) return grpc_server::Reply(s);
-  const auto page = static_cast<int32_t>(validation::IntegerOrDefault(*request, "page"));
-  const auto limit = static_cast<int32_t>(validation::IntegerOrDefault(*request, "limit"));
-  auto rows = store_->List(*claims, request->resource_id(), page, limit, grpc_server::Deadline(*context));
-  if (!rows.ok()) return grpc_server::Reply(rows.status());
-  for (const auto& row : rows->rows) ToProto(row, response->add_data());
-  *response->mutable_meta() = wire::PageMeta(page, limit, rows->total);
-  return grpc::Status::OK;
+  return grpc_server::Handle(
+      context, request, response,
+      [this](const grpc_server::Call& call, const v1::ListAnalysesRequest& r, v1::ListAnalysesResponse* out) {
+        // Another user's resource is a 404, not an empty list.
+        if (auto s = CheckResource(call, r.resource_id()); !s.ok()) return s;
+        const auto page = static_cast<int32_t>(validation::IntegerOrDefault(r, "page"));
+        const auto limit = static_cast<int32_t>(validation::IntegerOrDefault(r, "limit"));
+        auto rows = store_->List(call.caller, r.resource_id(), page, limit, call.deadline);
+        if (!rows.ok()) return rows.status();
+        for (const auto& row : rows->rows) ToProto(row, out->add_data());
+        *out->mutable_meta() = wire::PageMeta(page, limit, rows->total);
+        return absl::OkStatus();
+      });
 }
 
 grpc::Status AnalysisServiceImpl::GetAnalysis(grpc::ServerContext* context, const v1::GetAnalysisRequest* request,
                                               v1::AnalysisResponse* response) {
-  auto claims = grpc_server::CallerOf(*context);
-  if (!claims.ok()) return grpc_server::Reply(claims.status());
-  if (auto bad = validation::Check(*request); !bad.ok()) return grpc_server::Reply(bad);
-  auto row = store_->Get(*claims, request->id(), grpc_server::Deadline(*context));
-  if (!row.ok()) return grpc_server::Reply(row.status());
-  ToProto(*row, response->mutable_data());
-  return grpc::Status::OK;
+  return grpc_server::Handle(
+      context, request, response,
+      [this](const grpc_server::Call& call, const v1::GetAnalysisRequest& r) -> absl::StatusOr<v1::AnalysisResponse> {
+        auto row = store_->Get(call.caller, r.id(), call.deadline);
+        if (!row.ok()) return row.status();
+        v1::AnalysisResponse out;
+        ToProto(*row, out.mutable_data());
+        return out;
+      });
 }
 
 }  // namespace plinth::analysis

@@ -9,6 +9,7 @@
 #include <memory>
 
 #include "libs/auth/jwt.h"
+#include "libs/grpc_server/handler.h"
 #include "plinth/v1/analysis.grpc.pb.h"
 #include "libs/redis/redis_client.h"
 #include "plinth/v1/resource.grpc.pb.h"
@@ -28,7 +29,8 @@ class AnalysisServiceImpl final : public plinth::v1::AnalysisService::Service {
   grpc::Status GetAnalysis(grpc::ServerContext*, const v1::GetAnalysisRequest*, v1::AnalysisResponse*) override;
 
  private:
-  absl::Status CheckResource(grpc::ServerContext* context, const std::string& resource_id);
+  absl::Status CheckResource(const grpc_server::Call& call, const std::string& resource_id);
+  absl::StatusOr<v1::AnalysisResponse> Create(const grpc_server::Call& call, const v1::CreateAnalysisRequest& request);
   AnalysisStore* store_;
   std::shared_ptr<v1::ResourceService::StubInterface> resources_;
   std::shared_ptr<redis::RedisClient> redis_;

@@ -15,6 +15,7 @@
 #include "libs/grpc_server/server.h"
 #include "libs/logging/logging.h"
 #include "libs/service_env/service_env.h"
+#include "plinth/v1/analysis.grpc.pb.h"
 #include "services/analysis/job_queue.h"
 #include "services/analysis_worker/provider.h"
 #include "services/analysis_worker/worker.h"
@@ -94,9 +95,10 @@ int main() {
   }
   auto token = env.Secret("PLINTH_SERVICE_TOKEN", 32);
   if (!token.ok()) return service_env::StartupFailure(token.status());
-  auto health_address = env.HostPort("ANALYSIS_WORKER_HEALTH_ADDR", "127.0.0.1:50055");
+  // Its gRPC health and /metrics addresses: analysis.proto's AnalysisWorkerService.
+  auto health_address = service_env::AddressOf(env, v1::AnalysisWorkerService::service_full_name());
   if (!health_address.ok()) return service_env::StartupFailure(health_address.status());
-  auto metrics_address = env.HostPort("ANALYSIS_WORKER_METRICS_ADDR", "127.0.0.1:9105");
+  auto metrics_address = service_env::MetricsAddressOf(env, v1::AnalysisWorkerService::service_full_name());
   if (!metrics_address.ok()) return service_env::StartupFailure(metrics_address.status());
   auto resource_address = service_env::AddressOf(env, v1::ResourceService::service_full_name());
   if (!resource_address.ok()) return service_env::StartupFailure(resource_address.status());

@@ -9,8 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "libs/errors/errors.h"
-#include "libs/grpc_server/access.h"
-#include "libs/grpc_server/call.h"
+#include "libs/grpc_server/handler.h"
 #include "libs/logging/logging.h"
 #include "libs/metrics/metrics.h"
 #include "libs/redis/keys.h"
@@ -21,9 +20,6 @@
 
 namespace plinth::billing {
 namespace {
-
-// Calls to Stripe included: longer than the other services' default.
-constexpr std::chrono::milliseconds kMaxCallTime{15000};
 
 // Stripe sends the user back to these URLs after checkout or the portal:
 // only to the frontend's own origins, or a phishing page could borrow
@@ -68,27 +64,30 @@ BillingServiceImpl::BillingServiceImpl(BillingStore* store,
     : store_(store), config_(std::move(config)), redis_(std::move(redis)),
       profiles_(std::move(profiles)) {}
 
-grpc::Status BillingServiceImpl::ListPlans(grpc::ServerContext*, const v1::ListPlansRequest*,
+grpc::Status BillingServiceImpl::ListPlans(grpc::ServerContext* context, const v1::ListPlansRequest* request,
                                            v1::ListPlansResponse* response) {
-  for (const auto& p : config_.plans.all()) {
-    auto* out = response->add_data();
-    out->set_tier(p.tier);
-    out->set_name(p.name);
-    out->set_monthly_credits(p.monthly_credits);
-    if (!p.price_id.empty()) out->mutable_price_id()->set_value(p.price_id);
-  }
-  return grpc::Status::OK;
+  return grpc_server::Handle(context, request, response,
+                             [this](const grpc_server::Call&, const v1::ListPlansRequest&, v1::ListPlansResponse* out) {
+                               for (const auto& p : config_.plans.all()) {
+                                 auto* plan = out->add_data();
+                                 plan->set_tier(p.tier);
+                                 plan->set_name(p.name);
+                                 plan->set_monthly_credits(p.monthly_credits);
+                                 if (!p.price_id.empty()) plan->mutable_price_id()->set_value(p.price_id);
+                               }
+                               return absl::OkStatus();
+                             });
 }
 
-absl::StatusOr<std::string> BillingServiceImpl::EnsureCustomer(grpc::ServerContext* context,
-                                                               const auth::Claims& claims) {
-  auto customer = store_->CustomerOf(claims.sub, grpc_server::Deadline(*context, kMaxCallTime));
+absl::StatusOr<std::string> BillingServiceImpl::EnsureCustomer(const grpc_server::Call& call) {
+  const auth::Claims& claims = call.caller;
+  auto customer = store_->CustomerOf(claims.sub, call.deadline);
   if (!customer.ok() && absl::IsNotFound(customer.status())) {
     v1::ProfileResponse profile;  // first sight: the profile service creates it
-    auto call = grpc_server::ForwardedContext(*context);
-    grpc::Status created = profiles_->GetMyProfile(call.get(), v1::GetMyProfileRequest(), &profile);
+    auto forwarded = grpc_server::ForwardedContext(*call.context);
+    grpc::Status created = profiles_->GetMyProfile(forwarded.get(), v1::GetMyProfileRequest(), &profile);
     if (!created.ok()) return errors::FromGrpcStatus(created);
-    customer = store_->CustomerOf(claims.sub, grpc_server::Deadline(*context, kMaxCallTime));
+    customer = store_->CustomerOf(claims.sub, call.deadline);
   }
   if (!customer.ok()) return customer.status();
   if (customer->has_value()) return **customer;
@@ -100,106 +99,106 @@ absl::StatusOr<std::string> BillingServiceImpl::EnsureCustomer(grpc::ServerConte
   if (!created.ok()) return created.status();
   std::string id = StringAt(*created, {"id"});
   if (id.empty()) return errors::Unavailable("payment provider sent no customer id");
-  if (auto s = store_->SetCustomer(claims.sub, id, grpc_server::Deadline(*context, kMaxCallTime)); !s.ok()) return s;
+  if (auto s = store_->SetCustomer(claims.sub, id, call.deadline); !s.ok()) return s;
   redis::InvalidateProfile(redis_.get(), claims.sub);
   return id;
+}
+
+absl::StatusOr<v1::CheckoutSessionResponse> BillingServiceImpl::Checkout(const grpc_server::Call& call,
+                                                                         const v1::CreateCheckoutSessionRequest& request) {
+  // The protos' rules were checked (present, lengths, URLs); here what
+  // depends on the deployment: the configured plans and origins.
+  std::vector<errors::FieldViolation> v;
+  const Plan* plan = config_.plans.ByTier(request.tier());
+  if (plan == nullptr || plan->price_id.empty()) v.push_back({"tier", "must be one of the paid plans' tiers"});
+  if (auto issue = CheckReturnUrl(request.success_url(), config_.redirect_origins)) v.push_back({"success_url", *issue});
+  if (auto issue = CheckReturnUrl(request.cancel_url(), config_.redirect_origins)) v.push_back({"cancel_url", *issue});
+  if (!v.empty()) return errors::Validation(std::move(v));
+  if (!config_.stripe) return errors::Unavailable("billing is not configured (STRIPE_SECRET_KEY is not set)");
+  auto subscription = store_->SubscriptionStatus(call.caller.sub, call.deadline);
+  if (!subscription.ok() && !absl::IsNotFound(subscription.status())) return subscription.status();
+  if (subscription.ok() && Subscribed(*subscription)) {
+    return errors::Conflict("you already have a subscription: change or cancel it in the billing portal");
+  }
+  auto customer = EnsureCustomer(call);
+  if (!customer.ok()) return customer.status();
+  const std::string& user = call.caller.sub;
+  Form form = {{"mode", "subscription"},
+               {"customer", *customer},
+               {"line_items[0][price]", plan->price_id},
+               {"line_items[0][quantity]", "1"},
+               {"success_url", request.success_url()},
+               {"cancel_url", request.cancel_url()},
+               {"client_reference_id", user},
+               {"metadata[user_id]", user},
+               {"subscription_data[metadata][user_id]", user}};
+  auto session = config_.stripe->Post("/v1/checkout/sessions", form, "plinth-checkout-" + auth::NewUuid());
+  if (!session.ok()) return session.status();
+  std::string url = StringAt(*session, {"url"}), id = StringAt(*session, {"id"});
+  if (url.empty() || id.empty()) return errors::Unavailable("payment provider sent no session");
+  v1::CheckoutSessionResponse out;
+  out.mutable_data()->set_checkout_url(url);
+  out.mutable_data()->set_session_id(id);
+  return out;
 }
 
 grpc::Status BillingServiceImpl::CreateCheckoutSession(grpc::ServerContext* context,
                                                        const v1::CreateCheckoutSessionRequest* request,
                                                        v1::CheckoutSessionResponse* response) {
-  auto claims = grpc_server::CallerOf(*context);
-  if (!claims.ok()) return grpc_server::Reply(claims.status());
-  // The protos' rules first (present, lengths), then what depends on the
-  // deployment: the configured plans and origins.
-  if (auto bad = validation::Check(*request); !bad.ok()) return grpc_server::Reply(bad);
-  std::vector<errors::FieldViolation> v;
-  const Plan* plan = config_.plans.ByTier(request->tier());
-  if (plan == nullptr || plan->price_id.empty()) v.push_back({"tier", "must be one of the paid plans' tiers"});
-  if (auto issue = CheckReturnUrl(request->success_url(), config_.redirect_origins)) v.push_back({"success_url", *issue});
-  if (auto issue = CheckReturnUrl(request->cancel_url(), config_.redirect_origins)) v.push_back({"cancel_url", *issue});
-  if (!v.empty()) return grpc_server::Reply(errors::Validation(std::move(v)));
-  if (!config_.stripe) {
-    return grpc_server::Reply(errors::Unavailable("billing is not configured (STRIPE_SECRET_KEY is not set)"));
-  }
-  auto subscription = store_->SubscriptionStatus(claims->sub, grpc_server::Deadline(*context, kMaxCallTime));
-  if (!subscription.ok() && !absl::IsNotFound(subscription.status())) {
-    return grpc_server::Reply(subscription.status());
-  }
-  if (subscription.ok() && Subscribed(*subscription)) {
-    return grpc_server::Reply(
-        errors::Conflict("you already have a subscription: change or cancel it in the billing portal"));
-  }
-  auto customer = EnsureCustomer(context, *claims);
-  if (!customer.ok()) return grpc_server::Reply(customer.status());
-  Form form = {{"mode", "subscription"},
-               {"customer", *customer},
-               {"line_items[0][price]", plan->price_id},
-               {"line_items[0][quantity]", "1"},
-               {"success_url", request->success_url()},
-               {"cancel_url", request->cancel_url()},
-               {"client_reference_id", claims->sub},
-               {"metadata[user_id]", claims->sub},
-               {"subscription_data[metadata][user_id]", claims->sub}};
-  auto session = config_.stripe->Post("/v1/checkout/sessions", form, "plinth-checkout-" + auth::NewUuid());
-  if (!session.ok()) return grpc_server::Reply(session.status());
-  std::string url = StringAt(*session, {"url"}), id = StringAt(*session, {"id"});
-  if (url.empty() || id.empty()) return grpc_server::Reply(errors::Unavailable("payment provider sent no session"));
-  response->mutable_data()->set_checkout_url(url);
-  response->mutable_data()->set_session_id(id);
-  return grpc::Status::OK;
+  return grpc_server::Handle(context, request, response,
+                             [this](const grpc_server::Call& call, const v1::CreateCheckoutSessionRequest& r) {
+                               return Checkout(call, r);
+                             });
 }
 
 grpc::Status BillingServiceImpl::CreatePortalSession(grpc::ServerContext* context,
                                                      const v1::CreatePortalSessionRequest* request,
                                                      v1::PortalSessionResponse* response) {
-  auto claims = grpc_server::CallerOf(*context);
-  if (!claims.ok()) return grpc_server::Reply(claims.status());
-  if (auto bad = validation::Check(*request); !bad.ok()) return grpc_server::Reply(bad);
-  if (auto issue = CheckReturnUrl(request->return_url(), config_.redirect_origins)) {
-    return grpc_server::Reply(errors::InvalidField("return_url", *issue));
-  }
-  if (!config_.stripe) {
-    return grpc_server::Reply(errors::Unavailable("billing is not configured (STRIPE_SECRET_KEY is not set)"));
-  }
-  auto customer = store_->CustomerOf(claims->sub, grpc_server::Deadline(*context, kMaxCallTime));
-  if (!customer.ok() && !absl::IsNotFound(customer.status())) {
-    return grpc_server::Reply(customer.status());
-  }
-  if (!customer.ok() || !customer->has_value()) {
-    return grpc_server::Reply(errors::Conflict("no billing account yet: subscribe through checkout first"));
-  }
-  auto session = config_.stripe->Post("/v1/billing_portal/sessions",
-                                      {{"customer", **customer}, {"return_url", request->return_url()}},
-                                      "plinth-portal-" + auth::NewUuid());
-  if (!session.ok()) return grpc_server::Reply(session.status());
-  std::string url = StringAt(*session, {"url"});
-  if (url.empty()) return grpc_server::Reply(errors::Unavailable("payment provider sent no portal URL"));
-  response->mutable_data()->set_portal_url(url);
-  return grpc::Status::OK;
+  return grpc_server::Handle(
+      context, request, response,
+      [this](const grpc_server::Call& call,
+             const v1::CreatePortalSessionRequest& r) -> absl::StatusOr<v1::PortalSessionResponse> {
+        if (auto issue = CheckReturnUrl(r.return_url(), config_.redirect_origins)) {
+          return errors::InvalidField("return_url", *issue);
+        }
+        if (!config_.stripe) return errors::Unavailable("billing is not configured (STRIPE_SECRET_KEY is not set)");
+        auto customer = store_->CustomerOf(call.caller.sub, call.deadline);
+        if (!customer.ok() && !absl::IsNotFound(customer.status())) return customer.status();
+        if (!customer.ok() || !customer->has_value()) {
+          return errors::Conflict("no billing account yet: subscribe through checkout first");
+        }
+        auto session = config_.stripe->Post("/v1/billing_portal/sessions",
+                                            {{"customer", **customer}, {"return_url", r.return_url()}},
+                                            "plinth-portal-" + auth::NewUuid());
+        if (!session.ok()) return session.status();
+        std::string url = StringAt(*session, {"url"});
+        if (url.empty()) return errors::Unavailable("payment provider sent no portal URL");
+        v1::PortalSessionResponse out;
+        out.mutable_data()->set_portal_url(url);
+        return out;
+      });
 }
 
-grpc::Status BillingServiceImpl::HandleStripeWebhook(grpc::ServerContext* context,
-                                                     const v1::StripeWebhookRequest* request,
-                                                     v1::StripeWebhookResponse* response) {
+absl::StatusOr<v1::StripeWebhookResponse> BillingServiceImpl::Webhook(const grpc_server::Call& call,
+                                                                      const v1::StripeWebhookRequest& request) {
   if (config_.webhook_secret.empty()) {
-    return grpc_server::Reply(errors::Unavailable("webhooks are not configured (STRIPE_WEBHOOK_SECRET is not set)"));
+    return errors::Unavailable("webhooks are not configured (STRIPE_WEBHOOK_SECRET is not set)");
   }
-  if (auto s = VerifyStripeSignature(request->payload(), request->signature(), config_.webhook_secret,
+  if (auto s = VerifyStripeSignature(request.payload(), request.signature(), config_.webhook_secret,
                                      static_cast<int64_t>(std::time(nullptr)), config_.webhook_tolerance_seconds);
       !s.ok()) {
     CountWebhook("", "bad_signature");
-    return grpc_server::Reply(s);
+    return s;
   }
-  auto event = ParseEvent(request->payload(), config_.plans);
+  auto event = ParseEvent(request.payload(), config_.plans);
   if (!event.ok()) {
     CountWebhook("", "invalid");
-    return grpc_server::Reply(event.status());
+    return event.status();
   }
-  auto applied = store_->Apply(*event, grpc_server::Deadline(*context, kMaxCallTime));
+  auto applied = store_->Apply(*event, call.deadline);
   if (!applied.ok()) {
     CountWebhook(event->type, "error");
-    return grpc_server::Reply(applied.status());
+    return applied.status();
   }
   CountWebhook(event->type, applied->duplicate ? "duplicate" : applied->user_id.empty() ? "ignored" : "applied");
   if (!applied->duplicate && event->type == "invoice.paid" && !applied->user_id.empty() && event->credits > 0) {
@@ -209,41 +208,56 @@ grpc::Status BillingServiceImpl::HandleStripeWebhook(grpc::ServerContext* contex
   logging::Info("stripe event", {{"event", event->id}, {"type", event->type},
                                  {"duplicate", applied->duplicate ? "true" : "false"},
                                  {"user", applied->user_id}});
-  response->mutable_data()->set_received(true);
-  response->mutable_data()->set_duplicate(applied->duplicate);
-  return grpc::Status::OK;
+  v1::StripeWebhookResponse out;
+  out.mutable_data()->set_received(true);
+  out.mutable_data()->set_duplicate(applied->duplicate);
+  return out;
+}
+
+grpc::Status BillingServiceImpl::HandleStripeWebhook(grpc::ServerContext* context,
+                                                     const v1::StripeWebhookRequest* request,
+                                                     v1::StripeWebhookResponse* response) {
+  return grpc_server::Handle(context, request, response,
+                             [this](const grpc_server::Call& call, const v1::StripeWebhookRequest& r) {
+                               return Webhook(call, r);
+                             });
 }
 
 grpc::Status BillingServiceImpl::ConsumeCredit(grpc::ServerContext* context, const v1::CreditRequest* request,
                                                v1::CreditResponse* response) {
-  auto claims = grpc_server::CallerOf(*context);
-  if (!claims.ok()) return grpc_server::Reply(claims.status());
-  if (auto bad = validation::Check(*request); !bad.ok()) return grpc_server::Reply(bad);
-  auto left = store_->Consume(claims->sub, request->idempotency_key(), grpc_server::Deadline(*context, kMaxCallTime));
-  if (!left.ok()) return grpc_server::Reply(left.status());
-  CountCredits("consumed", 1);  // a replay of the same key counts again: the metric counts calls
-  redis::InvalidateProfile(redis_.get(), claims->sub);
-  response->set_credits_remaining(*left);
-  return grpc::Status::OK;
+  return grpc_server::Handle(
+      context, request, response,
+      [this](const grpc_server::Call& call, const v1::CreditRequest& r) -> absl::StatusOr<v1::CreditResponse> {
+        auto left = store_->Consume(call.caller.sub, r.idempotency_key(), call.deadline);
+        if (!left.ok()) return left.status();
+        CountCredits("consumed", 1);  // a replay of the same key counts again: the metric counts calls
+        redis::InvalidateProfile(redis_.get(), call.caller.sub);
+        v1::CreditResponse out;
+        out.set_credits_remaining(*left);
+        return out;
+      });
 }
 
 grpc::Status BillingServiceImpl::RefundCredit(grpc::ServerContext* context, const v1::CreditRequest* request,
                                               v1::CreditResponse* response) {
-  auto claims = grpc_server::CallerOf(*context);
-  if (!claims.ok()) return grpc_server::Reply(claims.status());
-  // Only analyses take credits (CreateAnalysis, key analysis:<id>), and only
-  // one that failed gives it back.
-  const std::string& key = request->idempotency_key();
-  constexpr std::string_view kPrefix = "analysis:";
-  if (key.rfind(kPrefix, 0) != 0 || !validation::IsUuid(key.substr(kPrefix.size()))) {
-    return grpc_server::Reply(errors::InvalidField("idempotency_key", "must be analysis:<analysis id>"));
-  }
-  auto left = store_->RefundFailedAnalysis(claims->sub, key.substr(kPrefix.size()), grpc_server::Deadline(*context, kMaxCallTime));
-  if (!left.ok()) return grpc_server::Reply(left.status());
-  CountCredits("refunded", 1);  // as for consumed: replays count again
-  redis::InvalidateProfile(redis_.get(), claims->sub);
-  response->set_credits_remaining(*left);
-  return grpc::Status::OK;
+  return grpc_server::Handle(
+      context, request, response,
+      [this](const grpc_server::Call& call, const v1::CreditRequest& r) -> absl::StatusOr<v1::CreditResponse> {
+        // Only analyses take credits (CreateAnalysis, key analysis:<id>), and
+        // only one that failed gives it back.
+        const std::string& key = r.idempotency_key();
+        constexpr std::string_view kPrefix = "analysis:";
+        if (key.rfind(kPrefix, 0) != 0 || !validation::IsUuid(key.substr(kPrefix.size()))) {
+          return errors::InvalidField("idempotency_key", "must be analysis:<analysis id>");
+        }
+        auto left = store_->RefundFailedAnalysis(call.caller.sub, key.substr(kPrefix.size()), call.deadline);
+        if (!left.ok()) return left.status();
+        CountCredits("refunded", 1);  // as for consumed: replays count again
+        redis::InvalidateProfile(redis_.get(), call.caller.sub);
+        v1::CreditResponse out;
+        out.set_credits_remaining(*left);
+        return out;
+      });
 }
 
 }  // namespace plinth::billing

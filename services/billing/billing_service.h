@@ -9,6 +9,7 @@
 #include <set>
 
 #include "libs/auth/jwt.h"
+#include "libs/grpc_server/handler.h"
 #include "libs/redis/redis_client.h"
 #include "plinth/v1/billing.grpc.pb.h"
 #include "plinth/v1/profile.grpc.pb.h"
@@ -45,7 +46,11 @@ class BillingServiceImpl final : public plinth::v1::BillingService::Service {
   grpc::Status RefundCredit(grpc::ServerContext*, const v1::CreditRequest*, v1::CreditResponse*) override;
 
  private:
-  absl::StatusOr<std::string> EnsureCustomer(grpc::ServerContext* context, const auth::Claims& claims);
+  absl::StatusOr<std::string> EnsureCustomer(const grpc_server::Call& call);
+  absl::StatusOr<v1::CheckoutSessionResponse> Checkout(const grpc_server::Call& call,
+                                                       const v1::CreateCheckoutSessionRequest& request);
+  absl::StatusOr<v1::StripeWebhookResponse> Webhook(const grpc_server::Call& call,
+                                                    const v1::StripeWebhookRequest& request);
 
   BillingStore* store_;
   BillingConfig config_;

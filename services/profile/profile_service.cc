@@ -3,8 +3,7 @@
 #include <set>
 
 #include "libs/errors/errors.h"
-#include "libs/grpc_server/access.h"
-#include "libs/grpc_server/call.h"
+#include "libs/grpc_server/handler.h"
 #include "libs/validation/rules.h"
 #include "libs/wire/wire.h"
 
@@ -66,56 +65,51 @@ ProfileServiceImpl::ProfileServiceImpl(ProfileStore* store, ProfileCache* cache,
     : store_(store), cache_(cache), misses_(db_connections) {}
 
 grpc::ServerUnaryReactor* ProfileServiceImpl::GetMyProfile(grpc::CallbackServerContext* context,
-                                                           const v1::GetMyProfileRequest*,
+                                                           const v1::GetMyProfileRequest* request,
                                                            v1::ProfileResponse* response) {
-  auto* reactor = context->DefaultReactor();
-  auto claims = grpc_server::CallerOf(*context);
-  if (!claims.ok()) {
-    reactor->Finish(grpc_server::Reply(claims.status()));
-    return reactor;
-  }
-  // A hit costs one Redis GET (100 ms at worst, and a dead Redis fails fast
-  // for a second): answered here, on gRPC's thread.
-  if (auto cached = cache_->Get(claims->sub)) {
-    *response->mutable_data() = std::move(*cached);
-    reactor->Finish(grpc::Status::OK);
-    return reactor;
-  }
-  const auto deadline = grpc_server::Deadline(*context);
-  misses_.Run([this, reactor, response, claims = *std::move(claims), deadline] {
-    reactor->Finish(LoadMyProfile(claims, deadline, response));
-  });
-  return reactor;
+  return grpc_server::HandleOffloaded(
+      context, request, response, &misses_,
+      // A hit costs one Redis GET (100 ms at worst, and a dead Redis fails
+      // fast for a second): answered on gRPC's thread.
+      [this](const grpc_server::Call& call, const v1::GetMyProfileRequest&, v1::ProfileResponse* out) {
+        auto cached = cache_->Get(call.caller.sub);
+        if (cached) *out->mutable_data() = std::move(*cached);
+        return cached.has_value();
+      },
+      [this](const grpc_server::Call& call, const v1::GetMyProfileRequest&, v1::ProfileResponse* out) {
+        return LoadMyProfile(call, out);
+      });
 }
 
-grpc::Status ProfileServiceImpl::LoadMyProfile(const auth::Claims& claims,
-                                               std::chrono::system_clock::time_point deadline,
-                                               v1::ProfileResponse* response) {
-  absl::StatusOr<v1::Profile> profile = loads_.Do(claims.sub, [&]() -> absl::StatusOr<v1::Profile> {
-    auto row = store_->GetOrCreate(claims, deadline);
+absl::Status ProfileServiceImpl::LoadMyProfile(const grpc_server::Call& call, v1::ProfileResponse* response) {
+  absl::StatusOr<v1::Profile> profile = loads_.Do(call.caller.sub, [&]() -> absl::StatusOr<v1::Profile> {
+    auto row = store_->GetOrCreate(call.caller, call.deadline);
     if (!row.ok()) return row.status();
     v1::Profile loaded;
     ToProto(*row, &loaded);
     cache_->PutIfAbsent(loaded);
     return loaded;
   });
-  if (!profile.ok()) return grpc_server::Reply(profile.status());
+  if (!profile.ok()) return profile.status();
   *response->mutable_data() = std::move(*profile);
-  return grpc::Status::OK;
+  return absl::OkStatus();
 }
 
 grpc::Status ProfileServiceImpl::UpdateMyProfile(grpc::ServerContext* context,
                                                  const v1::UpdateMyProfileRequest* request,
                                                  v1::ProfileResponse* response) {
-  auto claims = grpc_server::CallerOf(*context);
-  if (!claims.ok()) return grpc_server::Reply(claims.status());
-  auto changes = ValidatePatch(*request);
-  if (!changes.ok()) return grpc_server::Reply(changes.status());
-  auto row = store_->Update(*claims, *changes, grpc_server::Deadline(*context));
-  if (!row.ok()) return grpc_server::Reply(row.status());
-  ToProto(*row, response->mutable_data());
-  cache_->Replace(response->data());
-  return grpc::Status::OK;
+  return grpc_server::Handle(
+      context, request, response,
+      [this](const grpc_server::Call& call, const v1::UpdateMyProfileRequest& r) -> absl::StatusOr<v1::ProfileResponse> {
+        auto changes = ValidatePatch(r);
+        if (!changes.ok()) return changes.status();
+        auto row = store_->Update(call.caller, *changes, call.deadline);
+        if (!row.ok()) return row.status();
+        v1::ProfileResponse out;
+        ToProto(*row, out.mutable_data());
+        cache_->Replace(out.data());
+        return out;
+      });
 }
 
 }  // namespace plinth::profile

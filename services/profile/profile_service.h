@@ -1,13 +1,11 @@
 #ifndef PLINTH_SERVICES_PROFILE_PROFILE_SERVICE_H_
 #define PLINTH_SERVICES_PROFILE_PROFILE_SERVICE_H_
 
-// gRPC ProfileService: authenticates the caller, validates input and maps
-// between protos and the store's rows.
-
-#include <chrono>
+// gRPC ProfileService: maps between protos and the store's rows (admission
+// and the protos' field rules: grpc_server::Handle).
 
 #include "libs/auth/jwt.h"
-#include "libs/grpc_server/offload.h"
+#include "libs/grpc_server/handler.h"
 #include "plinth/v1/profile.grpc.pb.h"
 #include "libs/singleflight/singleflight.h"
 #include "services/profile/profile_cache.h"
@@ -32,8 +30,7 @@ class ProfileServiceImpl final
 
  private:
   // A cache miss: the profile from PostgreSQL (created on first sight).
-  grpc::Status LoadMyProfile(const auth::Claims& claims, std::chrono::system_clock::time_point deadline,
-                             v1::ProfileResponse* response);
+  absl::Status LoadMyProfile(const grpc_server::Call& call, v1::ProfileResponse* response);
 
   ProfileStore* store_;
   ProfileCache* cache_;

@@ -7,8 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "libs/errors/errors.h"
-#include "libs/grpc_server/access.h"
-#include "libs/grpc_server/call.h"
+#include "libs/grpc_server/handler.h"
 #include "libs/redis/keys.h"
 #include "libs/validation/rules.h"
 #include "libs/wire/wire.h"
@@ -68,19 +67,23 @@ void ToProto(const ResourceRow& row, v1::Resource* out) {
   *out->mutable_updated_at() = wire::FromMicros(row.updated_at_us);
 }
 
+// A resource row as the response, or the store's error.
+absl::StatusOr<v1::ResourceResponse> Respond(const absl::StatusOr<ResourceRow>& row) {
+  if (!row.ok()) return row.status();
+  v1::ResourceResponse out;
+  ToProto(*row, out.mutable_data());
+  return out;
+}
+
 }  // namespace
 
-absl::StatusOr<NewResource> ValidateCreate(const v1::CreateResourceRequest& request) {
-  if (auto bad = validation::Check(request); !bad.ok()) return bad;
+NewResource NewResourceOf(const v1::CreateResourceRequest& request) {
   return NewResource{request.title(), request.content(),
                      request.has_metadata() ? MetadataJson(request.metadata())
                                             : validation::DefaultJsonText(request, "metadata")};
 }
 
-absl::StatusOr<ListQuery> ValidateList(const v1::ListResourcesRequest& request) {
-  Violations v;
-  validation::CheckFields(request, &v);  // bounds of page and limit, status and sort values
-  if (!v.empty()) return errors::Validation(std::move(v));
+ListQuery ListQueryOf(const v1::ListResourcesRequest& request) {
   ListQuery q;
   q.page = static_cast<int32_t>(validation::IntegerOrDefault(request, "page"));
   q.limit = static_cast<int32_t>(validation::IntegerOrDefault(request, "limit"));
@@ -91,7 +94,6 @@ absl::StatusOr<ListQuery> ValidateList(const v1::ListResourcesRequest& request) 
 
 absl::StatusOr<ResourceChanges> ValidateUpdate(const v1::UpdateResourceRequest& request) {
   Violations v;
-  validation::CheckFields(request, &v);
   std::set<std::string> paths;
   for (const auto& path : request.update_mask().paths()) {
     // The gateway derives the mask from the JSON keys and descends into
@@ -131,101 +133,79 @@ ResourceServiceImpl::ResourceServiceImpl(ResourceStore* store,
 grpc::Status ResourceServiceImpl::CreateResource(grpc::ServerContext* context,
                                                  const v1::CreateResourceRequest* request,
                                                  v1::ResourceResponse* response) {
-  auto claims = grpc_server::CallerOf(*context);
-  if (!claims.ok()) return grpc_server::Reply(claims.status());
-  auto resource = ValidateCreate(*request);
-  if (!resource.ok()) return grpc_server::Reply(resource.status());
-  auto row = store_->Create(*claims, *resource, grpc_server::Deadline(*context));
-  if (ResourceStore::IsOwnerMissing(row.status())) {
-    // First write before any profile read: the profile service creates it.
-    v1::ProfileResponse profile;
-    auto call = grpc_server::ForwardedContext(*context);
-    grpc::Status created = profiles_->GetMyProfile(call.get(), v1::GetMyProfileRequest(), &profile);
-    if (!created.ok()) return grpc_server::Reply(errors::FromGrpcStatus(created));
-    row = store_->Create(*claims, *resource, grpc_server::Deadline(*context));
-  }
-  if (!row.ok()) return grpc_server::Reply(row.status());
-  ToProto(*row, response->mutable_data());
-  return grpc::Status::OK;
+  return grpc_server::Handle(
+      context, request, response, [this](const grpc_server::Call& call, const v1::CreateResourceRequest& r) {
+        const NewResource resource = NewResourceOf(r);
+        auto row = store_->Create(call.caller, resource, call.deadline);
+        if (ResourceStore::IsOwnerMissing(row.status())) {
+          // First write before any profile read: the profile service creates it.
+          v1::ProfileResponse profile;
+          auto forwarded = grpc_server::ForwardedContext(*call.context);
+          grpc::Status created = profiles_->GetMyProfile(forwarded.get(), v1::GetMyProfileRequest(), &profile);
+          if (!created.ok()) return absl::StatusOr<v1::ResourceResponse>(errors::FromGrpcStatus(created));
+          row = store_->Create(call.caller, resource, call.deadline);
+        }
+        return Respond(row);
+      });
 }
 
 grpc::ServerUnaryReactor* ResourceServiceImpl::ListResources(grpc::CallbackServerContext* context,
                                                              const v1::ListResourcesRequest* request,
                                                              v1::ListResourcesResponse* response) {
-  auto* reactor = context->DefaultReactor();
-  auto claims = grpc_server::CallerOf(*context);
-  if (!claims.ok()) {
-    reactor->Finish(grpc_server::Reply(claims.status()));
-    return reactor;
-  }
-  auto query = ValidateList(*request);
-  if (!query.ok()) {
-    reactor->Finish(grpc_server::Reply(query.status()));
-    return reactor;
-  }
-  lists_.Run([this, reactor, response, claims = *std::move(claims), query = *std::move(query),
-              deadline = grpc_server::Deadline(*context)] {
-    auto page = store_->List(claims, query, deadline);
-    if (!page.ok()) {
-      reactor->Finish(grpc_server::Reply(page.status()));
-      return;
-    }
-    for (const auto& row : page->rows) ToProto(row, response->add_data());
-    *response->mutable_meta() = wire::PageMeta(query.page, query.limit, page->total);
-    reactor->Finish(grpc::Status::OK);
-  });
-  return reactor;
+  // The response lives on gRPC's arena (list_messages_): filled in place.
+  return grpc_server::HandleOffloaded(
+      context, request, response, &lists_,
+      [this](const grpc_server::Call& call, const v1::ListResourcesRequest& r, v1::ListResourcesResponse* out) {
+        const ListQuery query = ListQueryOf(r);
+        auto page = store_->List(call.caller, query, call.deadline);
+        if (!page.ok()) return page.status();
+        for (const auto& row : page->rows) ToProto(row, out->add_data());
+        *out->mutable_meta() = wire::PageMeta(query.page, query.limit, page->total);
+        return absl::OkStatus();
+      });
 }
 
 grpc::Status ResourceServiceImpl::GetResource(grpc::ServerContext* context,
                                               const v1::GetResourceRequest* request,
                                               v1::ResourceResponse* response) {
-  auto claims = grpc_server::CallerOf(*context);
-  if (!claims.ok()) return grpc_server::Reply(claims.status());
-  if (auto bad = validation::Check(*request); !bad.ok()) return grpc_server::Reply(bad);
-  auto row = store_->Get(*claims, request->id(), grpc_server::Deadline(*context));
-  if (!row.ok()) return grpc_server::Reply(row.status());
-  ToProto(*row, response->mutable_data());
-  return grpc::Status::OK;
+  return grpc_server::Handle(context, request, response,
+                             [this](const grpc_server::Call& call, const v1::GetResourceRequest& r) {
+                               return Respond(store_->Get(call.caller, r.id(), call.deadline));
+                             });
 }
 
 grpc::Status ResourceServiceImpl::UpdateResource(grpc::ServerContext* context,
                                                  const v1::UpdateResourceRequest* request,
                                                  v1::ResourceResponse* response) {
-  auto claims = grpc_server::CallerOf(*context);
-  if (!claims.ok()) return grpc_server::Reply(claims.status());
-  auto changes = ValidateUpdate(*request);
-  if (!changes.ok()) return grpc_server::Reply(changes.status());
-  auto row = store_->Update(*claims, request->id(), *changes, grpc_server::Deadline(*context));
-  if (!row.ok()) return grpc_server::Reply(row.status());
-  ToProto(*row, response->mutable_data());
-  return grpc::Status::OK;
+  return grpc_server::Handle(
+      context, request, response, [this](const grpc_server::Call& call, const v1::UpdateResourceRequest& r) {
+        auto changes = ValidateUpdate(r);
+        if (!changes.ok()) return absl::StatusOr<v1::ResourceResponse>(changes.status());
+        return Respond(store_->Update(call.caller, r.id(), *changes, call.deadline));
+      });
 }
 
 grpc::Status ResourceServiceImpl::DeleteResource(grpc::ServerContext* context,
                                                  const v1::DeleteResourceRequest* request,
-                                                 v1::NoContent*) {
-  auto claims = grpc_server::CallerOf(*context);
-  if (!claims.ok()) return grpc_server::Reply(claims.status());
-  if (auto bad = validation::Check(*request); !bad.ok()) return grpc_server::Reply(bad);
-  auto deleted = store_->Delete(*claims, request->id(), grpc_server::Deadline(*context));
-  if (!deleted.ok()) return grpc_server::Reply(deleted);
-  redis::InvalidateProfile(redis_.get(), claims->sub);
-  return grpc::Status::OK;
+                                                 v1::NoContent* response) {
+  return grpc_server::Handle(
+      context, request, response,
+      [this](const grpc_server::Call& call, const v1::DeleteResourceRequest& r, v1::NoContent*) {
+        auto deleted = store_->Delete(call.caller, r.id(), call.deadline);
+        if (deleted.ok()) redis::InvalidateProfile(redis_.get(), call.caller.sub);
+        return deleted;
+      });
 }
 
 grpc::Status ResourceServiceImpl::SetResourceStatus(grpc::ServerContext* context,
                                                     const v1::SetResourceStatusRequest* request,
                                                     v1::ResourceResponse* response) {
-  auto claims = grpc_server::CallerOf(*context);
-  if (!claims.ok()) return grpc_server::Reply(claims.status());
-  if (auto bad = validation::Check(*request); !bad.ok()) return grpc_server::Reply(bad);
-  ResourceChanges changes;
-  changes.status = request->status();
-  auto row = store_->Update(*claims, request->id(), changes, grpc_server::Deadline(*context));
-  if (!row.ok()) return grpc_server::Reply(row.status());
-  ToProto(*row, response->mutable_data());
-  return grpc::Status::OK;
+  return grpc_server::Handle(context, request, response,
+                             [this](const grpc_server::Call& call, const v1::SetResourceStatusRequest& r) {
+                               ResourceChanges changes;
+                               changes.status = r.status();
+                               return Respond(store_->Update(call.caller, r.id(), changes, call.deadline));
+                             });
 }
 
 }  // namespace plinth::resource

@@ -1,8 +1,9 @@
 #ifndef PLINTH_SERVICES_RESOURCE_RESOURCE_SERVICE_H_
 #define PLINTH_SERVICES_RESOURCE_RESOURCE_SERVICE_H_
 
-// gRPC ResourceService: authenticates, validates (every bad field reported
-// at once), maps protos to the store and back.
+// gRPC ResourceService: maps protos to the store and back (admission and the
+// protos' field rules: grpc_server::Handle; a PATCH's fields against its
+// mask: ValidateUpdate).
 
 #include <memory>
 
@@ -42,7 +43,7 @@ class ResourceServiceImpl final
                               v1::ResourceResponse* response) override;
   grpc::Status DeleteResource(grpc::ServerContext* context, const v1::DeleteResourceRequest* request,
                               v1::NoContent* response) override;
-  // Internal (the LLM worker): processing / completed / failed, which users
+  // Internal (the analysis worker): processing / completed / failed, which users
   // cannot set through UpdateResource. Returns the resource, content included.
   grpc::Status SetResourceStatus(grpc::ServerContext* context, const v1::SetResourceStatusRequest* request,
                                  v1::ResourceResponse* response) override;
@@ -56,9 +57,11 @@ class ResourceServiceImpl final
   grpc_server::ArenaAllocator<v1::ListResourcesRequest, v1::ListResourcesResponse> list_messages_;
 };
 
-// Validation, exposed for tests.
-absl::StatusOr<NewResource> ValidateCreate(const v1::CreateResourceRequest& request);
-absl::StatusOr<ListQuery> ValidateList(const v1::ListResourcesRequest& request);
+// Requests the field rules accepted, as the store's inputs (declared
+// defaults filled in); a PATCH's fields checked against its mask. Exposed
+// for tests.
+NewResource NewResourceOf(const v1::CreateResourceRequest& request);
+ListQuery ListQueryOf(const v1::ListResourcesRequest& request);
 absl::StatusOr<ResourceChanges> ValidateUpdate(const v1::UpdateResourceRequest& request);
 
 }  // namespace plinth::resource

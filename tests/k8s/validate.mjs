@@ -1,7 +1,8 @@
 // Validates rendered overlays (JSON arrays from ./render) offline:
 //  1. every object against the Kubernetes OpenAPI schemas shipped by the
 //     kubernetes-models package;
-//  2. the deployment invariants of docs/DEPLOY.md for every Deployment.
+//  2. the deployment invariants of docs/DEPLOY.md for every Deployment;
+//  3. every service's ports and addresses against the protos' endpoints.
 // Usage: node validate.mjs OVERLAY_NAME RENDERED.json [...]
 import { readFileSync } from "node:fs";
 
@@ -60,6 +61,50 @@ function deploymentInvariants(overlay, d, all) {
   if (!has("PodDisruptionBudget")) fail(overlay, d, "no PodDisruptionBudget");
 }
 
+// Every service's (plinth.v1.endpoint), generated from the protos
+// (protos/endpoints.json): the manifests must put each where the protos say.
+const endpoints = JSON.parse(readFileSync(new URL("../../protos/endpoints.json", import.meta.url), "utf8")).services;
+
+function endpointChecks(overlay, objects) {
+  const config = objects.find((o) => o.kind === "ConfigMap" && o.metadata.name === "plinth-config")?.data ?? {};
+  const bad = (msg) => failures.push(`${overlay}: ${msg}`);
+  for (const e of endpoints) {
+    const d = objects.find((o) => o.kind === "Deployment" && o.metadata.name === e.name);
+    if (!d) {
+      bad(`no Deployment ${e.name} (protos/endpoints.json)`);
+      continue;
+    }
+    const c = d.spec.template.spec.containers[0];
+    const env = Object.fromEntries((c.env ?? []).filter((v) => "value" in v).map((v) => [v.name, v.value]));
+    const setting = (name) => env[name] ?? config[name];
+    const port = (name) => (c.ports ?? []).find((p) => p.name === name)?.containerPort;
+    if (port("grpc") !== e.port) bad(`${e.name}: container port grpc is ${port("grpc")}, the protos say ${e.port}`);
+    for (const probe of [c.startupProbe, c.readinessProbe, c.livenessProbe].filter(Boolean)) {
+      if (probe.grpc && probe.grpc.port !== e.port) bad(`${e.name}: a probe checks port ${probe.grpc.port}, not ${e.port}`);
+    }
+    // A service listens on its pod and peers dial its Service; the worker,
+    // dialled by nobody, listens where its own variable says.
+    const listen = e.name === "analysis-worker" ? setting(e.address_variable) : setting("GRPC_LISTEN_ADDR");
+    if (listen !== `0.0.0.0:${e.port}`) bad(`${e.name}: listens on "${listen}", want 0.0.0.0:${e.port}`);
+    if (e.name !== "analysis-worker") {
+      if (config[e.address_variable] !== `${e.name}:${e.port}`) {
+        bad(`plinth-config ${e.address_variable} is "${config[e.address_variable]}", want ${e.name}:${e.port}`);
+      }
+      const svc = objects.find((o) => o.kind === "Service" && o.metadata.name === e.name);
+      if (!svc?.spec.ports.some((p) => p.port === e.port && (p.targetPort === e.port || p.targetPort === "grpc"))) {
+        bad(`Service ${e.name} does not serve port ${e.port} to the pods' grpc port`);
+      }
+    }
+    const metrics = setting(e.metrics_address_variable) ?? "";
+    const metricsPort = Number(metrics.split(":").pop());
+    if (!metrics.startsWith("0.0.0.0:") || port("metrics") !== metricsPort) {
+      bad(`${e.name}: ${e.metrics_address_variable} "${metrics}" is not its container port metrics (${port("metrics")})`);
+    }
+    const scraped = d.spec.template.metadata.annotations?.["prometheus.io/port"];
+    if (scraped !== String(metricsPort)) bad(`${e.name}: prometheus.io/port ${scraped}, metrics on ${metricsPort}`);
+  }
+}
+
 const [overlay, ...files] = process.argv.slice(2);
 let count = 0;
 for (const file of files) {
@@ -83,12 +128,7 @@ for (const file of files) {
   if (job && releaseTag && job.metadata.name !== `plinth-migrate-${releaseTag}`) {
     failures.push(`${overlay}: migrations Job ${job.metadata.name} is not named after the release (plinth-migrate-${releaseTag})`);
   }
-  // Each service listens on its pod, not on the Service name peers dial.
-  for (const d of objects.filter((o) => o.kind === "Deployment" && ["profile", "resource", "billing", "analysis"].includes(o.metadata.name))) {
-    const env = d.spec.template.spec.containers[0].env ?? [];
-    const listen = env.find((e) => e.name === "GRPC_LISTEN_ADDR")?.value ?? "";
-    if (!listen.startsWith("0.0.0.0:")) failures.push(`${overlay}: ${d.metadata.name}: GRPC_LISTEN_ADDR must be 0.0.0.0:<port>, got "${listen}"`);
-  }
+  endpointChecks(overlay, objects);
   // The Ingress routes to Services that exist, by port names they have.
   const ingresses = objects.filter((o) => o.kind === "Ingress");
   if (!ingresses.length) failures.push(`${overlay}: no Ingress`);

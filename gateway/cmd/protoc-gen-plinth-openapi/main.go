@@ -1,7 +1,9 @@
 // protoc-gen-plinth-openapi writes the gateway's OpenAPI 3.1 document
 // (openapi.json) from the protos given to protoc (internal/openapi says how),
-// and docs/ERRORS.md's table of error codes (errors-table.md, from
-// protos/plinth/v1/errors.proto).
+// docs/ERRORS.md's table of error codes (errors-table.md, from
+// protos/plinth/v1/errors.proto), docs/GRPC.md's tables of services and
+// methods, docs/API.md's table of routes and endpoints.json (every
+// service's (plinth.v1.endpoint), for the Kubernetes check and ./plinth).
 package main
 
 import (
@@ -30,7 +32,21 @@ func main() {
 		if _, err = out.Write(doc); err != nil {
 			return err
 		}
-		_, err = plugin.NewGeneratedFile("errors-table.md", "").Write([]byte(contract.ErrorsTable()))
-		return err
+		endpoints, err := openapi.EndpointsJSON(plugin.Files)
+		if err != nil {
+			return err
+		}
+		for name, content := range map[string][]byte{
+			"errors-table.md":   []byte(contract.ErrorsTable()),
+			"services-table.md": []byte(openapi.ServicesTable(plugin.Files)),
+			"methods-table.md":  []byte(openapi.MethodsTable(plugin.Files)),
+			"routes-table.md":   []byte(openapi.RoutesTable(plugin.Files)),
+			"endpoints.json":    endpoints,
+		} {
+			if _, err := plugin.NewGeneratedFile(name, "").Write(content); err != nil {
+				return err
+			}
+		}
+		return nil
 	})
 }

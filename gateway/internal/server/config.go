@@ -10,21 +10,16 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
-	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/reflect/protoreflect"
-
-	plinthv1 "plinth.dev/clients/go/plinth/v1"
 )
 
 // Config is read from the environment; every error names its variable.
 type Config struct {
 	HTTPAddr string
 	// The admin address of /metrics (not the API port).
-	MetricsAddr  string
-	ProfileAddr  string
-	ResourceAddr string
-	AnalysisAddr string
-	BillingAddr  string
+	MetricsAddr string
+	// Where each backend service is, by its full name (backends.go).
+	Backends     map[protoreflect.FullName]string
 	MaxBodyBytes int64
 	// Bodies buffered at once, all requests together, and open connections:
 	// what one client can make the gateway hold.
@@ -58,16 +53,7 @@ func ConfigFromEnv(getenv func(string) string) (Config, error) {
 	if cfg.MetricsAddr, err = hostPort(getenv, "PLINTH_METRICS_ADDR", "127.0.0.1:9100"); err != nil {
 		return cfg, err
 	}
-	if cfg.ProfileAddr, err = serviceAddress(getenv, plinthv1.File_plinth_v1_profile_proto.Services().ByName("ProfileService")); err != nil {
-		return cfg, err
-	}
-	if cfg.ResourceAddr, err = serviceAddress(getenv, plinthv1.File_plinth_v1_resource_proto.Services().ByName("ResourceService")); err != nil {
-		return cfg, err
-	}
-	if cfg.BillingAddr, err = serviceAddress(getenv, plinthv1.File_plinth_v1_billing_proto.Services().ByName("BillingService")); err != nil {
-		return cfg, err
-	}
-	if cfg.AnalysisAddr, err = serviceAddress(getenv, plinthv1.File_plinth_v1_analysis_proto.Services().ByName("AnalysisService")); err != nil {
+	if cfg.Backends, err = backendAddresses(getenv); err != nil {
 		return cfg, err
 	}
 	if cfg.MaxBodyBytes, err = integer(getenv, "PLINTH_MAX_BODY_BYTES", 1<<20, 1024, 64<<20); err != nil {
@@ -177,14 +163,4 @@ func integer(getenv func(string) string, name string, fallback, min, max int64) 
 		return 0, fmt.Errorf("configuration %s: want an integer in [%d, %d], got %q", name, min, max, v)
 	}
 	return n, nil
-}
-
-// serviceAddress is where to dial a backend: its (plinth.v1.endpoint)
-// variable, else the default address the proto declares.
-func serviceAddress(getenv func(string) string, service protoreflect.ServiceDescriptor) (string, error) {
-	endpoint, _ := proto.GetExtension(service.Options(), plinthv1.E_Endpoint).(*plinthv1.Endpoint)
-	if endpoint.GetAddressVariable() == "" {
-		return "", fmt.Errorf("%s declares no (plinth.v1.endpoint)", service.FullName())
-	}
-	return hostPort(getenv, endpoint.GetAddressVariable(), endpoint.GetDefaultAddress())
 }

@@ -26,9 +26,9 @@ import (
 	"google.golang.org/grpc/health/grpc_health_v1"
 	"google.golang.org/grpc/metadata"
 	"google.golang.org/grpc/resolver/dns"
+	"google.golang.org/protobuf/reflect/protoreflect"
 
 	plinthv1 "plinth.dev/clients/go/plinth/v1"
-	plinthgw "plinth/gateway/gen/gw"
 	"plinth/gateway/gen/openapi"
 	"plinth/gateway/internal/contract"
 )
@@ -101,33 +101,20 @@ func New(ctx context.Context, cfg Config, logger *slog.Logger) (*Gateway, error)
 		runtime.WithDisableHTTPMethodOverride(),
 	)
 
-	profile, err := dial("profile", cfg.ProfileAddr)
-	if err != nil {
-		return nil, err
-	}
-	resource, err := dial("resource", cfg.ResourceAddr)
-	if err != nil {
-		return nil, err
-	}
-	billing, err := dial("billing", cfg.BillingAddr)
-	if err != nil {
-		return nil, err
-	}
-	analysis, err := dial("analysis", cfg.AnalysisAddr)
-	if err != nil {
-		return nil, err
-	}
-	for _, reg := range []error{
-		plinthgw.RegisterProfileServiceHandler(ctx, g.mux, profile),
-		plinthgw.RegisterResourceServiceHandler(ctx, g.mux, resource),
-		plinthgw.RegisterBillingServiceHandler(ctx, g.mux, billing),
-		plinthgw.RegisterAnalysisServiceHandler(ctx, g.mux, analysis),
-	} {
-		if reg != nil {
-			return nil, reg
+	var err error
+	conns := map[protoreflect.FullName]*grpc.ClientConn{}
+	for _, s := range servedServices {
+		conn, err := dial(endpointOf(s.desc).GetName(), cfg.Backends[s.desc.FullName()])
+		if err != nil {
+			return nil, err
 		}
+		if err := s.register(ctx, g.mux, conn); err != nil {
+			return nil, err
+		}
+		conns[s.desc.FullName()] = conn
 	}
-	g.billing = plinthv1.NewBillingServiceClient(billing)
+	// The raw-body webhook route calls billing itself (routes.go).
+	g.billing = plinthv1.NewBillingServiceClient(conns[protoreflect.FullName(plinthv1.BillingService_ServiceDesc.ServiceName)])
 	g.cors = newCORS(cfg.CORSOrigins, cfg.TrustedProxyHops)
 	g.routes = newRoutes()
 	g.metrics = newHTTPMetrics()

@@ -169,16 +169,28 @@ func (x *Access) GetRawBodyPost() string {
 	return ""
 }
 
-// Where a service is: the environment variable that names its address
-// (peers dial it there; it listens there unless GRPC_LISTEN_ADDR says
-// otherwise) and the address used when the variable is unset. Declared once
-// here, read by the services, the gateway and the worker.
+// Where a service is and how long it works on a call, declared once on its
+// `service` and read by the services, the gateway, the worker, ./plinth, the
+// Kubernetes check (tests/k8s) and the generated docs (docs/GRPC.md).
 type Endpoint struct {
-	state           protoimpl.MessageState `protogen:"open.v1"`
-	AddressVariable string                 `protobuf:"bytes,1,opt,name=address_variable,json=addressVariable,proto3" json:"address_variable,omitempty"`
-	DefaultAddress  string                 `protobuf:"bytes,2,opt,name=default_address,json=defaultAddress,proto3" json:"default_address,omitempty"`
-	unknownFields   protoimpl.UnknownFields
-	sizeCache       protoimpl.SizeCache
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The environment variable naming its gRPC address (peers dial it there;
+	// it listens there unless GRPC_LISTEN_ADDR says otherwise) and the address
+	// used when the variable is unset. In Kubernetes the address is
+	// `<name>:<the default's port>`.
+	AddressVariable string `protobuf:"bytes,1,opt,name=address_variable,json=addressVariable,proto3" json:"address_variable,omitempty"`
+	DefaultAddress  string `protobuf:"bytes,2,opt,name=default_address,json=defaultAddress,proto3" json:"default_address,omitempty"`
+	// Its name as a process, Kubernetes Deployment and Service, Prometheus
+	// job and gateway backend ("analysis").
+	Name string `protobuf:"bytes,3,opt,name=name,proto3" json:"name,omitempty"`
+	// Where it serves /metrics: the variable and the local default.
+	MetricsAddressVariable string `protobuf:"bytes,4,opt,name=metrics_address_variable,json=metricsAddressVariable,proto3" json:"metrics_address_variable,omitempty"`
+	DefaultMetricsAddress  string `protobuf:"bytes,5,opt,name=default_metrics_address,json=defaultMetricsAddress,proto3" json:"default_metrics_address,omitempty"`
+	// The longest a call may work on the server (its database, cache and
+	// third-party calls), whatever deadline the caller gave; 5000 when unset.
+	MaxCallMs     uint32 `protobuf:"varint,6,opt,name=max_call_ms,json=maxCallMs,proto3" json:"max_call_ms,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
 }
 
 func (x *Endpoint) Reset() {
@@ -225,6 +237,34 @@ func (x *Endpoint) GetDefaultAddress() string {
 	return ""
 }
 
+func (x *Endpoint) GetName() string {
+	if x != nil {
+		return x.Name
+	}
+	return ""
+}
+
+func (x *Endpoint) GetMetricsAddressVariable() string {
+	if x != nil {
+		return x.MetricsAddressVariable
+	}
+	return ""
+}
+
+func (x *Endpoint) GetDefaultMetricsAddress() string {
+	if x != nil {
+		return x.DefaultMetricsAddress
+	}
+	return ""
+}
+
+func (x *Endpoint) GetMaxCallMs() uint32 {
+	if x != nil {
+		return x.MaxCallMs
+	}
+	return 0
+}
+
 var file_plinth_v1_access_proto_extTypes = []protoimpl.ExtensionInfo{
 	{
 		ExtendedType:  (*descriptorpb.ServiceOptions)(nil),
@@ -268,10 +308,14 @@ const file_plinth_v1_access_proto_rawDesc = "" +
 	"\x13success_http_status\x18\x02 \x01(\x05R\x11successHttpStatus\x125\n" +
 	"\verror_codes\x18\x05 \x03(\x0e2\x14.plinth.v1.ErrorCodeR\n" +
 	"errorCodes\x12\"\n" +
-	"\rraw_body_post\x18\x04 \x01(\tR\vrawBodyPostJ\x04\b\x03\x10\x04R\x06errors\"^\n" +
+	"\rraw_body_post\x18\x04 \x01(\tR\vrawBodyPostJ\x04\b\x03\x10\x04R\x06errors\"\x84\x02\n" +
 	"\bEndpoint\x12)\n" +
 	"\x10address_variable\x18\x01 \x01(\tR\x0faddressVariable\x12'\n" +
-	"\x0fdefault_address\x18\x02 \x01(\tR\x0edefaultAddress*v\n" +
+	"\x0fdefault_address\x18\x02 \x01(\tR\x0edefaultAddress\x12\x12\n" +
+	"\x04name\x18\x03 \x01(\tR\x04name\x128\n" +
+	"\x18metrics_address_variable\x18\x04 \x01(\tR\x16metricsAddressVariable\x126\n" +
+	"\x17default_metrics_address\x18\x05 \x01(\tR\x15defaultMetricsAddress\x12\x1e\n" +
+	"\vmax_call_ms\x18\x06 \x01(\rR\tmaxCallMs*v\n" +
 	"\x06Caller\x12\x16\n" +
 	"\x12CALLER_UNSPECIFIED\x10\x00\x12\x11\n" +
 	"\rCALLER_PUBLIC\x10\x01\x12\x0f\n" +

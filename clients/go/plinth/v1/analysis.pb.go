@@ -503,12 +503,14 @@ const file_plinth_v1_analysis_proto_rawDesc = "" +
 	"\x12GetAnalysisRequest\x12\x18\n" +
 	"\x02id\x18\x01 \x01(\tB\b\x92\xb5\x18\x04\b\x01(\x01R\x02id\";\n" +
 	"\x10AnalysisResponse\x12'\n" +
-	"\x04data\x18\x01 \x01(\v2\x13.plinth.v1.AnalysisR\x04data2\xca\x03\n" +
+	"\x04data\x18\x01 \x01(\v2\x13.plinth.v1.AnalysisR\x04data2\x81\x04\n" +
 	"\x0fAnalysisService\x12\x91\x01\n" +
-	"\x0eCreateAnalysis\x12 .plinth.v1.CreateAnalysisRequest\x1a\x1b.plinth.v1.AnalysisResponse\"@\x8a\xb5\x18\t\b\x02\x10\xca\x01*\x02\x03\a\x82\xd3\xe4\x93\x02-:\x01*\"(/api/v1/resources/{resource_id}/analyses\x12\x87\x01\n" +
-	"\fListAnalyses\x12\x1e.plinth.v1.ListAnalysesRequest\x1a\x1f.plinth.v1.ListAnalysesResponse\"6\x8a\xb5\x18\x02\b\x02\x82\xd3\xe4\x93\x02*\x12(/api/v1/resources/{resource_id}/analyses\x12n\n" +
-	"\vGetAnalysis\x12\x1d.plinth.v1.GetAnalysisRequest\x1a\x1b.plinth.v1.AnalysisResponse\"#\x8a\xb5\x18\x02\b\x02\x82\xd3\xe4\x93\x02\x17\x12\x15/api/v1/analyses/{id}\x1a)\x9a\xb5\x18%\n" +
-	"\x12ANALYSIS_GRPC_ADDR\x12\x0f127.0.0.1:50054B*Z(plinth.dev/clients/go/plinth/v1;plinthv1b\x06proto3"
+	"\x0eCreateAnalysis\x12 .plinth.v1.CreateAnalysisRequest\x1a\x1b.plinth.v1.AnalysisResponse\"@\x8a\xb5\x18\t\b\x02\x10\xca\x01*\x02\x03\a\x82\xd3\xe4\x93\x02-:\x01*\"(/api/v1/resources/{resource_id}/analyses\x12\x8a\x01\n" +
+	"\fListAnalyses\x12\x1e.plinth.v1.ListAnalysesRequest\x1a\x1f.plinth.v1.ListAnalysesResponse\"9\x8a\xb5\x18\x02\b\x02\x82\xd3\xe4\x93\x02*\x12(/api/v1/resources/{resource_id}/analyses\x90\x02\x01\x12q\n" +
+	"\vGetAnalysis\x12\x1d.plinth.v1.GetAnalysisRequest\x1a\x1b.plinth.v1.AnalysisResponse\"&\x8a\xb5\x18\x02\b\x02\x82\xd3\xe4\x93\x02\x17\x12\x15/api/v1/analyses/{id}\x90\x02\x01\x1aZ\x9a\xb5\x18V\n" +
+	"\x12ANALYSIS_GRPC_ADDR\x12\x0f127.0.0.1:50054\x1a\banalysis\"\x15ANALYSIS_METRICS_ADDR*\x0e127.0.0.1:91042\x8a\x01\n" +
+	"\x15AnalysisWorkerService\x1aq\x9a\xb5\x18m\n" +
+	"\x1bANALYSIS_WORKER_HEALTH_ADDR\x12\x0f127.0.0.1:50055\x1a\x0fanalysis-worker\"\x1cANALYSIS_WORKER_METRICS_ADDR*\x0e127.0.0.1:9105B*Z(plinth.dev/clients/go/plinth/v1;plinthv1b\x06proto3"
 
 var (
 	file_plinth_v1_analysis_proto_rawDescOnce sync.Once
@@ -576,7 +578,7 @@ func file_plinth_v1_analysis_proto_init() {
 			NumEnums:      0,
 			NumMessages:   7,
 			NumExtensions: 0,
-			NumServices:   1,
+			NumServices:   2,
 		},
 		GoTypes:           file_plinth_v1_analysis_proto_goTypes,
 		DependencyIndexes: file_plinth_v1_analysis_proto_depIdxs,

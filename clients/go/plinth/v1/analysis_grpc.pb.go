@@ -201,3 +201,69 @@ var AnalysisService_ServiceDesc = grpc.ServiceDesc{
 	Streams:  []grpc.StreamDesc{},
 	Metadata: "plinth/v1/analysis.proto",
 }
+
+// AnalysisWorkerServiceClient is the client API for AnalysisWorkerService service.
+//
+// For semantics around ctx use and closing/ending streaming RPCs, please refer to https://pkg.go.dev/google.golang.org/grpc/?tab=doc#ClientConn.NewStream.
+//
+// The worker that runs the analyses. It serves no RPC of its own, only
+// gRPC health (its probes) and /metrics; declared for its endpoint.
+type AnalysisWorkerServiceClient interface {
+}
+
+type analysisWorkerServiceClient struct {
+	cc grpc.ClientConnInterface
+}
+
+func NewAnalysisWorkerServiceClient(cc grpc.ClientConnInterface) AnalysisWorkerServiceClient {
+	return &analysisWorkerServiceClient{cc}
+}
+
+// AnalysisWorkerServiceServer is the server API for AnalysisWorkerService service.
+// All implementations must embed UnimplementedAnalysisWorkerServiceServer
+// for forward compatibility.
+//
+// The worker that runs the analyses. It serves no RPC of its own, only
+// gRPC health (its probes) and /metrics; declared for its endpoint.
+type AnalysisWorkerServiceServer interface {
+	mustEmbedUnimplementedAnalysisWorkerServiceServer()
+}
+
+// UnimplementedAnalysisWorkerServiceServer must be embedded to have
+// forward compatible implementations.
+//
+// NOTE: this should be embedded by value instead of pointer to avoid a nil
+// pointer dereference when methods are called.
+type UnimplementedAnalysisWorkerServiceServer struct{}
+
+func (UnimplementedAnalysisWorkerServiceServer) mustEmbedUnimplementedAnalysisWorkerServiceServer() {}
+func (UnimplementedAnalysisWorkerServiceServer) testEmbeddedByValue()                               {}
+
+// UnsafeAnalysisWorkerServiceServer may be embedded to opt out of forward compatibility for this service.
+// Use of this interface is not recommended, as added methods to AnalysisWorkerServiceServer will
+// result in compilation errors.
+type UnsafeAnalysisWorkerServiceServer interface {
+	mustEmbedUnimplementedAnalysisWorkerServiceServer()
+}
+
+func RegisterAnalysisWorkerServiceServer(s grpc.ServiceRegistrar, srv AnalysisWorkerServiceServer) {
+	// If the following call panics, it indicates UnimplementedAnalysisWorkerServiceServer was
+	// embedded by pointer and is nil.  This will cause panics if an
+	// unimplemented method is ever invoked, so we test this at initialization
+	// time to prevent it from happening at runtime later due to I/O.
+	if t, ok := srv.(interface{ testEmbeddedByValue() }); ok {
+		t.testEmbeddedByValue()
+	}
+	s.RegisterService(&AnalysisWorkerService_ServiceDesc, srv)
+}
+
+// AnalysisWorkerService_ServiceDesc is the grpc.ServiceDesc for AnalysisWorkerService service.
+// It's only intended for direct use with grpc.RegisterService,
+// and not to be introspected or modified (even as a copy)
+var AnalysisWorkerService_ServiceDesc = grpc.ServiceDesc{
+	ServiceName: "plinth.v1.AnalysisWorkerService",
+	HandlerType: (*AnalysisWorkerServiceServer)(nil),
+	Methods:     []grpc.MethodDesc{},
+	Streams:     []grpc.StreamDesc{},
+	Metadata:    "plinth/v1/analysis.proto",
+}

@@ -747,16 +747,15 @@ const file_plinth_v1_billing_proto_rawDesc = "" +
 	"\rCreditRequest\x122\n" +
 	"\x0fidempotency_key\x18\x01 \x01(\tB\t\x92\xb5\x18\x05\b\x01\x18\xff\x01R\x0eidempotencyKey\"=\n" +
 	"\x0eCreditResponse\x12+\n" +
-	"\x11credits_remaining\x18\x01 \x01(\x05R\x10creditsRemaining2\xe8\x05\n" +
-	"\x0eBillingService\x12k\n" +
-	"\tListPlans\x12\x1b.plinth.v1.ListPlansRequest\x1a\x1c.plinth.v1.ListPlansResponse\"#\x8a\xb5\x18\x02\b\x01\x82\xd3\xe4\x93\x02\x17\x12\x15/api/v1/billing/plans\x12\x92\x01\n" +
+	"\x11credits_remaining\x18\x01 \x01(\x05R\x10creditsRemaining2\xa6\x06\n" +
+	"\x0eBillingService\x12n\n" +
+	"\tListPlans\x12\x1b.plinth.v1.ListPlansRequest\x1a\x1c.plinth.v1.ListPlansResponse\"&\x8a\xb5\x18\x02\b\x01\x82\xd3\xe4\x93\x02\x17\x12\x15/api/v1/billing/plans\x90\x02\x01\x12\x92\x01\n" +
 	"\x15CreateCheckoutSession\x12'.plinth.v1.CreateCheckoutSessionRequest\x1a\".plinth.v1.CheckoutSessionResponse\",\x8a\xb5\x18\x05\b\x02*\x01\a\x82\xd3\xe4\x93\x02\x1d:\x01*\"\x18/api/v1/billing/checkout\x12\x8a\x01\n" +
-	"\x13CreatePortalSession\x12%.plinth.v1.CreatePortalSessionRequest\x1a .plinth.v1.PortalSessionResponse\"*\x8a\xb5\x18\x05\b\x02*\x01\a\x82\xd3\xe4\x93\x02\x1b:\x01*\"\x16/api/v1/billing/portal\x12y\n" +
-	"\x13HandleStripeWebhook\x12\x1f.plinth.v1.StripeWebhookRequest\x1a .plinth.v1.StripeWebhookResponse\"\x1f\x8a\xb5\x18\x1b\b\x01\"\x17/api/v1/webhooks/stripe\x12Q\n" +
-	"\rConsumeCredit\x12\x18.plinth.v1.CreditRequest\x1a\x19.plinth.v1.CreditResponse\"\v\x8a\xb5\x18\a\b\x03*\x03\x03\a\x05\x12O\n" +
-	"\fRefundCredit\x12\x18.plinth.v1.CreditRequest\x1a\x19.plinth.v1.CreditResponse\"\n" +
-	"\x8a\xb5\x18\x06\b\x03*\x02\a\x05\x1a(\x9a\xb5\x18$\n" +
-	"\x11BILLING_GRPC_ADDR\x12\x0f127.0.0.1:50053B*Z(plinth.dev/clients/go/plinth/v1;plinthv1b\x06proto3"
+	"\x13CreatePortalSession\x12%.plinth.v1.CreatePortalSessionRequest\x1a .plinth.v1.PortalSessionResponse\"*\x8a\xb5\x18\x05\b\x02*\x01\a\x82\xd3\xe4\x93\x02\x1b:\x01*\"\x16/api/v1/billing/portal\x12|\n" +
+	"\x13HandleStripeWebhook\x12\x1f.plinth.v1.StripeWebhookRequest\x1a .plinth.v1.StripeWebhookResponse\"\"\x8a\xb5\x18\x1b\b\x01\"\x17/api/v1/webhooks/stripe\x90\x02\x02\x12T\n" +
+	"\rConsumeCredit\x12\x18.plinth.v1.CreditRequest\x1a\x19.plinth.v1.CreditResponse\"\x0e\x8a\xb5\x18\a\b\x03*\x03\x03\a\x05\x90\x02\x02\x12R\n" +
+	"\fRefundCredit\x12\x18.plinth.v1.CreditRequest\x1a\x19.plinth.v1.CreditResponse\"\r\x8a\xb5\x18\x06\b\x03*\x02\a\x05\x90\x02\x02\x1aZ\x9a\xb5\x18V\n" +
+	"\x11BILLING_GRPC_ADDR\x12\x0f127.0.0.1:50053\x1a\abilling\"\x14BILLING_METRICS_ADDR*\x0e127.0.0.1:91030\x98uB*Z(plinth.dev/clients/go/plinth/v1;plinthv1b\x06proto3"
 
 var (
 	file_plinth_v1_billing_proto_rawDescOnce sync.Once

@@ -105,7 +105,9 @@ type FieldRules struct {
 	Nullable bool `protobuf:"varint,9,opt,name=nullable,proto3" json:"nullable,omitempty"`
 	// A google.protobuf.Struct: at most this many bytes of compact JSON.
 	MaxJsonBytes *uint32 `protobuf:"varint,10,opt,name=max_json_bytes,json=maxJsonBytes,proto3,oneof" json:"max_json_bytes,omitempty"`
-	// The value the server uses when the field is absent (documentation).
+	// The value the server uses when the field is absent, as JSON: the services
+	// read it (validation::IntegerOrDefault, TextOrDefault) and the OpenAPI
+	// document states it.
 	Default string `protobuf:"bytes,11,opt,name=default,proto3" json:"default,omitempty"`
 	// An example value, as JSON text (documentation and the fuzzer's seed).
 	Example       string `protobuf:"bytes,12,opt,name=example,proto3" json:"example,omitempty"`

@@ -361,11 +361,11 @@ const file_plinth_v1_profile_proto_rawDesc = "" +
 	"\vupdate_mask\x18\x02 \x01(\v2\x1a.google.protobuf.FieldMaskR\n" +
 	"updateMask\"9\n" +
 	"\x0fProfileResponse\x12&\n" +
-	"\x04data\x18\x01 \x01(\v2\x12.plinth.v1.ProfileR\x04data2\xa7\x02\n" +
-	"\x0eProfileService\x12m\n" +
-	"\fGetMyProfile\x12\x1e.plinth.v1.GetMyProfileRequest\x1a\x1a.plinth.v1.ProfileResponse\"!\x8a\xb5\x18\x02\b\x02\x82\xd3\xe4\x93\x02\x15\x12\x13/api/v1/profiles/me\x12|\n" +
-	"\x0fUpdateMyProfile\x12!.plinth.v1.UpdateMyProfileRequest\x1a\x1a.plinth.v1.ProfileResponse\"*\x8a\xb5\x18\x02\b\x02\x82\xd3\xe4\x93\x02\x1e:\aprofile2\x13/api/v1/profiles/me\x1a(\x9a\xb5\x18$\n" +
-	"\x11PROFILE_GRPC_ADDR\x12\x0f127.0.0.1:50051B*Z(plinth.dev/clients/go/plinth/v1;plinthv1b\x06proto3"
+	"\x04data\x18\x01 \x01(\v2\x12.plinth.v1.ProfileR\x04data2\xdc\x02\n" +
+	"\x0eProfileService\x12p\n" +
+	"\fGetMyProfile\x12\x1e.plinth.v1.GetMyProfileRequest\x1a\x1a.plinth.v1.ProfileResponse\"$\x8a\xb5\x18\x02\b\x02\x82\xd3\xe4\x93\x02\x15\x12\x13/api/v1/profiles/me\x90\x02\x02\x12\x7f\n" +
+	"\x0fUpdateMyProfile\x12!.plinth.v1.UpdateMyProfileRequest\x1a\x1a.plinth.v1.ProfileResponse\"-\x8a\xb5\x18\x02\b\x02\x82\xd3\xe4\x93\x02\x1e:\aprofile2\x13/api/v1/profiles/me\x90\x02\x02\x1aW\x9a\xb5\x18S\n" +
+	"\x11PROFILE_GRPC_ADDR\x12\x0f127.0.0.1:50051\x1a\aprofile\"\x14PROFILE_METRICS_ADDR*\x0e127.0.0.1:9101B*Z(plinth.dev/clients/go/plinth/v1;plinthv1b\x06proto3"
 
 var (
 	file_plinth_v1_profile_proto_rawDescOnce sync.Once

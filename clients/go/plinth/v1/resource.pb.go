@@ -695,15 +695,15 @@ const file_plinth_v1_resource_proto_rawDesc = "" +
 	"\x06status\x18\x02 \x01(\tB%\x92\xb5\x18!\b\x012\n" +
 	"processing2\tcompleted2\x06failedR\x06status\";\n" +
 	"\x10ResourceResponse\x12'\n" +
-	"\x04data\x18\x01 \x01(\v2\x13.plinth.v1.ResourceR\x04data2\xf0\x05\n" +
+	"\x04data\x18\x01 \x01(\v2\x13.plinth.v1.ResourceR\x04data2\xb1\x06\n" +
 	"\x0fResourceService\x12v\n" +
-	"\x0eCreateResource\x12 .plinth.v1.CreateResourceRequest\x1a\x1b.plinth.v1.ResourceResponse\"%\x8a\xb5\x18\x05\b\x02\x10\xc9\x01\x82\xd3\xe4\x93\x02\x16:\x01*\"\x11/api/v1/resources\x12s\n" +
-	"\rListResources\x12\x1f.plinth.v1.ListResourcesRequest\x1a .plinth.v1.ListResourcesResponse\"\x1f\x8a\xb5\x18\x02\b\x02\x82\xd3\xe4\x93\x02\x13\x12\x11/api/v1/resources\x12o\n" +
-	"\vGetResource\x12\x1d.plinth.v1.GetResourceRequest\x1a\x1b.plinth.v1.ResourceResponse\"$\x8a\xb5\x18\x02\b\x02\x82\xd3\xe4\x93\x02\x18\x12\x16/api/v1/resources/{id}\x12\x7f\n" +
-	"\x0eUpdateResource\x12 .plinth.v1.UpdateResourceRequest\x1a\x1b.plinth.v1.ResourceResponse\".\x8a\xb5\x18\x02\b\x02\x82\xd3\xe4\x93\x02\":\bresource2\x16/api/v1/resources/{id}\x12q\n" +
-	"\x0eDeleteResource\x12 .plinth.v1.DeleteResourceRequest\x1a\x14.plinth.v1.NoContent\"'\x8a\xb5\x18\x05\b\x02\x10\xcc\x01\x82\xd3\xe4\x93\x02\x18*\x16/api/v1/resources/{id}\x12`\n" +
-	"\x11SetResourceStatus\x12#.plinth.v1.SetResourceStatusRequest\x1a\x1b.plinth.v1.ResourceResponse\"\t\x8a\xb5\x18\x05\b\x03*\x01\x05\x1a)\x9a\xb5\x18%\n" +
-	"\x12RESOURCE_GRPC_ADDR\x12\x0f127.0.0.1:50052B*Z(plinth.dev/clients/go/plinth/v1;plinthv1b\x06proto3"
+	"\x0eCreateResource\x12 .plinth.v1.CreateResourceRequest\x1a\x1b.plinth.v1.ResourceResponse\"%\x8a\xb5\x18\x05\b\x02\x10\xc9\x01\x82\xd3\xe4\x93\x02\x16:\x01*\"\x11/api/v1/resources\x12v\n" +
+	"\rListResources\x12\x1f.plinth.v1.ListResourcesRequest\x1a .plinth.v1.ListResourcesResponse\"\"\x8a\xb5\x18\x02\b\x02\x82\xd3\xe4\x93\x02\x13\x12\x11/api/v1/resources\x90\x02\x01\x12r\n" +
+	"\vGetResource\x12\x1d.plinth.v1.GetResourceRequest\x1a\x1b.plinth.v1.ResourceResponse\"'\x8a\xb5\x18\x02\b\x02\x82\xd3\xe4\x93\x02\x18\x12\x16/api/v1/resources/{id}\x90\x02\x01\x12\x82\x01\n" +
+	"\x0eUpdateResource\x12 .plinth.v1.UpdateResourceRequest\x1a\x1b.plinth.v1.ResourceResponse\"1\x8a\xb5\x18\x02\b\x02\x82\xd3\xe4\x93\x02\":\bresource2\x16/api/v1/resources/{id}\x90\x02\x02\x12t\n" +
+	"\x0eDeleteResource\x12 .plinth.v1.DeleteResourceRequest\x1a\x14.plinth.v1.NoContent\"*\x8a\xb5\x18\x05\b\x02\x10\xcc\x01\x82\xd3\xe4\x93\x02\x18*\x16/api/v1/resources/{id}\x90\x02\x02\x12c\n" +
+	"\x11SetResourceStatus\x12#.plinth.v1.SetResourceStatusRequest\x1a\x1b.plinth.v1.ResourceResponse\"\f\x8a\xb5\x18\x05\b\x03*\x01\x05\x90\x02\x02\x1aZ\x9a\xb5\x18V\n" +
+	"\x12RESOURCE_GRPC_ADDR\x12\x0f127.0.0.1:50052\x1a\bresource\"\x15RESOURCE_METRICS_ADDR*\x0e127.0.0.1:9102B*Z(plinth.dev/clients/go/plinth/v1;plinthv1b\x06proto3"
 
 var (
 	file_plinth_v1_resource_proto_rawDescOnce sync.Once
