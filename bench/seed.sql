@@ -5,8 +5,9 @@ select md5('bench-user-' || i)::uuid, 'bench' || i || '@example.com'
 from generate_series(1, 1000) i
 on conflict (id) do nothing;
 
-insert into public.profiles (id, email, credits_remaining)
-select md5('bench-user-' || i)::uuid, 'bench' || i || '@example.com', 10
+-- Billing's trigger opens each account with the free plan's credits.
+insert into public.profiles (id, email)
+select md5('bench-user-' || i)::uuid, 'bench' || i || '@example.com'
 from generate_series(1, 1000) i
 on conflict (id) do nothing;
 
@@ -20,4 +21,5 @@ from generate_series(1, 1000) i, generate_series(1, 50) j
 where not exists (select 1 from public.resources r where r.user_id = md5('bench-user-' || i)::uuid);
 
 analyze public.profiles;
+analyze public.billing_accounts;
 analyze public.resources;

@@ -8,7 +8,6 @@
 #include "libs/errors/errors.h"
 #include "libs/logging/logging.h"
 #include "libs/metrics/metrics.h"
-#include "libs/redis/keys.h"
 
 namespace plinth::redis {
 
@@ -189,14 +188,6 @@ absl::StatusOr<Value> RedisClient::Call(const std::vector<std::string>& argv) {
   auto reply = Command(argv);
   if (!reply.ok()) return reply.status();
   return Copy((*reply)->reply);
-}
-
-void InvalidateProfile(RedisClient* redis, const std::string& user_id) {
-  if (redis == nullptr || user_id.empty()) return;
-  if (auto s = redis->SetEx(ProfileCacheKey(user_id), "", kProfileTombstoneSeconds); !s.ok()) {
-    logging::Warn("profile cache not invalidated; stale for up to its TTL",
-                  {{"user", user_id}, {"error", std::string(s.message())}});
-  }
 }
 
 }  // namespace plinth::redis

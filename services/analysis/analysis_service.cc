@@ -5,7 +5,6 @@
 #include "libs/grpc_server/handler.h"
 #include "libs/logging/logging.h"
 #include "libs/metrics/metrics.h"
-#include "libs/redis/keys.h"
 #include "libs/validation/rules.h"
 #include "libs/wire/wire.h"
 
@@ -31,18 +30,7 @@ void ToProto(const AnalysisRow& row, v1::Analysis* out) {
 
 }  // namespace
 
-AnalysisServiceImpl::AnalysisServiceImpl(AnalysisStore* store,
-                                         std::shared_ptr<v1::ResourceService::StubInterface> resources,
-                                         std::shared_ptr<redis::RedisClient> redis, JobQueue* queue)
-    : store_(store), resources_(std::move(resources)), redis_(std::move(redis)), queue_(queue) {}
-
-absl::Status AnalysisServiceImpl::CheckResource(const grpc_server::Call& call, const std::string& resource_id) {
-  v1::GetResourceRequest request;
-  request.set_id(resource_id);
-  v1::ResourceResponse response;
-  auto forwarded = grpc_server::ForwardedContext(*call.context);
-  return errors::FromGrpcStatus(resources_->GetResource(forwarded.get(), request, &response));
-}
+AnalysisServiceImpl::AnalysisServiceImpl(AnalysisStore* store, JobQueue* queue) : store_(store), queue_(queue) {}
 
 absl::StatusOr<v1::AnalysisResponse> AnalysisServiceImpl::Create(const grpc_server::Call& call,
                                                                  const v1::CreateAnalysisRequest& request) {
@@ -50,7 +38,6 @@ absl::StatusOr<v1::AnalysisResponse> AnalysisServiceImpl::Create(const grpc_serv
   const std::string id = auth::NewUuid();
   auto row = store_->Create(call.caller, id, request.resource_id(), prompt, call.deadline);
   if (!row.ok()) return row.status();
-  redis::InvalidateProfile(redis_.get(), call.caller.sub);
   static auto& consumed = metrics::CounterFamily("plinth_credits_total", "Credits moved, by kind.")
                               .Add({{"kind", "consumed"}});
   consumed.Increment();
@@ -81,8 +68,6 @@ grpc::Status AnalysisServiceImpl::ListAnalyses(grpc::ServerContext* context, con
   return grpc_server::Handle(
       context, request, response,
       [this](const grpc_server::Call& call, const v1::ListAnalysesRequest& r, v1::ListAnalysesResponse* out) {
-        // Another user's resource is a 404, not an empty list.
-        if (auto s = CheckResource(call, r.resource_id()); !s.ok()) return s;
         const auto page = static_cast<int32_t>(validation::IntegerOrDefault(r, "page"));
         const auto limit = static_cast<int32_t>(validation::IntegerOrDefault(r, "limit"));
         auto rows = store_->List(call.caller, r.resource_id(), page, limit, call.deadline);

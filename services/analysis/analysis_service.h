@@ -11,8 +11,6 @@
 #include "libs/auth/jwt.h"
 #include "libs/grpc_server/handler.h"
 #include "plinth/v1/analysis.grpc.pb.h"
-#include "libs/redis/redis_client.h"
-#include "plinth/v1/resource.grpc.pb.h"
 #include "services/analysis/analysis_store.h"
 #include "services/analysis/job_queue.h"
 
@@ -20,21 +18,17 @@ namespace plinth::analysis {
 
 class AnalysisServiceImpl final : public plinth::v1::AnalysisService::Service {
  public:
-  // `redis` (may be null): the profile cache, whose credits an analysis changes.
-  AnalysisServiceImpl(AnalysisStore* store, std::shared_ptr<v1::ResourceService::StubInterface> resources,
-                      std::shared_ptr<redis::RedisClient> redis, JobQueue* queue);
+  // `queue` may be null (no Redis): the worker's sweeper finds the analyses.
+  AnalysisServiceImpl(AnalysisStore* store, JobQueue* queue);
 
   grpc::Status CreateAnalysis(grpc::ServerContext*, const v1::CreateAnalysisRequest*, v1::AnalysisResponse*) override;
   grpc::Status ListAnalyses(grpc::ServerContext*, const v1::ListAnalysesRequest*, v1::ListAnalysesResponse*) override;
   grpc::Status GetAnalysis(grpc::ServerContext*, const v1::GetAnalysisRequest*, v1::AnalysisResponse*) override;
 
  private:
-  absl::Status CheckResource(const grpc_server::Call& call, const std::string& resource_id);
   absl::StatusOr<v1::AnalysisResponse> Create(const grpc_server::Call& call, const v1::CreateAnalysisRequest& request);
   AnalysisStore* store_;
-  std::shared_ptr<v1::ResourceService::StubInterface> resources_;
-  std::shared_ptr<redis::RedisClient> redis_;
-  JobQueue* queue_;  // null without Redis: the worker's sweeper finds the analyses
+  JobQueue* queue_;
 };
 
 }  // namespace plinth::analysis

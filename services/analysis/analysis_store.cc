@@ -54,12 +54,14 @@ std::vector<db::PreparedStatement> AnalysisStore::Statements() {
        "select $1, r.id, r.user_id, $4 from public.resources r where r.id = $2 and r.user_id = $3 "
        "returning " ANALYSIS_COLUMNS},
       {kCharge, "select plinth_private.consume_credit($1, 'analysis:' || $2)"},
-      // Count and page in one round trip (as the resource list).
+      // Count and page in one round trip (as the resource list); no row at
+      // all when the resource is not the caller's (a 404, not an empty list).
+      // Ownership is checked here, in SQL, as CreateAnalysis does.
       {kList,
        "select (select count(*) from public.analyses where resource_id = $1 and user_id = $2), p.* "
-       "from (values (1)) as one (x) left join lateral (select " ANALYSIS_COLUMNS
+       "from public.resources own left join lateral (select " ANALYSIS_COLUMNS
        " from public.analyses where resource_id = $1 and user_id = $2 "
-       "order by created_at desc, id desc limit $3 offset $4) p on true"},
+       "order by created_at desc, id desc limit $3 offset $4) p on true where own.id = $1 and own.user_id = $2"},
       {kGet, "select " ANALYSIS_COLUMNS " from public.analyses where id = $1 and user_id = $2"},
   };
 }
@@ -95,7 +97,9 @@ absl::StatusOr<AnalysisPage> AnalysisStore::List(const auth::Claims& claims, con
   AnalysisPage out;
   const int64_t offset = static_cast<int64_t>(page - 1) * limit;
   absl::Status s = pool_->UserTx(claims.raw_json, deadline, [&](pqxx::transaction_base& tx) {
-    for (const auto& r : tx.exec_prepared(kList, resource_id, claims.sub, limit, offset)) {
+    auto rows = tx.exec_prepared(kList, resource_id, claims.sub, limit, offset);
+    if (rows.empty()) return errors::NotFound("resource not found");
+    for (const auto& r : rows) {
       out.total = r[0].as<int64_t>();
       if (!r[1].is_null()) out.rows.push_back(FromRow(r, 1));
     }

@@ -20,16 +20,11 @@ int main() {
 
   auto settings = service_env::Load(env, v1::AnalysisService::service_full_name());
   if (!settings.ok()) return service_env::StartupFailure(settings.status());
-  auto resource_address = service_env::AddressOf(env, v1::ResourceService::service_full_name());
-  if (!resource_address.ok()) return service_env::StartupFailure(resource_address.status());
 
   auth::JwtVerifier verifier(settings->verifier);
   auto pool = service_env::OpenPool(*settings, analysis::AnalysisStore::Statements());
   analysis::AnalysisStore store(pool.get());
-  std::shared_ptr<v1::ResourceService::StubInterface> resources = v1::ResourceService::NewStub(
-      grpc_server::BackendChannel(*resource_address));
-  // REDIS_URL: the profile cache (an analysis changes the credits) and, unless
-  // JOB_QUEUE_REDIS_URL names another server, the job queue.
+  // The job queue: JOB_QUEUE_REDIS_URL, else REDIS_URL.
   auto redis_client = service_env::OptionalRedis(env, "REDIS_URL");
   if (!redis_client.ok()) return service_env::StartupFailure(redis_client.status());
   auto queue_redis = service_env::OptionalRedis(env, "JOB_QUEUE_REDIS_URL");
@@ -41,7 +36,7 @@ int main() {
   } else {
     logging::Warn("REDIS_URL not set: analyses reach the worker only through its sweeper");
   }
-  analysis::AnalysisServiceImpl service(&store, resources, *redis_client, queue.get());
+  analysis::AnalysisServiceImpl service(&store, queue.get());
 
   auto served = grpc_server::Serve(service_env::ServerOptionsFor(*settings, "plinth.v1.AnalysisService", &verifier), {&service});
   if (!served.ok()) return service_env::StartupFailure(served);

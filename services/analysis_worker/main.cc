@@ -95,10 +95,14 @@ int main() {
   }
   auto token = env.Secret("PLINTH_SERVICE_TOKEN", 32);
   if (!token.ok()) return service_env::StartupFailure(token.status());
-  // Its gRPC health and /metrics addresses: analysis.proto's AnalysisWorkerService.
-  auto health_address = service_env::AddressOf(env, v1::AnalysisWorkerService::service_full_name());
+  // Its gRPC health and /metrics addresses: analysis.proto's
+  // AnalysisWorkerService. Naming one of the file's messages links the file's
+  // descriptors, which nothing else in the worker uses.
+  const std::string worker_service =
+      v1::Usage::descriptor()->file()->FindServiceByName("AnalysisWorkerService")->full_name();
+  auto health_address = service_env::AddressOf(env, worker_service);
   if (!health_address.ok()) return service_env::StartupFailure(health_address.status());
-  auto metrics_address = service_env::MetricsAddressOf(env, v1::AnalysisWorkerService::service_full_name());
+  auto metrics_address = service_env::MetricsAddressOf(env, worker_service);
   if (!metrics_address.ok()) return service_env::StartupFailure(metrics_address.status());
   auto resource_address = service_env::AddressOf(env, v1::ResourceService::service_full_name());
   if (!resource_address.ok()) return service_env::StartupFailure(resource_address.status());
@@ -168,7 +172,7 @@ int main() {
                     [&worker] { worker.AbortCallsOfGoneAnalyses(); });
 
   grpc_server::ServerOptions health;
-  health.service_name = "plinth.v1.AnalysisWorker";
+  health.service_name = worker_service;
   health.listen_address = *health_address;
   health.drain_timeout = std::chrono::seconds(1);
   health.metrics_address = *metrics_address;

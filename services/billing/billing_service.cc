@@ -12,7 +12,6 @@
 #include "libs/grpc_server/handler.h"
 #include "libs/logging/logging.h"
 #include "libs/metrics/metrics.h"
-#include "libs/redis/keys.h"
 #include "libs/validation/rules.h"
 #include "libs/validation/text.h"
 #include "services/billing/signature.h"
@@ -59,10 +58,9 @@ void CountWebhook(const std::string& type, const char* result) {
 }  // namespace
 
 BillingServiceImpl::BillingServiceImpl(BillingStore* store,
-                                       BillingConfig config, std::shared_ptr<redis::RedisClient> redis,
+                                       BillingConfig config,
                                        std::shared_ptr<v1::ProfileService::StubInterface> profiles)
-    : store_(store), config_(std::move(config)), redis_(std::move(redis)),
-      profiles_(std::move(profiles)) {}
+    : store_(store), config_(std::move(config)), profiles_(std::move(profiles)) {}
 
 grpc::Status BillingServiceImpl::ListPlans(grpc::ServerContext* context, const v1::ListPlansRequest* request,
                                            v1::ListPlansResponse* response) {
@@ -100,7 +98,6 @@ absl::StatusOr<std::string> BillingServiceImpl::EnsureCustomer(const grpc_server
   std::string id = StringAt(*created, {"id"});
   if (id.empty()) return errors::Unavailable("payment provider sent no customer id");
   if (auto s = store_->SetCustomer(claims.sub, id, call.deadline); !s.ok()) return s;
-  redis::InvalidateProfile(redis_.get(), claims.sub);
   return id;
 }
 
@@ -204,7 +201,6 @@ absl::StatusOr<v1::StripeWebhookResponse> BillingServiceImpl::Webhook(const grpc
   if (!applied->duplicate && event->type == "invoice.paid" && !applied->user_id.empty() && event->credits > 0) {
     CountCredits("granted", event->credits);
   }
-  redis::InvalidateProfile(redis_.get(), applied->user_id);
   logging::Info("stripe event", {{"event", event->id}, {"type", event->type},
                                  {"duplicate", applied->duplicate ? "true" : "false"},
                                  {"user", applied->user_id}});
@@ -231,7 +227,6 @@ grpc::Status BillingServiceImpl::ConsumeCredit(grpc::ServerContext* context, con
         auto left = store_->Consume(call.caller.sub, r.idempotency_key(), call.deadline);
         if (!left.ok()) return left.status();
         CountCredits("consumed", 1);  // a replay of the same key counts again: the metric counts calls
-        redis::InvalidateProfile(redis_.get(), call.caller.sub);
         v1::CreditResponse out;
         out.set_credits_remaining(*left);
         return out;
@@ -253,7 +248,6 @@ grpc::Status BillingServiceImpl::RefundCredit(grpc::ServerContext* context, cons
         auto left = store_->RefundFailedAnalysis(call.caller.sub, key.substr(kPrefix.size()), call.deadline);
         if (!left.ok()) return left.status();
         CountCredits("refunded", 1);  // as for consumed: replays count again
-        redis::InvalidateProfile(redis_.get(), call.caller.sub);
         v1::CreditResponse out;
         out.set_credits_remaining(*left);
         return out;

@@ -10,7 +10,6 @@
 
 #include "libs/auth/jwt.h"
 #include "libs/grpc_server/handler.h"
-#include "libs/redis/redis_client.h"
 #include "plinth/v1/billing.grpc.pb.h"
 #include "plinth/v1/profile.grpc.pb.h"
 #include "services/billing/billing_store.h"
@@ -32,7 +31,6 @@ struct BillingConfig {
 class BillingServiceImpl final : public plinth::v1::BillingService::Service {
  public:
   BillingServiceImpl(BillingStore* store, BillingConfig config,
-                     std::shared_ptr<redis::RedisClient> redis,
                      std::shared_ptr<v1::ProfileService::StubInterface> profiles);
 
   grpc::Status ListPlans(grpc::ServerContext*, const v1::ListPlansRequest*, v1::ListPlansResponse*) override;
@@ -54,7 +52,6 @@ class BillingServiceImpl final : public plinth::v1::BillingService::Service {
 
   BillingStore* store_;
   BillingConfig config_;
-  std::shared_ptr<redis::RedisClient> redis_;
   std::shared_ptr<v1::ProfileService::StubInterface> profiles_;
 };
 

@@ -22,6 +22,7 @@ constexpr char kAddCredits[] = "billing_add_credits";
 constexpr char kConsume[] = "billing_consume";
 constexpr char kAnalysisStatus[] = "billing_analysis_status";
 constexpr char kRefund[] = "billing_refund";
+constexpr char kSetFreeTierCredits[] = "billing_set_free_tier_credits";
 
 const char* Opt(const std::string& s) { return s.empty() ? nullptr : s.c_str(); }
 
@@ -31,55 +32,57 @@ BillingStore::BillingStore(db::Pool* pool) : pool_(pool) {}
 
 std::vector<db::PreparedStatement> BillingStore::Statements() {
   return {
-      {kCustomerOf, "select stripe_customer_id from public.profiles where id = $1"},
-      {kSubscriptionStatus, "select subscription_status from public.profiles where id = $1"},
+      {kCustomerOf, "select stripe_customer_id from public.billing_accounts where user_id = $1"},
+      {kSubscriptionStatus, "select subscription_status from public.billing_accounts where user_id = $1"},
       {kSetCustomer,
-       "update public.profiles set stripe_customer_id = $2 where id = $1 and stripe_customer_id is null"},
+       "update public.billing_accounts set stripe_customer_id = $2 where user_id = $1 and stripe_customer_id is null"},
       {kRecordEvent,
        "insert into public.stripe_events (id, type, created_at) values ($1, $2, to_timestamp($3)) "
        "on conflict (id) do nothing"},
-      {kUserByCustomer, "select id::text from public.profiles where stripe_customer_id = $1"},
+      {kUserByCustomer, "select user_id::text from public.billing_accounts where stripe_customer_id = $1"},
       {kCheckoutCompleted,
-       "update public.profiles set stripe_customer_id = coalesce(stripe_customer_id, $2), "
-       "stripe_subscription_id = coalesce($3, stripe_subscription_id) where id = $1"},
-      // Applies only to the profile's own subscription (or to a new one when
-      // the profile has none still current), only if this event is not older
+       "update public.billing_accounts set stripe_customer_id = coalesce(stripe_customer_id, $2), "
+       "stripe_subscription_id = coalesce($3, stripe_subscription_id) where user_id = $1"},
+      // Applies only to the account's own subscription (or to a new one when
+      // the account has none still current), only if this event is not older
       // than the last one applied, and never to a subscription that ended.
       {kSubscription,
-       "update public.profiles set subscription_status = $2, subscription_tier = $3, "
+       "update public.billing_accounts set subscription_status = $2, subscription_tier = $3, "
        "subscription_current_period_end = case when $4::bigint > 0 then to_timestamp($4) end, "
        "stripe_subscription_id = $5, stripe_customer_id = coalesce(stripe_customer_id, $6), "
        "subscription_event_at = to_timestamp($7) "
-       "where id = $1 and (subscription_event_at is null or subscription_event_at <= to_timestamp($7)) "
+       "where user_id = $1 and (subscription_event_at is null or subscription_event_at <= to_timestamp($7)) "
        "and (stripe_subscription_id is null or stripe_subscription_id = $5 "
        "or subscription_status in ('free', 'canceled', 'incomplete_expired')) "
        "and not exists (select 1 from public.stripe_ended_subscriptions where subscription_id = $5)"},
       // The end of a subscription is final (migration 0009): it applies to the
-      // profile whose subscription it is whatever the order of arrival, and
+      // account whose subscription it is whatever the order of arrival, and
       // is recorded so that no later-arriving event of it applies.
       {kRecordEnded,
        "insert into public.stripe_ended_subscriptions (subscription_id) values ($1) on conflict do nothing"},
       {kSubscriptionEnded,
-       "update public.profiles set subscription_status = $2, subscription_tier = $3, "
+       "update public.billing_accounts set subscription_status = $2, subscription_tier = $3, "
        "subscription_current_period_end = case when $4::bigint > 0 then to_timestamp($4) end, "
        "stripe_subscription_id = $5, stripe_customer_id = coalesce(stripe_customer_id, $6), "
        "subscription_event_at = greatest(subscription_event_at, to_timestamp($7)) "
-       "where id = $1 and (stripe_subscription_id is null or stripe_subscription_id = $5)"},
+       "where user_id = $1 and (stripe_subscription_id is null or stripe_subscription_id = $5)"},
       {kPaymentFailed,
-       "update public.profiles set subscription_status = 'past_due', subscription_event_at = to_timestamp($2) "
-       "where id = $1 and subscription_status <> 'canceled' "
+       "update public.billing_accounts set subscription_status = 'past_due', subscription_event_at = to_timestamp($2) "
+       "where user_id = $1 and subscription_status <> 'canceled' "
        "and (subscription_event_at is null or subscription_event_at <= to_timestamp($2)) "
        "and ($3::text is null or stripe_subscription_id is null or stripe_subscription_id = $3)"},
       {kLedger,
        "insert into public.credit_ledger (key, user_id, delta, reason) values ($1, $2, $3, $4) "
        "on conflict (key) do nothing"},
       {kAddCredits,
-       "update public.profiles set credits_remaining = credits_remaining + $2 where id = $1 "
+       "update public.billing_accounts set credits_remaining = credits_remaining + $2 where user_id = $1 "
        "returning credits_remaining"},
       // Migration 0007: the one place credits are taken and given back.
       {kConsume, "select plinth_private.consume_credit($1, $2)"},
       {kAnalysisStatus, "select status from public.analyses where id = $1 and user_id = $2"},
       {kRefund, "select plinth_private.refund_credit($1, $2)"},
+      // The free plan's credits for new accounts (migration 0012).
+      {kSetFreeTierCredits, "update plinth_private.billing_settings set free_tier_credits = $1"},
   };
 }
 
@@ -108,6 +111,13 @@ absl::StatusOr<std::string> BillingStore::SubscriptionStatus(const std::string& 
   if (!s.ok()) return s;
   if (!status) return errors::NotFound("profile not found");
   return *status;
+}
+
+absl::Status BillingStore::SetFreeTierCredits(int32_t credits, db::Deadline deadline) {
+  return pool_->ServiceTx(deadline, [&](pqxx::transaction_base& tx) {
+    tx.exec_prepared(kSetFreeTierCredits, credits);
+    return absl::OkStatus();
+  });
 }
 
 absl::Status BillingStore::SetCustomer(const std::string& user_id, const std::string& customer,

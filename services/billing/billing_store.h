@@ -1,9 +1,10 @@
 #ifndef PLINTH_SERVICES_BILLING_BILLING_STORE_H_
 #define PLINTH_SERVICES_BILLING_BILLING_STORE_H_
 
-// SQL of the billing service. Everything here writes columns users may not
-// write (credits, subscription, customer ids), so it runs as the service's
-// own role; each Stripe event and its effects share one transaction.
+// SQL of the billing service, on the tables it owns (billing_accounts:
+// credits, subscription, customer ids; Stripe events; the credit ledger;
+// migration 0012). It runs as the service's own role; each Stripe event and
+// its effects share one transaction.
 
 #include <cstdint>
 #include <optional>
@@ -19,7 +20,7 @@ namespace plinth::billing {
 
 struct EventResult {
   bool duplicate = false;
-  std::string user_id;  // whose profile changed (empty: none)
+  std::string user_id;  // whose account changed (empty: none)
 };
 
 class BillingStore {
@@ -29,9 +30,11 @@ class BillingStore {
 
   // The caller's Stripe customer id, if any.
   absl::StatusOr<std::optional<std::string>> CustomerOf(const std::string& user_id, db::Deadline deadline);
-  // The profile's subscription_status (NOT_FOUND without a profile).
+  // The account's subscription_status (NOT_FOUND without an account: no profile yet).
   absl::StatusOr<std::string> SubscriptionStatus(const std::string& user_id, db::Deadline deadline);
   absl::Status SetCustomer(const std::string& user_id, const std::string& customer, db::Deadline deadline);
+  // FREE_TIER_CREDITS, the credits an account is opened with.
+  absl::Status SetFreeTierCredits(int32_t credits, db::Deadline deadline);
 
   // Records the event and applies its effects, exactly once per event id.
   // Subscription events change the profile only for its own subscription

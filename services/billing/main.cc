@@ -60,16 +60,19 @@ int main() {
   }
   if (config.webhook_secret.empty()) logging::Warn("STRIPE_WEBHOOK_SECRET not set: webhooks answer UNAVAILABLE");
 
-  auto redis_client = service_env::OptionalRedis(env, "REDIS_URL");
-  if (!redis_client.ok()) return service_env::StartupFailure(redis_client.status());
-  if (!*redis_client) logging::Warn("REDIS_URL not set: profile cache entries are not invalidated");
-
   auth::JwtVerifier verifier(settings->verifier);
   auto pool = service_env::OpenPool(*settings, billing::BillingStore::Statements());
   billing::BillingStore store(pool.get());
+  // New accounts open with the free plan's credits (a trigger reads them).
+  if (auto s = store.SetFreeTierCredits(static_cast<int32_t>(*free_credits),
+                                        std::chrono::system_clock::now() + std::chrono::seconds(5));
+      !s.ok()) {
+    logging::Warn("FREE_TIER_CREDITS not written to the database: new accounts open with the last value written",
+                  {{"error", std::string(s.message())}});
+  }
   std::shared_ptr<v1::ProfileService::StubInterface> profiles = v1::ProfileService::NewStub(
       grpc_server::BackendChannel(*profile_address));
-  billing::BillingServiceImpl service(&store, std::move(config), *redis_client, profiles);
+  billing::BillingServiceImpl service(&store, std::move(config), profiles);
 
   auto served = grpc_server::Serve(service_env::ServerOptionsFor(*settings, "plinth.v1.BillingService", &verifier), {&service});
   if (!served.ok()) return service_env::StartupFailure(served);

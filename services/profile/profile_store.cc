@@ -7,11 +7,16 @@
 namespace plinth::profile {
 namespace {
 
-#define PROFILE_COLUMNS                                                                      \
-  "id::text, email, full_name, avatar_url, subscription_status, subscription_tier, "        \
-  "(extract(epoch from subscription_current_period_end) * 1000000)::bigint, "               \
-  "credits_remaining, (extract(epoch from created_at) * 1000000)::bigint, "                 \
-  "(extract(epoch from updated_at) * 1000000)::bigint"
+// A profile as the API shows it: the profile service's row `p` and what
+// billing's account `a` grants it to read (migration 0012), opened with the
+// profile in the same transaction (the left join only guards that).
+#define PROFILE_COLUMNS                                                                            \
+  "p.id::text, p.email, p.full_name, p.avatar_url, coalesce(a.subscription_status, 'free'), "     \
+  "coalesce(a.subscription_tier, 'free'), "                                                       \
+  "(extract(epoch from a.subscription_current_period_end) * 1000000)::bigint, "                   \
+  "coalesce(a.credits_remaining, 0), (extract(epoch from p.created_at) * 1000000)::bigint, "      \
+  "(extract(epoch from greatest(p.updated_at, a.updated_at)) * 1000000)::bigint"
+#define WITH_ACCOUNT " left join public.billing_accounts a on a.user_id = p.id"
 
 constexpr char kSelect[] = "profile_select";
 constexpr char kInsert[] = "profile_insert";
@@ -44,22 +49,21 @@ const char* NullableParam(const std::optional<std::string>& v) {
 
 }  // namespace
 
-ProfileStore::ProfileStore(db::Pool* pool, int32_t free_credits)
-    : pool_(pool), free_credits_(free_credits) {}
+ProfileStore::ProfileStore(db::Pool* pool) : pool_(pool) {}
 
 std::vector<db::PreparedStatement> ProfileStore::Statements() {
   return {
       // The id filter is redundant with RLS; it lets PostgreSQL use the key.
-      {kSelect, "select " PROFILE_COLUMNS " from public.profiles where id = $1"},
+      {kSelect, "select " PROFILE_COLUMNS " from public.profiles p" WITH_ACCOUNT " where p.id = $1"},
       {kEnsureUser, "select public.plinth_ensure_auth_user($1, $2)"},
-      {kInsert,
-       "insert into public.profiles (id, email, credits_remaining) values ($1, $2, $3) "
-       "on conflict (id) do nothing"},
+      // Billing's trigger opens the account with the free plan's credits.
+      {kInsert, "insert into public.profiles (id, email) values ($1, $2) on conflict (id) do nothing"},
       {kUpdate,
-       "update public.profiles set "
+       "with p as (update public.profiles set "
        "full_name = case when $2::boolean then $3 else full_name end, "
        "avatar_url = case when $4::boolean then $5 else avatar_url end "
-       "where id = $1 returning " PROFILE_COLUMNS},
+       "where id = $1 returning *) "
+       "select " PROFILE_COLUMNS " from p" WITH_ACCOUNT},
   };
 }
 
@@ -83,7 +87,7 @@ absl::StatusOr<ProfileRow> ProfileStore::GetOrCreate(const auth::Claims& claims,
   const char* email = claims.email.empty() ? nullptr : claims.email.c_str();
   absl::Status created = pool_->ServiceTx(deadline, [&](pqxx::transaction_base& tx) {
     tx.exec_prepared(kEnsureUser, claims.sub, email);
-    tx.exec_prepared(kInsert, claims.sub, email, free_credits_);
+    tx.exec_prepared(kInsert, claims.sub, email);
     return absl::OkStatus();
   });
   if (!created.ok()) return created;

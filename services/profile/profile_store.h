@@ -43,7 +43,7 @@ struct ProfileChanges {
 
 class ProfileStore {
  public:
-  ProfileStore(db::Pool* pool, int32_t free_credits);
+  explicit ProfileStore(db::Pool* pool);
 
   static std::vector<db::PreparedStatement> Statements();
 
@@ -57,7 +57,6 @@ class ProfileStore {
   absl::StatusOr<std::optional<ProfileRow>> Find(const auth::Claims& claims, db::Deadline deadline);
 
   db::Pool* pool_;
-  int32_t free_credits_;
 };
 
 }  // namespace plinth::profile

@@ -29,10 +29,7 @@ int main() {
   resource::ResourceStore store(pool.get());
   std::shared_ptr<v1::ProfileService::StubInterface> profiles = v1::ProfileService::NewStub(
       grpc_server::BackendChannel(*profile_address));
-  auto redis_client = service_env::OptionalRedis(env, "REDIS_URL");
-  if (!redis_client.ok()) return service_env::StartupFailure(redis_client.status());
-  if (!*redis_client) logging::Warn("REDIS_URL not set: profile cache entries are not invalidated");
-  resource::ResourceServiceImpl service(&store, profiles, *redis_client, settings->pool.size);
+  resource::ResourceServiceImpl service(&store, profiles, settings->pool.size);
 
   auto served =
       grpc_server::Serve(service_env::ServerOptionsFor(*settings, "plinth.v1.ResourceService", &verifier), {&service});

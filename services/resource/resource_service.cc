@@ -8,7 +8,6 @@
 
 #include "libs/errors/errors.h"
 #include "libs/grpc_server/handler.h"
-#include "libs/redis/keys.h"
 #include "libs/validation/rules.h"
 #include "libs/wire/wire.h"
 
@@ -125,8 +124,8 @@ absl::StatusOr<ResourceChanges> ValidateUpdate(const v1::UpdateResourceRequest& 
 
 ResourceServiceImpl::ResourceServiceImpl(ResourceStore* store,
                                          std::shared_ptr<v1::ProfileService::StubInterface> profiles,
-                                         std::shared_ptr<redis::RedisClient> redis, int db_connections)
-    : store_(store), profiles_(std::move(profiles)), redis_(std::move(redis)), lists_(db_connections) {
+                                         int db_connections)
+    : store_(store), profiles_(std::move(profiles)), lists_(db_connections) {
   SetMessageAllocatorFor_ListResources(&list_messages_);
 }
 
@@ -191,9 +190,7 @@ grpc::Status ResourceServiceImpl::DeleteResource(grpc::ServerContext* context,
   return grpc_server::Handle(
       context, request, response,
       [this](const grpc_server::Call& call, const v1::DeleteResourceRequest& r, v1::NoContent*) {
-        auto deleted = store_->Delete(call.caller, r.id(), call.deadline);
-        if (deleted.ok()) redis::InvalidateProfile(redis_.get(), call.caller.sub);
-        return deleted;
+        return store_->Delete(call.caller, r.id(), call.deadline);
       });
 }
 

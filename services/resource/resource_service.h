@@ -10,7 +10,6 @@
 #include "libs/auth/jwt.h"
 #include "libs/grpc_server/arena.h"
 #include "libs/grpc_server/offload.h"
-#include "libs/redis/redis_client.h"
 #include "plinth/v1/profile.grpc.pb.h"
 #include "plinth/v1/resource.grpc.pb.h"
 #include "services/resource/resource_store.h"
@@ -27,10 +26,8 @@ class ResourceServiceImpl final
  public:
   // `profiles` creates the caller's profile when a resource is created before
   // the profile was ever read (resources reference profiles).
-  // `redis` (may be null): the profile cache, whose credits a deletion may
-  // change (an unfinished analysis gives its credit back, migration 0007).
   ResourceServiceImpl(ResourceStore* store, std::shared_ptr<v1::ProfileService::StubInterface> profiles,
-                      std::shared_ptr<redis::RedisClient> redis = nullptr, int db_connections = 8);
+                      int db_connections = 8);
 
   grpc::Status CreateResource(grpc::ServerContext* context, const v1::CreateResourceRequest* request,
                               v1::ResourceResponse* response) override;
@@ -51,7 +48,6 @@ class ResourceServiceImpl final
  private:
   ResourceStore* store_;
   std::shared_ptr<v1::ProfileService::StubInterface> profiles_;
-  std::shared_ptr<redis::RedisClient> redis_;
   // List queries wait on PostgreSQL here, not on gRPC's threads.
   grpc_server::Offload lists_;
   grpc_server::ArenaAllocator<v1::ListResourcesRequest, v1::ListResourcesResponse> list_messages_;

@@ -12,7 +12,7 @@ func createAnalysis(t *testing.T, u user, resourceID string, body any) response 
 }
 
 func credits(t *testing.T, u user) string {
-	return psql(t, "select credits_remaining from profiles where id = '"+u.id+"'")
+	return psql(t, "select credits_remaining from billing_accounts where user_id = '"+u.id+"'")
 }
 
 func TestAnalysisIsQueuedAndChargesOneCredit(t *testing.T) {
@@ -69,13 +69,13 @@ func TestAnalysisErrors(t *testing.T) {
 	}
 	expectError(t, createAnalysis(t, a, id, map[string]any{"prompt": "x", "model": "gpt"}), 400, "VALIDATION_ERROR")
 	// No credits left: 402.
-	psql(t, "update profiles set credits_remaining = 0 where id = '"+a.id+"'")
+	psql(t, "update billing_accounts set credits_remaining = 0 where user_id = '"+a.id+"'")
 	expectError(t, createAnalysis(t, a, id, nil), 402, "INSUFFICIENT_CREDITS")
 	if n := psql(t, "select count(*) from analyses where resource_id = '"+id+"'"); n != "0" {
 		t.Fatalf("analyses recorded without a credit: %s", n)
 	}
 	// B cannot read A's analysis.
-	psql(t, "update profiles set credits_remaining = 1 where id = '"+a.id+"'")
+	psql(t, "update billing_accounts set credits_remaining = 1 where user_id = '"+a.id+"'")
 	an := createAnalysis(t, a, id, nil).data()
 	expectError(t, do(t, "GET", "/api/v1/analyses/"+an["id"].(string), b.token, nil), 404, "NOT_FOUND")
 	expectError(t, do(t, "GET", "/api/v1/analyses/"+newUUID(), a.token, nil), 404, "NOT_FOUND")

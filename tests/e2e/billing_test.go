@@ -74,7 +74,7 @@ func TestCheckoutCreatesOneCustomerAndASubscriptionSession(t *testing.T) {
 		s.Headers.Get("Authorization") != "Bearer sk_test_e2e" {
 		t.Errorf("headers: %v", s.Headers)
 	}
-	if got := psql(t, "select stripe_customer_id from profiles where id = '"+u.id+"'"); got != customers[0].Form.Get("") && !strings.HasPrefix(got, "cus_") {
+	if got := psql(t, "select stripe_customer_id from billing_accounts where user_id = '"+u.id+"'"); got != customers[0].Form.Get("") && !strings.HasPrefix(got, "cus_") {
 		t.Errorf("stripe_customer_id = %q", got)
 	}
 }
@@ -187,7 +187,7 @@ func invoiceObject(u user, invoice, price string) map[string]any {
 }
 
 func profileRow(t *testing.T, u user) string {
-	return psql(t, "select subscription_status || '|' || subscription_tier || '|' || credits_remaining || '|' || coalesce(stripe_customer_id, '-') from profiles where id = '"+u.id+"'")
+	return psql(t, "select subscription_status || '|' || subscription_tier || '|' || credits_remaining || '|' || coalesce(stripe_customer_id, '-') from billing_accounts where user_id = '"+u.id+"'")
 }
 
 func TestWebhookSignatures(t *testing.T) {
@@ -258,11 +258,13 @@ func TestEveryHandledEventDeliveredThreeTimesTakesEffectOnce(t *testing.T) {
 			t.Fatalf("after event %d: %s, want %s", i, got, want[i])
 		}
 	}
-	// The cache entry is a tombstone, not the old row...
-	if v := redisCLI(t, "get", "plinth:profile:v1:"+u.id); v != "" {
-		t.Fatalf("cache entry after billing events: %q", v)
-	}
-	// ...so the API shows the new state at once.
+	// Billing's commits notify the profile service, whose listener turns the
+	// cache entry into a tombstone (migration 0012), not the old row...
+	key := profileCacheKey(t, u.id)
+	waitFor(t, 2*time.Second, "the profile service's tombstone", func() bool {
+		return redisCLI(t, "get", key) == ""
+	})
+	// ...so the API shows the new state.
 	if p := do(t, "GET", "/api/v1/profiles/me", u.token, nil).data(); p["subscription_status"] != "past_due" || p["credits_remaining"] != float64(110) {
 		t.Fatalf("profile after events: %v", p)
 	}
@@ -337,7 +339,7 @@ func TestConcurrentDeliveriesOfOneEventHaveOneEffect(t *testing.T) {
 	if fresh != 1 {
 		t.Fatalf("%d deliveries reported a first application, want 1", fresh)
 	}
-	if got := psql(t, "select credits_remaining from profiles where id = '"+u.id+"'"); got != "510" {
+	if got := psql(t, "select credits_remaining from billing_accounts where user_id = '"+u.id+"'"); got != "510" {
 		t.Fatalf("credits %s, want 10 + 500 once", got)
 	}
 }
@@ -386,7 +388,7 @@ func TestEventsOfAnotherSubscriptionAreIgnored(t *testing.T) {
 	if row := profileRow(t, u); !strings.HasPrefix(row, "active|pro|") {
 		t.Fatalf("profile changed by another subscription's events: %s", row)
 	}
-	if got := psql(t, "select stripe_subscription_id from profiles where id = '"+u.id+"'"); got != current["id"] {
+	if got := psql(t, "select stripe_subscription_id from billing_accounts where user_id = '"+u.id+"'"); got != current["id"] {
 		t.Fatalf("subscription id %s, want %s", got, current["id"])
 	}
 	// Once the current one has ended, a new subscription takes over.

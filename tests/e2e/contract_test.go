@@ -76,7 +76,7 @@ func TestSchemathesisFindsNoFailure(t *testing.T) {
 	if r := do(t, "GET", "/api/v1/profiles/me", u.token, nil); r.status != http.StatusOK {
 		t.Fatalf("profile: %d %s", r.status, r.raw)
 	}
-	psql(t, "update profiles set credits_remaining = 1000000 where id = '"+u.id+"'")
+	psql(t, "update billing_accounts set credits_remaining = 1000000 where user_id = '"+u.id+"'")
 	seed := os.Getenv("PLINTH_SCHEMATHESIS_SEED")
 	if seed == "" {
 		seed = "20261125"

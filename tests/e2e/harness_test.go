@@ -174,7 +174,7 @@ var (
 	billingGRPC   string
 	profileGRPC   string
 	resourceGRPC  string
-	analysisGRPC       string
+	analysisGRPC  string
 )
 
 const (

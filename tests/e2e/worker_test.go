@@ -139,7 +139,7 @@ func TestRetriesStopAfterThree(t *testing.T) {
 func TestWorkerKilledMidJobLosesNothing(t *testing.T) {
 	u := newUser()
 	do(t, "GET", "/api/v1/profiles/me", u.token, nil)
-	psql(t, "update profiles set credits_remaining = 100 where id = '"+u.id+"'")
+	psql(t, "update billing_accounts set credits_remaining = 100 where user_id = '"+u.id+"'")
 	marker := "kill-" + randomHex(6)
 	const n = 12
 	ids := make([]string, n)

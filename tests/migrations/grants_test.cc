@@ -65,6 +65,7 @@ class GrantsTest : public ::testing::Test {
   std::string url_;
 };
 
+// Migration 0008's list, plus reading one's own billing account (0012).
 TEST_F(GrantsTest, ApiRolesHaveExactlyWhatMigration0008Lists) {
   pqxx::connection c(url_);
   pqxx::nontransaction tx(c);
@@ -72,6 +73,7 @@ TEST_F(GrantsTest, ApiRolesHaveExactlyWhatMigration0008Lists) {
   for (const auto& row : tx.exec(kPrivileges)) got.push_back(row[0].as<std::string>());
   const std::vector<std::string> want = {
       "authenticated public.analyses SELECT",
+      "authenticated public.billing_accounts SELECT",
       "authenticated public.credit_ledger SELECT",
       "authenticated public.profiles SELECT",
       "authenticated public.profiles UPDATE(avatar_url,full_name)",
@@ -99,9 +101,11 @@ TEST_F(GrantsTest, TheIssuesAttacksAreRefusedByTheDatabase) {
                "insert into public.analyses (id, resource_id, user_id, prompt) values (gen_random_uuid(), '" +
                    resource + "', '" + user + "', 'free')"),
             kDenied);
-  // Credits and subscription columns of one's own profile.
-  EXPECT_EQ(As("authenticated", user, "update public.profiles set credits_remaining = 1000000"), kDenied);
-  EXPECT_EQ(As("authenticated", user, "update public.profiles set subscription_tier = 'team'"), kDenied);
+  // Credits and subscription state of one's own account (readable, never writable).
+  EXPECT_EQ(As("authenticated", user, "update public.billing_accounts set credits_remaining = 1000000"), kDenied);
+  EXPECT_EQ(As("authenticated", user, "update public.billing_accounts set subscription_tier = 'team'"), kDenied);
+  EXPECT_EQ(As("authenticated", user, "insert into public.billing_accounts (user_id) values (gen_random_uuid())"),
+            kDenied);
   EXPECT_EQ(As("authenticated", user, "insert into public.credit_ledger (key, user_id, delta, reason) values "
                                       "('gift', '" + user + "', 100, 'gift')"),
             kDenied);

@@ -133,13 +133,17 @@ TEST_F(RolesTest, EachServiceCannotTouchWhatIsNotItsBusiness) {
       // The resource service acts only as the user (SET ROLE authenticated).
       {"plinth_resource", "select * from public.resources"},
       {"plinth_resource", "delete from public.resources where id = " + r},
-      {"plinth_resource", "update public.profiles set credits_remaining = 100"},
+      {"plinth_resource", "update public.billing_accounts set credits_remaining = 100"},
       {"plinth_resource", "select * from public.stripe_events"},
       {"plinth_resource", "select plinth_private.consume_credit(" + u + ", 'x')"},
-      // The profile service creates profile rows, nothing more.
-      {"plinth_profile", "select email, credits_remaining from public.profiles"},
-      {"plinth_profile", "update public.profiles set credits_remaining = 100 where id = " + u},
-      {"plinth_profile", "update public.profiles set subscription_tier = 'team' where id = " + u},
+      // The profile service creates profile rows and reads what billing
+      // grants it of an account; it writes no account.
+      {"plinth_profile", "select email from public.profiles"},
+      {"plinth_profile", "update public.billing_accounts set credits_remaining = 100 where user_id = " + u},
+      {"plinth_profile", "update public.billing_accounts set subscription_tier = 'team' where user_id = " + u},
+      {"plinth_profile", "select stripe_customer_id from public.billing_accounts"},
+      {"plinth_profile", "insert into public.billing_accounts (user_id) values (" + u + ")"},
+      {"plinth_profile", "update plinth_private.billing_settings set free_tier_credits = 1000"},
       {"plinth_profile", "delete from public.profiles where id = " + u},
       {"plinth_profile", "select * from public.analyses"},
       {"plinth_profile", "select * from public.credit_ledger"},
@@ -147,7 +151,8 @@ TEST_F(RolesTest, EachServiceCannotTouchWhatIsNotItsBusiness) {
       {"plinth_analysis", "update public.analyses set status = 'succeeded' where id = " + a},
       {"plinth_analysis", "delete from public.analyses where id = " + a},
       {"plinth_analysis", "select content from public.resources"},
-      {"plinth_analysis", "update public.profiles set credits_remaining = 100"},
+      {"plinth_analysis", "update public.billing_accounts set credits_remaining = 100"},
+      {"plinth_analysis", "select * from public.billing_accounts"},
       {"plinth_analysis", "insert into public.credit_ledger (key, user_id, delta, reason) values ('k', " + u +
                               ", 100, 'gift')"},
       {"plinth_analysis", "select plinth_private.refund_credit(" + u + ", 'analysis:' || " + a + ")"},
@@ -158,13 +163,16 @@ TEST_F(RolesTest, EachServiceCannotTouchWhatIsNotItsBusiness) {
       {"plinth_worker", "delete from public.analyses where id = " + a},
       {"plinth_worker", "update public.analyses set user_id = user_id where id = " + a},
       {"plinth_worker", "select * from public.profiles"},
+      {"plinth_worker", "select * from public.billing_accounts"},
       {"plinth_worker", "select * from public.resources"},
       {"plinth_worker", "select * from public.credit_ledger"},
       {"plinth_worker", "select plinth_private.refund_credit(" + u + ", 'analysis:' || " + a + ")"},
       {"plinth_worker", "set role authenticated"},
-      // Billing: subscription and credit columns, not the rest of a profile, nor resources.
+      // Billing: its accounts, events and ledger; no profile, nor resources.
       {"plinth_billing", "select email, full_name from public.profiles"},
+      {"plinth_billing", "select id from public.profiles"},
       {"plinth_billing", "update public.profiles set full_name = 'x'"},
+      {"plinth_billing", "delete from public.billing_accounts where user_id = " + u},
       {"plinth_billing", "delete from public.profiles where id = " + u},
       {"plinth_billing", "select * from public.resources"},
       {"plinth_billing", "select output from public.analyses"},
@@ -184,7 +192,8 @@ TEST_F(RolesTest, EachServiceCannotTouchWhatIsNotItsBusiness) {
   }
   // What each needs still works.
   EXPECT_EQ(As("plinth_worker", "update public.analyses set status = 'running' where id = " + a), "");
-  EXPECT_EQ(As("plinth_billing", "select subscription_status from public.profiles where id = " + u), "");
+  EXPECT_EQ(As("plinth_billing", "update public.billing_accounts set subscription_status = 'active' where user_id = " + u), "");
+  EXPECT_EQ(As("plinth_profile", "select credits_remaining from public.billing_accounts where user_id = " + u), "");
   EXPECT_EQ(As("plinth_analysis", "select plinth_private.consume_credit(" + u + ", 'analysis:' || " + a + ")"), "");
 }
 

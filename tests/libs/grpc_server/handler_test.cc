@@ -17,23 +17,17 @@
 #include "libs/grpc_server/access.h"
 #include "plinth/v1/billing.grpc.pb.h"
 #include "plinth/v1/resource.grpc.pb.h"
+#include "tests/support/grpc.h"
 
 namespace plinth::grpc_server {
 namespace {
 
-constexpr char kSecret[] = "handler-test-secret-of-at-least-32-bytes";
-constexpr char kServiceToken[] = "handler-test-service-token-of-32-bytes!!";
+using testing::InProcessServer;
+using testing::kTestServiceToken;
+using testing::UserToken;
+
 constexpr char kUser[] = "11111111-2222-4333-8444-555555555555";
 constexpr char kResource[] = "7f1e9d2c-3b4a-4c5d-8e6f-a1b2c3d4e5f6";
-
-std::string Token(const std::string& sub, const std::string& secret = kSecret) {
-  const int64_t now = std::chrono::duration_cast<std::chrono::seconds>(
-                          std::chrono::system_clock::now().time_since_epoch())
-                          .count();
-  return auth::SignHs256(R"({"sub":")" + sub + R"(","role":"authenticated","aud":"authenticated","exp":)" +
-                             std::to_string(now + 600) + "}",
-                         secret);
-}
 
 // What the handlers saw.
 struct Seen {
@@ -103,60 +97,26 @@ class Billing final : public v1::BillingService::Service {
 
 class HandlerTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    auth::VerifierOptions options;
-    options.hs256_secret = kSecret;
-    verifier_ = std::make_unique<auth::JwtVerifier>(options);
-    auto factory = NewCallInterceptorFactory({verifier_.get(), kServiceToken},
-                                             {"plinth.v1.ResourceService", "plinth.v1.BillingService"});
-    ASSERT_TRUE(factory.ok()) << factory.status();
-    std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> factories;
-    factories.push_back(*std::move(factory));
-    grpc::ServerBuilder builder;
-    int port = 0;
-    builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port);
-    builder.RegisterService(&resources_);
-    builder.RegisterService(&billing_);
-    builder.experimental().SetInterceptorCreators(std::move(factories));
-    server_ = builder.BuildAndStart();
-    ASSERT_NE(server_, nullptr);
-    auto channel = grpc::CreateChannel("127.0.0.1:" + std::to_string(port), grpc::InsecureChannelCredentials());
-    resource_stub_ = v1::ResourceService::NewStub(channel);
-    billing_stub_ = v1::BillingService::NewStub(channel);
-  }
-  void TearDown() override { server_->Shutdown(); }
-
-  std::unique_ptr<grpc::ClientContext> AsUser(const std::string& token) {
-    auto context = std::make_unique<grpc::ClientContext>();
-    context->AddMetadata("authorization", "Bearer " + token);
-    context->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(60));
-    return context;
-  }
-  std::unique_ptr<grpc::ClientContext> AsService(const std::string& token, const std::string& user) {
-    auto context = std::make_unique<grpc::ClientContext>();
-    context->AddMetadata(kServiceTokenMetadata, token);
-    context->AddMetadata(kUserIdMetadata, user);
-    context->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(60));
-    return context;
-  }
   grpc::Status Get(grpc::ClientContext* context, const std::string& id = kResource) {
     v1::GetResourceRequest request;
     request.set_id(id);
     v1::ResourceResponse response;
     return resource_stub_->GetResource(context, request, &response);
   }
+  static auto AsUser(const std::string& token) { return InProcessServer::AsUser(token); }
+  static auto AsService(const std::string& token, const std::string& user) {
+    return InProcessServer::AsService(token, user);
+  }
 
   Seen seen_;
   Resources resources_{&seen_};
   Billing billing_{&seen_};
-  std::unique_ptr<auth::JwtVerifier> verifier_;
-  std::unique_ptr<grpc::Server> server_;
-  std::unique_ptr<v1::ResourceService::Stub> resource_stub_;
-  std::unique_ptr<v1::BillingService::Stub> billing_stub_;
+  InProcessServer server_{{&resources_, &billing_}, {"plinth.v1.ResourceService", "plinth.v1.BillingService"}};
+  std::unique_ptr<v1::ResourceService::Stub> resource_stub_ = v1::ResourceService::NewStub(server_.channel());
+  std::unique_ptr<v1::BillingService::Stub> billing_stub_ = v1::BillingService::NewStub(server_.channel());
 };
-
 TEST_F(HandlerTest, AUsersVerifiedTokenReachesTheHandlerAsThatUser) {
-  auto status = Get(AsUser(Token(kUser)).get());
+  auto status = Get(AsUser(UserToken(kUser)).get());
   ASSERT_TRUE(status.ok()) << status.error_message();
   EXPECT_EQ(seen_.calls, 1);
   EXPECT_EQ(seen_.caller, kUser);
@@ -165,11 +125,11 @@ TEST_F(HandlerTest, AUsersVerifiedTokenReachesTheHandlerAsThatUser) {
 TEST_F(HandlerTest, RefusedCallsNeverReachTheHandler) {
   grpc::ClientContext anonymous;
   EXPECT_EQ(Get(&anonymous).error_code(), grpc::StatusCode::UNAUTHENTICATED);
-  EXPECT_EQ(Get(AsUser(Token(kUser, "a-forged-secret-that-is-32-bytes-long!!")).get()).error_code(),
+  EXPECT_EQ(Get(AsUser(UserToken(kUser, "a-forged-secret-that-is-32-bytes-long!!")).get()).error_code(),
             grpc::StatusCode::UNAUTHENTICATED);
   EXPECT_EQ(Get(AsUser("not.a.token").get()).error_code(), grpc::StatusCode::UNAUTHENTICATED);
   // A user method called with the internal credential: user methods take tokens.
-  EXPECT_EQ(Get(AsService(kServiceToken, kUser).get()).error_code(), grpc::StatusCode::UNAUTHENTICATED);
+  EXPECT_EQ(Get(AsService(kTestServiceToken, kUser).get()).error_code(), grpc::StatusCode::UNAUTHENTICATED);
   EXPECT_EQ(seen_.calls, 0);
 }
 
@@ -178,22 +138,22 @@ TEST_F(HandlerTest, InternalMethodsTakeOnlyTheServiceCredential) {
   request.set_id(kResource);
   request.set_status("processing");
   v1::ResourceResponse response;
-  EXPECT_EQ(resource_stub_->SetResourceStatus(AsUser(Token(kUser)).get(), request, &response).error_code(),
+  EXPECT_EQ(resource_stub_->SetResourceStatus(AsUser(UserToken(kUser)).get(), request, &response).error_code(),
             grpc::StatusCode::PERMISSION_DENIED);
   EXPECT_EQ(resource_stub_->SetResourceStatus(AsService("wrong-token", kUser).get(), request, &response).error_code(),
             grpc::StatusCode::UNAUTHENTICATED);
-  EXPECT_EQ(resource_stub_->SetResourceStatus(AsService(kServiceToken, "not-a-uuid").get(), request, &response)
+  EXPECT_EQ(resource_stub_->SetResourceStatus(AsService(kTestServiceToken, "not-a-uuid").get(), request, &response)
                 .error_code(),
             grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_EQ(seen_.calls, 0);
-  auto ok = resource_stub_->SetResourceStatus(AsService(kServiceToken, kUser).get(), request, &response);
+  auto ok = resource_stub_->SetResourceStatus(AsService(kTestServiceToken, kUser).get(), request, &response);
   ASSERT_TRUE(ok.ok()) << ok.error_message();
   EXPECT_EQ(seen_.calls, 1);
   EXPECT_EQ(seen_.caller, kUser);
 }
 
 TEST_F(HandlerTest, AnInvalidRequestNeverReachesTheHandler) {
-  auto status = Get(AsUser(Token(kUser)).get(), "'; drop table resources; --");
+  auto status = Get(AsUser(UserToken(kUser)).get(), "'; drop table resources; --");
   EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_NE(status.error_message().find("UUID"), std::string::npos) << status.error_message();
   EXPECT_EQ(seen_.calls, 0);
@@ -209,10 +169,10 @@ TEST_F(HandlerTest, PublicMethodsRunWithoutACaller) {
 
 // The caller gave 60 s: the handler gets its service's max_call_ms.
 TEST_F(HandlerTest, TheDeadlineIsCappedByTheServicesEndpoint) {
-  ASSERT_TRUE(Get(AsUser(Token(kUser)).get()).ok());
+  ASSERT_TRUE(Get(AsUser(UserToken(kUser)).get()).ok());
   EXPECT_LE(seen_.budget, std::chrono::milliseconds(5000));
   EXPECT_GT(seen_.budget, std::chrono::milliseconds(4000));
-  auto context = AsUser(Token(kUser));
+  auto context = AsUser(UserToken(kUser));
   v1::ListPlansResponse response;
   ASSERT_TRUE(billing_stub_->ListPlans(context.get(), v1::ListPlansRequest(), &response).ok());
   EXPECT_LE(seen_.budget, std::chrono::milliseconds(15000));  // billing.proto: it waits for Stripe
@@ -223,7 +183,7 @@ TEST_F(HandlerTest, ASuccessCarriesTheDeclaredHttpStatus) {
   v1::CreateResourceRequest request;
   request.set_title("t");
   v1::ResourceResponse response;
-  auto context = AsUser(Token(kUser));
+  auto context = AsUser(UserToken(kUser));
   ASSERT_TRUE(resource_stub_->CreateResource(context.get(), request, &response).ok());
   auto code = context->GetServerInitialMetadata().find("x-http-code");
   ASSERT_NE(code, context->GetServerInitialMetadata().end());

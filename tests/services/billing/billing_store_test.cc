@@ -26,7 +26,7 @@ class BillingStoreTest : public ::testing::Test {
   int Credits(const std::string& id) {
     int c = -1;
     admin_->ServiceTx(db::NoDeadline(), [&](pqxx::transaction_base& tx) {
-      c = tx.exec_params("select credits_remaining from profiles where id = $1", id)[0][0].as<int>();
+      c = tx.exec_params("select credits_remaining from billing_accounts where user_id = $1", id)[0][0].as<int>();
       return absl::OkStatus();
     });
     return c;
@@ -139,7 +139,7 @@ TEST_F(BillingStoreTest, InsufficientCreditsLeavesNoLedgerEntry) {
   EXPECT_EQ(errors::ContractCode(store_->Consume(user, "k", db::NoDeadline()).status()), "INSUFFICIENT_CREDITS");
   // A later grant makes the same key usable: the failed attempt recorded nothing.
   admin_->ServiceTx(db::NoDeadline(), [&](pqxx::transaction_base& tx) {
-    tx.exec_params("update profiles set credits_remaining = 1 where id = $1", user);
+    tx.exec_params("update billing_accounts set credits_remaining = 1 where user_id = $1", user);
     return absl::OkStatus();
   });
   EXPECT_EQ(*store_->Consume(user, "k", db::NoDeadline()), 0);

@@ -10,6 +10,7 @@
 #include "services/billing/signature.h"
 #include "services/billing/stripe_client.h"
 #include "services/billing/stripe_event.h"
+#include "tests/support/grpc.h"
 
 namespace plinth::billing {
 namespace {
@@ -104,18 +105,29 @@ TEST(ParseEvent, RejectsMalformedAndMapsSubscriptions) {
   EXPECT_TRUE(sneaky->user_id.empty());
 }
 
-TEST(BillingService, UnconfiguredWebhooksAreUnavailableAndAHandlerReachedWithoutAdmissionHasNoCaller) {
+// Through the access adapter, as the gateway calls it.
+TEST(BillingService, UnconfiguredWebhooksAreUnavailableAndCallsNotAdmittedNeverReachAHandler) {
   BillingConfig config{*Plans::Parse("pro:Pro:price_1:100", 10), std::nullopt, ""};
-  BillingServiceImpl service(nullptr, std::move(config), nullptr, nullptr);
+  BillingServiceImpl service(nullptr, std::move(config), nullptr);
+  testing::InProcessServer server({&service}, {"plinth.v1.BillingService"});
+  auto stub = v1::BillingService::NewStub(server.channel());
+  v1::StripeWebhookRequest hook;
+  hook.set_payload("{}");
+  v1::StripeWebhookResponse receipt;
+  auto unconfigured = stub->HandleStripeWebhook(testing::InProcessServer::Anonymous().get(), hook, &receipt);
+  EXPECT_EQ(unconfigured.error_code(), grpc::StatusCode::UNAVAILABLE);
+  EXPECT_NE(unconfigured.error_message().find("STRIPE_WEBHOOK_SECRET"), std::string::npos);
+  // Called directly, not through the adapter: refused before the handler
+  // (whose store is null here) runs.
   grpc::ServerContext context;
   v1::CreateCheckoutSessionRequest request;
   v1::CheckoutSessionResponse response;
-  // Called directly, not through the access adapter: nobody was admitted.
-  auto status = service.CreateCheckoutSession(&context, &request, &response);
-  EXPECT_EQ(status.error_code(), grpc::StatusCode::PERMISSION_DENIED);
-  v1::StripeWebhookRequest hook;
-  v1::StripeWebhookResponse receipt;
-  EXPECT_EQ(service.HandleStripeWebhook(&context, &hook, &receipt).error_code(), grpc::StatusCode::UNAVAILABLE);
+  EXPECT_EQ(service.CreateCheckoutSession(&context, &request, &response).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  v1::CreditRequest credit;
+  credit.set_idempotency_key("analysis:7f1e9d2c-3b4a-4c5d-8e6f-a1b2c3d4e5f6");
+  v1::CreditResponse left;
+  EXPECT_EQ(service.ConsumeCredit(&context, &credit, &left).error_code(), grpc::StatusCode::PERMISSION_DENIED);
 }
 
 }  // namespace

@@ -6,6 +6,7 @@
 #include <thread>
 
 #include <gtest/gtest.h>
+#include <pqxx/pqxx>
 
 #include "libs/errors/errors.h"
 #include "libs/auth/jwt.h"
@@ -19,8 +20,11 @@ class ProfileStoreTest : public ::testing::Test {
   void SetUp() override {
     std::string url = testing::CreateMigratedDatabase();
     ASSERT_FALSE(url.empty());
+    // What billing writes at start (FREE_TIER_CREDITS): accounts open with it.
+    pqxx::connection owner(url);
+    pqxx::nontransaction(owner).exec("update plinth_private.billing_settings set free_tier_credits = 25");
     pool_ = testing::OpenPool(testing::AsRole(url, "plinth_profile"), ProfileStore::Statements(), 4);
-    store_ = std::make_unique<ProfileStore>(pool_.get(), 25);
+    store_ = std::make_unique<ProfileStore>(pool_.get());
   }
   auth::Claims User(const std::string& email = "a@example.com") {
     auth::Claims c;
@@ -33,6 +37,7 @@ class ProfileStoreTest : public ::testing::Test {
   std::unique_ptr<ProfileStore> store_;
 };
 
+// The profile and billing's account open together (migration 0012's trigger).
 TEST_F(ProfileStoreTest, CreatesOnFirstSightWithFreeTierCredits) {
   auto user = User();
   auto p = store_->GetOrCreate(user, db::NoDeadline());
@@ -89,8 +94,9 @@ TEST_F(ProfileStoreTest, RowLevelSecurityIsolatesUsers) {
   auto b_row = store_->GetOrCreate(b, db::NoDeadline());
   EXPECT_FALSE(b_row->full_name.has_value());
 
-  for (const char* sql : {"update profiles set credits_remaining = 1000000",
-                          "update profiles set subscription_tier = 'pro'",
+  for (const char* sql : {"update billing_accounts set credits_remaining = 1000000",
+                          "update billing_accounts set subscription_tier = 'pro'",
+                          "insert into billing_accounts (user_id) values (gen_random_uuid())",
                           "insert into profiles (id) values (gen_random_uuid())",
                           "delete from profiles"}) {
     auto status = pool_->UserTx(a.raw_json, db::NoDeadline(), [&](pqxx::transaction_base& tx) {
