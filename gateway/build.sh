@@ -8,7 +8,8 @@
 # Usage: gateway/build.sh OUTPUT PROTOS_DIR GOOGLEAPIS_DIR [PACKAGE]
 # PACKAGE (default `.`, the gateway) may name another main package of this
 # module: bench/run.sh builds ./cmd/ceiling this way. OUTPUT `test` runs
-# gofmt, go vet and the module's unit tests instead (tests/run_all.sh).
+# gofmt, go vet, staticcheck and the module's unit tests instead
+# (tests/run_all.sh).
 # Called by Bazel (//gateway:gateway) so that one `bazel build //...` builds
 # the C++ services and the gateway from the same protos.
 set -euo pipefail
@@ -50,6 +51,7 @@ if [[ $1 == test ]]; then
   unformatted=$(gofmt -l $(find . -name '*.go' -not -path './gen/*'))
   [[ -z $unformatted ]] || { echo "gofmt: not formatted: $unformatted" >&2; exit 1; }
   go vet ./...
+  "$("$here/../tests/lint/staticcheck.sh")" ./...
   go test -count=1 ./...
   exit 0
 fi

@@ -20,6 +20,10 @@ import (
 	"plinth/gateway/internal/server"
 )
 
+// How long a draining gateway keeps serving, every response closing its
+// connection, before it closes the connections that stayed idle.
+const drainLinger = 2 * time.Second
+
 func main() {
 	// `plinth-gateway --print-openapi` writes the served OpenAPI document to
 	// stdout (for linters and client generators) and exits.
@@ -94,7 +98,11 @@ func main() {
 		// SIGTERM, then waits terminationGracePeriodSeconds).
 		logger.Info("draining", "timeout", cfg.DrainTimeout.String())
 		gw.SetDraining()
-		shutdownCtx, cancel := context.WithTimeout(context.Background(), cfg.DrainTimeout)
+		// Busy connections learn to go elsewhere from their next response
+		// (Connection: close) before Shutdown closes the idle ones.
+		linger := min(drainLinger, cfg.DrainTimeout/2)
+		time.Sleep(linger)
+		shutdownCtx, cancel := context.WithTimeout(context.Background(), cfg.DrainTimeout-linger)
 		defer cancel()
 		if err := httpServer.Shutdown(shutdownCtx); err != nil {
 			logger.Error("drain incomplete", "error", err.Error())

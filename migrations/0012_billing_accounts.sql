@@ -10,7 +10,7 @@
 --     one transaction) and which the refund trigger calls;
 --   - the profile service reads the columns a profile shows, through a grant.
 -- Every change to an account notifies `plinth_profile_changed` (payload: the
--- user id) after commit: the profile service, which owns its cache, drops the
+-- user id) at commit: the profile service, which owns its cache, drops the
 -- user's entry. No other service touches that cache any more.
 
 create table public.billing_accounts (
@@ -77,7 +77,9 @@ begin
 end
 $$;
 
-create trigger billing_accounts_notify_profile_changed after insert or update on public.billing_accounts
+-- Not on insert: an account opens with its profile, before anything of it
+-- can be cached.
+create trigger billing_accounts_notify_profile_changed after update on public.billing_accounts
   for each row execute function plinth_private.notify_profile_changed();
 
 -- The credit functions of 0007 on the new table (same contracts).

@@ -26,10 +26,11 @@ int main(int argc, char** argv) {
     } else if (std::strcmp(argv[i], "--wait") == 0 && i + 1 < argc) {
       wait_seconds = std::atoi(argv[++i]);
     } else {
-      std::fprintf(stderr, "usage: migrate [--dir DIR] [--wait SECONDS]   (reads DATABASE_URL; DATABASE_URL_<SERVICE>\n"
-                           "          set the services' passwords)\n"
-                           "  --wait: apply nothing; exit 0 once every file of DIR is applied (a pod's init\n"
-                           "          container: the release's code never serves before its schema), 1 after SECONDS\n");
+      std::fprintf(stderr,
+                   "usage: migrate [--dir DIR] [--wait SECONDS]   (reads DATABASE_URL; DATABASE_URL_<SERVICE>\n"
+                   "          set the services' passwords)\n"
+                   "  --wait: apply nothing; exit 0 once every file of DIR is applied (a pod's init\n"
+                   "          container: the release's code never serves before its schema), 1 after SECONDS\n");
       return 2;
     }
   }
@@ -49,14 +50,15 @@ int main(int argc, char** argv) {
         return 0;
       }
       // Before the first Job even the service's role may not exist yet.
-      std::string now = "waiting for the schema: " +
-                        (pending.ok() ? "migrations " + absl::StrJoin(*pending, ", ") + " not applied"
-                                      : std::string(pending.status().message()));
+      std::string now =
+          "waiting for the schema: " + (pending.ok() ? "migrations " + absl::StrJoin(*pending, ", ") + " not applied"
+                                                     : std::string(pending.status().message()));
       // A warning: written at once (info lines wait for the next flush).
       if (now != last) plinth::logging::Warn(now);
       last = now;
       if (std::chrono::steady_clock::now() >= deadline) {
-        plinth::logging::Error("the schema this release needs is not there", {{"waited_s", std::to_string(wait_seconds)}});
+        plinth::logging::Error("the schema this release needs is not there",
+                               {{"waited_s", std::to_string(wait_seconds)}});
         return 1;
       }
       std::this_thread::sleep_for(std::chrono::seconds(2));

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test: C++ unit and integration tests (bazel test //...), the
-# generated clients' freshness and type-check (clients/), the frontend's tsc,
+# lints (clang-format, clang-tidy, gofmt, go vet, staticcheck, ESLint) and the
+# docs' layout check, the generated clients' freshness and type-check
+# (clients/), the frontend's tsc,
 # ESLint and unit tests, buf lint/breaking, the end-to-end tests through the
 # real gateway (tests/e2e, Go; schemathesis, the TypeScript client's example
 # and the frontend in Debian's Chromium among them), the fuzzers (tests/fuzz)
@@ -44,18 +46,28 @@ failed=()
 echo "==> C++ unit and integration tests (bazel test //...)"
 (cd "$ROOT" && bazel test //... --test_output=errors) || failed+=("bazel test //...")
 
+echo "==> C++ habits: clang-format, clang-tidy with thread-safety analysis (tests/lint/cpp.sh)"
+"$ROOT/tests/lint/cpp.sh" || failed+=("tests/lint/cpp.sh")
+
+echo "==> Go habits: gofmt, go vet, staticcheck on the test and client modules (tests/lint/go.sh)"
+"$ROOT/tests/lint/go.sh" || failed+=("tests/lint/go.sh")
+
+echo "==> the docs name every folder of services/ and libs/ (tests/docs/layout.sh)"
+"$ROOT/tests/docs/layout.sh" || failed+=("tests/docs/layout.sh")
+
 echo "==> the fakes against the official Anthropic and Stripe SDKs (tests/conformance)"
 "$ROOT/tests/conformance/run.sh" || failed+=("tests/conformance")
 
-echo "==> generated clients match the protos; the TypeScript client type-checks (clients/)"
-("$ROOT/clients/generate.sh" --check && cd "$ROOT/clients/typescript" && npm run --silent typecheck) ||
+echo "==> generated clients match the protos; the TypeScript client type-checks and lints (clients/)"
+("$ROOT/clients/generate.sh" --check && cd "$ROOT/clients/typescript" && npm run --silent typecheck &&
+  npm run --silent lint) ||
   failed+=("clients")
 
 echo "==> frontend: tsc, ESLint, unit tests of hooks (frontend/)"
 (cd "$ROOT/frontend" && npm run --silent typecheck && npm run --silent lint && npm run --silent test:unit) ||
   failed+=("frontend")
 
-echo "==> the gateway: gofmt, go vet, unit tests (gateway/build.sh test)"
+echo "==> the gateway: gofmt, go vet, staticcheck, unit tests (gateway/build.sh test)"
 googleapis=$(mktemp -d)
 { "$ROOT/protos/googleapis.sh" "$googleapis" && "$ROOT/gateway/build.sh" test "$ROOT/protos" "$googleapis"; } ||
   failed+=("gateway unit tests")

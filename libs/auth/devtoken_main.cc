@@ -13,7 +13,9 @@
 #include "libs/validation/text.h"
 #include "libs/auth/jwt.h"
 
-int main(int argc, char** argv) {
+namespace {
+
+int Run(int argc, char** argv) {
   std::string sub, email;
   long ttl = 3600;
   for (int i = 1; i + 1 < argc; i += 2) {
@@ -43,10 +45,20 @@ int main(int argc, char** argv) {
     return 2;
   }
   long now = static_cast<long>(std::time(nullptr));
-  nlohmann::json claims = {{"aud", "authenticated"}, {"sub", sub}, {"role", "authenticated"},
-                           {"iat", now}, {"exp", now + ttl}, {"aal", "aal1"},
-                           {"is_anonymous", false}};
+  nlohmann::json claims = {{"aud", "authenticated"}, {"sub", sub},    {"role", "authenticated"}, {"iat", now},
+                           {"exp", now + ttl},       {"aal", "aal1"}, {"is_anonymous", false}};
   if (!email.empty()) claims["email"] = email;
   std::printf("%s\n", plinth::auth::SignHs256(claims.dump(), secret).c_str());
   return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  try {
+    return Run(argc, argv);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "devtoken: %s\n", e.what());
+    return 1;
+  }
 }

@@ -81,8 +81,7 @@ absl::StatusOr<std::map<std::string, PublicKey>> ParseJwks(const std::string& js
   return keys;
 }
 
-bool VerifySignature(const PublicKey& key, std::string_view signing_input,
-                     std::string_view signature) {
+bool VerifySignature(const PublicKey& key, std::string_view signing_input, std::string_view signature) {
   std::string der;
   std::string_view sig = signature;
   if (key.alg == "ES256") {
@@ -105,8 +104,7 @@ bool VerifySignature(const PublicKey& key, std::string_view signing_input,
   EVP_MD_CTX* ctx = EVP_MD_CTX_new();
   bool ok = EVP_DigestVerifyInit(ctx, nullptr, EVP_sha256(), nullptr, key.key.get()) == 1 &&
             EVP_DigestVerify(ctx, reinterpret_cast<const unsigned char*>(sig.data()), sig.size(),
-                             reinterpret_cast<const unsigned char*>(signing_input.data()),
-                             signing_input.size()) == 1;
+                             reinterpret_cast<const unsigned char*>(signing_input.data()), signing_input.size()) == 1;
   EVP_MD_CTX_free(ctx);
   return ok;
 }
@@ -122,15 +120,15 @@ absl::StatusOr<std::string> HttpGet(const std::string& url) {
   return std::move(response->body);
 }
 
-JwksCache::JwksCache(std::string url, std::chrono::seconds ttl,
-                     std::chrono::seconds min_refetch_interval, Fetcher fetcher)
+JwksCache::JwksCache(std::string url, std::chrono::seconds ttl, std::chrono::seconds min_refetch_interval,
+                     Fetcher fetcher)
     : url_(std::move(url)),
       ttl_(ttl),
       min_refetch_interval_(min_refetch_interval),
       fetcher_(fetcher ? std::move(fetcher) : Fetcher(HttpGet)) {}
 
 int JwksCache::fetches() const {
-  std::lock_guard<std::mutex> lock(mu_);
+  absl::MutexLock lock(&mu_);
   return fetches_;
 }
 
@@ -156,7 +154,7 @@ bool JwksCache::Refresh() {
 }
 
 std::optional<PublicKey> JwksCache::Find(const std::string& kid) {
-  std::lock_guard<std::mutex> lock(mu_);
+  absl::MutexLock lock(&mu_);
   if (std::chrono::steady_clock::now() - fetched_at_ > ttl_) Refresh();
   auto it = keys_.find(kid);
   if (it == keys_.end() && Refresh()) it = keys_.find(kid);

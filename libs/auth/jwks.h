@@ -10,10 +10,11 @@
 #include <functional>
 #include <map>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <string>
 
+#include <absl/base/thread_annotations.h>
+#include <absl/synchronization/mutex.h>
 #include <absl/status/statusor.h>
 
 typedef struct evp_pkey_st EVP_PKEY;
@@ -29,34 +30,32 @@ struct PublicKey {
 absl::StatusOr<std::map<std::string, PublicKey>> ParseJwks(const std::string& json);
 
 // Verifies a JWS signature (raw r||s for ES256) over `signing_input`.
-bool VerifySignature(const PublicKey& key, std::string_view signing_input,
-                     std::string_view signature);
+bool VerifySignature(const PublicKey& key, std::string_view signing_input, std::string_view signature);
 
 class JwksCache {
  public:
   using Fetcher = std::function<absl::StatusOr<std::string>(const std::string& url)>;
 
   JwksCache(std::string url, std::chrono::seconds ttl = std::chrono::minutes(10),
-            std::chrono::seconds min_refetch_interval = std::chrono::seconds(30),
-            Fetcher fetcher = nullptr);
+            std::chrono::seconds min_refetch_interval = std::chrono::seconds(30), Fetcher fetcher = nullptr);
 
   // The key for `kid`, fetching or re-fetching as described above.
   std::optional<PublicKey> Find(const std::string& kid);
   int fetches() const;
 
  private:
-  bool Refresh();  // mu_ held
+  bool Refresh() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
   std::string url_;
   std::chrono::seconds ttl_;
   std::chrono::seconds min_refetch_interval_;
   Fetcher fetcher_;
-  mutable std::mutex mu_;
-  std::map<std::string, PublicKey> keys_;
-  std::chrono::steady_clock::time_point fetched_at_{};
-  std::chrono::steady_clock::time_point last_attempt_{};
-  bool ever_fetched_ = false;
-  int fetches_ = 0;
+  mutable absl::Mutex mu_;
+  std::map<std::string, PublicKey> keys_ ABSL_GUARDED_BY(mu_);
+  std::chrono::steady_clock::time_point fetched_at_ ABSL_GUARDED_BY(mu_){};
+  std::chrono::steady_clock::time_point last_attempt_ ABSL_GUARDED_BY(mu_){};
+  bool ever_fetched_ ABSL_GUARDED_BY(mu_) = false;
+  int fetches_ ABSL_GUARDED_BY(mu_) = 0;
 };
 
 // GET with libcurl (2 s timeout, HTTPS verified), body on 200.

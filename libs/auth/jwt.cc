@@ -3,9 +3,10 @@
 #include <cstdio>
 #include <ctime>
 #include <cstdlib>
-#include <mutex>
 #include <optional>
 
+#include <absl/base/thread_annotations.h>
+#include <absl/synchronization/mutex.h>
 #include <absl/container/flat_hash_map.h>
 #include <nlohmann/json.hpp>
 #include <openssl/rand.h>
@@ -39,8 +40,8 @@ std::string NewUuid() {
   // predictable from earlier ones, which a seeded PRNG's are.
   unsigned char b[16];
   if (RAND_bytes(b, sizeof(b)) != 1) std::abort();  // no entropy: nothing safe to do
-  b[6] = (b[6] & 0x0f) | 0x40;  // version 4
-  b[8] = (b[8] & 0x3f) | 0x80;  // RFC 4122 variant
+  b[6] = (b[6] & 0x0f) | 0x40;                      // version 4
+  b[8] = (b[8] & 0x3f) | 0x80;                      // RFC 4122 variant
   static constexpr char kHex[] = "0123456789abcdef";
   std::string out;
   out.reserve(36);
@@ -67,7 +68,7 @@ class JwtVerifier::VerifiedTokens {
   // exp and nbf still allow `now`; otherwise nothing (verify in full, which
   // also gives the right error).
   std::optional<Claims> Find(std::string_view token, int64_t now, int64_t leeway) {
-    std::lock_guard<std::mutex> lock(mu_);
+    absl::MutexLock lock(&mu_);
     // Debian's absl has its own string_view type.
     auto it = entries_.find(absl::string_view(token.data(), token.size()));
     if (it == entries_.end()) return std::nullopt;
@@ -80,7 +81,7 @@ class JwtVerifier::VerifiedTokens {
   }
 
   void Add(std::string_view token, const Claims& claims, int64_t nbf, int64_t now) {
-    std::lock_guard<std::mutex> lock(mu_);
+    absl::MutexLock lock(&mu_);
     if (entries_.size() >= kMaxEntries) entries_.clear();
     entries_.insert_or_assign(std::string(token), Entry{claims, nbf, now});
   }
@@ -91,8 +92,8 @@ class JwtVerifier::VerifiedTokens {
     int64_t nbf;
     int64_t verified_at;
   };
-  std::mutex mu_;
-  absl::flat_hash_map<std::string, Entry> entries_;
+  absl::Mutex mu_;
+  absl::flat_hash_map<std::string, Entry> entries_ ABSL_GUARDED_BY(mu_);
 };
 
 JwtVerifier::JwtVerifier(VerifierOptions options)
@@ -103,10 +104,9 @@ JwtVerifier::~JwtVerifier() = default;
 absl::StatusOr<std::string_view> JwtVerifier::FromAuthorizationHeader(std::string_view header) {
   if (header.empty()) return Invalid("missing bearer token");
   constexpr std::string_view kPrefix = "Bearer ";
-  if (header.size() <= kPrefix.size() || !std::equal(kPrefix.begin(), kPrefix.end(), header.begin(),
-                                                      [](char a, char b) {
-                                                        return std::tolower(a) == std::tolower(b);
-                                                      })) {
+  if (header.size() <= kPrefix.size() ||
+      !std::equal(kPrefix.begin(), kPrefix.end(), header.begin(),
+                  [](char a, char b) { return std::tolower(a) == std::tolower(b); })) {
     return Invalid("authorization header must be 'Bearer <token>'");
   }
   return header.substr(kPrefix.size());
@@ -217,8 +217,7 @@ absl::StatusOr<Claims> JwtVerifier::VerifyUncached(std::string_view token, int64
 }
 
 std::string SignHs256(std::string_view payload_json, std::string_view secret) {
-  std::string signing_input = Base64UrlEncode(R"({"alg":"HS256","typ":"JWT"})") + "." +
-                              Base64UrlEncode(payload_json);
+  std::string signing_input = Base64UrlEncode(R"({"alg":"HS256","typ":"JWT"})") + "." + Base64UrlEncode(payload_json);
   return signing_input + "." + Base64UrlEncode(crypto::HmacSha256(secret, signing_input));
 }
 

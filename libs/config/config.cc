@@ -17,8 +17,8 @@ absl::Status Bad(const std::string& name, const std::string& why) {
 
 bool ValidPort(std::string_view port) {
   int value = 0;
-  return !port.empty() && port.size() <= 5 && absl::SimpleAtoi(absl::string_view(port.data(), port.size()), &value) && value >= 0 &&
-         value <= 65535;
+  return !port.empty() && port.size() <= 5 && absl::SimpleAtoi(absl::string_view(port.data(), port.size()), &value) &&
+         value >= 0 && value <= 65535;
 }
 
 bool HasControlOrSpace(std::string_view s) {
@@ -67,8 +67,7 @@ absl::StatusOr<std::string> Env::RequiredString(const std::string& name) const {
   return *v;
 }
 
-absl::StatusOr<int64_t> Env::Int(const std::string& name, int64_t fallback, int64_t min,
-                                 int64_t max) const {
+absl::StatusOr<int64_t> Env::Int(const std::string& name, int64_t fallback, int64_t min, int64_t max) const {
   auto v = Get(name);
   if (!v) return fallback;
   int64_t value = 0;
@@ -79,8 +78,7 @@ absl::StatusOr<int64_t> Env::Int(const std::string& name, int64_t fallback, int6
   return value;
 }
 
-absl::StatusOr<std::string> Env::HostPort(const std::string& name,
-                                          const std::string& fallback) const {
+absl::StatusOr<std::string> Env::HostPort(const std::string& name, const std::string& fallback) const {
   std::string v = Get(name).value_or(fallback);
   if (HasControlOrSpace(v)) return Bad(name, "must be host:port without spaces");
   size_t colon = v.rfind(':');
@@ -89,8 +87,7 @@ absl::StatusOr<std::string> Env::HostPort(const std::string& name,
   if (!ValidPort(v.substr(colon + 1))) {
     return Bad(name, absl::StrCat("'", v, "' has no valid port (0-65535)"));
   }
-  if (host.find(':') != std::string::npos &&
-      !(absl::StartsWith(host, "[") && absl::EndsWith(host, "]"))) {
+  if (host.find(':') != std::string::npos && !(absl::StartsWith(host, "[") && absl::EndsWith(host, "]"))) {
     return Bad(name, "an IPv6 host must be in brackets, e.g. [::1]:50051");
   }
   return v;
@@ -107,8 +104,7 @@ absl::StatusOr<std::string> Env::PostgresUrl(const std::string& name) const {
   return Bad(name, "must be a postgres:// or postgresql:// URL");
 }
 
-absl::StatusOr<std::string> Env::RedisUrl(const std::string& name,
-                                          const std::string& fallback) const {
+absl::StatusOr<std::string> Env::RedisUrl(const std::string& name, const std::string& fallback) const {
   std::string v = Get(name).value_or(fallback);
   if (!absl::StartsWith(v, "redis://") || HasControlOrSpace(v) || v.size() <= 8) {
     return Bad(name, absl::StrCat("'", v, "' is not a redis://host:port URL"));
@@ -116,11 +112,9 @@ absl::StatusOr<std::string> Env::RedisUrl(const std::string& name,
   return v;
 }
 
-absl::StatusOr<std::string> Env::BaseUrl(const std::string& name,
-                                         const std::string& fallback) const {
+absl::StatusOr<std::string> Env::BaseUrl(const std::string& name, const std::string& fallback) const {
   std::string v = Get(name).value_or(fallback);
-  if (!(absl::StartsWith(v, "http://") || absl::StartsWith(v, "https://")) ||
-      HasControlOrSpace(v)) {
+  if (!(absl::StartsWith(v, "http://") || absl::StartsWith(v, "https://")) || HasControlOrSpace(v)) {
     return Bad(name, absl::StrCat("'", v, "' is not an http(s):// URL"));
   }
   while (absl::EndsWith(v, "/")) v.pop_back();

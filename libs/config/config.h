@@ -27,8 +27,7 @@ class Env {
   std::string String(const std::string& name, const std::string& fallback) const;
   absl::StatusOr<std::string> RequiredString(const std::string& name) const;
   // An integer in [min, max].
-  absl::StatusOr<int64_t> Int(const std::string& name, int64_t fallback, int64_t min,
-                              int64_t max) const;
+  absl::StatusOr<int64_t> Int(const std::string& name, int64_t fallback, int64_t min, int64_t max) const;
   // host:port (host may be empty, a name, an IPv4 or a bracketed IPv6 address).
   absl::StatusOr<std::string> HostPort(const std::string& name, const std::string& fallback) const;
   // A postgres:// or postgresql:// URL, or a libpq key=value string.

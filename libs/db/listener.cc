@@ -23,7 +23,7 @@ class Receiver final : public pqxx::notification_receiver {
 
 }  // namespace
 
-Listener::Listener(std::string conninfo, std::string channel, OnPayload on_payload,
+Listener::Listener(const std::string& conninfo, std::string channel, OnPayload on_payload,
                    std::function<void()> on_connected)
     : conninfo_(WithConnectionDefaults(conninfo)),
       channel_(std::move(channel)),
@@ -51,7 +51,8 @@ void Listener::Loop() {
       if (on_connected_) on_connected_();
       while (!stopping_) conn.await_notification(1, 0);
     } catch (const std::exception& e) {
-      if (!warned) logging::Warn("database listener disconnected; reconnecting", {{"channel", channel_}, {"error", e.what()}});
+      if (!warned)
+        logging::Warn("database listener disconnected; reconnecting", {{"channel", channel_}, {"error", e.what()}});
       warned = true;
       for (auto waited = std::chrono::milliseconds(0); waited < backoff && !stopping_;
            waited += std::chrono::milliseconds(100)) {

@@ -17,7 +17,7 @@ class Listener {
  public:
   using OnPayload = std::function<void(const std::string& payload)>;
 
-  Listener(std::string conninfo, std::string channel, OnPayload on_payload, std::function<void()> on_connected);
+  Listener(const std::string& conninfo, std::string channel, OnPayload on_payload, std::function<void()> on_connected);
   // Stops within about a second.
   ~Listener();
   Listener(const Listener&) = delete;

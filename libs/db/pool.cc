@@ -11,12 +11,10 @@
 namespace plinth::db {
 namespace {
 
-
 int64_t TimeoutMillis(Deadline deadline, std::chrono::milliseconds cap) {
   if (deadline == Deadline::max()) return cap.count();
-  auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-                  deadline - std::chrono::system_clock::now())
-                  .count();
+  auto left =
+      std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::system_clock::now()).count();
   // statement_timeout 0 would mean "no limit": keep at least 1 ms.
   return std::max<int64_t>(1, std::min<int64_t>(left, cap.count()));
 }
@@ -25,7 +23,7 @@ int64_t TimeoutMillis(Deadline deadline, std::chrono::milliseconds cap) {
 // 3 unanswered probes 10 s apart; fail a write the server does not
 // acknowledge within 30 s.
 constexpr std::pair<const char*, const char*> kConnectionDefaults[] = {
-    {"connect_timeout", "5"},     {"keepalives", "1"},        {"keepalives_idle", "30"},
+    {"connect_timeout", "5"},      {"keepalives", "1"},       {"keepalives_idle", "30"},
     {"keepalives_interval", "10"}, {"keepalives_count", "3"}, {"tcp_user_timeout", "30000"},
 };
 
@@ -78,7 +76,7 @@ Pool::Pool(PoolOptions options) : options_(std::move(options)) {
 Pool::~Pool() = default;
 
 int Pool::connections_opened() const {
-  std::lock_guard<std::mutex> lock(mu_);
+  absl::MutexLock lock(&mu_);
   return opened_total_;
 }
 
@@ -99,8 +97,8 @@ Pool::Lease Pool::Acquire(Deadline deadline, absl::Status* status) {
   auto wait_until = std::min(deadline, std::chrono::system_clock::now() + options_.acquire_timeout);
   uint64_t generation = 0;
   {
-    std::unique_lock<std::mutex> lock(mu_);
-    const bool got = cv_.wait_until(lock, wait_until, [&] { return !idle_.empty() || open_ < options_.size; });
+    absl::MutexLock lock(&mu_);
+    const bool got = mu_.AwaitWithDeadline(absl::Condition(this, &Pool::CanLease), absl::FromChrono(wait_until));
     Metrics().acquire.Observe(std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
     if (!got) {
       Metrics().exhausted.Increment();
@@ -122,16 +120,15 @@ Pool::Lease Pool::Acquire(Deadline deadline, absl::Status* status) {
   try {
     auto conn = std::make_unique<pqxx::connection>(options_.conninfo);
     for (const auto& s : options_.statements) conn->prepare(s.name, s.sql);
-    std::lock_guard<std::mutex> lock(mu_);
+    absl::MutexLock lock(&mu_);
     ++opened_total_;
     return {std::move(conn), generation};
   } catch (const std::exception& e) {
     {
-      std::lock_guard<std::mutex> lock(mu_);
+      absl::MutexLock lock(&mu_);
       --open_;
       PublishLocked();
     }
-    cv_.notify_one();
     logging::Error("database connection failed", {{"error", e.what()}});
     *status = errors::Unavailable("database unavailable");
     return {};
@@ -140,7 +137,7 @@ Pool::Lease Pool::Acquire(Deadline deadline, absl::Status* status) {
 
 void Pool::Release(Lease lease) {
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    absl::MutexLock lock(&mu_);
     if (lease.conn && lease.conn->is_open() && lease.generation == generation_) {
       idle_.push_back(std::move(lease));
     } else {
@@ -148,23 +145,20 @@ void Pool::Release(Lease lease) {
     }
     PublishLocked();
   }
-  cv_.notify_one();
 }
 
 void Pool::RetireGeneration(uint64_t generation) {
   std::vector<Lease> retired;
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    absl::MutexLock lock(&mu_);
     if (generation != generation_) return;  // another caller did it
     ++generation_;
     open_ -= static_cast<int>(idle_.size());
     retired.swap(idle_);
     PublishLocked();
   }
-  cv_.notify_all();
   if (!retired.empty()) {
-    logging::Warn("database connection broken: closed the idle ones",
-                  {{"closed", std::to_string(retired.size())}});
+    logging::Warn("database connection broken: closed the idle ones", {{"closed", std::to_string(retired.size())}});
   }
 }  // `retired` closes outside the lock
 
@@ -172,9 +166,7 @@ absl::Status Pool::UserTx(const std::string& claims_json, Deadline deadline, con
   return Run(&claims_json, deadline, work);
 }
 
-absl::Status Pool::ServiceTx(Deadline deadline, const Work& work) {
-  return Run(nullptr, deadline, work);
-}
+absl::Status Pool::ServiceTx(Deadline deadline, const Work& work) { return Run(nullptr, deadline, work); }
 
 absl::Status Pool::Run(const std::string* claims_json, Deadline deadline, const Work& work) {
   // Two retries: a connection opened just as the server went down may break

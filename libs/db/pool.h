@@ -22,15 +22,16 @@
 // retransmission timeout.
 
 #include <chrono>
-#include <condition_variable>
 #include <cstdint>
 #include <functional>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include <absl/base/thread_annotations.h>
+#include <absl/synchronization/mutex.h>
+#include <absl/time/time.h>
 #include <absl/status/status.h>
 #include <pqxx/pqxx>
 
@@ -86,16 +87,19 @@ class Pool {
   // A connection of `generation` was found broken: retire that generation.
   void RetireGeneration(uint64_t generation);
   // Sets the pool gauges (plinth_db_pool_connections) from open_ and idle_.
-  void PublishLocked() const;
+  void PublishLocked() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // A connection is idle or may be opened (what Acquire waits for).
+  bool CanLease() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) { return !idle_.empty() || open_ < options_.size; }
   absl::Status Run(const std::string* claims_json, Deadline deadline, const Work& work);
 
   PoolOptions options_;
-  mutable std::mutex mu_;
-  std::condition_variable cv_;
-  std::vector<Lease> idle_;
-  int open_ = 0;
-  int opened_total_ = 0;
-  uint64_t generation_ = 0;
+  // Awaited conditions are re-checked whenever mu_ is released: no condition
+  // variable to notify.
+  mutable absl::Mutex mu_;
+  std::vector<Lease> idle_ ABSL_GUARDED_BY(mu_);
+  int open_ ABSL_GUARDED_BY(mu_) = 0;
+  int opened_total_ ABSL_GUARDED_BY(mu_) = 0;
+  uint64_t generation_ ABSL_GUARDED_BY(mu_) = 0;
 };
 
 // `conninfo` (URL or key=value form) with the connection defaults above

@@ -18,7 +18,7 @@ constexpr std::string_view kPrefix = "ERROR_CODE_";
 
 // The facts of protos/plinth/v1/errors.proto, read once from its options.
 struct Table {
-  std::map<int, absl::StatusCode> grpc;           // ErrorCode → its gRPC code
+  std::map<int, absl::StatusCode> grpc;          // ErrorCode → its gRPC code
   std::map<absl::StatusCode, std::string> bare;  // gRPC code without detail → wire name
   absl::Status problem;                          // what is wrong with the options, if anything
 };
@@ -33,7 +33,7 @@ std::optional<absl::StatusCode> CanonicalCode(const std::string& name) {
 Table BuildTable() {
   Table t;
   const auto* codes = v1::ErrorCode_descriptor();
-  auto fail = [&t](std::string why) {
+  auto fail = [&t](const std::string& why) {
     if (t.problem.ok()) t.problem = absl::InternalError(absl::StrCat("protos/plinth/v1/errors.proto: ", why));
   };
   for (int i = 0; i < codes->value_count(); ++i) {
@@ -46,13 +46,17 @@ Table BuildTable() {
     if (info.http_status() < 400 || info.http_status() > 599) fail(full + ": http_status must be 4xx or 5xx");
     if (!info.grpc_code().empty()) {
       auto grpc = CanonicalCode(info.grpc_code());
-      if (!grpc) fail(full + ": unknown grpc_code " + info.grpc_code());
-      else t.grpc[value->number()] = *grpc;
+      if (!grpc)
+        fail(full + ": unknown grpc_code " + info.grpc_code());
+      else
+        t.grpc[value->number()] = *grpc;
     }
     for (const auto& b : info.bare_grpc_codes()) {
       auto grpc = CanonicalCode(b);
-      if (!grpc) fail(full + ": unknown bare gRPC code " + b);
-      else if (!t.bare.emplace(*grpc, name).second) fail(b + " is claimed by two codes");
+      if (!grpc)
+        fail(absl::StrCat(full, ": unknown bare gRPC code ", b));
+      else if (!t.bare.emplace(*grpc, name).second)
+        fail(b + " is claimed by two codes");
     }
   }
   return t;
@@ -69,8 +73,7 @@ plinth::v1::ErrorDetail DetailOf(const absl::Status& status) {
   return detail;
 }
 
-absl::Status WithDetail(absl::StatusCode code, std::string_view message,
-                        const plinth::v1::ErrorDetail& detail) {
+absl::Status WithDetail(absl::StatusCode code, std::string_view message, const plinth::v1::ErrorDetail& detail) {
   absl::Status status(code, absl::string_view(message.data(), message.size()));
   status.SetPayload(kDetailPayload, absl::Cord(detail.SerializeAsString()));
   return status;
@@ -105,7 +108,7 @@ std::string Name(v1::ErrorCode code) {
 
 absl::Status CheckCodeTable() { return TheTable().problem; }
 
-absl::Status Validation(std::vector<FieldViolation> violations) {
+absl::Status Validation(const std::vector<FieldViolation>& violations) {
   std::vector<std::string> parts;
   plinth::v1::ErrorDetail detail;
   detail.set_code(Name(v1::ERROR_CODE_VALIDATION_ERROR));
@@ -157,8 +160,7 @@ grpc::Status ToGrpcStatus(const absl::Status& status) {
   wire.set_code(static_cast<int>(status.code()));
   wire.set_message(message);
   wire.add_details()->PackFrom(detail);
-  return grpc::Status(static_cast<grpc::StatusCode>(status.code()), message,
-                      wire.SerializeAsString());
+  return grpc::Status(static_cast<grpc::StatusCode>(status.code()), message, wire.SerializeAsString());
 }
 
 absl::Status FromGrpcStatus(const grpc::Status& status) {
@@ -185,8 +187,7 @@ absl::Status FromGrpcStatus(const grpc::Status& status) {
         return Internal("backend call failed: " + status.error_message());
     }
   }
-  return WithDetail(static_cast<absl::StatusCode>(status.error_code()), status.error_message(),
-                    detail);
+  return WithDetail(static_cast<absl::StatusCode>(status.error_code()), status.error_message(), detail);
 }
 
 }  // namespace plinth::errors

@@ -25,7 +25,7 @@ struct FieldViolation {
 };
 
 // 400 VALIDATION_ERROR; `details` lists every violation.
-absl::Status Validation(std::vector<FieldViolation> violations);
+absl::Status Validation(const std::vector<FieldViolation>& violations);
 // One bad field (a separate name: a braced list of two strings would otherwise
 // silently pick the wrong overload).
 absl::Status InvalidField(std::string field, std::string issue);

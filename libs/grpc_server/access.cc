@@ -33,8 +33,8 @@ std::optional<std::string_view> Find(const Metadata* md, std::string_view key) {
 
 // The usual gRPC-Prometheus families, labelled as go-grpc-prometheus does.
 prometheus::Family<prometheus::Counter>& HandledFamily() {
-  static auto& f = metrics::CounterFamily("grpc_server_handled_total",
-                                          "RPCs completed on the server, by method and status code.");
+  static auto& f =
+      metrics::CounterFamily("grpc_server_handled_total", "RPCs completed on the server, by method and status code.");
   return f;
 }
 prometheus::Family<prometheus::Histogram>& HandlingFamily() {
@@ -66,7 +66,8 @@ using Rules = std::unordered_map<std::string, Method>;
 void AddRule(Rules* rules, const std::string& path, const v1::Access& access, uint32_t max_call_ms = 0) {
   Method m{access, "", "", nullptr, std::chrono::milliseconds(max_call_ms != 0 ? max_call_ms : 5000)};
   if (SplitMethod(path, &m.service, &m.name)) {
-    m.handling = &HandlingFamily().Add({{"grpc_service", m.service}, {"grpc_method", m.name}}, metrics::LatencyBuckets());
+    m.handling =
+        &HandlingFamily().Add({{"grpc_service", m.service}, {"grpc_method", m.name}}, metrics::LatencyBuckets());
   }
   (*rules)[path] = std::move(m);
 }
@@ -170,7 +171,11 @@ bool SaneRequestId(std::string_view id) {
 class CallInterceptor : public grpc::experimental::Interceptor {
  public:
   CallInterceptor(grpc::experimental::ServerRpcInfo* info, const AccessConfig* config, const Rules* rules)
-      : info_(info), config_(config), rules_(rules), method_(info->method()), start_(std::chrono::steady_clock::now()) {}
+      : info_(info),
+        config_(config),
+        rules_(rules),
+        method_(info->method()),
+        start_(std::chrono::steady_clock::now()) {}
 
   void Intercept(grpc::experimental::InterceptorBatchMethods* methods) override {
     using grpc::experimental::InterceptionHookPoints;
@@ -238,7 +243,7 @@ class CallInterceptor : public grpc::experimental::Interceptor {
     // A method without a rule is whatever the caller sent: logged cut short.
     logging::Fields fields = {{"method", rule_ != nullptr ? method_ : method_.substr(0, 200)},
                               {"grpc_code", std::to_string(status.error_code())},
-                              {"duration_ms", absl::StrCat(micros / 1000.0)}};
+                              {"duration_ms", absl::StrCat(static_cast<double>(micros) / 1000.0)}};
     if (!forwarded_for_.empty()) fields.push_back({"forwarded_for", forwarded_for_});
     if (!status.ok()) fields.push_back({"error", status.error_message()});
     logging::Info("rpc", fields);
@@ -262,8 +267,12 @@ class CallInterceptor : public grpc::experimental::Interceptor {
       service = kUnknownLabel;
       method = kUnknownLabel;
     }
-    HandledFamily().Add({{"grpc_service", service}, {"grpc_method", method}, {"grpc_code", CodeName(code)}}).Increment();
-    HandlingFamily().Add({{"grpc_service", service}, {"grpc_method", method}}, metrics::LatencyBuckets()).Observe(seconds);
+    HandledFamily()
+        .Add({{"grpc_service", service}, {"grpc_method", method}, {"grpc_code", CodeName(code)}})
+        .Increment();
+    HandlingFamily()
+        .Add({{"grpc_service", service}, {"grpc_method", method}}, metrics::LatencyBuckets())
+        .Observe(seconds);
   }
 
   static constexpr char kUnknownLabel[] = "unknown";
@@ -274,11 +283,11 @@ class CallInterceptor : public grpc::experimental::Interceptor {
   }
 
   static const char* CodeName(grpc::StatusCode code) {
-    static const char* kNames[] = {"OK",           "Canceled",         "Unknown",           "InvalidArgument",
-                                   "DeadlineExceeded", "NotFound",     "AlreadyExists",     "PermissionDenied",
-                                   "ResourceExhausted", "FailedPrecondition", "Aborted",    "OutOfRange",
-                                   "Unimplemented", "Internal",        "Unavailable",       "DataLoss",
-                                   "Unauthenticated"};
+    static const char* kNames[] = {
+        "OK",       "Canceled",       "Unknown",          "InvalidArgument",   "DeadlineExceeded",
+        "NotFound", "AlreadyExists",  "PermissionDenied", "ResourceExhausted", "FailedPrecondition",
+        "Aborted",  "OutOfRange",     "Unimplemented",    "Internal",          "Unavailable",
+        "DataLoss", "Unauthenticated"};
     const int i = static_cast<int>(code);
     return i >= 0 && i < 17 ? kNames[i] : "Unknown";
   }

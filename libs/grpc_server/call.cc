@@ -41,8 +41,7 @@ std::unique_ptr<grpc::ClientContext> ForwardedContext(const grpc::ServerContextB
   return out;
 }
 
-std::unique_ptr<grpc::ClientContext> InternalContext(const std::string& service_token,
-                                                     const std::string& user_id,
+std::unique_ptr<grpc::ClientContext> InternalContext(const std::string& service_token, const std::string& user_id,
                                                      std::chrono::system_clock::time_point deadline) {
   auto out = std::make_unique<grpc::ClientContext>();
   out->AddMetadata(kServiceTokenMetadata, service_token);

@@ -30,8 +30,7 @@ std::unique_ptr<grpc::ClientContext> ForwardedContext(const grpc::ServerContextB
 // `x-plinth-service-token` (PLINTH_SERVICE_TOKEN, a secret the services
 // share) and `x-plinth-user-id`. Only methods declared CALLER_INTERNAL or
 // CALLER_USER_OR_INTERNAL accept it, and the gateway forwards neither header.
-std::unique_ptr<grpc::ClientContext> InternalContext(const std::string& service_token,
-                                                     const std::string& user_id,
+std::unique_ptr<grpc::ClientContext> InternalContext(const std::string& service_token, const std::string& user_id,
                                                      std::chrono::system_clock::time_point deadline);
 // A channel to another Plinth service at `address` (host:port): every
 // address the name resolves to, each call to the next (round robin). In

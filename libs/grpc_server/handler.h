@@ -10,7 +10,8 @@
 //   grpc::Status FooServiceImpl::GetFoo(grpc::ServerContext* context, const v1::GetFooRequest* request,
 //                                       v1::FooResponse* response) {
 //     return grpc_server::Handle(context, request, response,
-//                                [this](const Call& call, const v1::GetFooRequest& r) -> absl::StatusOr<v1::FooResponse> {
+//                                [this](const Call& call, const v1::GetFooRequest& r) ->
+//                                absl::StatusOr<v1::FooResponse> {
 //                                  ...
 //                                });
 //   }

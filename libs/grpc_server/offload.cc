@@ -13,10 +13,9 @@ Offload::Offload(int threads) {
 
 Offload::~Offload() {
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    absl::MutexLock lock(&mu_);
     stopping_ = true;
   }
-  ready_.notify_all();
   for (auto& t : threads_) t.join();
 }
 
@@ -30,10 +29,9 @@ void Offload::Run(std::function<void()> work) {
     ReleaseCallOnThisThread();
   };
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    absl::MutexLock lock(&mu_);
     queue_.push_back(std::move(with_context));
   }
-  ready_.notify_one();
   ReleaseCallOnThisThread();
 }
 
@@ -41,8 +39,8 @@ void Offload::Loop() {
   while (true) {
     std::function<void()> work;
     {
-      std::unique_lock<std::mutex> lock(mu_);
-      ready_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+      absl::MutexLock lock(&mu_);
+      mu_.Await(absl::Condition(this, &Offload::HasWorkOrStops));
       if (queue_.empty()) return;  // stopping, and nothing left
       work = std::move(queue_.front());
       queue_.pop_front();

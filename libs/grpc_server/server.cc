@@ -105,8 +105,8 @@ absl::Status Serve(const ServerOptions& options, const std::vector<grpc::Service
     unsigned char signo = 0;
     while (read(g_signal_pipe[0], &signo, 1) < 0 && errno == EINTR) {
     }
-    logging::Info("draining", {{"signal", std::to_string(signo)},
-                               {"timeout_s", std::to_string(options.drain_timeout.count())}});
+    logging::Info("draining",
+                  {{"signal", std::to_string(signo)}, {"timeout_s", std::to_string(options.drain_timeout.count())}});
     health->SetServingStatus(false);
     server->Shutdown(std::chrono::system_clock::now() + options.drain_timeout);
   });

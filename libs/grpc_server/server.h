@@ -24,7 +24,7 @@
 namespace plinth::grpc_server {
 
 struct ServerOptions {
-  std::string service_name;  // e.g. "plinth.v1.ProfileService" (health entry)
+  std::string service_name;    // e.g. "plinth.v1.ProfileService" (health entry)
   std::string listen_address;  // host:port
   // The admin address of /metrics (libs/metrics); empty: not served.
   std::string metrics_address;

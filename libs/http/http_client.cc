@@ -125,7 +125,7 @@ absl::StatusOr<Response> Send(const Request& request) {
 void AbortSignal::Abort() {
   std::function<void()> notify;
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    absl::MutexLock lock(&mu_);
     if (aborted_) return;
     aborted_ = true;
     notify = notify_;
@@ -134,12 +134,12 @@ void AbortSignal::Abort() {
 }
 
 void AbortSignal::OnAbort(std::function<void()> notify) {
-  std::lock_guard<std::mutex> lock(mu_);
+  absl::MutexLock lock(&mu_);
   notify_ = std::move(notify);
 }
 
 bool AbortSignal::aborted() const {
-  std::lock_guard<std::mutex> lock(mu_);
+  absl::MutexLock lock(&mu_);
   return aborted_;
 }
 
@@ -219,7 +219,7 @@ AsyncClient::AsyncClient() : multi_(curl_multi_init()), wake_(eventfd(0, EFD_NON
 
 AsyncClient::~AsyncClient() {
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    absl::MutexLock lock(&mu_);
     stopping_ = true;
   }
   Wake();
@@ -235,12 +235,17 @@ void AsyncClient::Wake() {
 
 void AsyncClient::Send(Request request, Done done) {
   auto transfer = std::make_unique<Transfer>(std::move(request), std::move(done));
+  std::unique_ptr<Transfer> refused;  // stopping: not started
   {
-    std::lock_guard<std::mutex> lock(mu_);
-    if (!stopping_) submitted_.push_back(std::move(transfer));
+    absl::MutexLock lock(&mu_);
+    if (stopping_) {
+      refused = std::move(transfer);
+    } else {
+      submitted_.push_back(std::move(transfer));
+    }
   }
-  if (transfer) {  // stopping: not started
-    transfer->done(absl::CancelledError("the HTTP client is shutting down"));
+  if (refused) {
+    refused->done(absl::CancelledError("the HTTP client is shutting down"));
     return;
   }
   Wake();
@@ -275,7 +280,7 @@ void AsyncClient::Loop() {
     std::vector<uint64_t> aborted;
     bool stopping;
     {
-      std::lock_guard<std::mutex> lock(mu_);
+      absl::MutexLock lock(&mu_);
       added.swap(submitted_);
       aborted.swap(aborted_);
       stopping = stopping_;
@@ -294,7 +299,7 @@ void AsyncClient::Loop() {
     for (auto& t : added) {
       if (stopping || t->curl == nullptr) {
         finish(std::move(t), stopping ? absl::CancelledError("the HTTP client is shutting down")
-                                       : absl::InternalError("curl init failed"));
+                                      : absl::InternalError("curl init failed"));
         continue;
       }
       t->exchange.Configure(t->curl.get());
@@ -306,7 +311,7 @@ void AsyncClient::Loop() {
       if (t->exchange.request.abort) {
         t->exchange.request.abort->OnAbort([this, id = t->id] {
           {
-            std::lock_guard<std::mutex> lock(mu_);
+            absl::MutexLock lock(&mu_);
             aborted_.push_back(id);
           }
           Wake();
@@ -320,8 +325,8 @@ void AsyncClient::Loop() {
 
     int wait_ms = 1000;
     if (state.deadline) {
-      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(*state.deadline -
-                                                                              std::chrono::steady_clock::now());
+      const auto left =
+          std::chrono::duration_cast<std::chrono::milliseconds>(*state.deadline - std::chrono::steady_clock::now());
       wait_ms = static_cast<int>(std::clamp<int64_t>(left.count(), 0, 1000));
     }
     const int n = epoll_wait(state.epoll, events.data(), static_cast<int>(events.size()), wait_ms);

@@ -7,13 +7,14 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <string_view>
 #include <thread>
 #include <utility>
 #include <vector>
 
+#include <absl/base/thread_annotations.h>
+#include <absl/synchronization/mutex.h>
 #include <absl/status/statusor.h>
 
 namespace plinth::http {
@@ -32,9 +33,9 @@ class AbortSignal {
   void OnAbort(std::function<void()> notify);
 
  private:
-  mutable std::mutex mu_;
-  bool aborted_ = false;
-  std::function<void()> notify_;
+  mutable absl::Mutex mu_;
+  bool aborted_ ABSL_GUARDED_BY(mu_) = false;
+  std::function<void()> notify_ ABSL_GUARDED_BY(mu_);
 };
 
 struct Request {
@@ -93,10 +94,10 @@ class AsyncClient {
 
   void* multi_;  // CURLM*
   int wake_;     // eventfd: Send and the destructor wake the loop
-  std::mutex mu_;
-  std::deque<std::unique_ptr<Transfer>> submitted_;
-  std::vector<uint64_t> aborted_;  // ids of transfers whose signal fired
-  bool stopping_ = false;
+  absl::Mutex mu_;
+  std::deque<std::unique_ptr<Transfer>> submitted_ ABSL_GUARDED_BY(mu_);
+  std::vector<uint64_t> aborted_ ABSL_GUARDED_BY(mu_);  // ids of transfers whose signal fired
+  bool stopping_ ABSL_GUARDED_BY(mu_) = false;
   std::thread loop_;
 };
 

@@ -24,8 +24,7 @@ thread_local std::string t_traceparent;
 std::string NowRfc3339() {
   auto now = std::chrono::system_clock::now();
   auto secs = std::chrono::system_clock::to_time_t(now);
-  auto millis =
-      std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000;
+  auto millis = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000;
   std::tm tm{};
   gmtime_r(&secs, &tm);
   char buf[40];
@@ -34,8 +33,7 @@ std::string NowRfc3339() {
   return buf;
 }
 
-void Emit(spdlog::level::level_enum level, std::string_view name, std::string_view msg,
-          const Fields& fields) {
+void Emit(spdlog::level::level_enum level, std::string_view name, std::string_view msg, const Fields& fields) {
   auto logger = spdlog::default_logger_raw();
   if (!logger->should_log(level)) return;
   logger->log(level, "{}", FormatLine(name, msg, fields));
@@ -68,13 +66,27 @@ void AppendJsonString(std::string& out, std::string_view s) {
       continue;
     }
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      case '\b': out += "\\b"; break;
-      case '\f': out += "\\f"; break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      case '\b':
+        out += "\\b";
+        break;
+      case '\f':
+        out += "\\f";
+        break;
       default: {
         static constexpr char kHex[] = "0123456789abcdef";
         out += "\\u00";
@@ -133,8 +145,8 @@ std::string FormatLine(std::string_view level, std::string_view msg, const Field
 
 void Init(std::string_view service, std::string_view level) {
   ServiceName() = std::string(service);
-  auto logger = std::make_shared<spdlog::logger>(
-      std::string(service), std::make_shared<spdlog::sinks::stdout_sink_mt>());
+  auto logger =
+      std::make_shared<spdlog::logger>(std::string(service), std::make_shared<spdlog::sinks::stdout_sink_mt>());
   logger->set_pattern("%v");
   logger->set_level(spdlog::level::from_str(std::string(level)));
   // Flushing every line cost a write(2) per call; warnings and errors are

@@ -1,8 +1,9 @@
 #include "libs/metrics/metrics.h"
 
 #include <memory>
-#include <mutex>
 
+#include <absl/base/thread_annotations.h>
+#include <absl/synchronization/mutex.h>
 #include <absl/strings/str_cat.h>
 #include <prometheus/exposer.h>
 
@@ -32,7 +33,7 @@ prometheus::Family<prometheus::Histogram>& HistogramFamily(const std::string& na
 
 const prometheus::Histogram::BucketBoundaries& LatencyBuckets() {
   static const prometheus::Histogram::BucketBoundaries b = {0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1,
-                                                             0.25,  0.5,    1,     2.5,  5,     10,   60};
+                                                            0.25,  0.5,    1,     2.5,  5,     10,   60};
   return b;
 }
 
@@ -42,9 +43,9 @@ const prometheus::Histogram::BucketBoundaries& SlowBuckets() {
 }
 
 absl::Status Serve(const std::string& address) {
-  static std::mutex mu;
-  static prometheus::Exposer* exposer = nullptr;  // lives as long as the process
-  std::lock_guard<std::mutex> lock(mu);
+  static absl::Mutex mu;
+  static prometheus::Exposer* exposer ABSL_GUARDED_BY(mu) = nullptr;  // lives as long as the process
+  absl::MutexLock lock(&mu);
   if (exposer != nullptr) return absl::FailedPreconditionError("metrics already served");
   try {
     exposer = new prometheus::Exposer(address, /*num_threads=*/1);

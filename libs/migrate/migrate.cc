@@ -38,8 +38,7 @@ absl::StatusOr<std::vector<File>> ReadDir(const std::string& dir) {
     size_t digits = 0;
     while (digits < name.size() && std::isdigit(static_cast<unsigned char>(name[digits]))) ++digits;
     if (digits == 0 || digits >= name.size() || name[digits] != '_') {
-      return absl::InvalidArgumentError(
-          absl::StrCat("migration file name must be NNNN_name.sql: ", name));
+      return absl::InvalidArgumentError(absl::StrCat("migration file name must be NNNN_name.sql: ", name));
     }
     int version = std::stoi(name.substr(0, digits));
     std::ifstream in(entry.path(), std::ios::binary);
@@ -48,11 +47,12 @@ absl::StatusOr<std::vector<File>> ReadDir(const std::string& dir) {
     File file{version, name, buf.str(), ""};
     file.checksum = crypto::Hex(crypto::Sha256(file.sql));
     if (!by_version.emplace(version, file).second) {
-      return absl::InvalidArgumentError(absl::StrCat("two migrations share version ", version,
-                                                     ": ", by_version[version].name, ", ", name));
+      return absl::InvalidArgumentError(
+          absl::StrCat("two migrations share version ", version, ": ", by_version[version].name, ", ", name));
     }
   }
   std::vector<File> files;
+  files.reserve(by_version.size());
   for (auto& [v, f] : by_version) files.push_back(std::move(f));
   return files;
 }
@@ -94,10 +94,10 @@ absl::StatusOr<int> Apply(const std::string& conninfo, const std::string& dir) {
       auto it = applied.find(file.version);
       if (it != applied.end()) {
         if (it->second.second != file.checksum) {
-          failure = absl::FailedPreconditionError(absl::StrCat(
-              "migration ", file.name, " was changed after it was applied (recorded checksum ",
-              it->second.second.substr(0, 12), ", file ", file.checksum.substr(0, 12),
-              "); add a new migration instead"));
+          failure = absl::FailedPreconditionError(
+              absl::StrCat("migration ", file.name, " was changed after it was applied (recorded checksum ",
+                           it->second.second.substr(0, 12), ", file ", file.checksum.substr(0, 12),
+                           "); add a new migration instead"));
           break;
         }
         continue;
@@ -105,9 +105,8 @@ absl::StatusOr<int> Apply(const std::string& conninfo, const std::string& dir) {
       try {
         pqxx::work tx(conn);
         tx.exec(file.sql);
-        tx.exec_params(
-            "insert into public.schema_migrations (version, name, checksum) values ($1, $2, $3)",
-            file.version, file.name, file.checksum);
+        tx.exec_params("insert into public.schema_migrations (version, name, checksum) values ($1, $2, $3)",
+                       file.version, file.name, file.checksum);
         tx.commit();
       } catch (const std::exception& e) {
         failure = absl::InternalError(absl::StrCat("migration ", file.name, " failed: ", e.what()));
@@ -116,9 +115,9 @@ absl::StatusOr<int> Apply(const std::string& conninfo, const std::string& dir) {
       logging::Info("migration applied", {{"migration", file.name}});
       ++count;
     }
-    for (const auto& [version, entry] : applied) {
-      bool known = std::any_of(files->begin(), files->end(),
-                               [&](const File& f) { return f.version == version; });
+    for (const auto& [applied_version, entry] : applied) {
+      const auto& version = applied_version;  // a structured binding cannot be captured in C++17
+      bool known = std::any_of(files->begin(), files->end(), [&](const File& f) { return f.version == version; });
       if (!known) logging::Warn("applied migration has no file", {{"migration", entry.first}});
     }
     pqxx::nontransaction nt(conn);

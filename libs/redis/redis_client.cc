@@ -48,7 +48,7 @@ RedisClient::~RedisClient() {
 
 redisContext* RedisClient::Acquire(absl::Status* status) {
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    absl::MutexLock lock(&mu_);
     if (!idle_.empty()) {
       auto* ctx = idle_.back();
       idle_.pop_back();
@@ -64,7 +64,7 @@ redisContext* RedisClient::Acquire(absl::Status* status) {
   redisContext* ctx = redisConnectWithTimeout(options_.host.c_str(), options_.port, tv);
   auto fail = [&](const std::string& why) -> redisContext* {
     if (ctx != nullptr) redisFree(ctx);
-    std::lock_guard<std::mutex> lock(mu_);
+    absl::MutexLock lock(&mu_);
     down_until_ = std::chrono::steady_clock::now() + options_.backoff;
     *status = errors::Unavailable("redis unavailable: " + why);
     return nullptr;
@@ -80,15 +80,14 @@ redisContext* RedisClient::Acquire(absl::Status* status) {
       !check(static_cast<redisReply*>(redisCommand(ctx, "AUTH %s", options_.password.c_str())))) {
     return fail("authentication failed");
   }
-  if (options_.db != 0 &&
-      !check(static_cast<redisReply*>(redisCommand(ctx, "SELECT %d", options_.db)))) {
+  if (options_.db != 0 && !check(static_cast<redisReply*>(redisCommand(ctx, "SELECT %d", options_.db)))) {
     return fail("cannot select db");
   }
   return ctx;
 }
 
 void RedisClient::Release(redisContext* ctx, bool healthy) {
-  std::lock_guard<std::mutex> lock(mu_);
+  absl::MutexLock lock(&mu_);
   if (healthy && static_cast<int>(idle_.size()) < options_.max_idle) {
     idle_.push_back(ctx);
     return;
@@ -102,8 +101,7 @@ namespace {
 // Failed commands, by kind: unavailable (no connection, backing off, a
 // broken one) or error (Redis answered an error).
 void CountError(const char* kind) {
-  static auto& family =
-      metrics::CounterFamily("plinth_redis_errors_total", "Redis commands that failed, by kind.");
+  static auto& family = metrics::CounterFamily("plinth_redis_errors_total", "Redis commands that failed, by kind.");
   static auto& unavailable = family.Add({{"kind", "unavailable"}});
   static auto& error = family.Add({{"kind", "error"}});
   (std::string_view(kind) == "error" ? error : unavailable).Increment();
@@ -111,8 +109,7 @@ void CountError(const char* kind) {
 
 }  // namespace
 
-absl::StatusOr<std::shared_ptr<RedisClient::Reply>> RedisClient::Command(
-    const std::vector<std::string>& argv) {
+absl::StatusOr<std::shared_ptr<RedisClient::Reply>> RedisClient::Command(const std::vector<std::string>& argv) {
   absl::Status status;
   redisContext* ctx = Acquire(&status);
   if (ctx == nullptr) {
@@ -125,8 +122,7 @@ absl::StatusOr<std::shared_ptr<RedisClient::Reply>> RedisClient::Command(
     args.push_back(a.data());
     lens.push_back(a.size());
   }
-  auto* raw = static_cast<redisReply*>(
-      redisCommandArgv(ctx, static_cast<int>(args.size()), args.data(), lens.data()));
+  auto* raw = static_cast<redisReply*>(redisCommandArgv(ctx, static_cast<int>(args.size()), args.data(), lens.data()));
   if (raw == nullptr) {
     std::string why = ctx->errstr;
     Release(ctx, false);

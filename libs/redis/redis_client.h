@@ -9,11 +9,12 @@
 
 #include <chrono>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include <absl/base/thread_annotations.h>
+#include <absl/synchronization/mutex.h>
 #include <absl/status/statusor.h>
 
 struct redisContext;
@@ -51,8 +52,7 @@ class RedisClient {
 
   // nullopt when the key does not exist.
   absl::StatusOr<std::optional<std::string>> Get(const std::string& key);
-  absl::Status SetEx(const std::string& key, const std::string& value, int ttl_seconds,
-                     bool only_if_absent = false);
+  absl::Status SetEx(const std::string& key, const std::string& value, int ttl_seconds, bool only_if_absent = false);
   // Any command (argv form). An error reply is INTERNAL with Redis' message
   // (e.g. "redis: NOGROUP ..."); a dead connection UNAVAILABLE.
   absl::StatusOr<Value> Call(const std::vector<std::string>& argv);
@@ -65,9 +65,9 @@ class RedisClient {
   void Release(redisContext* ctx, bool healthy);
 
   RedisOptions options_;
-  std::mutex mu_;
-  std::vector<redisContext*> idle_;
-  std::chrono::steady_clock::time_point down_until_{};
+  absl::Mutex mu_;
+  std::vector<redisContext*> idle_ ABSL_GUARDED_BY(mu_);
+  std::chrono::steady_clock::time_point down_until_ ABSL_GUARDED_BY(mu_){};
 };
 
 }  // namespace plinth::redis

@@ -105,8 +105,7 @@ std::unique_ptr<db::Pool> OpenPool(const ServiceEnv& env, std::vector<db::Prepar
   return pool;
 }
 
-absl::StatusOr<std::shared_ptr<redis::RedisClient>> OptionalRedis(const config::Env& env,
-                                                                   const std::string& variable) {
+absl::StatusOr<std::shared_ptr<redis::RedisClient>> OptionalRedis(const config::Env& env, const std::string& variable) {
   const std::string url = env.String(variable, "");
   if (url.empty()) return std::shared_ptr<redis::RedisClient>();
   auto options = redis::ParseUrl(url);

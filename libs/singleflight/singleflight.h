@@ -5,12 +5,13 @@
 // runs the function, the others wait and share its result (e.g. many cache
 // misses for one user → one database read).
 
-#include <condition_variable>
 #include <functional>
 #include <map>
 #include <memory>
-#include <mutex>
 #include <string>
+
+#include <absl/base/thread_annotations.h>
+#include <absl/synchronization/mutex.h>
 
 namespace plinth::singleflight {
 
@@ -20,34 +21,35 @@ class Group {
   // `shared` (optional) is set to true when the result came from another
   // caller's run.
   T Do(const std::string& key, const std::function<T()>& fn, bool* shared = nullptr) {
-    std::unique_lock<std::mutex> lock(mu_);
-    if (auto it = calls_.find(key); it != calls_.end()) {
-      auto call = it->second;
-      call->cv.wait(lock, [&] { return call->done; });
-      if (shared != nullptr) *shared = true;
-      return *call->result;
+    std::shared_ptr<Call> call;
+    {
+      absl::MutexLock lock(&mu_);
+      if (auto it = calls_.find(key); it != calls_.end()) {
+        call = it->second;
+        mu_.Await(absl::Condition(&call->done));
+        if (shared != nullptr) *shared = true;
+        return *call->result;
+      }
+      call = std::make_shared<Call>();
+      calls_[key] = call;
     }
-    auto call = std::make_shared<Call>();
-    calls_[key] = call;
-    lock.unlock();
     T result = fn();
-    lock.lock();
+    absl::MutexLock lock(&mu_);
     call->result = std::make_unique<T>(result);
-    call->done = true;
+    call->done = true;  // wakes the waiters as the lock is released
     calls_.erase(key);
-    call->cv.notify_all();
     if (shared != nullptr) *shared = false;
     return result;
   }
 
  private:
+  // Written under mu_.
   struct Call {
-    std::condition_variable cv;
     bool done = false;
     std::unique_ptr<T> result;
   };
-  std::mutex mu_;
-  std::map<std::string, std::shared_ptr<Call>> calls_;
+  absl::Mutex mu_;
+  std::map<std::string, std::shared_ptr<Call>> calls_ ABSL_GUARDED_BY(mu_);
 };
 
 }  // namespace plinth::singleflight

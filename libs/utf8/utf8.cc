@@ -5,7 +5,10 @@ namespace plinth::utf8 {
 size_t SequenceLength(std::string_view s, size_t i) {
   if (i >= s.size()) return 0;
   auto at = [&](size_t k) -> unsigned { return k < s.size() ? static_cast<unsigned char>(s[k]) : 0u; };
-  auto cont = [&](size_t k) { unsigned c = at(k); return c >= 0x80 && c <= 0xBF; };
+  auto cont = [&](size_t k) {
+    unsigned c = at(k);
+    return c >= 0x80 && c <= 0xBF;
+  };
   unsigned c = at(i), c1 = at(i + 1);
   if (c < 0x80) return 1;
   if (c >= 0xC2 && c <= 0xDF) return cont(i + 1) ? 2 : 0;

@@ -67,12 +67,18 @@ bool Present(const Message& m, const FieldDescriptor& f) {
   if (f.is_repeated()) return r->FieldSize(m, &f) > 0;
   if (f.has_presence()) return r->HasField(m, &f);
   switch (f.cpp_type()) {
-    case FieldDescriptor::CPPTYPE_STRING: return !r->GetString(m, &f).empty();
-    case FieldDescriptor::CPPTYPE_INT32: return r->GetInt32(m, &f) != 0;
-    case FieldDescriptor::CPPTYPE_INT64: return r->GetInt64(m, &f) != 0;
-    case FieldDescriptor::CPPTYPE_UINT32: return r->GetUInt32(m, &f) != 0;
-    case FieldDescriptor::CPPTYPE_BOOL: return r->GetBool(m, &f);
-    default: return true;
+    case FieldDescriptor::CPPTYPE_STRING:
+      return !r->GetString(m, &f).empty();
+    case FieldDescriptor::CPPTYPE_INT32:
+      return r->GetInt32(m, &f) != 0;
+    case FieldDescriptor::CPPTYPE_INT64:
+      return r->GetInt64(m, &f) != 0;
+    case FieldDescriptor::CPPTYPE_UINT32:
+      return r->GetUInt32(m, &f) != 0;
+    case FieldDescriptor::CPPTYPE_BOOL:
+      return r->GetBool(m, &f);
+    default:
+      return true;
   }
 }
 
@@ -121,9 +127,7 @@ std::string DefaultJsonText(const Message& message, const char* field_name) {
   return DefaultJson(*message.GetDescriptor()->FindFieldByName(field_name)).dump();
 }
 
-const v1::FieldRules& RulesOf(const FieldDescriptor& field) {
-  return field.options().GetExtension(v1::field);
-}
+const v1::FieldRules& RulesOf(const FieldDescriptor& field) { return field.options().GetExtension(v1::field); }
 
 void CheckFields(const Message& message, std::vector<errors::FieldViolation>* out,
                  const std::set<std::string>* present) {
@@ -147,7 +151,8 @@ void CheckFields(const Message& message, std::vector<errors::FieldViolation>* ou
     std::string issue;
     switch (f.cpp_type()) {
       case FieldDescriptor::CPPTYPE_STRING:
-        if (f.type() == FieldDescriptor::TYPE_STRING && !f.is_repeated()) issue = TextIssue(r->GetString(message, &f), rules);
+        if (f.type() == FieldDescriptor::TYPE_STRING && !f.is_repeated())
+          issue = TextIssue(r->GetString(message, &f), rules);
         break;
       case FieldDescriptor::CPPTYPE_INT32:
         if (!f.is_repeated()) issue = IntegerIssue(r->GetInt32(message, &f), rules);
@@ -156,7 +161,8 @@ void CheckFields(const Message& message, std::vector<errors::FieldViolation>* ou
         if (!f.is_repeated()) issue = IntegerIssue(r->GetInt64(message, &f), rules);
         break;
       case FieldDescriptor::CPPTYPE_MESSAGE:
-        if (f.message_type() == google::protobuf::Struct::descriptor() && !f.is_repeated() && r->HasField(message, &f)) {
+        if (f.message_type() == google::protobuf::Struct::descriptor() && !f.is_repeated() &&
+            r->HasField(message, &f)) {
           std::string json;
           issue = JsonIssue(static_cast<const google::protobuf::Struct&>(r->GetMessage(message, &f)), rules, &json);
           break;
@@ -179,7 +185,7 @@ void CheckFields(const Message& message, std::vector<errors::FieldViolation>* ou
 absl::Status Check(const Message& request) {
   std::vector<errors::FieldViolation> v;
   CheckFields(request, &v);
-  return v.empty() ? absl::OkStatus() : errors::Validation(std::move(v));
+  return v.empty() ? absl::OkStatus() : errors::Validation(v);
 }
 
 }  // namespace plinth::validation

@@ -1,6 +1,5 @@
 #include "services/analysis/analysis_service.h"
 
-
 #include "libs/errors/errors.h"
 #include "libs/grpc_server/handler.h"
 #include "libs/logging/logging.h"
@@ -10,7 +9,6 @@
 
 namespace plinth::analysis {
 namespace {
-
 
 void ToProto(const AnalysisRow& row, v1::Analysis* out) {
   out->set_id(row.id);
@@ -38,8 +36,8 @@ absl::StatusOr<v1::AnalysisResponse> AnalysisServiceImpl::Create(const grpc_serv
   const std::string id = auth::NewUuid();
   auto row = store_->Create(call.caller, id, request.resource_id(), prompt, call.deadline);
   if (!row.ok()) return row.status();
-  static auto& consumed = metrics::CounterFamily("plinth_credits_total", "Credits moved, by kind.")
-                              .Add({{"kind", "consumed"}});
+  static auto& consumed =
+      metrics::CounterFamily("plinth_credits_total", "Credits moved, by kind.").Add({{"kind", "consumed"}});
   consumed.Increment();
   // The row is the record; a failed enqueue only delays the analysis until
   // the worker's sweeper finds it.
@@ -54,13 +52,11 @@ absl::StatusOr<v1::AnalysisResponse> AnalysisServiceImpl::Create(const grpc_serv
   return out;
 }
 
-grpc::Status AnalysisServiceImpl::CreateAnalysis(grpc::ServerContext* context,
-                                                 const v1::CreateAnalysisRequest* request,
+grpc::Status AnalysisServiceImpl::CreateAnalysis(grpc::ServerContext* context, const v1::CreateAnalysisRequest* request,
                                                  v1::AnalysisResponse* response) {
-  return grpc_server::Handle(context, request, response,
-                             [this](const grpc_server::Call& call, const v1::CreateAnalysisRequest& r) {
-                               return Create(call, r);
-                             });
+  return grpc_server::Handle(
+      context, request, response,
+      [this](const grpc_server::Call& call, const v1::CreateAnalysisRequest& r) { return Create(call, r); });
 }
 
 grpc::Status AnalysisServiceImpl::ListAnalyses(grpc::ServerContext* context, const v1::ListAnalysesRequest* request,

@@ -7,11 +7,11 @@
 namespace plinth::analysis {
 namespace {
 
-#define ANALYSIS_COLUMNS                                                                        \
-  "id::text, resource_id::text, status, prompt, model, output, error, "                        \
-  "coalesce(input_tokens, 0), coalesce(output_tokens, 0), attempts, "                          \
-  "(extract(epoch from created_at) * 1000000)::bigint, "                                       \
-  "(extract(epoch from started_at) * 1000000)::bigint, "                                       \
+#define ANALYSIS_COLUMNS                                                \
+  "id::text, resource_id::text, status, prompt, model, output, error, " \
+  "coalesce(input_tokens, 0), coalesce(output_tokens, 0), attempts, "   \
+  "(extract(epoch from created_at) * 1000000)::bigint, "                \
+  "(extract(epoch from started_at) * 1000000)::bigint, "                \
   "(extract(epoch from completed_at) * 1000000)::bigint"
 
 constexpr char kInsert[] = "analysis_insert";

@@ -38,11 +38,10 @@ class AnalysisStore {
   // one transaction: both or neither. NOT_FOUND for a resource that is not
   // the caller's, CONFLICT when one of it is queued or running (the unique
   // index decides), INSUFFICIENT_CREDITS when none is left.
-  absl::StatusOr<AnalysisRow> Create(const auth::Claims& claims, const std::string& id,
-                                     const std::string& resource_id, const std::string& prompt,
-                                     db::Deadline deadline);
-  absl::StatusOr<AnalysisPage> List(const auth::Claims& claims, const std::string& resource_id,
-                                    int32_t page, int32_t limit, db::Deadline deadline);
+  absl::StatusOr<AnalysisRow> Create(const auth::Claims& claims, const std::string& id, const std::string& resource_id,
+                                     const std::string& prompt, db::Deadline deadline);
+  absl::StatusOr<AnalysisPage> List(const auth::Claims& claims, const std::string& resource_id, int32_t page,
+                                    int32_t limit, db::Deadline deadline);
   absl::StatusOr<AnalysisRow> Get(const auth::Claims& claims, const std::string& id, db::Deadline deadline);
 
  private:

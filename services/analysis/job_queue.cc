@@ -65,8 +65,9 @@ absl::Status JobQueue::EnsureGroup() {
 
 absl::StatusOr<std::vector<JobEntry>> JobQueue::Read(const std::string& consumer, int count,
                                                      std::chrono::milliseconds block) {
-  std::vector<std::string> argv = {"XREADGROUP", "GROUP", kGroup, consumer, "COUNT", std::to_string(count),
-                                   "BLOCK", std::to_string(block.count()), "STREAMS", kStream, ">"};
+  std::vector<std::string> argv = {
+      "XREADGROUP", "GROUP", kGroup, consumer, "COUNT", std::to_string(count), "BLOCK", std::to_string(block.count()),
+      "STREAMS",    kStream, ">"};
   auto r = blocking_->Call(argv);
   if (!r.ok() && IsNoGroup(r.status())) {
     // Redis lost its data (restarted without persistence): start over.
@@ -81,10 +82,10 @@ absl::StatusOr<std::vector<JobEntry>> JobQueue::Read(const std::string& consumer
   return Entries(r->elements[0].elements[1]);
 }
 
-absl::StatusOr<std::vector<JobEntry>> JobQueue::Reclaim(const std::string& consumer,
-                                                        std::chrono::milliseconds min_idle, int count) {
-  auto r = redis_->Call({"XAUTOCLAIM", kStream, kGroup, consumer, std::to_string(min_idle.count()),
-                         reclaim_cursor_, "COUNT", std::to_string(count)});
+absl::StatusOr<std::vector<JobEntry>> JobQueue::Reclaim(const std::string& consumer, std::chrono::milliseconds min_idle,
+                                                        int count) {
+  auto r = redis_->Call({"XAUTOCLAIM", kStream, kGroup, consumer, std::to_string(min_idle.count()), reclaim_cursor_,
+                         "COUNT", std::to_string(count)});
   if (!r.ok()) {
     if (IsNoGroup(r.status())) {
       reclaim_cursor_ = "0-0";

@@ -44,8 +44,7 @@ class JobQueue {
   // Creates the stream and the group when missing (idempotent).
   absl::Status EnsureGroup();
   // New entries for `consumer`, waiting up to `block` for the first.
-  absl::StatusOr<std::vector<JobEntry>> Read(const std::string& consumer, int count,
-                                             std::chrono::milliseconds block);
+  absl::StatusOr<std::vector<JobEntry>> Read(const std::string& consumer, int count, std::chrono::milliseconds block);
   // Entries pending longer than `min_idle` (their consumer died or hung),
   // transferred to `consumer`. Walks the pending list across calls.
   absl::StatusOr<std::vector<JobEntry>> Reclaim(const std::string& consumer, std::chrono::milliseconds min_idle,

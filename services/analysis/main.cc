@@ -14,7 +14,7 @@
 
 int main() {
   using namespace plinth;
-  grpc_server::InstallSignalHandlers();
+  plinth::grpc_server::InstallSignalHandlers();
   config::Env env;
   logging::Init("analysis", env.String("LOG_LEVEL", "info"));
 
@@ -38,7 +38,8 @@ int main() {
   }
   analysis::AnalysisServiceImpl service(&store, queue.get());
 
-  auto served = grpc_server::Serve(service_env::ServerOptionsFor(*settings, "plinth.v1.AnalysisService", &verifier), {&service});
+  auto served = plinth::grpc_server::Serve(
+      service_env::ServerOptionsFor(*settings, "plinth.v1.AnalysisService", &verifier), {&service});
   if (!served.ok()) return service_env::StartupFailure(served);
   return 0;
 }

@@ -57,7 +57,8 @@ absl::StatusOr<analysis::ProviderOptions> LoadProvider(const config::Env& env) {
 absl::StatusOr<std::shared_ptr<redis::RedisClient>> Redis(const std::string& url, std::chrono::milliseconds timeout,
                                                           int max_idle) {
   auto options = redis::ParseUrl(url);
-  if (!options.ok()) return absl::InvalidArgumentError("configuration REDIS_URL: " + std::string(options.status().message()));
+  if (!options.ok())
+    return absl::InvalidArgumentError("configuration REDIS_URL: " + std::string(options.status().message()));
   options->timeout = timeout;
   options->max_idle = max_idle;
   return std::make_shared<redis::RedisClient>(*options);
@@ -66,7 +67,7 @@ absl::StatusOr<std::shared_ptr<redis::RedisClient>> Redis(const std::string& url
 }  // namespace
 
 int main() {
-  grpc_server::InstallSignalHandlers();
+  plinth::grpc_server::InstallSignalHandlers();
   config::Env env;
   logging::Init("analysis-worker", env.String("LOG_LEVEL", "info"));
   // The names this process's settings had while it was "llm-worker".
@@ -143,8 +144,8 @@ int main() {
   if (!reader.ok()) return service_env::StartupFailure(reader.status());
   analysis::JobQueue queue(*commands, *reader);
 
-  auto resources = v1::ResourceService::NewStub(grpc_server::BackendChannel(*resource_address));
-  auto billing = v1::BillingService::NewStub(grpc_server::BackendChannel(*billing_address));
+  auto resources = v1::ResourceService::NewStub(plinth::grpc_server::BackendChannel(*resource_address));
+  auto billing = v1::BillingService::NewStub(plinth::grpc_server::BackendChannel(*billing_address));
 
   analysis::WorkerOptions options;
   char host[256] = {};
@@ -167,11 +168,11 @@ int main() {
   worker.Start();
   // Deleting a running analysis notifies (migration 0009): its provider call
   // is dropped at once, whichever worker runs it.
-  db::Listener gone(*database_url, "plinth_analysis_gone",
-                    [&worker](const std::string& id) { worker.AbortCall(id); },
-                    [&worker] { worker.AbortCallsOfGoneAnalyses(); });
+  db::Listener gone(
+      *database_url, "plinth_analysis_gone", [&worker](const std::string& id) { worker.AbortCall(id); },
+      [&worker] { worker.AbortCallsOfGoneAnalyses(); });
 
-  grpc_server::ServerOptions health;
+  plinth::grpc_server::ServerOptions health;
   health.service_name = worker_service;
   health.listen_address = *health_address;
   health.drain_timeout = std::chrono::seconds(1);
@@ -180,7 +181,7 @@ int main() {
   health.on_started = [&worker, name = health.service_name](grpc::HealthCheckServiceInterface* h) {
     worker.SetHealth(h, name);
   };
-  auto served = grpc_server::Serve(health, {});
+  auto served = plinth::grpc_server::Serve(health, {});
   // The job threads are running: leave without unwinding what they use.
   if (!served.ok()) _exit(service_env::StartupFailure(served));
   if (worker.Drain(std::chrono::seconds(*drain)) > 0) {

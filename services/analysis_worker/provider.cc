@@ -79,13 +79,12 @@ class RemoteProvider : public Provider {
     std::call_once(async_started_, [this] { async_ = std::make_unique<http::AsyncClient>(); });
     http::Request request = MessageRequest(input, timeout);
     request.abort = std::move(abort);
-    async_->Send(std::move(request),
-                 [this, done = std::move(done)](absl::StatusOr<http::Response> response) {
-                   done(Interpret(response));
-                 });
+    async_->Send(std::move(request), [this, done = std::move(done)](const absl::StatusOr<http::Response>& response) {
+      done(Interpret(response));
+    });
   }
 
- ModelCheck CheckModel(std::chrono::milliseconds timeout) final {
+  ModelCheck CheckModel(std::chrono::milliseconds timeout) final {
     http::Request request;
     request.method = "GET";
     request.url = ModelsUrl();
@@ -176,10 +175,10 @@ class RemoteProvider : public Provider {
     auto body = json::parse(response.body, nullptr, false);
     if (!body.is_object() || !body.contains("error") || !body["error"].is_object()) return true;
     const auto& e = body["error"];
-    std::string type = e.value("type", ""), code = e.is_object() && e.contains("code") && e["code"].is_string()
-                                                        ? e["code"].get<std::string>() : "";
-    return type == "not_found_error" || code == "model_not_found" || e.value("message", "").find(options_.model) !=
-                                                                         std::string::npos;
+    std::string type = e.value("type", ""),
+                code = e.is_object() && e.contains("code") && e["code"].is_string() ? e["code"].get<std::string>() : "";
+    return type == "not_found_error" || code == "model_not_found" ||
+           e.value("message", "").find(options_.model) != std::string::npos;
   }
   std::string ModelGoneText(const http::Response& response) const {
     return absl::StrCat("the model ", options_.model, " is not available (LLM_MODEL): ", ErrorText(Name(), response));
@@ -276,7 +275,8 @@ std::vector<std::string> Sentences(const std::string& text) {
   for (size_t i = 0; i < text.size(); ++i) {
     char c = text[i];
     current += (c == '\n' || c == '\r' || c == '\t') ? ' ' : c;
-    bool end_mark = (c == '.' || c == '!' || c == '?') && (i + 1 == text.size() || std::isspace(static_cast<unsigned char>(text[i + 1])));
+    bool end_mark = (c == '.' || c == '!' || c == '?') &&
+                    (i + 1 == text.size() || std::isspace(static_cast<unsigned char>(text[i + 1])));
     bool blank_line = c == '\n' && i + 1 < text.size() && text[i + 1] == '\n';
     if (end_mark || blank_line) flush();
   }
@@ -353,9 +353,7 @@ std::string UserMessage(const PromptInput& input) {
                       "\n</resource>");
 }
 
-bool IsTransientHttpStatus(long status) {
-  return status == 408 || status == 409 || status == 429 || status >= 500;
-}
+bool IsTransientHttpStatus(long status) { return status == 408 || status == 409 || status == 429 || status >= 500; }
 
 absl::StatusOr<std::unique_ptr<Provider>> MakeProvider(const ProviderOptions& options) {
   if (options.kind == "offline") return std::unique_ptr<Provider>(new OfflineProvider());

@@ -38,9 +38,9 @@ struct ProviderResult {
   // kAborted: the caller dropped the call through its AbortSignal.
   enum class Outcome { kOk, kTransient, kPermanent, kModelUnavailable, kAborted };
   Outcome outcome = Outcome::kOk;
-  Completion completion;                  // kOk
-  std::string error;                      // otherwise: what went wrong, for the analysis row
-  std::chrono::seconds retry_after{0};    // kTransient: the provider's retry-after, if any
+  Completion completion;                // kOk
+  std::string error;                    // otherwise: what went wrong, for the analysis row
+  std::chrono::seconds retry_after{0};  // kTransient: the provider's retry-after, if any
 };
 
 // Whether the configured model can be used, asked of the provider itself

@@ -1,5 +1,7 @@
 #include "services/analysis_worker/worker.h"
 
+#include "services/analysis_worker/attempt.h"
+
 #include <algorithm>
 #include <map>
 #include <optional>
@@ -26,9 +28,9 @@ constexpr std::chrono::seconds kInfraRetry{5};
 
 // One warning per kind per 30 s, so a dead Redis does not flood the log.
 void WarnThrottled(const char* what, const absl::Status& s) {
-  static std::mutex mu;
-  static std::map<std::string, Clock::time_point> last;
-  std::lock_guard<std::mutex> lock(mu);
+  static absl::Mutex mu;
+  static std::map<std::string, Clock::time_point> last ABSL_GUARDED_BY(mu);
+  absl::MutexLock lock(&mu);
   auto now = Clock::now();
   auto& t = last[what];
   if (now - t < std::chrono::seconds(30)) return;
@@ -60,11 +62,6 @@ void UseTraceOf(const JobEntry& entry) {
 
 int ExecutorThreads(int concurrency) { return std::clamp(concurrency, 1, 32); }
 
-std::chrono::seconds RetryDelay(int attempt, std::chrono::seconds retry_after, std::chrono::seconds cap) {
-  std::chrono::seconds backoff(int64_t{1} << std::clamp(attempt, 0, 20));
-  return std::min(std::max(backoff, retry_after), cap);
-}
-
 Worker::Worker(WorkerOptions options, WorkerStore* store, JobQueue* queue, Provider* provider,
                std::shared_ptr<v1::ResourceService::StubInterface> resources,
                std::shared_ptr<v1::BillingService::StubInterface> billing)
@@ -94,8 +91,8 @@ void CountOutcome(const char* outcome) {
 
 // Every answer's tokens, whether or not its analysis still exists.
 void CountTokens(const Completion& c) {
-  static auto& tokens = metrics::CounterFamily("plinth_llm_tokens_total",
-                                               "Tokens of provider answers, by direction and model.");
+  static auto& tokens =
+      metrics::CounterFamily("plinth_llm_tokens_total", "Tokens of provider answers, by direction and model.");
   tokens.Add({{"direction", "input"}, {"model", c.model}}).Increment(c.input_tokens);
   tokens.Add({{"direction", "output"}, {"model", c.model}}).Increment(c.output_tokens);
 }
@@ -103,7 +100,7 @@ void CountTokens(const Completion& c) {
 }  // namespace
 
 void Worker::SetHealth(grpc::HealthCheckServiceInterface* health, std::string service_name) {
-  std::lock_guard<std::mutex> lock(health_mu_);
+  absl::MutexLock lock(&health_mu_);
   health_ = health;
   health_service_ = std::move(service_name);
   PublishHealthLocked(ModelUsable());
@@ -119,14 +116,15 @@ void Worker::SetModelUsable(bool usable, const std::string& detail) {
   const int was = model_state_.exchange(usable ? 1 : 0);
   if (usable && was != 1) {
     logging::Info("model usable: taking work", {{"model_check", detail.empty() ? "ok" : detail}});
-    std::lock_guard<std::mutex> lock(mu_);
-    slot_free_.notify_all();
+    absl::MutexLock lock(&mu_);
+    slot_free_.SignalAll();
   } else if (!usable && was != 0) {
-    logging::Error("the configured model is unusable (LLM_MODEL): no analyses are taken until it is; "
-                   "queued ones wait",
-                   {{"detail", detail}});
+    logging::Error(
+        "the configured model is unusable (LLM_MODEL): no analyses are taken until it is; "
+        "queued ones wait",
+        {{"detail", detail}});
   }
-  std::lock_guard<std::mutex> lock(health_mu_);
+  absl::MutexLock lock(&health_mu_);
   PublishHealthLocked(usable);
 }
 
@@ -161,16 +159,17 @@ void Worker::Start() {
                                    {"job_limit_s", std::to_string(options_.job_limit.count())}});
 }
 
-int Worker::FreeSlots() {
-  return options_.concurrency - running_ - static_cast<int>(pending_.size());
-}
+int Worker::FreeSlots() { return options_.concurrency - running_ - static_cast<int>(pending_.size()); }
 
 void Worker::FetchLoop() {
   while (true) {
     int free = 0;
     {
-      std::unique_lock<std::mutex> lock(mu_);
-      slot_free_.wait_for(lock, kReadBlock, [&] { return stopping_ || (FreeSlots() > 0 && ModelUsable()); });
+      absl::MutexLock lock(&mu_);
+      const absl::Time until = absl::Now() + absl::FromChrono(kReadBlock);
+      while (!(stopping_ || (FreeSlots() > 0 && ModelUsable()))) {
+        if (slot_free_.WaitWithDeadline(&mu_, until)) break;
+      }
       if (stopping_) return;
       free = ModelUsable() ? FreeSlots() : 0;
     }
@@ -178,14 +177,16 @@ void Worker::FetchLoop() {
     auto entries = queue_->Read(options_.consumer, free, kReadBlock);
     if (!entries.ok()) {
       WarnThrottled("job queue read failed", entries.status());
-      std::unique_lock<std::mutex> lock(mu_);
-      slot_free_.wait_for(lock, std::chrono::seconds(1), [&] { return stopping_; });
+      absl::MutexLock lock(&mu_);
+      const absl::Time until = absl::Now() + absl::Seconds(1);
+      while (!stopping_ && !slot_free_.WaitWithDeadline(&mu_, until)) {
+      }
       continue;
     }
     if (entries->empty()) continue;
-    std::lock_guard<std::mutex> lock(mu_);
+    absl::MutexLock lock(&mu_);
     for (auto& e : *entries) pending_.push_back(std::move(e));
-    work_ready_.notify_all();
+    work_ready_.SignalAll();
   }
 }
 
@@ -194,11 +195,9 @@ void Worker::ExecuteLoop() {
     std::optional<Answered> answered;
     JobEntry entry;
     {
-      std::unique_lock<std::mutex> lock(mu_);
+      absl::MutexLock lock(&mu_);
       // Answered calls first, also while draining: the drain waits for them.
-      work_ready_.wait(lock, [&] {
-        return !answered_.empty() || (stopping_ ? running_ == 0 : !pending_.empty());
-      });
+      while (!(!answered_.empty() || (stopping_ ? running_ == 0 : !pending_.empty()))) work_ready_.Wait(&mu_);
       if (!answered_.empty()) {
         answered.emplace(std::move(answered_.front()));
         answered_.pop_front();
@@ -215,10 +214,10 @@ void Worker::ExecuteLoop() {
     } else if (Process(entry)) {
       continue;  // its provider call is in flight; its answer frees the slot
     }
-    std::lock_guard<std::mutex> lock(mu_);
+    absl::MutexLock lock(&mu_);
     --running_;
-    slot_free_.notify_all();
-    if (stopping_ && running_ == 0) work_ready_.notify_all();
+    slot_free_.SignalAll();
+    if (stopping_ && running_ == 0) work_ready_.SignalAll();
   }
 }
 
@@ -229,17 +228,19 @@ void Worker::MaintenanceLoop() {
   auto next_depth = Clock::now();
   while (true) {
     {
-      std::unique_lock<std::mutex> lock(mu_);
-      slot_free_.wait_for(lock, kPromoteEvery, [&] { return stopping_; });
+      absl::MutexLock lock(&mu_);
+      const absl::Time until = absl::Now() + absl::FromChrono(kPromoteEvery);
+      while (!stopping_ && !slot_free_.WaitWithDeadline(&mu_, until)) {
+      }
       if (stopping_) return;
     }
     if (auto moved = queue_->PromoteDue(500); !moved.ok()) WarnThrottled("retry promotion failed", moved.status());
     const auto now = Clock::now();
     if (now >= next_depth) {
       next_depth = now + std::chrono::seconds(5);
-      static auto& depth = metrics::GaugeFamily("plinth_analysis_queue_depth",
-                                                "Analyses on the job queue or waiting out a back-off.")
-                               .Add({});
+      static auto& depth =
+          metrics::GaugeFamily("plinth_analysis_queue_depth", "Analyses on the job queue or waiting out a back-off.")
+              .Add({});
       if (auto d = queue_->Depth(); d.ok()) depth.Set(static_cast<double>(*d));
     }
     if (now >= next_model_check) {
@@ -253,7 +254,7 @@ void Worker::MaintenanceLoop() {
       next_reclaim = now + kReclaimEvery;
       int free = 0;
       {
-        std::lock_guard<std::mutex> lock(mu_);
+        absl::MutexLock lock(&mu_);
         free = FreeSlots();
       }
       if (free > 0) {
@@ -262,9 +263,9 @@ void Worker::MaintenanceLoop() {
           WarnThrottled("reclaim failed", reclaimed.status());
         } else if (!reclaimed->empty()) {
           logging::Info("reclaimed entries of a dead consumer", {{"count", std::to_string(reclaimed->size())}});
-          std::lock_guard<std::mutex> lock(mu_);
+          absl::MutexLock lock(&mu_);
           for (auto& e : *reclaimed) pending_.push_back(std::move(e));
-          work_ready_.notify_all();
+          work_ready_.SignalAll();
         }
       }
     }
@@ -315,28 +316,34 @@ void Worker::HandBack(const std::deque<JobEntry>& entries) {
 int Worker::Drain(std::chrono::seconds grace) {
   std::deque<JobEntry> not_started;
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    absl::MutexLock lock(&mu_);
     stopping_ = true;
     not_started.swap(pending_);
+    work_ready_.SignalAll();
+    slot_free_.SignalAll();
   }
-  work_ready_.notify_all();
-  slot_free_.notify_all();
   HandBack(not_started);
-  const auto deadline = std::chrono::steady_clock::now() + grace;
-  std::unique_lock<std::mutex> lock(mu_);
-  slot_free_.wait_until(lock, deadline, [&] { return running_ == 0; });
-  const int left = running_;
-  lock.unlock();
+  int left = 0;
+  {
+    absl::MutexLock lock(&mu_);
+    const absl::Time until = absl::Now() + absl::FromChrono(grace);
+    while (running_ != 0 && !slot_free_.WaitWithDeadline(&mu_, until)) {
+    }
+    left = running_;
+  }
   if (left == 0) {
     for (auto& t : threads_) t.join();
     threads_.clear();
     // A read that was in flight when the drain began.
     std::deque<JobEntry> late;
-    late.swap(pending_);
+    {
+      absl::MutexLock lock(&mu_);
+      late.swap(pending_);
+    }
     HandBack(late);
   }
-  logging::Info("worker drained", {{"handed_back", std::to_string(not_started.size())},
-                                   {"abandoned", std::to_string(left)}});
+  logging::Info("worker drained",
+                {{"handed_back", std::to_string(not_started.size())}, {"abandoned", std::to_string(left)}});
   return left;
 }
 
@@ -358,13 +365,13 @@ bool Worker::SettleSideEffects(const TerminalJob& job) {
     v1::CreditRequest request;
     request.set_idempotency_key("analysis:" + job.id);
     v1::CreditResponse response;
-    auto context = grpc_server::InternalContext(options_.service_token, job.user_id, Clock::now() + options_.rpc_timeout);
+    auto context =
+        grpc_server::InternalContext(options_.service_token, job.user_id, Clock::now() + options_.rpc_timeout);
     grpc::Status s = billing_->RefundCredit(context.get(), request, &response);
     // NOT_FOUND: the analysis was deleted with its resource, and the
     // deletion gave the credit back (migration 0007).
     if (!s.ok() && s.error_code() != grpc::StatusCode::NOT_FOUND) {
-      logging::Warn("refund failed; the sweeper retries it",
-                    {{"analysis_id", job.id}, {"error", s.error_message()}});
+      logging::Warn("refund failed; the sweeper retries it", {{"analysis_id", job.id}, {"error", s.error_message()}});
       done = false;
     }
   }
@@ -432,18 +439,17 @@ bool Worker::StartAttempt(const JobEntry& entry, const ClaimedJob& job) {
   // notified, and must find the signal.
   auto abort = std::make_shared<http::AbortSignal>();
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    absl::MutexLock lock(&mu_);
     calls_[job.id] = abort;
   }
   auto marked = store_->MarkProviderCall(job);
   if (!marked.ok() || !*marked) {
     {
-      std::lock_guard<std::mutex> lock(mu_);
+      absl::MutexLock lock(&mu_);
       calls_.erase(job.id);
     }
     if (!marked.ok()) {
-      RecordOutcome(job, started,
-                    TransientFailure(absl::StrCat("the database failed: ", marked.status().message())));
+      RecordOutcome(job, started, TransientFailure(absl::StrCat("the database failed: ", marked.status().message())));
     } else {
       // Deleted since the claim: no call, and the deletion gave the credit back.
       logging::Info("analysis deleted before its provider call; not calling", {{"analysis_id", job.id}});
@@ -456,11 +462,11 @@ bool Worker::StartAttempt(const JobEntry& entry, const ClaimedJob& job) {
       {job.prompt, resource->title(), resource->content()}, std::max(remaining, std::chrono::milliseconds(1)),
       [this, entry, job, started](ProviderResult result) {
         {
-          std::lock_guard<std::mutex> lock(mu_);
+          absl::MutexLock lock(&mu_);
           calls_.erase(job.id);
           answered_.push_back({entry, job, started, std::move(result)});
+          work_ready_.Signal();
         }
-        work_ready_.notify_one();
       },
       abort);
   return true;
@@ -469,7 +475,7 @@ bool Worker::StartAttempt(const JobEntry& entry, const ClaimedJob& job) {
 void Worker::AbortCall(const std::string& analysis_id) {
   std::shared_ptr<http::AbortSignal> abort;
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    absl::MutexLock lock(&mu_);
     auto it = calls_.find(analysis_id);
     if (it == calls_.end()) return;
     abort = it->second;
@@ -480,7 +486,7 @@ void Worker::AbortCall(const std::string& analysis_id) {
 void Worker::AbortCallsOfGoneAnalyses() {
   std::vector<std::string> ids;
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    absl::MutexLock lock(&mu_);
     for (const auto& [id, signal] : calls_) ids.push_back(id);
   }
   auto gone = store_->NotRunning(ids);
@@ -506,10 +512,12 @@ void Worker::RecordOutcome(const ClaimedJob& job, std::chrono::steady_clock::tim
                                                           "One analysis attempt: resource, provider call, outcome.")
                                      .Add({}, metrics::SlowBuckets());
   attempt_seconds.Observe(static_cast<double>(elapsed_ms) / 1000.0);
-  logging::Fields fields = {{"analysis_id", job.id}, {"attempt", std::to_string(job.attempt)},
-                            {"duration_ms", std::to_string(elapsed_ms)}};
+  logging::Fields fields = {
+      {"analysis_id", job.id}, {"attempt", std::to_string(job.attempt)}, {"duration_ms", std::to_string(elapsed_ms)}};
 
-  if (result.outcome == Outcome::kOk) {
+  const NextStep next =
+      AfterAttempt(result.outcome, job.attempt, options_.max_attempts, result.retry_after, options_.job_limit);
+  if (next.kind == NextStep::Kind::kSucceed) {
     result.completion.text = WithoutNul(std::move(result.completion.text));
     auto applied = store_->Succeed(job, result.completion);
     if (applied.ok() && *applied) {
@@ -528,32 +536,29 @@ void Worker::RecordOutcome(const ClaimedJob& job, std::chrono::steady_clock::tim
       logging::Warn("provider answer dropped: its analysis was deleted (charged) or its attempt superseded", fields);
     } else {
       // Still `running`: reclaimed after the limit and run again.
-      logging::Warn("could not record a success", {{"analysis_id", job.id},
-                                                    {"error", std::string(applied.status().message())}});
+      logging::Warn("could not record a success",
+                    {{"analysis_id", job.id}, {"error", std::string(applied.status().message())}});
     }
     return;
   }
   const std::string error = WithoutNul(result.error);
   fields.push_back({"error", error});
-  if (result.outcome == Outcome::kAborted) {
+  if (next.kind == NextStep::Kind::kDrop) {
     // Only a deletion aborts a call: the row is gone, nothing to record.
     CountOutcome("aborted");
     logging::Info("provider call aborted: the analysis was deleted (charged)", fields);
     return;
   }
-  if (result.outcome == Outcome::kModelUnavailable) {
-    // Failed below with this error and refunded; take nothing more until
-    // the model check finds the model again.
-    SetModelUsable(false, error);
-  }
-  if (result.outcome == Outcome::kTransient && job.attempt < options_.max_attempts) {
-    const auto delay = RetryDelay(job.attempt, result.retry_after, options_.job_limit);
-    auto applied = store_->Retry(job, error, delay);
+  // Failed below with this error and refunded; take nothing more until the
+  // model check finds the model again.
+  if (next.model_unusable) SetModelUsable(false, error);
+  if (next.kind == NextStep::Kind::kRetry) {
+    auto applied = store_->Retry(job, error, next.retry_in);
     if (applied.ok() && *applied) {
       // If this fails the sweeper finds the analysis once it is overdue.
-      if (auto s = queue_->Delay(job.id, Clock::now() + delay); !s.ok()) WarnThrottled("delay failed", s);
+      if (auto s = queue_->Delay(job.id, Clock::now() + next.retry_in); !s.ok()) WarnThrottled("delay failed", s);
       fields.push_back({"status", "queued"});
-      fields.push_back({"retry_in_s", std::to_string(delay.count())});
+      fields.push_back({"retry_in_s", std::to_string(next.retry_in.count())});
       CountOutcome("retried");
       logging::Warn("analysis attempt failed; retrying", fields);
     }
@@ -561,7 +566,7 @@ void Worker::RecordOutcome(const ClaimedJob& job, std::chrono::steady_clock::tim
   }
   auto applied = store_->Fail(job, error);
   if (applied.ok() && *applied) {
-    CountOutcome(result.outcome == Outcome::kModelUnavailable ? "model_unavailable" : "failed");
+    CountOutcome(next.model_unusable ? "model_unavailable" : "failed");
     SettleSideEffects({job.id, job.resource_id, job.user_id, "failed"});
     fields.push_back({"status", "failed"});
     logging::Warn("analysis failed", fields);

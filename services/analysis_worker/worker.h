@@ -1,7 +1,7 @@
 #ifndef PLINTH_SERVICES_ANALYSIS_WORKER_WORKER_H_
 #define PLINTH_SERVICES_ANALYSIS_WORKER_WORKER_H_
 
-// The LLM worker: runs analyses taken from the job queue, many at once.
+// The analysis worker: runs analyses taken from the job queue, many at once.
 //
 // One fetcher thread reads the consumer group for as many entries as there
 // are free slots (`concurrency` jobs in flight). A few executor threads run
@@ -17,20 +17,19 @@
 // `processing` (which also returns its content) → call the provider within
 // what is left of the limit → write the outcome under the attempt's fence →
 // side effects (resource `completed`/`failed`, refund) → settled → ack.
-// Transient failures go back to `queued` with a back-off of 2^attempt s (or
-// the provider's retry-after, if longer) while attempts remain.
+// What an attempt's outcome leads to is attempt.h's AfterAttempt.
 
 #include <atomic>
 #include <chrono>
-#include <condition_variable>
 #include <deque>
 #include <map>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include <absl/base/thread_annotations.h>
+#include <absl/synchronization/mutex.h>
 #include <grpcpp/health_check_service_interface.h>
 
 #include "plinth/v1/billing.grpc.pb.h"
@@ -42,8 +41,8 @@
 namespace plinth::analysis {
 
 struct WorkerOptions {
-  std::string consumer;  // unique per process (host name and pid)
-  int concurrency = 128;
+  std::string consumer;   // unique per process (host name and pid)
+  int concurrency = 512;  // ANALYSIS_WORKER_CONCURRENCY's default
   std::chrono::seconds job_limit{300};
   int max_attempts = 4;  // the first and 3 retries
   std::chrono::seconds sweep_interval{30};
@@ -105,7 +104,7 @@ class Worker {
   bool SettleSideEffects(const TerminalJob& job);
   absl::StatusOr<v1::Resource> SetResourceStatus(const std::string& user_id, const std::string& resource_id,
                                                  const std::string& status);
-  int FreeSlots();
+  int FreeSlots() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // Straight back to the stream, unclaimed (for another worker, or later).
   void HandBack(const std::deque<JobEntry>& entries);
   // Asks the provider whether the model is usable. Unusable: no entry is read
@@ -115,7 +114,7 @@ class Worker {
   void CheckModel();
   void SetModelUsable(bool usable, const std::string& detail);
   // The health service's overall and named entries (health_mu_ held).
-  void PublishHealthLocked(bool serving);
+  void PublishHealthLocked(bool serving) ABSL_EXCLUSIVE_LOCKS_REQUIRED(health_mu_);
 
   WorkerOptions options_;
   WorkerStore* store_;
@@ -124,31 +123,28 @@ class Worker {
   std::shared_ptr<v1::ResourceService::StubInterface> resources_;
   std::shared_ptr<v1::BillingService::StubInterface> billing_;
 
-  std::mutex mu_;
-  std::condition_variable work_ready_;  // executors wait for entries
-  std::condition_variable slot_free_;   // the fetcher waits for a free slot; Drain for idle
-  std::deque<JobEntry> pending_;
-  std::deque<Answered> answered_;  // executors take these first: they free slots
+  absl::Mutex mu_;
+  absl::CondVar work_ready_;  // executors wait for entries
+  absl::CondVar slot_free_;   // the fetcher waits for a free slot; Drain for idle
+  std::deque<JobEntry> pending_ ABSL_GUARDED_BY(mu_);
+  std::deque<Answered> answered_ ABSL_GUARDED_BY(mu_);  // executors take these first: they free slots
   // Provider calls about to start or in flight, by analysis id.
-  std::map<std::string, std::shared_ptr<http::AbortSignal>> calls_;
-  int running_ = 0;                // jobs taken and not over, provider calls in flight included
-  bool stopping_ = false;
-  std::vector<std::thread> threads_;
+  std::map<std::string, std::shared_ptr<http::AbortSignal>> calls_ ABSL_GUARDED_BY(mu_);
+  // Jobs taken and not over, provider calls in flight included.
+  int running_ ABSL_GUARDED_BY(mu_) = 0;
+  bool stopping_ ABSL_GUARDED_BY(mu_) = false;
+  std::vector<std::thread> threads_;  // Start and Drain only
   // -1 not checked yet, 0 unusable, 1 usable.
   std::atomic<int> model_state_{-1};
   bool ModelUsable() const { return model_state_ == 1; }
-  std::mutex health_mu_;
-  grpc::HealthCheckServiceInterface* health_ = nullptr;
-  std::string health_service_;
+  absl::Mutex health_mu_;
+  grpc::HealthCheckServiceInterface* health_ ABSL_GUARDED_BY(health_mu_) = nullptr;
+  std::string health_service_ ABSL_GUARDED_BY(health_mu_);
 };
 
 // Executor threads for `concurrency` slots: the blocking steps of a job are
 // short, so a few threads serve thousands of slots.
 int ExecutorThreads(int concurrency);
-
-// The back-off before retry `attempt` + 1: 2^attempt s, or the provider's
-// retry-after when longer, never above `cap`.
-std::chrono::seconds RetryDelay(int attempt, std::chrono::seconds retry_after, std::chrono::seconds cap);
 
 }  // namespace plinth::analysis
 

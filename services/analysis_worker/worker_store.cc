@@ -96,8 +96,8 @@ absl::StatusOr<std::optional<ClaimedJob>> WorkerStore::Claim(const std::string& 
   return job;
 }
 
-absl::StatusOr<std::optional<TerminalJob>> WorkerStore::FailExpired(const std::string& id,
-                                                                    std::chrono::seconds limit, int max_attempts) {
+absl::StatusOr<std::optional<TerminalJob>> WorkerStore::FailExpired(const std::string& id, std::chrono::seconds limit,
+                                                                    int max_attempts) {
   std::optional<TerminalJob> job;
   absl::Status s = pool_->ServiceTx(Soon(), [&](pqxx::transaction_base& tx) {
     job = Terminal(tx.exec_prepared(kFailExpired, id, static_cast<int64_t>(limit.count()), max_attempts,
@@ -119,12 +119,11 @@ absl::StatusOr<bool> WorkerStore::Succeed(const ClaimedJob& job, const Completio
   return applied;
 }
 
-absl::StatusOr<bool> WorkerStore::Retry(const ClaimedJob& job, const std::string& error,
-                                        std::chrono::seconds delay) {
+absl::StatusOr<bool> WorkerStore::Retry(const ClaimedJob& job, const std::string& error, std::chrono::seconds delay) {
   bool applied = false;
   absl::Status s = pool_->ServiceTx(Soon(), [&](pqxx::transaction_base& tx) {
-    applied = tx.exec_prepared(kRetry, job.id, job.attempt, error, static_cast<int64_t>(delay.count()))
-                  .affected_rows() == 1;
+    applied =
+        tx.exec_prepared(kRetry, job.id, job.attempt, error, static_cast<int64_t>(delay.count())).affected_rows() == 1;
     return absl::OkStatus();
   });
   if (!s.ok()) return s;
@@ -173,7 +172,7 @@ absl::Status WorkerStore::Settle(const std::string& id) {
 }
 
 absl::StatusOr<std::vector<std::string>> WorkerStore::Stranded(std::chrono::seconds queued_for,
-                                                              std::chrono::seconds limit, int max) {
+                                                               std::chrono::seconds limit, int max) {
   std::vector<std::string> ids;
   absl::Status s = pool_->ServiceTx(Soon(), [&](pqxx::transaction_base& tx) {
     for (const auto& r : tx.exec_prepared(kStranded, static_cast<int64_t>(queued_for.count()),
@@ -190,8 +189,8 @@ absl::StatusOr<std::vector<TerminalJob>> WorkerStore::Unsettled(std::chrono::sec
   std::vector<TerminalJob> jobs;
   absl::Status s = pool_->ServiceTx(Soon(), [&](pqxx::transaction_base& tx) {
     for (const auto& r : tx.exec_prepared(kUnsettled, static_cast<int64_t>(age.count()), max)) {
-      jobs.push_back({r[0].as<std::string>(), r[1].as<std::string>(), r[2].as<std::string>(),
-                      r[3].as<std::string>(), r[4].as<bool>()});
+      jobs.push_back({r[0].as<std::string>(), r[1].as<std::string>(), r[2].as<std::string>(), r[3].as<std::string>(),
+                      r[4].as<bool>()});
     }
     return absl::OkStatus();
   });

@@ -46,8 +46,7 @@ class WorkerStore {
   // one whose attempt outlived `limit` (its worker died) and that has
   // attempts left. nullopt: nothing to do now (finished, deleted, waiting,
   // or being worked on).
-  absl::StatusOr<std::optional<ClaimedJob>> Claim(const std::string& id, std::chrono::seconds limit,
-                                                  int max_attempts);
+  absl::StatusOr<std::optional<ClaimedJob>> Claim(const std::string& id, std::chrono::seconds limit, int max_attempts);
   // A running analysis that outlived `limit` on its last attempt: failed.
   absl::StatusOr<std::optional<TerminalJob>> FailExpired(const std::string& id, std::chrono::seconds limit,
                                                          int max_attempts);
@@ -68,7 +67,7 @@ class WorkerStore {
   // than `queued_for` past their due time (Redis was down at enqueue, or lost
   // its data), or running past `limit`.
   absl::StatusOr<std::vector<std::string>> Stranded(std::chrono::seconds queued_for, std::chrono::seconds limit,
-                                                   int max);
+                                                    int max);
   // Terminal for longer than `age` and not settled (a worker died between
   // the terminal write and its side effects).
   absl::StatusOr<std::vector<TerminalJob>> Unsettled(std::chrono::seconds age, int max);

@@ -33,8 +33,7 @@ std::optional<std::string> CheckReturnUrl(const std::string& url, const std::set
 // A subscription in one of these states is the user's current one: a
 // second checkout would bill them twice.
 bool Subscribed(const std::string& status) {
-  return status == "trialing" || status == "active" || status == "past_due" || status == "unpaid" ||
-         status == "paused";
+  return status == "trialing" || status == "active" || status == "past_due" || status == "unpaid" || status == "paused";
 }
 
 // plinth_credits_total{kind}: consumed, refunded, granted.
@@ -48,17 +47,18 @@ void CountCredits(const char* kind, int n) {
 void CountWebhook(const std::string& type, const char* result) {
   static auto& family =
       metrics::CounterFamily("plinth_stripe_webhooks_total", "Stripe webhook deliveries, by event type and result.");
-  static const std::set<std::string> kHandled = {"checkout.session.completed", "customer.subscription.created",
-                                                 "customer.subscription.updated", "customer.subscription.deleted",
-                                                 "invoice.paid", "invoice.payment_failed"};
+  static const std::set<std::string> kHandled = {"checkout.session.completed",
+                                                 "customer.subscription.created",
+                                                 "customer.subscription.updated",
+                                                 "customer.subscription.deleted",
+                                                 "invoice.paid",
+                                                 "invoice.payment_failed"};
   family.Add({{"type", kHandled.count(type) ? type : "other"}, {"result", result}}).Increment();
 }
 
-
 }  // namespace
 
-BillingServiceImpl::BillingServiceImpl(BillingStore* store,
-                                       BillingConfig config,
+BillingServiceImpl::BillingServiceImpl(BillingStore* store, BillingConfig config,
                                        std::shared_ptr<v1::ProfileService::StubInterface> profiles)
     : store_(store), config_(std::move(config)), profiles_(std::move(profiles)) {}
 
@@ -101,16 +101,17 @@ absl::StatusOr<std::string> BillingServiceImpl::EnsureCustomer(const grpc_server
   return id;
 }
 
-absl::StatusOr<v1::CheckoutSessionResponse> BillingServiceImpl::Checkout(const grpc_server::Call& call,
-                                                                         const v1::CreateCheckoutSessionRequest& request) {
+absl::StatusOr<v1::CheckoutSessionResponse> BillingServiceImpl::Checkout(
+    const grpc_server::Call& call, const v1::CreateCheckoutSessionRequest& request) {
   // The protos' rules were checked (present, lengths, URLs); here what
   // depends on the deployment: the configured plans and origins.
   std::vector<errors::FieldViolation> v;
   const Plan* plan = config_.plans.ByTier(request.tier());
   if (plan == nullptr || plan->price_id.empty()) v.push_back({"tier", "must be one of the paid plans' tiers"});
-  if (auto issue = CheckReturnUrl(request.success_url(), config_.redirect_origins)) v.push_back({"success_url", *issue});
+  if (auto issue = CheckReturnUrl(request.success_url(), config_.redirect_origins))
+    v.push_back({"success_url", *issue});
   if (auto issue = CheckReturnUrl(request.cancel_url(), config_.redirect_origins)) v.push_back({"cancel_url", *issue});
-  if (!v.empty()) return errors::Validation(std::move(v));
+  if (!v.empty()) return errors::Validation(v);
   if (!config_.stripe) return errors::Unavailable("billing is not configured (STRIPE_SECRET_KEY is not set)");
   auto subscription = store_->SubscriptionStatus(call.caller.sub, call.deadline);
   if (!subscription.ok() && !absl::IsNotFound(subscription.status())) return subscription.status();
@@ -142,10 +143,9 @@ absl::StatusOr<v1::CheckoutSessionResponse> BillingServiceImpl::Checkout(const g
 grpc::Status BillingServiceImpl::CreateCheckoutSession(grpc::ServerContext* context,
                                                        const v1::CreateCheckoutSessionRequest* request,
                                                        v1::CheckoutSessionResponse* response) {
-  return grpc_server::Handle(context, request, response,
-                             [this](const grpc_server::Call& call, const v1::CreateCheckoutSessionRequest& r) {
-                               return Checkout(call, r);
-                             });
+  return grpc_server::Handle(
+      context, request, response,
+      [this](const grpc_server::Call& call, const v1::CreateCheckoutSessionRequest& r) { return Checkout(call, r); });
 }
 
 grpc::Status BillingServiceImpl::CreatePortalSession(grpc::ServerContext* context,
@@ -201,7 +201,8 @@ absl::StatusOr<v1::StripeWebhookResponse> BillingServiceImpl::Webhook(const grpc
   if (!applied->duplicate && event->type == "invoice.paid" && !applied->user_id.empty() && event->credits > 0) {
     CountCredits("granted", event->credits);
   }
-  logging::Info("stripe event", {{"event", event->id}, {"type", event->type},
+  logging::Info("stripe event", {{"event", event->id},
+                                 {"type", event->type},
                                  {"duplicate", applied->duplicate ? "true" : "false"},
                                  {"user", applied->user_id}});
   v1::StripeWebhookResponse out;
@@ -213,10 +214,9 @@ absl::StatusOr<v1::StripeWebhookResponse> BillingServiceImpl::Webhook(const grpc
 grpc::Status BillingServiceImpl::HandleStripeWebhook(grpc::ServerContext* context,
                                                      const v1::StripeWebhookRequest* request,
                                                      v1::StripeWebhookResponse* response) {
-  return grpc_server::Handle(context, request, response,
-                             [this](const grpc_server::Call& call, const v1::StripeWebhookRequest& r) {
-                               return Webhook(call, r);
-                             });
+  return grpc_server::Handle(
+      context, request, response,
+      [this](const grpc_server::Call& call, const v1::StripeWebhookRequest& r) { return Webhook(call, r); });
 }
 
 grpc::Status BillingServiceImpl::ConsumeCredit(grpc::ServerContext* context, const v1::CreditRequest* request,

@@ -20,8 +20,8 @@ namespace plinth::billing {
 
 struct BillingConfig {
   Plans plans;
-  std::optional<StripeClient> stripe;       // unset: checkout/portal answer UNAVAILABLE
-  std::string webhook_secret;               // empty: webhooks answer UNAVAILABLE
+  std::optional<StripeClient> stripe;  // unset: checkout/portal answer UNAVAILABLE
+  std::string webhook_secret;          // empty: webhooks answer UNAVAILABLE
   int64_t webhook_tolerance_seconds = 300;
   // Where checkout and the portal may send users back: the frontend's
   // origins ("https://app.example.com"), lowercase, no trailing slash.

@@ -86,8 +86,7 @@ std::vector<db::PreparedStatement> BillingStore::Statements() {
   };
 }
 
-absl::StatusOr<std::optional<std::string>> BillingStore::CustomerOf(const std::string& user_id,
-                                                                     db::Deadline deadline) {
+absl::StatusOr<std::optional<std::string>> BillingStore::CustomerOf(const std::string& user_id, db::Deadline deadline) {
   std::optional<std::string> customer;
   bool found = false;
   absl::Status s = pool_->ServiceTx(deadline, [&](pqxx::transaction_base& tx) {
@@ -120,8 +119,7 @@ absl::Status BillingStore::SetFreeTierCredits(int32_t credits, db::Deadline dead
   });
 }
 
-absl::Status BillingStore::SetCustomer(const std::string& user_id, const std::string& customer,
-                                       db::Deadline deadline) {
+absl::Status BillingStore::SetCustomer(const std::string& user_id, const std::string& customer, db::Deadline deadline) {
   return pool_->ServiceTx(deadline, [&](pqxx::transaction_base& tx) {
     tx.exec_prepared(kSetCustomer, user_id, customer);
     return absl::OkStatus();

@@ -19,7 +19,7 @@
 
 int main() {
   using namespace plinth;
-  grpc_server::InstallSignalHandlers();
+  plinth::grpc_server::InstallSignalHandlers();
   config::Env env;
   logging::Init("billing", env.String("LOG_LEVEL", "info"));
 
@@ -43,8 +43,8 @@ int main() {
   }
   if (auto key = env.String("STRIPE_SECRET_KEY", ""); !key.empty()) {
     if (key.rfind("sk_", 0) != 0 && key.rfind("rk_", 0) != 0) {
-      return service_env::StartupFailure(absl::InvalidArgumentError(
-          "configuration STRIPE_SECRET_KEY: must start with sk_ or rk_"));
+      return service_env::StartupFailure(
+          absl::InvalidArgumentError("configuration STRIPE_SECRET_KEY: must start with sk_ or rk_"));
     }
     auto base = env.BaseUrl("STRIPE_API_BASE", "https://api.stripe.com");
     if (!base.ok()) return service_env::StartupFailure(base.status());
@@ -70,11 +70,12 @@ int main() {
     logging::Warn("FREE_TIER_CREDITS not written to the database: new accounts open with the last value written",
                   {{"error", std::string(s.message())}});
   }
-  std::shared_ptr<v1::ProfileService::StubInterface> profiles = v1::ProfileService::NewStub(
-      grpc_server::BackendChannel(*profile_address));
+  std::shared_ptr<v1::ProfileService::StubInterface> profiles =
+      v1::ProfileService::NewStub(plinth::grpc_server::BackendChannel(*profile_address));
   billing::BillingServiceImpl service(&store, std::move(config), profiles);
 
-  auto served = grpc_server::Serve(service_env::ServerOptionsFor(*settings, "plinth.v1.BillingService", &verifier), {&service});
+  auto served = plinth::grpc_server::Serve(
+      service_env::ServerOptionsFor(*settings, "plinth.v1.BillingService", &verifier), {&service});
   if (!served.ok()) return service_env::StartupFailure(served);
   return 0;
 }

@@ -13,8 +13,8 @@ absl::StatusOr<Plans> Plans::Parse(const std::string& spec, int free_credits) {
     int credits = 0;
     if (f.size() != 4 || f[0].empty() || f[1].empty() || f[2].rfind("price_", 0) != 0 ||
         !absl::SimpleAtoi(f[3], &credits) || credits < 0) {
-      return absl::InvalidArgumentError(
-          "configuration PLINTH_PLANS: want tier:Name:price_id:credits;…, got '" + std::string(entry) + "'");
+      return absl::InvalidArgumentError("configuration PLINTH_PLANS: want tier:Name:price_id:credits;…, got '" +
+                                        std::string(entry) + "'");
     }
     if (plans.ByTier(f[0]) != nullptr) {
       return absl::InvalidArgumentError("configuration PLINTH_PLANS: tier '" + f[0] + "' given twice");

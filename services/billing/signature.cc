@@ -17,8 +17,8 @@ absl::Status Bad(const char* why) { return errors::InvalidField("Stripe-Signatur
 
 }  // namespace
 
-absl::Status VerifyStripeSignature(std::string_view payload, std::string_view header,
-                                   std::string_view secret, int64_t now, int64_t tolerance) {
+absl::Status VerifyStripeSignature(std::string_view payload, std::string_view header, std::string_view secret,
+                                   int64_t now, int64_t tolerance) {
   if (header.empty()) return Bad("missing");
   int64_t t = -1;
   std::vector<std::string> v1;

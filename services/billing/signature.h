@@ -13,9 +13,8 @@
 
 namespace plinth::billing {
 
-absl::Status VerifyStripeSignature(std::string_view payload, std::string_view header,
-                                   std::string_view secret, int64_t now_unix,
-                                   int64_t tolerance_seconds = 300);
+absl::Status VerifyStripeSignature(std::string_view payload, std::string_view header, std::string_view secret,
+                                   int64_t now_unix, int64_t tolerance_seconds = 300);
 
 // For tests and `./plinth stripe trigger`: the header for `payload` at `t`.
 std::string StripeSignatureHeader(std::string_view payload, std::string_view secret, int64_t t);

@@ -2,7 +2,6 @@
 
 #include <thread>
 
-
 #include "libs/errors/errors.h"
 #include "libs/http/http_client.h"
 #include "libs/logging/logging.h"
@@ -73,10 +72,8 @@ absl::StatusOr<nlohmann::json> StripeClient::Post(const std::string& path, const
   http::Request request;
   request.method = "POST";
   request.url = options_.base_url + path;
-  request.headers = {"Authorization: Bearer " + options_.secret_key,
-                     std::string("Stripe-Version: ") + kStripeVersion,
-                     "Idempotency-Key: " + idempotency_key,
-                     "Content-Type: application/x-www-form-urlencoded"};
+  request.headers = {"Authorization: Bearer " + options_.secret_key, std::string("Stripe-Version: ") + kStripeVersion,
+                     "Idempotency-Key: " + idempotency_key, "Content-Type: application/x-www-form-urlencoded"};
   request.body = Encode(form);
   request.timeout = options_.timeout;
   absl::Status last = errors::Unavailable("payment provider unavailable");
@@ -84,8 +81,9 @@ absl::StatusOr<nlohmann::json> StripeClient::Post(const std::string& path, const
     if (attempt > 0) std::this_thread::sleep_for(options_.first_backoff * (1 << (attempt - 1)));
     auto sent = http::Send(request);
     if (!sent.ok()) {
-      logging::Warn("stripe request failed", {{"path", path}, {"attempt", std::to_string(attempt + 1)},
-                                              {"error", std::string(sent.status().message())}});
+      logging::Warn(
+          "stripe request failed",
+          {{"path", path}, {"attempt", std::to_string(attempt + 1)}, {"error", std::string(sent.status().message())}});
       last = sent.status().code() == absl::StatusCode::kDeadlineExceeded
                  ? errors::DeadlineExceeded("payment provider timed out")
                  : errors::Unavailable("payment provider unreachable");
@@ -99,8 +97,8 @@ absl::StatusOr<nlohmann::json> StripeClient::Post(const std::string& path, const
       return json;
     }
     last = MapError(status, response);
-    logging::Warn("stripe error", {{"path", path}, {"status", std::to_string(status)},
-                                   {"attempt", std::to_string(attempt + 1)}});
+    logging::Warn("stripe error",
+                  {{"path", path}, {"status", std::to_string(status)}, {"attempt", std::to_string(attempt + 1)}});
     if (status != 429 && status < 500) return last;  // not retryable
   }
   return last;

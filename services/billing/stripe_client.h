@@ -34,8 +34,7 @@ class StripeClient {
   explicit StripeClient(StripeOptions options);
 
   // POST `path` (e.g. "/v1/customers"); the parsed JSON object on 2xx.
-  absl::StatusOr<nlohmann::json> Post(const std::string& path, const Form& form,
-                                      const std::string& idempotency_key);
+  absl::StatusOr<nlohmann::json> Post(const std::string& path, const Form& form, const std::string& idempotency_key);
 
   // Form encoding as Stripe expects it (keys may hold brackets: a[b]=c).
   static std::string Encode(const Form& form);

@@ -11,8 +11,8 @@ namespace {
 
 using json = nlohmann::json;
 
-const std::set<std::string> kSubscriptionStatuses = {
-    "trialing", "active", "canceled", "incomplete", "incomplete_expired", "past_due", "unpaid", "paused"};
+const std::set<std::string> kSubscriptionStatuses = {"trialing",           "active",   "canceled", "incomplete",
+                                                     "incomplete_expired", "past_due", "unpaid",   "paused"};
 
 int64_t NumberAt(const json& j, std::initializer_list<const char*> path) {
   const json* cur = &j;
@@ -33,10 +33,9 @@ const json& FirstItem(const json& obj, const char* list) {
 }
 
 std::string UserIdIn(const json& obj) {
-  for (const std::string& candidate :
-       {StringAt(obj, {"client_reference_id"}), StringAt(obj, {"metadata", "user_id"}),
-        StringAt(obj, {"subscription_details", "metadata", "user_id"}),
-        StringAt(obj, {"parent", "subscription_details", "metadata", "user_id"})}) {
+  for (const std::string& candidate : {StringAt(obj, {"client_reference_id"}), StringAt(obj, {"metadata", "user_id"}),
+                                       StringAt(obj, {"subscription_details", "metadata", "user_id"}),
+                                       StringAt(obj, {"parent", "subscription_details", "metadata", "user_id"})}) {
     if (validation::IsUuid(candidate)) return candidate;
   }
   return "";
@@ -77,7 +76,8 @@ absl::StatusOr<BillingEvent> ParseEvent(const std::string& payload, const Plans&
   } else if (e.type.rfind("customer.subscription.", 0) == 0) {
     e.subscription = StringAt(obj, {"id"});
     e.status = e.type == "customer.subscription.deleted" ? "canceled" : StringAt(obj, {"status"});
-    if (kSubscriptionStatuses.count(e.status) == 0) return errors::InvalidField("data.object.status", "unknown subscription status");
+    if (kSubscriptionStatuses.count(e.status) == 0)
+      return errors::InvalidField("data.object.status", "unknown subscription status");
     const json& item = FirstItem(obj, "items");
     const Plan* plan = plans.ByPrice(StringAt(item, {"price", "id"}));
     bool ended = e.status == "canceled" || e.status == "incomplete_expired";

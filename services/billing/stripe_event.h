@@ -18,17 +18,17 @@ namespace plinth::billing {
 
 // The parts of a Stripe event Plinth acts on.
 struct BillingEvent {
-  std::string id;       // evt_…
+  std::string id;  // evt_…
   std::string type;
   int64_t created = 0;  // unix seconds
   std::string user_id;  // from metadata / client_reference_id, may be empty
   std::string customer;
   std::string subscription;
-  std::string status;       // subscription status
-  std::string tier;         // resolved from the price; empty if unknown
-  int64_t period_end = 0;   // unix seconds, 0 if absent
-  std::string invoice;      // in_…
-  int credits = 0;          // invoice.paid: the tier's monthly credits
+  std::string status;      // subscription status
+  std::string tier;        // resolved from the price; empty if unknown
+  int64_t period_end = 0;  // unix seconds, 0 if absent
+  std::string invoice;     // in_…
+  int credits = 0;         // invoice.paid: the tier's monthly credits
 };
 
 // Parses a verified webhook body into what Plinth acts on.

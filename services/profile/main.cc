@@ -14,7 +14,7 @@
 
 int main() {
   using namespace plinth;
-  grpc_server::InstallSignalHandlers();
+  plinth::grpc_server::InstallSignalHandlers();
   config::Env env;
   logging::Init("profile", env.String("LOG_LEVEL", "info"));
 
@@ -39,7 +39,8 @@ int main() {
       [&cache] { cache.NewGeneration(); });
   profile::ProfileServiceImpl service(&store, &cache, settings->pool.size);
 
-  auto served = grpc_server::Serve(service_env::ServerOptionsFor(*settings, "plinth.v1.ProfileService", &verifier), {&service});
+  auto served = plinth::grpc_server::Serve(
+      service_env::ServerOptionsFor(*settings, "plinth.v1.ProfileService", &verifier), {&service});
   if (!served.ok()) return service_env::StartupFailure(served);
   return 0;
 }

@@ -13,12 +13,12 @@ ProfileCache::ProfileCache(std::shared_ptr<redis::RedisClient> redis, int ttl_se
 void ProfileCache::NewGeneration() {
   // Random: a restarted process must not reuse its previous generation.
   std::string generation = auth::NewUuid().substr(0, 8);
-  std::lock_guard<std::mutex> lock(mu_);
+  absl::MutexLock lock(&mu_);
   generation_ = std::move(generation);
 }
 
 std::string ProfileCache::KeyOf(const std::string& user_id) {
-  std::lock_guard<std::mutex> lock(mu_);
+  absl::MutexLock lock(&mu_);
   return "plinth:profile:v2:" + generation_ + ":" + user_id;
 }
 

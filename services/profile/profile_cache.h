@@ -21,11 +21,11 @@
 // reconnection costs the others nothing.
 
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <string>
 
 #include <absl/base/thread_annotations.h>
+#include <absl/synchronization/mutex.h>
 
 #include "libs/redis/redis_client.h"
 #include "plinth/v1/profile.pb.h"
@@ -58,7 +58,7 @@ class ProfileCache {
  private:
   std::shared_ptr<redis::RedisClient> redis_;
   int ttl_seconds_;
-  std::mutex mu_;
+  absl::Mutex mu_;
   std::string generation_ ABSL_GUARDED_BY(mu_);
 };
 

@@ -18,8 +18,7 @@ void ToProto(const ProfileRow& row, v1::Profile* out) {
   out->set_subscription_status(row.subscription_status);
   out->set_subscription_tier(row.subscription_tier);
   if (row.subscription_current_period_end_us) {
-    *out->mutable_subscription_current_period_end() =
-        wire::FromMicros(*row.subscription_current_period_end_us);
+    *out->mutable_subscription_current_period_end() = wire::FromMicros(*row.subscription_current_period_end_us);
   }
   out->set_credits_remaining(row.credits_remaining);
   *out->mutable_created_at() = wire::FromMicros(row.created_at_us);
@@ -51,7 +50,7 @@ absl::StatusOr<ProfileChanges> ValidatePatch(const v1::UpdateMyProfileRequest& r
   const auto& patch = request.profile();
   validation::CheckFields(patch, &violations, &paths);
   violations.insert(violations.end(), not_updatable.begin(), not_updatable.end());
-  if (!violations.empty()) return errors::Validation(std::move(violations));
+  if (!violations.empty()) return errors::Validation(violations);
   if (paths.empty()) return errors::InvalidField("body", "give at least one of full_name, avatar_url");
   ProfileChanges changes;
   changes.full_name.present = paths.count("full_name") > 0;
@@ -98,18 +97,18 @@ absl::Status ProfileServiceImpl::LoadMyProfile(const grpc_server::Call& call, v1
 grpc::Status ProfileServiceImpl::UpdateMyProfile(grpc::ServerContext* context,
                                                  const v1::UpdateMyProfileRequest* request,
                                                  v1::ProfileResponse* response) {
-  return grpc_server::Handle(
-      context, request, response,
-      [this](const grpc_server::Call& call, const v1::UpdateMyProfileRequest& r) -> absl::StatusOr<v1::ProfileResponse> {
-        auto changes = ValidatePatch(r);
-        if (!changes.ok()) return changes.status();
-        auto row = store_->Update(call.caller, *changes, call.deadline);
-        if (!row.ok()) return row.status();
-        v1::ProfileResponse out;
-        ToProto(*row, out.mutable_data());
-        cache_->Replace(out.data());
-        return out;
-      });
+  return grpc_server::Handle(context, request, response,
+                             [this](const grpc_server::Call& call,
+                                    const v1::UpdateMyProfileRequest& r) -> absl::StatusOr<v1::ProfileResponse> {
+                               auto changes = ValidatePatch(r);
+                               if (!changes.ok()) return changes.status();
+                               auto row = store_->Update(call.caller, *changes, call.deadline);
+                               if (!row.ok()) return row.status();
+                               v1::ProfileResponse out;
+                               ToProto(*row, out.mutable_data());
+                               cache_->Replace(out.data());
+                               return out;
+                             });
 }
 
 }  // namespace plinth::profile

@@ -24,8 +24,7 @@ class ProfileServiceImpl final
 
   grpc::ServerUnaryReactor* GetMyProfile(grpc::CallbackServerContext* context, const v1::GetMyProfileRequest* request,
                                          v1::ProfileResponse* response) override;
-  grpc::Status UpdateMyProfile(grpc::ServerContext* context,
-                               const v1::UpdateMyProfileRequest* request,
+  grpc::Status UpdateMyProfile(grpc::ServerContext* context, const v1::UpdateMyProfileRequest* request,
                                v1::ProfileResponse* response) override;
 
  private:

@@ -10,11 +10,11 @@ namespace {
 // A profile as the API shows it: the profile service's row `p` and what
 // billing's account `a` grants it to read (migration 0012), opened with the
 // profile in the same transaction (the left join only guards that).
-#define PROFILE_COLUMNS                                                                            \
-  "p.id::text, p.email, p.full_name, p.avatar_url, coalesce(a.subscription_status, 'free'), "     \
-  "coalesce(a.subscription_tier, 'free'), "                                                       \
-  "(extract(epoch from a.subscription_current_period_end) * 1000000)::bigint, "                   \
-  "coalesce(a.credits_remaining, 0), (extract(epoch from p.created_at) * 1000000)::bigint, "      \
+#define PROFILE_COLUMNS                                                                       \
+  "p.id::text, p.email, p.full_name, p.avatar_url, coalesce(a.subscription_status, 'free'), " \
+  "coalesce(a.subscription_tier, 'free'), "                                                   \
+  "(extract(epoch from a.subscription_current_period_end) * 1000000)::bigint, "               \
+  "coalesce(a.credits_remaining, 0), (extract(epoch from p.created_at) * 1000000)::bigint, "  \
   "(extract(epoch from greatest(p.updated_at, a.updated_at)) * 1000000)::bigint"
 #define WITH_ACCOUNT " left join public.billing_accounts a on a.user_id = p.id"
 
@@ -43,9 +43,7 @@ ProfileRow FromRow(const pqxx::row& r) {
   return p;
 }
 
-const char* NullableParam(const std::optional<std::string>& v) {
-  return v ? v->c_str() : nullptr;
-}
+const char* NullableParam(const std::optional<std::string>& v) { return v ? v->c_str() : nullptr; }
 
 }  // namespace
 
@@ -67,8 +65,7 @@ std::vector<db::PreparedStatement> ProfileStore::Statements() {
   };
 }
 
-absl::StatusOr<std::optional<ProfileRow>> ProfileStore::Find(const auth::Claims& claims,
-                                                             db::Deadline deadline) {
+absl::StatusOr<std::optional<ProfileRow>> ProfileStore::Find(const auth::Claims& claims, db::Deadline deadline) {
   std::optional<ProfileRow> found;
   absl::Status status = pool_->UserTx(claims.raw_json, deadline, [&](pqxx::transaction_base& tx) {
     auto rows = tx.exec_prepared(kSelect, claims.sub);
@@ -79,8 +76,7 @@ absl::StatusOr<std::optional<ProfileRow>> ProfileStore::Find(const auth::Claims&
   return found;
 }
 
-absl::StatusOr<ProfileRow> ProfileStore::GetOrCreate(const auth::Claims& claims,
-                                                     db::Deadline deadline) {
+absl::StatusOr<ProfileRow> ProfileStore::GetOrCreate(const auth::Claims& claims, db::Deadline deadline) {
   auto found = Find(claims, deadline);
   if (!found.ok()) return found.status();
   if (*found) return **found;
@@ -97,8 +93,7 @@ absl::StatusOr<ProfileRow> ProfileStore::GetOrCreate(const auth::Claims& claims,
   return **found;
 }
 
-absl::StatusOr<ProfileRow> ProfileStore::Update(const auth::Claims& claims,
-                                                const ProfileChanges& changes,
+absl::StatusOr<ProfileRow> ProfileStore::Update(const auth::Claims& claims, const ProfileChanges& changes,
                                                 db::Deadline deadline) {
   // The row must exist before a user can update it (RLS hides nothing here:
   // the user simply has no row yet on their very first request).
@@ -106,10 +101,8 @@ absl::StatusOr<ProfileRow> ProfileStore::Update(const auth::Claims& claims,
   if (!existing.ok()) return existing.status();
   std::optional<ProfileRow> updated;
   absl::Status status = pool_->UserTx(claims.raw_json, deadline, [&](pqxx::transaction_base& tx) {
-    auto rows = tx.exec_prepared(kUpdate, claims.sub, changes.full_name.present,
-                                 NullableParam(changes.full_name.value),
-                                 changes.avatar_url.present,
-                                 NullableParam(changes.avatar_url.value));
+    auto rows = tx.exec_prepared(kUpdate, claims.sub, changes.full_name.present, NullableParam(changes.full_name.value),
+                                 changes.avatar_url.present, NullableParam(changes.avatar_url.value));
     if (!rows.empty()) updated = FromRow(rows[0]);
     return absl::OkStatus();
   });

@@ -50,8 +50,7 @@ class ProfileStore {
   // The caller's profile, created (free tier) if this is the first time the
   // token's subject is seen.
   absl::StatusOr<ProfileRow> GetOrCreate(const auth::Claims& claims, db::Deadline deadline);
-  absl::StatusOr<ProfileRow> Update(const auth::Claims& claims, const ProfileChanges& changes,
-                                    db::Deadline deadline);
+  absl::StatusOr<ProfileRow> Update(const auth::Claims& claims, const ProfileChanges& changes, db::Deadline deadline);
 
  private:
   absl::StatusOr<std::optional<ProfileRow>> Find(const auth::Claims& claims, db::Deadline deadline);

@@ -15,7 +15,7 @@
 
 int main() {
   using namespace plinth;
-  grpc_server::InstallSignalHandlers();
+  plinth::grpc_server::InstallSignalHandlers();
   config::Env env;
   logging::Init("resource", env.String("LOG_LEVEL", "info"));
 
@@ -27,12 +27,12 @@ int main() {
   auth::JwtVerifier verifier(settings->verifier);
   auto pool = service_env::OpenPool(*settings, resource::ResourceStore::Statements());
   resource::ResourceStore store(pool.get());
-  std::shared_ptr<v1::ProfileService::StubInterface> profiles = v1::ProfileService::NewStub(
-      grpc_server::BackendChannel(*profile_address));
+  std::shared_ptr<v1::ProfileService::StubInterface> profiles =
+      v1::ProfileService::NewStub(plinth::grpc_server::BackendChannel(*profile_address));
   resource::ResourceServiceImpl service(&store, profiles, settings->pool.size);
 
-  auto served =
-      grpc_server::Serve(service_env::ServerOptionsFor(*settings, "plinth.v1.ResourceService", &verifier), {&service});
+  auto served = plinth::grpc_server::Serve(
+      service_env::ServerOptionsFor(*settings, "plinth.v1.ResourceService", &verifier), {&service});
   if (!served.ok()) return service_env::StartupFailure(served);
   return 0;
 }

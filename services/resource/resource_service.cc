@@ -27,12 +27,20 @@ std::string MetadataJson(const google::protobuf::Struct& metadata) {
 // dominated list profiles (docs/PERFORMANCE.md).
 void ToValue(const nlohmann::json& j, google::protobuf::Value* out) {
   switch (j.type()) {
-    case nlohmann::json::value_t::null: out->set_null_value(google::protobuf::NULL_VALUE); break;
-    case nlohmann::json::value_t::boolean: out->set_bool_value(j.get<bool>()); break;
+    case nlohmann::json::value_t::null:
+      out->set_null_value(google::protobuf::NULL_VALUE);
+      break;
+    case nlohmann::json::value_t::boolean:
+      out->set_bool_value(j.get<bool>());
+      break;
     case nlohmann::json::value_t::number_integer:
     case nlohmann::json::value_t::number_unsigned:
-    case nlohmann::json::value_t::number_float: out->set_number_value(j.get<double>()); break;
-    case nlohmann::json::value_t::string: out->set_string_value(j.get_ref<const std::string&>()); break;
+    case nlohmann::json::value_t::number_float:
+      out->set_number_value(j.get<double>());
+      break;
+    case nlohmann::json::value_t::string:
+      out->set_string_value(j.get_ref<const std::string&>());
+      break;
     case nlohmann::json::value_t::array: {
       auto* list = out->mutable_list_value();
       for (const auto& item : j) ToValue(item, list->add_values());
@@ -43,7 +51,8 @@ void ToValue(const nlohmann::json& j, google::protobuf::Value* out) {
       for (const auto& [key, value] : j.items()) ToValue(value, &(*fields)[key]);
       break;
     }
-    default: break;
+    default:
+      break;
   }
 }
 
@@ -77,9 +86,9 @@ absl::StatusOr<v1::ResourceResponse> Respond(const absl::StatusOr<ResourceRow>& 
 }  // namespace
 
 NewResource NewResourceOf(const v1::CreateResourceRequest& request) {
-  return NewResource{request.title(), request.content(),
-                     request.has_metadata() ? MetadataJson(request.metadata())
-                                            : validation::DefaultJsonText(request, "metadata")};
+  return NewResource{
+      request.title(), request.content(),
+      request.has_metadata() ? MetadataJson(request.metadata()) : validation::DefaultJsonText(request, "metadata")};
 }
 
 ListQuery ListQueryOf(const v1::ListResourcesRequest& request) {
@@ -118,7 +127,7 @@ absl::StatusOr<ResourceChanges> ValidateUpdate(const v1::UpdateResourceRequest& 
   if (v.empty() && paths.empty()) {
     v.push_back({"body", "give at least one of title, content, metadata, status"});
   }
-  if (!v.empty()) return errors::Validation(std::move(v));
+  if (!v.empty()) return errors::Validation(v);
   return changes;
 }
 
@@ -129,8 +138,7 @@ ResourceServiceImpl::ResourceServiceImpl(ResourceStore* store,
   SetMessageAllocatorFor_ListResources(&list_messages_);
 }
 
-grpc::Status ResourceServiceImpl::CreateResource(grpc::ServerContext* context,
-                                                 const v1::CreateResourceRequest* request,
+grpc::Status ResourceServiceImpl::CreateResource(grpc::ServerContext* context, const v1::CreateResourceRequest* request,
                                                  v1::ResourceResponse* response) {
   return grpc_server::Handle(
       context, request, response, [this](const grpc_server::Call& call, const v1::CreateResourceRequest& r) {
@@ -164,8 +172,7 @@ grpc::ServerUnaryReactor* ResourceServiceImpl::ListResources(grpc::CallbackServe
       });
 }
 
-grpc::Status ResourceServiceImpl::GetResource(grpc::ServerContext* context,
-                                              const v1::GetResourceRequest* request,
+grpc::Status ResourceServiceImpl::GetResource(grpc::ServerContext* context, const v1::GetResourceRequest* request,
                                               v1::ResourceResponse* response) {
   return grpc_server::Handle(context, request, response,
                              [this](const grpc_server::Call& call, const v1::GetResourceRequest& r) {
@@ -173,25 +180,22 @@ grpc::Status ResourceServiceImpl::GetResource(grpc::ServerContext* context,
                              });
 }
 
-grpc::Status ResourceServiceImpl::UpdateResource(grpc::ServerContext* context,
-                                                 const v1::UpdateResourceRequest* request,
+grpc::Status ResourceServiceImpl::UpdateResource(grpc::ServerContext* context, const v1::UpdateResourceRequest* request,
                                                  v1::ResourceResponse* response) {
-  return grpc_server::Handle(
-      context, request, response, [this](const grpc_server::Call& call, const v1::UpdateResourceRequest& r) {
-        auto changes = ValidateUpdate(r);
-        if (!changes.ok()) return absl::StatusOr<v1::ResourceResponse>(changes.status());
-        return Respond(store_->Update(call.caller, r.id(), *changes, call.deadline));
-      });
+  return grpc_server::Handle(context, request, response,
+                             [this](const grpc_server::Call& call, const v1::UpdateResourceRequest& r) {
+                               auto changes = ValidateUpdate(r);
+                               if (!changes.ok()) return absl::StatusOr<v1::ResourceResponse>(changes.status());
+                               return Respond(store_->Update(call.caller, r.id(), *changes, call.deadline));
+                             });
 }
 
-grpc::Status ResourceServiceImpl::DeleteResource(grpc::ServerContext* context,
-                                                 const v1::DeleteResourceRequest* request,
+grpc::Status ResourceServiceImpl::DeleteResource(grpc::ServerContext* context, const v1::DeleteResourceRequest* request,
                                                  v1::NoContent* response) {
-  return grpc_server::Handle(
-      context, request, response,
-      [this](const grpc_server::Call& call, const v1::DeleteResourceRequest& r, v1::NoContent*) {
-        return store_->Delete(call.caller, r.id(), call.deadline);
-      });
+  return grpc_server::Handle(context, request, response,
+                             [this](const grpc_server::Call& call, const v1::DeleteResourceRequest& r, v1::NoContent*) {
+                               return store_->Delete(call.caller, r.id(), call.deadline);
+                             });
 }
 
 grpc::Status ResourceServiceImpl::SetResourceStatus(grpc::ServerContext* context,

@@ -31,8 +31,7 @@ class ResourceServiceImpl final
 
   grpc::Status CreateResource(grpc::ServerContext* context, const v1::CreateResourceRequest* request,
                               v1::ResourceResponse* response) override;
-  grpc::ServerUnaryReactor* ListResources(grpc::CallbackServerContext* context,
-                                          const v1::ListResourcesRequest* request,
+  grpc::ServerUnaryReactor* ListResources(grpc::CallbackServerContext* context, const v1::ListResourcesRequest* request,
                                           v1::ListResourcesResponse* response) override;
   grpc::Status GetResource(grpc::ServerContext* context, const v1::GetResourceRequest* request,
                            v1::ResourceResponse* response) override;

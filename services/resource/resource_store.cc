@@ -9,9 +9,9 @@
 namespace plinth::resource {
 namespace {
 
-#define RESOURCE_COLUMNS                                                              \
-  "id::text, user_id::text, title, content, metadata::text, status, "                \
-  "(extract(epoch from created_at) * 1000000)::bigint, "                             \
+#define RESOURCE_COLUMNS                                              \
+  "id::text, user_id::text, title, content, metadata::text, status, " \
+  "(extract(epoch from created_at) * 1000000)::bigint, "              \
   "(extract(epoch from updated_at) * 1000000)::bigint"
 
 // A list's items carry the first LIST_PREVIEW_CHARS characters of `content`
@@ -22,12 +22,14 @@ namespace {
 // bytes has at most that many characters, so its byte length (in the varlena
 // header) decides for most rows without a walk.
 #define LIST_PREVIEW_CHARS "2000"
-#define RESOURCE_LIST_COLUMNS                                                                   \
-  "id::text, user_id::text, title, "                                                           \
-  "case when octet_length(content) <= " LIST_PREVIEW_CHARS " then content "                    \
-  "else left(content, " LIST_PREVIEW_CHARS ") end, metadata::text, "                           \
-  "status, (extract(epoch from created_at) * 1000000)::bigint, "                               \
-  "(extract(epoch from updated_at) * 1000000)::bigint, "                                       \
+#define RESOURCE_LIST_COLUMNS                                    \
+  "id::text, user_id::text, title, "                             \
+  "case when octet_length(content) <= " LIST_PREVIEW_CHARS       \
+  " then content "                                               \
+  "else left(content, " LIST_PREVIEW_CHARS                       \
+  ") end, metadata::text, "                                      \
+  "status, (extract(epoch from created_at) * 1000000)::bigint, " \
+  "(extract(epoch from updated_at) * 1000000)::bigint, "         \
   "octet_length(content) > " LIST_PREVIEW_CHARS " and char_length(content) > " LIST_PREVIEW_CHARS
 
 constexpr char kInsert[] = "resource_insert";
@@ -111,14 +113,12 @@ std::vector<db::PreparedStatement> ResourceStore::Statements() {
   return statements;
 }
 
-absl::StatusOr<ResourceRow> ResourceStore::Create(const auth::Claims& claims,
-                                                  const NewResource& resource,
+absl::StatusOr<ResourceRow> ResourceStore::Create(const auth::Claims& claims, const NewResource& resource,
                                                   db::Deadline deadline) {
   std::optional<ResourceRow> created;
   absl::Status status = pool_->UserTx(claims.raw_json, deadline, [&](pqxx::transaction_base& tx) {
     try {
-      auto rows = tx.exec_prepared(kInsert, claims.sub, resource.title, resource.content,
-                                   resource.metadata_json);
+      auto rows = tx.exec_prepared(kInsert, claims.sub, resource.title, resource.content, resource.metadata_json);
       created = FromRow(rows[0]);
     } catch (const pqxx::foreign_key_violation&) {
       absl::Status missing = absl::FailedPreconditionError(kOwnerMissing);
@@ -138,10 +138,9 @@ absl::StatusOr<ResourcePage> ResourceStore::List(const auth::Claims& claims, con
   const int64_t offset = static_cast<int64_t>(query.page - 1) * query.limit;
   absl::Status status = pool_->UserTx(claims.raw_json, deadline, [&](pqxx::transaction_base& tx) {
     pqxx::result rows =
-        query.status ? tx.exec_prepared(ListStatementName(query.sort, true), claims.sub,
-                                        query.limit, offset, *query.status)
-                     : tx.exec_prepared(ListStatementName(query.sort, false), claims.sub,
-                                        query.limit, offset);
+        query.status
+            ? tx.exec_prepared(ListStatementName(query.sort, true), claims.sub, query.limit, offset, *query.status)
+            : tx.exec_prepared(ListStatementName(query.sort, false), claims.sub, query.limit, offset);
     page.rows.reserve(rows.size());
     for (const auto& r : rows) {
       page.total = r[0].as<int64_t>();
@@ -169,15 +168,12 @@ absl::StatusOr<ResourceRow> ResourceStore::Get(const auth::Claims& claims, const
   return *found;
 }
 
-absl::StatusOr<ResourceRow> ResourceStore::Update(const auth::Claims& claims,
-                                                  const std::string& id,
-                                                  const ResourceChanges& changes,
-                                                  db::Deadline deadline) {
+absl::StatusOr<ResourceRow> ResourceStore::Update(const auth::Claims& claims, const std::string& id,
+                                                  const ResourceChanges& changes, db::Deadline deadline) {
   std::optional<ResourceRow> updated;
   absl::Status status = pool_->UserTx(claims.raw_json, deadline, [&](pqxx::transaction_base& tx) {
-    auto rows = tx.exec_prepared(kUpdate, id, claims.sub, Param(changes.title),
-                                 Param(changes.content), Param(changes.metadata_json),
-                                 Param(changes.status));
+    auto rows = tx.exec_prepared(kUpdate, id, claims.sub, Param(changes.title), Param(changes.content),
+                                 Param(changes.metadata_json), Param(changes.status));
     if (!rows.empty()) updated = FromRow(rows[0]);
     return absl::OkStatus();
   });
@@ -186,8 +182,7 @@ absl::StatusOr<ResourceRow> ResourceStore::Update(const auth::Claims& claims,
   return *updated;
 }
 
-absl::Status ResourceStore::Delete(const auth::Claims& claims, const std::string& id,
-                                   db::Deadline deadline) {
+absl::Status ResourceStore::Delete(const auth::Claims& claims, const std::string& id, db::Deadline deadline) {
   bool deleted = false;
   absl::Status status = pool_->UserTx(claims.raw_json, deadline, [&](pqxx::transaction_base& tx) {
     deleted = tx.exec_prepared(kDelete, id, claims.sub).affected_rows() == 1;

@@ -63,15 +63,12 @@ class ResourceStore {
   static std::vector<db::PreparedStatement> Statements();
 
   // FAILED_PRECONDITION (IsOwnerMissing) when the caller has no profile yet.
-  absl::StatusOr<ResourceRow> Create(const auth::Claims& claims, const NewResource& resource,
-                                     db::Deadline deadline);
-  absl::StatusOr<ResourcePage> List(const auth::Claims& claims, const ListQuery& query,
-                                    db::Deadline deadline);
+  absl::StatusOr<ResourceRow> Create(const auth::Claims& claims, const NewResource& resource, db::Deadline deadline);
+  absl::StatusOr<ResourcePage> List(const auth::Claims& claims, const ListQuery& query, db::Deadline deadline);
   // NOT_FOUND for a missing row and for another user's row alike.
-  absl::StatusOr<ResourceRow> Get(const auth::Claims& claims, const std::string& id,
-                                  db::Deadline deadline);
-  absl::StatusOr<ResourceRow> Update(const auth::Claims& claims, const std::string& id,
-                                     const ResourceChanges& changes, db::Deadline deadline);
+  absl::StatusOr<ResourceRow> Get(const auth::Claims& claims, const std::string& id, db::Deadline deadline);
+  absl::StatusOr<ResourceRow> Update(const auth::Claims& claims, const std::string& id, const ResourceChanges& changes,
+                                     db::Deadline deadline);
   absl::Status Delete(const auth::Claims& claims, const std::string& id, db::Deadline deadline);
 
   static bool IsOwnerMissing(const absl::Status& status);

@@ -18,12 +18,11 @@ import (
 )
 
 type creditRound struct {
-	user              user
-	resourceID        string
-	analysisID        string
-	marker            string
-	deleteAfter       time.Duration
-	deletedBeforeCall bool // known only afterwards
+	user        user
+	resourceID  string
+	analysisID  string
+	marker      string
+	deleteAfter time.Duration
 }
 
 // deleteAsAuthenticated deletes a resource as Supabase's REST API would: the

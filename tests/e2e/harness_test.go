@@ -40,13 +40,12 @@ var (
 )
 
 func TestMain(m *testing.M) {
-	code, err := setUp()
-	if err != nil {
+	if _, err := setUp(); err != nil {
 		fmt.Fprintln(os.Stderr, "e2e setup failed:", err)
 		tearDown()
 		os.Exit(1)
 	}
-	code = m.Run()
+	code := m.Run()
 	tearDown()
 	os.Exit(code)
 }

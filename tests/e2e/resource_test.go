@@ -279,7 +279,7 @@ func TestResourceHostileText(t *testing.T) {
 		`"; select pg_sleep(10); --`,
 		`$1 $$ \x00 \\ %s %n {{.}} ${jndi:ldap://x}`,
 		"<script>alert(1)</script>",
-		"日本語 😀 Ünïcödé ‮RTL",
+		"日本語 😀 Ünïcödé \u202eRTL",
 	}
 	for _, s := range hostile {
 		body := map[string]any{"title": s, "content": s + "\n" + s, "metadata": map[string]any{s: s, "nested": map[string]any{"k": s}}}

@@ -32,8 +32,7 @@ alter default privileges in schema public grant all on sequences to anon, authen
 )sql";
 
 // Every privilege of anon and authenticated (tests/migrations/catalog.h).
-const std::string kPrivileges =
-    testing::PrivilegesSql("values ('anon'), ('authenticated')") + " order by 1";
+const std::string kPrivileges = testing::PrivilegesSql("values ('anon'), ('authenticated')") + " order by 1";
 
 class GrantsTest : public ::testing::Test {
  protected:
@@ -106,8 +105,10 @@ TEST_F(GrantsTest, TheIssuesAttacksAreRefusedByTheDatabase) {
   EXPECT_EQ(As("authenticated", user, "update public.billing_accounts set subscription_tier = 'team'"), kDenied);
   EXPECT_EQ(As("authenticated", user, "insert into public.billing_accounts (user_id) values (gen_random_uuid())"),
             kDenied);
-  EXPECT_EQ(As("authenticated", user, "insert into public.credit_ledger (key, user_id, delta, reason) values "
-                                      "('gift', '" + user + "', 100, 'gift')"),
+  EXPECT_EQ(As("authenticated", user,
+               "insert into public.credit_ledger (key, user_id, delta, reason) values "
+               "('gift', '" +
+                   user + "', 100, 'gift')"),
             kDenied);
   EXPECT_EQ(As("authenticated", user, "select plinth_private.refund_credit('" + user + "', 'x')"), kDenied);
   EXPECT_EQ(As("authenticated", user, "select * from public.schema_migrations"), kDenied);

@@ -26,7 +26,8 @@ namespace {
 
 // Role attributes, memberships, function owners and policies, then the
 // privileges of catalog.h for every role but the owner (which owns it all).
-const std::string kCatalog = R"sql(
+const std::string kCatalog =
+    R"sql(
 select 'role ' || rolname || ':' || case when rolsuper then ' superuser' else '' end
   || case when rolcanlogin then ' login' else ' nologin' end
   || case when rolinherit then ' inherit' else ' noinherit' end
@@ -48,9 +49,11 @@ union all
 select 'policy ' || tablename || ' ' || policyname || ' ' || cmd || ' to ' || array_to_string(roles, ',')
 from pg_policies where schemaname in ('public', 'auth')
 union all
-select * from ()sql" + testing::PrivilegesSql(
-    "select rolname from pg_roles where rolname in ('anon', 'authenticated', 'service_role') "
-    "or (rolname like 'plinth\\_%' and rolname <> 'plinth_owner')") + ") privileges order by 1";
+select * from ()sql" +
+    testing::PrivilegesSql(
+        "select rolname from pg_roles where rolname in ('anon', 'authenticated', 'service_role') "
+        "or (rolname like 'plinth\\_%' and rolname <> 'plinth_owner')") +
+    ") privileges order by 1";
 
 std::vector<std::string> Lines(const std::string& text) {
   std::vector<std::string> out;
@@ -71,9 +74,10 @@ class RolesTest : public ::testing::Test {
     pqxx::work tx(c);
     resource_ = tx.exec_params("insert into resources (user_id, title) values ($1, 'T') returning id", user_)[0][0]
                     .as<std::string>();
-    analysis_ = tx.exec_params("insert into analyses (id, resource_id, user_id, prompt) values "
-                               "(gen_random_uuid(), $1, $2, 'p') returning id",
-                               resource_, user_)[0][0]
+    analysis_ = tx.exec_params(
+                      "insert into analyses (id, resource_id, user_id, prompt) values "
+                      "(gen_random_uuid(), $1, $2, 'p') returning id",
+                      resource_, user_)[0][0]
                     .as<std::string>();
     tx.commit();
   }
@@ -153,13 +157,15 @@ TEST_F(RolesTest, EachServiceCannotTouchWhatIsNotItsBusiness) {
       {"plinth_analysis", "select content from public.resources"},
       {"plinth_analysis", "update public.billing_accounts set credits_remaining = 100"},
       {"plinth_analysis", "select * from public.billing_accounts"},
-      {"plinth_analysis", "insert into public.credit_ledger (key, user_id, delta, reason) values ('k', " + u +
-                              ", 100, 'gift')"},
+      {"plinth_analysis",
+       "insert into public.credit_ledger (key, user_id, delta, reason) values ('k', " + u + ", 100, 'gift')"},
       {"plinth_analysis", "select plinth_private.refund_credit(" + u + ", 'analysis:' || " + a + ")"},
       {"plinth_analysis", "select * from public.stripe_events"},
       // The worker runs analyses; it cannot create, delete or re-target them, nor read anything else.
-      {"plinth_worker", "insert into public.analyses (id, resource_id, user_id, prompt) values "
-                        "(gen_random_uuid(), " + r + ", " + u + ", 'free')"},
+      {"plinth_worker",
+       "insert into public.analyses (id, resource_id, user_id, prompt) values "
+       "(gen_random_uuid(), " +
+           r + ", " + u + ", 'free')"},
       {"plinth_worker", "delete from public.analyses where id = " + a},
       {"plinth_worker", "update public.analyses set user_id = user_id where id = " + a},
       {"plinth_worker", "select * from public.profiles"},
@@ -192,7 +198,9 @@ TEST_F(RolesTest, EachServiceCannotTouchWhatIsNotItsBusiness) {
   }
   // What each needs still works.
   EXPECT_EQ(As("plinth_worker", "update public.analyses set status = 'running' where id = " + a), "");
-  EXPECT_EQ(As("plinth_billing", "update public.billing_accounts set subscription_status = 'active' where user_id = " + u), "");
+  EXPECT_EQ(
+      As("plinth_billing", "update public.billing_accounts set subscription_status = 'active' where user_id = " + u),
+      "");
   EXPECT_EQ(As("plinth_profile", "select credits_remaining from public.billing_accounts where user_id = " + u), "");
   EXPECT_EQ(As("plinth_analysis", "select plinth_private.consume_credit(" + u + ", 'analysis:' || " + a + ")"), "");
 }
@@ -216,8 +224,8 @@ TEST_F(RolesTest, PasswordsComeFromTheServicesURLs) {
   pqxx::connection c(url_);
   pqxx::nontransaction tx(c);
   // SCRAM verifiers of exactly these passwords.
-  for (const auto& [role, pw] : std::vector<std::pair<std::string, std::string>>{{"plinth_worker", password},
-                                                                                  {"plinth_billing", "b@d/pass"}}) {
+  for (const auto& [role, pw] :
+       std::vector<std::pair<std::string, std::string>>{{"plinth_worker", password}, {"plinth_billing", "b@d/pass"}}) {
     auto stored = tx.exec_params("select rolpassword from pg_authid where rolname = $1", role)[0][0];
     ASSERT_FALSE(stored.is_null()) << role;
     EXPECT_EQ(stored.as<std::string>().rfind("SCRAM-SHA-256$", 0), 0u) << role;

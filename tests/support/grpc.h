@@ -23,9 +23,8 @@ inline constexpr char kTestServiceToken[] = "in-process-test-service-token-of-32
 
 // An HS256 user token for `sub`, valid for ten minutes.
 inline std::string UserToken(const std::string& sub, const std::string& secret = kTestJwtSecret) {
-  const auto now = std::chrono::duration_cast<std::chrono::seconds>(
-                       std::chrono::system_clock::now().time_since_epoch())
-                       .count();
+  const auto now =
+      std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
   return auth::SignHs256(R"({"sub":")" + sub + R"(","role":"authenticated","aud":"authenticated","exp":)" +
                              std::to_string(now + 600) + "}",
                          secret);

@@ -61,8 +61,7 @@ std::string ServerUrl() {
 std::string WithDatabase(const std::string& server_url, const std::string& db) {
   auto slash = server_url.rfind('/');
   auto query = server_url.find('?', slash);
-  return server_url.substr(0, slash + 1) + db +
-         (query == std::string::npos ? "" : server_url.substr(query));
+  return server_url.substr(0, slash + 1) + db + (query == std::string::npos ? "" : server_url.substr(query));
 }
 
 }  // namespace
@@ -78,8 +77,8 @@ std::unique_ptr<OwnCluster> OwnCluster::Start() {
   if (mkdtemp(tmpl) == nullptr) return nullptr;
   c->dir_ = tmpl;
   c->port_ = FreePort();
-  std::string err = Run("chown postgres " + c->dir_ + " && runuser -u postgres -- " + c->bindir_ +
-                        "/initdb -D " + c->dir_ + "/data -U postgres --auth=trust >/dev/null");
+  std::string err = Run("chown postgres " + c->dir_ + " && runuser -u postgres -- " + c->bindir_ + "/initdb -D " +
+                        c->dir_ + "/data -U postgres --auth=trust >/dev/null");
   if (err.empty()) err = c->PgCtl("start");
   if (!err.empty()) {
     ADD_FAILURE() << "could not start PostgreSQL: " << err;
@@ -90,9 +89,9 @@ std::unique_ptr<OwnCluster> OwnCluster::Start() {
 }
 
 std::string OwnCluster::PgCtl(const std::string& action) const {
-  return Run("runuser -u postgres -- " + bindir_ + "/pg_ctl -D " + dir_ + "/data -l " + dir_ + "/log -w -m fast -o '-p " +
-             std::to_string(port_) + " -k " + dir_ + " -c listen_addresses=127.0.0.1 -c fsync=off' " + action +
-             " >/dev/null");
+  return Run("runuser -u postgres -- " + bindir_ + "/pg_ctl -D " + dir_ + "/data -l " + dir_ +
+             "/log -w -m fast -o '-p " + std::to_string(port_) + " -k " + dir_ +
+             " -c listen_addresses=127.0.0.1 -c fsync=off' " + action + " >/dev/null");
 }
 
 bool OwnCluster::Restart() { return PgCtl("restart").empty(); }
@@ -177,12 +176,14 @@ void OpenConnections(db::Pool& pool, int n) {
   std::atomic<int> inside{0};
   for (int i = 0; i < n; ++i) {
     threads.emplace_back([&] {
-      EXPECT_TRUE(pool.ServiceTx(db::NoDeadline(), [&](pqxx::transaction_base& tx) {
-                        ++inside;
-                        while (inside < n) std::this_thread::yield();
-                        tx.exec("select 1");
-                        return absl::OkStatus();
-                      }).ok());
+      EXPECT_TRUE(pool.ServiceTx(db::NoDeadline(),
+                                 [&](pqxx::transaction_base& tx) {
+                                   ++inside;
+                                   while (inside < n) std::this_thread::yield();
+                                   tx.exec("select 1");
+                                   return absl::OkStatus();
+                                 })
+                      .ok());
     });
   }
   for (auto& t : threads) t.join();
@@ -192,8 +193,7 @@ std::string ClaimsJson(const std::string& user_id) {
   return R"({"aud":"authenticated","role":"authenticated","sub":")" + user_id + R"("})";
 }
 
-std::unique_ptr<db::Pool> OpenPool(const std::string& url, std::vector<db::PreparedStatement> statements,
-                                   int size) {
+std::unique_ptr<db::Pool> OpenPool(const std::string& url, std::vector<db::PreparedStatement> statements, int size) {
   db::PoolOptions o;
   o.conninfo = url;
   o.size = size;

@@ -41,8 +41,7 @@ std::string CreateOwnedDatabase();
 std::string AsRole(const std::string& url, const std::string& role);
 
 // A pool of `size` connections to `url` with a store's statements.
-std::unique_ptr<db::Pool> OpenPool(const std::string& url, std::vector<db::PreparedStatement> statements,
-                                   int size = 8);
+std::unique_ptr<db::Pool> OpenPool(const std::string& url, std::vector<db::PreparedStatement> statements, int size = 8);
 
 // A new empty database (for migration-runner tests).
 std::string CreateEmptyDatabase();

@@ -17,8 +17,8 @@ inline std::string RedisUrl() {
     const char* env = std::getenv("PLINTH_TEST_REDIS_URL");
     if (env != nullptr && *env != '\0') return std::string(env);
     int port = FreePort();
-    std::string cmd = "redis-server --port " + std::to_string(port) +
-                      " --bind 127.0.0.1 --save '' --daemonize yes >/dev/null";
+    std::string cmd =
+        "redis-server --port " + std::to_string(port) + " --bind 127.0.0.1 --save '' --daemonize yes >/dev/null";
     if (std::system(cmd.c_str()) != 0) return std::string();
     static std::string stop = "redis-cli -p " + std::to_string(port) + " shutdown nosave >/dev/null 2>&1";
     std::atexit([] { [[maybe_unused]] int rc = std::system(stop.c_str()); });

@@ -174,7 +174,7 @@ test("out of credits: the 402 path offers billing, and checkout redirects to Str
   test.skip(!databaseUrl, "PLINTH_E2E_DATABASE_URL is not set");
   await signIn(page, "spender");
   await createResource(page, "Last one", "Nothing left to spend.");
-  execFileSync("psql", [databaseUrl!, "-XAtqc", `update profiles set credits_remaining = 0 where email = '${email("spender")}'`]);
+  execFileSync("psql", [databaseUrl!, "-XAtqc", `update billing_accounts set credits_remaining = 0 where user_id = (select id from profiles where email = '${email("spender")}')`]);
   await page.getByRole("button", { name: "Run analysis" }).click();
   const notice = page.locator('[data-error-kind="credits"]');
   await expect(notice).toContainText("No credits left");

@@ -91,9 +91,14 @@ func (c *jwksCache) refresh() bool {
 				keys[k.Kid] = &rsa.PublicKey{N: n, E: int(e.Int64())}
 			}
 		case k.Kty == "EC" && k.Crv == "P-256" && (k.Alg == "" || k.Alg == "ES256"):
-			x, y := b(k.X), b(k.Y)
-			if x != nil && y != nil {
-				keys[k.Kid] = &ecdsa.PublicKey{Curve: elliptic.P256(), X: x, Y: y}
+			// The uncompressed point 04 || X || Y; parsing checks it is on the curve.
+			x, errX := base64.RawURLEncoding.DecodeString(k.X)
+			y, errY := base64.RawURLEncoding.DecodeString(k.Y)
+			if errX != nil || errY != nil || len(x) != 32 || len(y) != 32 {
+				continue
+			}
+			if key, err := ecdsa.ParseUncompressedPublicKey(elliptic.P256(), append(append([]byte{4}, x...), y...)); err == nil {
+				keys[k.Kid] = key
 			}
 		}
 	}

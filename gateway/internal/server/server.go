@@ -188,7 +188,21 @@ func (g *Gateway) Handler() http.Handler {
 	if g.limiter != nil {
 		h = g.limiter.middleware(h)
 	}
-	return g.withRequestID(g.withAccessLog(withSecurityHeaders(g.cors.headers(g.cors.answerPreflight(h)))))
+	return g.closeWhenDraining(g.withRequestID(g.withAccessLog(withSecurityHeaders(g.cors.headers(g.cors.answerPreflight(h))))))
+}
+
+// closeWhenDraining: once draining, every response says `Connection: close`
+// and its connection closes after it, so a client moves to another replica
+// with the request after this one. Closing idle keep-alive connections
+// instead (what Shutdown does) races a client that sends on one just then:
+// its POST failed with EOF (1 of 1,101 in the real cluster's rolling update).
+func (g *Gateway) closeWhenDraining(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if g.draining.Load() {
+			w.Header().Set("Connection", "close")
+		}
+		next.ServeHTTP(w, r)
+	})
 }
 
 // ---- middleware -----------------------------------------------------------

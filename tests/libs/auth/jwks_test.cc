@@ -36,10 +36,16 @@ struct Keys {
     EVP_PKEY_free(ec);
   }
   std::string Jwks() const {
-    nlohmann::json rsa_jwk = {{"kty", "RSA"}, {"kid", "rsa-1"}, {"use", "sig"}, {"alg", "RS256"},
+    nlohmann::json rsa_jwk = {{"kty", "RSA"},
+                              {"kid", "rsa-1"},
+                              {"use", "sig"},
+                              {"alg", "RS256"},
                               {"n", Base64UrlEncode(Bn(rsa, OSSL_PKEY_PARAM_RSA_N))},
                               {"e", Base64UrlEncode(Bn(rsa, OSSL_PKEY_PARAM_RSA_E))}};
-    nlohmann::json ec_jwk = {{"kty", "EC"}, {"kid", "ec-1"}, {"crv", "P-256"}, {"alg", "ES256"},
+    nlohmann::json ec_jwk = {{"kty", "EC"},
+                             {"kid", "ec-1"},
+                             {"crv", "P-256"},
+                             {"alg", "ES256"},
                              {"x", Base64UrlEncode(Bn(ec, OSSL_PKEY_PARAM_EC_PUB_X, 32))},
                              {"y", Base64UrlEncode(Bn(ec, OSSL_PKEY_PARAM_EC_PUB_Y, 32))}};
     return nlohmann::json{{"keys", {rsa_jwk, ec_jwk, {{"kty", "oct"}, {"kid", "x"}}}}}.dump();
@@ -55,10 +61,9 @@ struct Keys {
   }
 };
 
-std::string Sign(EVP_PKEY* key, const std::string& alg, const std::string& kid,
-                 const std::string& payload) {
-  std::string input = Base64UrlEncode(nlohmann::json{{"alg", alg}, {"kid", kid}, {"typ", "JWT"}}.dump()) +
-                      "." + Base64UrlEncode(payload);
+std::string Sign(EVP_PKEY* key, const std::string& alg, const std::string& kid, const std::string& payload) {
+  std::string input = Base64UrlEncode(nlohmann::json{{"alg", alg}, {"kid", kid}, {"typ", "JWT"}}.dump()) + "." +
+                      Base64UrlEncode(payload);
   EVP_MD_CTX* ctx = EVP_MD_CTX_new();
   EVP_DigestSignInit(ctx, nullptr, EVP_sha256(), nullptr, key);
   size_t len = 0;
@@ -87,9 +92,9 @@ std::string Payload(int64_t exp = kNow + 60, const std::string& extra = "") {
 class JwksTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    jwks_ = std::make_shared<JwksCache>(
-        "http://issuer.test/jwks.json", std::chrono::minutes(10), std::chrono::seconds(30),
-        [this](const std::string&) -> absl::StatusOr<std::string> { return keys_.Jwks(); });
+    jwks_ =
+        std::make_shared<JwksCache>("http://issuer.test/jwks.json", std::chrono::minutes(10), std::chrono::seconds(30),
+                                    [this](const std::string&) -> absl::StatusOr<std::string> { return keys_.Jwks(); });
     VerifierOptions o;
     o.hs256_secret = "legacy-secret-of-at-least-thirty-two-bytes";
     o.jwks = jwks_;
@@ -132,8 +137,14 @@ TEST_F(JwksTest, UnknownKidRefetchesAtMostOncePerInterval) {
 }
 
 TEST_F(JwksTest, ClaimsAreCheckedAsForHs256) {
-  EXPECT_EQ(verifier_->Verify(Sign(keys_.rsa, "RS256", "rsa-1", Payload(kNow - 120)), kNow).status().message(), "token expired");
-  EXPECT_EQ(verifier_->Verify(Sign(keys_.ec, "ES256", "ec-1", Payload(kNow + 600, ",\"nbf\":" + std::to_string(kNow + 300))), kNow).status().message(), "token not valid yet");
+  EXPECT_EQ(verifier_->Verify(Sign(keys_.rsa, "RS256", "rsa-1", Payload(kNow - 120)), kNow).status().message(),
+            "token expired");
+  EXPECT_EQ(
+      verifier_
+          ->Verify(Sign(keys_.ec, "ES256", "ec-1", Payload(kNow + 600, ",\"nbf\":" + std::to_string(kNow + 300))), kNow)
+          .status()
+          .message(),
+      "token not valid yet");
   std::string anon = R"({"aud":"anon","sub":")" + std::string(kSub) + R"(","exp":)" + std::to_string(kNow + 60) + "}";
   EXPECT_FALSE(verifier_->Verify(Sign(keys_.rsa, "RS256", "rsa-1", anon), kNow).ok());
 }

@@ -16,8 +16,8 @@ constexpr char kSub[] = "5b0c2f2e-6a4e-4c59-9b7e-0a3f3c1d2e4f";
 constexpr int64_t kNow = 1'800'000'000;
 
 std::string Payload(int64_t exp, const std::string& extra = "") {
-  return R"({"aud":"authenticated","sub":")" + std::string(kSub) + R"(","email":"a@example.com","role":"authenticated","exp":)" +
-         std::to_string(exp) + extra + "}";
+  return R"({"aud":"authenticated","sub":")" + std::string(kSub) +
+         R"(","email":"a@example.com","role":"authenticated","exp":)" + std::to_string(exp) + extra + "}";
 }
 
 JwtVerifier Verifier() {
@@ -49,8 +49,10 @@ TEST(Jwt, ExpiryHasLeewayOfThirtySeconds) {
 }
 
 TEST(Jwt, NotBeforeInTheFutureIsRejected) {
-  EXPECT_TRUE(Verifier().Verify(SignHs256(Payload(kNow + 600, ",\"nbf\":" + std::to_string(kNow + 20)), kSecret), kNow).ok());
-  auto early = Verifier().Verify(SignHs256(Payload(kNow + 600, ",\"nbf\":" + std::to_string(kNow + 31)), kSecret), kNow);
+  EXPECT_TRUE(
+      Verifier().Verify(SignHs256(Payload(kNow + 600, ",\"nbf\":" + std::to_string(kNow + 20)), kSecret), kNow).ok());
+  auto early =
+      Verifier().Verify(SignHs256(Payload(kNow + 600, ",\"nbf\":" + std::to_string(kNow + 31)), kSecret), kNow);
   EXPECT_EQ(early.status().message(), "token not valid yet");
 }
 
@@ -94,7 +96,8 @@ TEST(Jwt, AVerifiedTokenIsReusedOnlyWhileItsTimesAllowAndOnlyForItsExactText) {
   // their own claims.
   for (int i = 0; i < 5000; ++i) {
     std::string sub = "00000000-0000-4000-8000-" + std::string(12 - std::to_string(i).size(), '0') + std::to_string(i);
-    std::string t = SignHs256(R"({"aud":"authenticated","sub":")" + sub + R"(","exp":)" + std::to_string(kNow + 60) + "}", kSecret);
+    std::string t =
+        SignHs256(R"({"aud":"authenticated","sub":")" + sub + R"(","exp":)" + std::to_string(kNow + 60) + "}", kSecret);
     auto first = v.Verify(t, kNow);
     auto again = v.Verify(t, kNow);
     ASSERT_TRUE(first.ok() && again.ok()) << i;
@@ -104,9 +107,8 @@ TEST(Jwt, AVerifiedTokenIsReusedOnlyWhileItsTimesAllowAndOnlyForItsExactText) {
 }
 
 TEST(Jwt, RejectsAlgorithmsOutsideTheAllowList) {
-  for (const char* header : {R"({"alg":"none","typ":"JWT"})", R"({"alg":"HS512"})",
-                             R"({"alg":"RS256"})", R"({"alg":"hs256"})", R"({"typ":"JWT"})",
-                             R"({"alg":null})"}) {
+  for (const char* header : {R"({"alg":"none","typ":"JWT"})", R"({"alg":"HS512"})", R"({"alg":"RS256"})",
+                             R"({"alg":"hs256"})", R"({"typ":"JWT"})", R"({"alg":null})"}) {
     auto r = Verifier().Verify(WithHeader(header, Payload(kNow + 60)), kNow);
     EXPECT_EQ(r.status().message(), "token algorithm not allowed") << header;
   }
@@ -117,9 +119,9 @@ TEST(Jwt, RejectsAlgorithmsOutsideTheAllowList) {
 
 TEST(Jwt, RejectsWrongAudienceAndAcceptsAudienceArrays) {
   std::string anon = R"({"aud":"anon","sub":")" + std::string(kSub) + R"(","exp":)" + std::to_string(kNow + 60) + "}";
-  EXPECT_EQ(Verifier().Verify(SignHs256(anon, kSecret), kNow).status().message(),
-            "token audience not accepted");
-  std::string arr = R"({"aud":["x","authenticated"],"sub":")" + std::string(kSub) + R"(","exp":)" + std::to_string(kNow + 60) + "}";
+  EXPECT_EQ(Verifier().Verify(SignHs256(anon, kSecret), kNow).status().message(), "token audience not accepted");
+  std::string arr =
+      R"({"aud":["x","authenticated"],"sub":")" + std::string(kSub) + R"(","exp":)" + std::to_string(kNow + 60) + "}";
   EXPECT_TRUE(Verifier().Verify(SignHs256(arr, kSecret), kNow).ok());
 }
 
@@ -128,17 +130,17 @@ TEST(Jwt, IssuerIsCheckedWhenConfigured) {
   o.hs256_secret = kSecret;
   o.issuer = "https://project.supabase.co/auth/v1";
   JwtVerifier v(o);
-  EXPECT_EQ(v.Verify(SignHs256(Payload(kNow + 60), kSecret), kNow).status().message(),
-            "token issuer not accepted");
-  EXPECT_TRUE(v.Verify(SignHs256(Payload(kNow + 60, R"(,"iss":"https://project.supabase.co/auth/v1")"), kSecret), kNow).ok());
+  EXPECT_EQ(v.Verify(SignHs256(Payload(kNow + 60), kSecret), kNow).status().message(), "token issuer not accepted");
+  EXPECT_TRUE(
+      v.Verify(SignHs256(Payload(kNow + 60, R"(,"iss":"https://project.supabase.co/auth/v1")"), kSecret), kNow).ok());
 }
 
 TEST(Jwt, RejectsMalformedTokensWithoutCrashing) {
   std::string good = SignHs256(Payload(kNow + 60), kSecret);
-  for (const std::string& t : {std::string(""), std::string("abc"), std::string("a.b"),
-                               std::string("a.b.c.d"), std::string("..."), good + "x",
-                               good.substr(0, good.size() - 3), "!!." + good.substr(good.find('.') + 1),
-                               std::string("e30.e30.e30"), std::string(10000, 'a')}) {
+  for (const std::string& t :
+       {std::string(""), std::string("abc"), std::string("a.b"), std::string("a.b.c.d"), std::string("..."), good + "x",
+        good.substr(0, good.size() - 3), "!!." + good.substr(good.find('.') + 1), std::string("e30.e30.e30"),
+        std::string(10000, 'a')}) {
     auto r = Verifier().Verify(t, kNow);
     EXPECT_EQ(r.status().code(), absl::StatusCode::kUnauthenticated) << t.substr(0, 40);
   }
@@ -146,8 +148,7 @@ TEST(Jwt, RejectsMalformedTokensWithoutCrashing) {
 
 TEST(Jwt, SubjectMustBeAUuid) {
   std::string p = R"({"aud":"authenticated","sub":"1' or '1'='1","exp":)" + std::to_string(kNow + 60) + "}";
-  EXPECT_EQ(Verifier().Verify(SignHs256(p, kSecret), kNow).status().message(),
-            "token subject is not a user id");
+  EXPECT_EQ(Verifier().Verify(SignHs256(p, kSecret), kNow).status().message(), "token subject is not a user id");
 }
 
 TEST(Jwt, AuthorizationHeaderParsing) {
@@ -179,7 +180,7 @@ TEST(NewUuid, VersionFourFromTheSystemsRandomnessAndNeverRepeated) {
   for (int i = 0; i < 10000; ++i) {
     std::string id = NewUuid();
     ASSERT_TRUE(validation::IsUuid(id)) << id;
-    ASSERT_EQ(id[14], '4') << id;                                       // version 4
+    ASSERT_EQ(id[14], '4') << id;                                          // version 4
     ASSERT_NE(std::string("89ab").find(id[19]), std::string::npos) << id;  // RFC 4122 variant
     ASSERT_TRUE(seen.insert(id).second) << "repeated: " << id;
   }

@@ -32,13 +32,15 @@ TEST_F(PoolTest, UserTxRunsAsTheAuthenticatedUser) {
   auto pool = MakePool();
   std::string user = auth::NewUuid();
   std::string uid, role, jwt_role;
-  ASSERT_TRUE(pool->UserTx(testing::ClaimsJson(user), NoDeadline(), [&](pqxx::transaction_base& tx) {
-                    auto row = tx.exec("select auth.uid()::text, current_user, auth.role()")[0];
-                    uid = row[0].as<std::string>();
-                    role = row[1].as<std::string>();
-                    jwt_role = row[2].as<std::string>();
-                    return absl::OkStatus();
-                  }).ok());
+  ASSERT_TRUE(pool->UserTx(testing::ClaimsJson(user), NoDeadline(),
+                           [&](pqxx::transaction_base& tx) {
+                             auto row = tx.exec("select auth.uid()::text, current_user, auth.role()")[0];
+                             uid = row[0].as<std::string>();
+                             role = row[1].as<std::string>();
+                             jwt_role = row[2].as<std::string>();
+                             return absl::OkStatus();
+                           })
+                  .ok());
   EXPECT_EQ(uid, user);
   EXPECT_EQ(role, "authenticated");
   EXPECT_EQ(jwt_role, "authenticated");
@@ -47,15 +49,18 @@ TEST_F(PoolTest, UserTxRunsAsTheAuthenticatedUser) {
 TEST_F(PoolTest, SettingsDoNotLeakToTheNextTransaction) {
   auto pool = MakePool(1);  // one connection: the next tx reuses it
   ASSERT_TRUE(pool->UserTx(testing::ClaimsJson(auth::NewUuid()), NoDeadline(),
-                           [](pqxx::transaction_base&) { return absl::OkStatus(); }).ok());
+                           [](pqxx::transaction_base&) { return absl::OkStatus(); })
+                  .ok());
   bool uid_null = false;
   std::string role;
-  ASSERT_TRUE(pool->ServiceTx(NoDeadline(), [&](pqxx::transaction_base& tx) {
-                    auto row = tx.exec("select auth.uid() is null, current_user")[0];
-                    uid_null = row[0].as<bool>();
-                    role = row[1].as<std::string>();
-                    return absl::OkStatus();
-                  }).ok());
+  ASSERT_TRUE(pool->ServiceTx(NoDeadline(),
+                              [&](pqxx::transaction_base& tx) {
+                                auto row = tx.exec("select auth.uid() is null, current_user")[0];
+                                uid_null = row[0].as<bool>();
+                                role = row[1].as<std::string>();
+                                return absl::OkStatus();
+                              })
+                  .ok());
   EXPECT_TRUE(uid_null);
   EXPECT_NE(role, "authenticated");
   EXPECT_EQ(pool->connections_opened(), 1);
@@ -63,20 +68,24 @@ TEST_F(PoolTest, SettingsDoNotLeakToTheNextTransaction) {
 
 TEST_F(PoolTest, ErrorStatusRollsBack) {
   auto pool = MakePool();
-  ASSERT_TRUE(pool->ServiceTx(NoDeadline(), [](pqxx::transaction_base& tx) {
-                    tx.exec("create table t (x int)");
-                    return absl::OkStatus();
-                  }).ok());
+  ASSERT_TRUE(pool->ServiceTx(NoDeadline(),
+                              [](pqxx::transaction_base& tx) {
+                                tx.exec("create table t (x int)");
+                                return absl::OkStatus();
+                              })
+                  .ok());
   auto status = pool->ServiceTx(NoDeadline(), [](pqxx::transaction_base& tx) {
     tx.exec("insert into t values (1)");
     return errors::Conflict("changed my mind");
   });
   EXPECT_EQ(errors::ContractCode(status), "CONFLICT");
   int count = -1;
-  ASSERT_TRUE(pool->ServiceTx(NoDeadline(), [&](pqxx::transaction_base& tx) {
-                    count = tx.exec("select count(*) from t")[0][0].as<int>();
-                    return absl::OkStatus();
-                  }).ok());
+  ASSERT_TRUE(pool->ServiceTx(NoDeadline(),
+                              [&](pqxx::transaction_base& tx) {
+                                count = tx.exec("select count(*) from t")[0][0].as<int>();
+                                return absl::OkStatus();
+                              })
+                  .ok());
   EXPECT_EQ(count, 0);
 }
 
@@ -103,10 +112,12 @@ TEST_F(PoolTest, SqlErrorsAreInternalAndHidden) {
 TEST_F(PoolTest, RecoversFromAKilledConnection) {
   auto pool = MakePool(1);
   int pid = 0;
-  ASSERT_TRUE(pool->ServiceTx(NoDeadline(), [&](pqxx::transaction_base& tx) {
-                    pid = tx.exec("select pg_backend_pid()")[0][0].as<int>();
-                    return absl::OkStatus();
-                  }).ok());
+  ASSERT_TRUE(pool->ServiceTx(NoDeadline(),
+                              [&](pqxx::transaction_base& tx) {
+                                pid = tx.exec("select pg_backend_pid()")[0][0].as<int>();
+                                return absl::OkStatus();
+                              })
+                  .ok());
   {
     pqxx::connection admin(url_);
     pqxx::nontransaction tx(admin);
@@ -173,10 +184,13 @@ TEST_F(PoolTest, ExhaustedPoolTimesOut) {
   o.acquire_timeout = std::chrono::milliseconds(100);
   Pool pool(o);
   absl::Status inner;
-  ASSERT_TRUE(pool.ServiceTx(NoDeadline(), [&](pqxx::transaction_base&) {
-                    inner = pool.ServiceTx(NoDeadline(), [](pqxx::transaction_base&) { return absl::OkStatus(); });
-                    return absl::OkStatus();
-                  }).ok());
+  ASSERT_TRUE(pool.ServiceTx(NoDeadline(),
+                             [&](pqxx::transaction_base&) {
+                               inner = pool.ServiceTx(NoDeadline(),
+                                                      [](pqxx::transaction_base&) { return absl::OkStatus(); });
+                               return absl::OkStatus();
+                             })
+                  .ok());
   EXPECT_EQ(errors::ContractCode(inner), "UNAVAILABLE");
 }
 

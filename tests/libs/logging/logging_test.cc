@@ -23,7 +23,7 @@ TEST(FormatLine, FixedKeysInOrderThenTheFields) {
   std::vector<std::string> keys;
   for (const auto& [k, v] : j.items()) keys.push_back(k);
   EXPECT_EQ(keys, (std::vector<std::string>{"ts", "level", "service", "request_id", "user_id", "trace_id", "msg",
-                                             "method", "grpc_code"}));
+                                            "method", "grpc_code"}));
   EXPECT_EQ(j["level"], "info");
   EXPECT_EQ(j["request_id"], "req-1");
   EXPECT_TRUE(j["user_id"].is_null());
@@ -51,12 +51,16 @@ TEST(FormatLine, EscapesEverythingAndReplacesBytesThatAreNotUtf8) {
   struct Case {
     std::string in, out;
   } cases[] = {
-      {"a\xFF" "b", "a" + replacement + "b"},
-      {"\xC0\xAF", replacement + replacement},              // overlong '/'
-      {"\xED\xA0\x80", replacement + replacement + replacement},  // a surrogate
+      {"a\xFF"
+       "b",
+       "a" + replacement + "b"},
+      {"\xC0\xAF", replacement + replacement},                                      // overlong '/'
+      {"\xED\xA0\x80", replacement + replacement + replacement},                    // a surrogate
       {"\xF4\x90\x80\x80", replacement + replacement + replacement + replacement},  // above U+10FFFF
-      {"\xE2\x82", replacement + replacement},              // cut short at the end
-      {"\xE2\x82" "x", replacement + replacement + "x"},
+      {"\xE2\x82", replacement + replacement},                                      // cut short at the end
+      {"\xE2\x82"
+       "x",
+       replacement + replacement + "x"},
   };
   for (const auto& c : cases) {
     auto parsed = Parse(FormatLine("info", "m", {{"v", c.in}}));

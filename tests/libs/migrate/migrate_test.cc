@@ -51,8 +51,7 @@ TEST(Migrate, RefusesAnEditedAppliedMigration) {
   std::ofstream(dir / "0002_profiles.sql", std::ios::app) << "\n-- edited\n";
   auto again = Apply(url, dir);
   ASSERT_FALSE(again.ok());
-  EXPECT_NE(again.status().message().find("0002_profiles.sql was changed"), std::string::npos)
-      << again.status();
+  EXPECT_NE(again.status().message().find("0002_profiles.sql was changed"), std::string::npos) << again.status();
   fs::remove_all(dir);
 }
 

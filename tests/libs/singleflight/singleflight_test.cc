@@ -43,7 +43,9 @@ TEST(Singleflight, DifferentKeysDoNotWait) {
   EXPECT_EQ(group.Do("a", [] { return 1; }), 1);
   EXPECT_EQ(group.Do("b", [] { return 2; }), 2);
   bool shared = true;
-  EXPECT_EQ(group.Do("a", [] { return 3; }, &shared), 3);  // finished calls are not cached
+  EXPECT_EQ(group.Do(
+                "a", [] { return 3; }, &shared),
+            3);  // finished calls are not cached
   EXPECT_FALSE(shared);
 }
 

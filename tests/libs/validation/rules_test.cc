@@ -90,9 +90,9 @@ TEST(Rules, AMaskChecksWhatItNamesAndRefusesNullButForWrappers) {
 // it must be a value the field itself accepts.
 TEST(Rules, EveryDeclaredDefaultObeysItsFieldsRules) {
   int defaults = 0;
-  for (const auto* file : {v1::CreateAnalysisRequest::descriptor()->file(), v1::CreditRequest::descriptor()->file(),
-                           v1::UpdateMyProfileRequest::descriptor()->file(),
-                           v1::ListResourcesRequest::descriptor()->file()}) {
+  for (const auto* file :
+       {v1::CreateAnalysisRequest::descriptor()->file(), v1::CreditRequest::descriptor()->file(),
+        v1::UpdateMyProfileRequest::descriptor()->file(), v1::ListResourcesRequest::descriptor()->file()}) {
     for (int i = 0; i < file->message_type_count(); ++i) {
       const auto* type = file->message_type(i);
       for (int j = 0; j < type->field_count(); ++j) {
@@ -102,8 +102,8 @@ TEST(Rules, EveryDeclaredDefaultObeysItsFieldsRules) {
         ++defaults;
         std::unique_ptr<google::protobuf::Message> m(
             google::protobuf::MessageFactory::generated_factory()->GetPrototype(type)->New());
-        auto parsed = google::protobuf::util::JsonStringToMessage(
-            "{\"" + field->json_name() + "\": " + value + "}", m.get());
+        auto parsed =
+            google::protobuf::util::JsonStringToMessage("{\"" + field->json_name() + "\": " + value + "}", m.get());
         ASSERT_TRUE(parsed.ok()) << field->full_name() << " default " << value << ": " << parsed;
         std::set<std::string> present = {field->name()};
         auto issues = Issues(*m, &present);

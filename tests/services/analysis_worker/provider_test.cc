@@ -17,7 +17,6 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
-#include "services/analysis_worker/worker.h"
 #include "tests/support/net.h"
 
 namespace plinth::analysis {
@@ -176,7 +175,8 @@ TEST(AnthropicProvider, SendsTheMessagesApiRequestAndReadsUsage) {
 TEST(AnthropicProvider, ClassifiesFailures) {
   ScriptedServer server;
   auto p = Make("anthropic", server.url());
-  server.Push({429, R"({"type":"error","error":{"type":"rate_limit_error","message":"slow down"}})", "retry-after: 7\r\n"});
+  server.Push(
+      {429, R"({"type":"error","error":{"type":"rate_limit_error","message":"slow down"}})", "retry-after: 7\r\n"});
   ProviderResult limited = p->Complete(kInput, milliseconds(5000));
   EXPECT_EQ(limited.outcome, Outcome::kTransient);
   EXPECT_EQ(limited.retry_after, std::chrono::seconds(7));
@@ -197,14 +197,17 @@ TEST(AnthropicProvider, ClassifiesFailures) {
   server.Push({404, R"({"type":"error","error":{"type":"not_found_error","message":"model: claude-sonnet-5"}})"});
   ProviderResult gone = p->Complete(kInput, milliseconds(5000));
   EXPECT_EQ(gone.outcome, Outcome::kModelUnavailable);
-  EXPECT_EQ(gone.error.rfind("the model claude-sonnet-5 is not available (LLM_MODEL): Anthropic answered HTTP 404", 0), 0u)
+  EXPECT_EQ(gone.error.rfind("the model claude-sonnet-5 is not available (LLM_MODEL): Anthropic answered HTTP 404", 0),
+            0u)
       << gone.error;
 }
 
 TEST(AnthropicProvider, ChecksTheModelWithTheModelsApi) {
   ScriptedServer server;
   auto p = Make("anthropic", server.url());
-  server.Push({200, R"({"type":"model","id":"claude-sonnet-5","display_name":"Claude Sonnet 5","created_at":"2026-01-01T00:00:00Z"})"});
+  server.Push(
+      {200,
+       R"({"type":"model","id":"claude-sonnet-5","display_name":"Claude Sonnet 5","created_at":"2026-01-01T00:00:00Z"})"});
   EXPECT_EQ(p->CheckModel(milliseconds(5000)).state, ModelCheck::State::kUsable);
   auto sent = server.Last();
   EXPECT_EQ(sent.head.rfind("GET /v1/models/claude-sonnet-5 HTTP/1.1", 0), 0u) << sent.head;
@@ -224,7 +227,8 @@ TEST(AnthropicProvider, ChecksTheModelWithTheModelsApi) {
 TEST(OpenAiCompatibleProvider, ChecksTheModelInGetModels) {
   ScriptedServer server;
   auto p = Make("openai", server.url() + "/v1");
-  server.Push({200, R"({"object":"list","data":[{"id":"mistral","object":"model"},{"id":"llama-3","object":"model"}]})"});
+  server.Push(
+      {200, R"({"object":"list","data":[{"id":"mistral","object":"model"},{"id":"llama-3","object":"model"}]})"});
   EXPECT_EQ(p->CheckModel(milliseconds(5000)).state, ModelCheck::State::kUsable);
   EXPECT_EQ(server.Last().head.rfind("GET /v1/models HTTP/1.1", 0), 0u) << server.Last().head;
   server.Push({200, R"({"object":"list","data":[{"id":"mistral","object":"model"}]})"});
@@ -268,15 +272,6 @@ TEST(MakeProvider, RefusesIncompleteConfiguration) {
   EXPECT_FALSE(MakeProvider({"gpt", "https://x", "k", "m", 4096}).ok());
 }
 
-TEST(RetryDelay, DoublesHonoursRetryAfterAndIsCapped) {
-  using std::chrono::seconds;
-  EXPECT_EQ(RetryDelay(1, seconds(0), seconds(300)), seconds(2));
-  EXPECT_EQ(RetryDelay(2, seconds(0), seconds(300)), seconds(4));
-  EXPECT_EQ(RetryDelay(3, seconds(0), seconds(300)), seconds(8));
-  EXPECT_EQ(RetryDelay(1, seconds(30), seconds(300)), seconds(30));
-  EXPECT_EQ(RetryDelay(3, seconds(3600), seconds(300)), seconds(300));
-}
-
 // Results of CompleteAsync calls, each callback counted.
 class Collector {
  public:
@@ -308,8 +303,11 @@ TEST(RemoteProvider, CompleteAsyncClassifiesEveryAnswerOnce) {
   ScriptedServer server;
   for (int i = 0; i < 12; ++i) {
     if (i % 3 == 0) server.Push({200, kHello, ""});
-    if (i % 3 == 1) server.Push({429, R"({"type":"error","error":{"type":"rate_limit_error","message":"slow"}})", "Retry-After: 7\r\n"});
-    if (i % 3 == 2) server.Push({400, R"({"type":"error","error":{"type":"invalid_request_error","message":"bad"}})", ""});
+    if (i % 3 == 1)
+      server.Push(
+          {429, R"({"type":"error","error":{"type":"rate_limit_error","message":"slow"}})", "Retry-After: 7\r\n"});
+    if (i % 3 == 2)
+      server.Push({400, R"({"type":"error","error":{"type":"invalid_request_error","message":"bad"}})", ""});
   }
   auto p = Make("anthropic", server.url());
   Collector results;

@@ -33,23 +33,29 @@ class WorkerStoreTest : public ::testing::Test {
   std::string NewAnalysis() {
     std::string resource = auth::NewUuid(), id = auth::NewUuid();
     Exec("insert into resources (id, user_id, title) values ('" + resource + "', '" + user_ + "', 't')");
-    Exec("insert into analyses (id, resource_id, user_id, prompt) values ('" + id + "', '" + resource + "', '" +
-         user_ + "', 'p')");
+    Exec("insert into analyses (id, resource_id, user_id, prompt) values ('" + id + "', '" + resource + "', '" + user_ +
+         "', 'p')");
     return id;
   }
   void Exec(const std::string& sql) {
-    ASSERT_TRUE(admin_->ServiceTx(db::NoDeadline(), [&](pqxx::transaction_base& tx) {
-                       tx.exec(sql);
-                       return absl::OkStatus();
-                     }).ok());
+    ASSERT_TRUE(admin_
+                    ->ServiceTx(db::NoDeadline(),
+                                [&](pqxx::transaction_base& tx) {
+                                  tx.exec(sql);
+                                  return absl::OkStatus();
+                                })
+                    .ok());
   }
   std::string Query(const std::string& sql) {
     std::string out;
-    EXPECT_TRUE(admin_->ServiceTx(db::NoDeadline(), [&](pqxx::transaction_base& tx) {
-                       auto r = tx.exec(sql);
-                       out = r.empty() || r[0][0].is_null() ? "" : r[0][0].as<std::string>();
-                       return absl::OkStatus();
-                     }).ok());
+    EXPECT_TRUE(admin_
+                    ->ServiceTx(db::NoDeadline(),
+                                [&](pqxx::transaction_base& tx) {
+                                  auto r = tx.exec(sql);
+                                  out = r.empty() || r[0][0].is_null() ? "" : r[0][0].as<std::string>();
+                                  return absl::OkStatus();
+                                })
+                    .ok());
     return out;
   }
   ClaimedJob MustClaim(const std::string& id) {
@@ -125,8 +131,10 @@ TEST_F(WorkerStoreTest, RetryWaitsOutItsBackoff) {
 
 TEST_F(WorkerStoreTest, AnExpiredLastAttemptFailsInsteadOfRunningAgain) {
   const std::string id = NewAnalysis();
-  Exec("update analyses set status = 'running', attempts = 4, started_at = now() - interval '10 minutes' "
-       "where id = '" + id + "'");
+  Exec(
+      "update analyses set status = 'running', attempts = 4, started_at = now() - interval '10 minutes' "
+      "where id = '" +
+      id + "'");
   auto claim = store_->Claim(id, seconds(300), 4);
   ASSERT_TRUE(claim.ok());
   EXPECT_FALSE(claim->has_value());
@@ -145,8 +153,10 @@ TEST_F(WorkerStoreTest, SweeperQueriesFindStrandedAndUnsettledAnalyses) {
   const std::string fresh = NewAnalysis(), old_queued = NewAnalysis(), stale_running = NewAnalysis(),
                     done = NewAnalysis();
   Exec("update analyses set created_at = now() - interval '5 minutes' where id = '" + old_queued + "'");
-  Exec("update analyses set status = 'running', attempts = 1, started_at = now() - interval '10 minutes' "
-       "where id = '" + stale_running + "'");
+  Exec(
+      "update analyses set status = 'running', attempts = 1, started_at = now() - interval '10 minutes' "
+      "where id = '" +
+      stale_running + "'");
   auto stranded = store_->Stranded(seconds(60), seconds(300), 100);
   ASSERT_TRUE(stranded.ok());
   EXPECT_EQ(std::set<std::string>(stranded->begin(), stranded->end()),

@@ -34,21 +34,32 @@ class BillingStoreTest : public ::testing::Test {
   // A queued analysis of a new resource of `user`.
   std::string Analysis(const std::string& user) {
     std::string id;
-    EXPECT_TRUE(admin_->ServiceTx(db::NoDeadline(), [&](pqxx::transaction_base& tx) {
-                       auto resource = tx.exec_params("insert into resources (user_id, title) values ($1, 'T') "
-                                                      "returning id", user)[0][0].as<std::string>();
-                       id = tx.exec_params("insert into analyses (id, resource_id, user_id, prompt) "
-                                           "values (gen_random_uuid(), $1, $2, 'p') returning id",
-                                           resource, user)[0][0].as<std::string>();
-                       return absl::OkStatus();
-                     }).ok());
+    EXPECT_TRUE(admin_
+                    ->ServiceTx(db::NoDeadline(),
+                                [&](pqxx::transaction_base& tx) {
+                                  auto resource = tx.exec_params(
+                                                        "insert into resources (user_id, title) values ($1, 'T') "
+                                                        "returning id",
+                                                        user)[0][0]
+                                                      .as<std::string>();
+                                  id = tx.exec_params(
+                                             "insert into analyses (id, resource_id, user_id, prompt) "
+                                             "values (gen_random_uuid(), $1, $2, 'p') returning id",
+                                             resource, user)[0][0]
+                                           .as<std::string>();
+                                  return absl::OkStatus();
+                                })
+                    .ok());
     return id;
   }
   void SetStatus(const std::string& analysis, const std::string& status) {
-    ASSERT_TRUE(admin_->ServiceTx(db::NoDeadline(), [&](pqxx::transaction_base& tx) {
-                       tx.exec_params("update analyses set status = $2 where id = $1", analysis, status);
-                       return absl::OkStatus();
-                     }).ok());
+    ASSERT_TRUE(admin_
+                    ->ServiceTx(db::NoDeadline(),
+                                [&](pqxx::transaction_base& tx) {
+                                  tx.exec_params("update analyses set status = $2 where id = $1", analysis, status);
+                                  return absl::OkStatus();
+                                })
+                    .ok());
   }
   std::string url_;
   std::unique_ptr<db::Pool> pool_, admin_;
@@ -108,26 +119,32 @@ TEST_F(BillingStoreTest, ConsumeIsIdempotentByKeyAndOnlyAFailedAnalysisIsRefunde
 
 TEST_F(BillingStoreTest, DeletingAResourceRefundsItsUnfinishedAnalysesOnce) {
   std::string user = UserWithCredits(6);
-  std::string queued = Analysis(user), running = Analysis(user), calling = Analysis(user),
-              succeeded = Analysis(user), failed = Analysis(user);
+  std::string queued = Analysis(user), running = Analysis(user), calling = Analysis(user), succeeded = Analysis(user),
+              failed = Analysis(user);
   for (const auto& a : {queued, running, calling, succeeded, failed}) {
     ASSERT_TRUE(store_->Consume(user, "analysis:" + a, db::NoDeadline()).ok());
   }
   SetStatus(running, "running");
   SetStatus(calling, "running");
-  ASSERT_TRUE(admin_->ServiceTx(db::NoDeadline(), [&](pqxx::transaction_base& tx) {
-                       tx.exec_params("update analyses set provider_called_at = now() where id = $1", calling);
-                       return absl::OkStatus();
-                     }).ok());
+  ASSERT_TRUE(admin_
+                  ->ServiceTx(db::NoDeadline(),
+                              [&](pqxx::transaction_base& tx) {
+                                tx.exec_params("update analyses set provider_called_at = now() where id = $1", calling);
+                                return absl::OkStatus();
+                              })
+                  .ok());
   SetStatus(succeeded, "succeeded");
   SetStatus(failed, "failed");
   ASSERT_TRUE(store_->RefundFailedAnalysis(user, failed, db::NoDeadline()).ok());  // the worker's refund
   EXPECT_EQ(Credits(user), 2);
   // The user deletes the resources, as the resource service does.
-  ASSERT_TRUE(admin_->UserTx(testing::ClaimsJson(user), db::NoDeadline(), [&](pqxx::transaction_base& tx) {
-                       tx.exec_params("delete from resources where user_id = $1", user);
-                       return absl::OkStatus();
-                     }).ok());
+  ASSERT_TRUE(admin_
+                  ->UserTx(testing::ClaimsJson(user), db::NoDeadline(),
+                           [&](pqxx::transaction_base& tx) {
+                             tx.exec_params("delete from resources where user_id = $1", user);
+                             return absl::OkStatus();
+                           })
+                  .ok());
   // Queued and running-but-not-calling come back; the one whose provider
   // call had started is spent (migration 0009), as is succeeded; failed was
   // refunded already.

@@ -36,7 +36,8 @@ TEST(Plans, ParseAndReject) {
   EXPECT_EQ(plans->all().size(), 3u);
   EXPECT_EQ(plans->ByPrice("price_2")->tier, "team");
   EXPECT_EQ(plans->ByTier("free")->monthly_credits, 10);
-  for (const char* bad : {"pro:Pro:100", "pro:Pro:notaprice:1", "pro:Pro:price_1:-1", "pro:Pro:price_1:1;pro:P:price_2:2"}) {
+  for (const char* bad :
+       {"pro:Pro:100", "pro:Pro:notaprice:1", "pro:Pro:price_1:-1", "pro:Pro:price_1:1;pro:P:price_2:2"}) {
     auto r = Plans::Parse(bad, 10);
     ASSERT_FALSE(r.ok()) << bad;
     EXPECT_NE(r.status().message().find("PLINTH_PLANS"), std::string::npos);
@@ -92,7 +93,8 @@ TEST(ParseEvent, RejectsMalformedAndMapsSubscriptions) {
   auto e = ParseEvent(R"({"id":"evt_1","type":"customer.subscription.deleted","created":5,
     "data":{"object":{"id":"sub_1","customer":"cus_1","status":"canceled",
       "metadata":{"user_id":"5b0c2f2e-6a4e-4c59-9b7e-0a3f3c1d2e4f"},
-      "items":{"data":[{"price":{"id":"price_1"},"current_period_end":99}]}}}})", plans);
+      "items":{"data":[{"price":{"id":"price_1"},"current_period_end":99}]}}}})",
+                      plans);
   ASSERT_TRUE(e.ok()) << e.status();
   EXPECT_EQ(e->status, "canceled");
   EXPECT_EQ(e->tier, "free");
@@ -100,7 +102,8 @@ TEST(ParseEvent, RejectsMalformedAndMapsSubscriptions) {
   EXPECT_EQ(e->user_id, "5b0c2f2e-6a4e-4c59-9b7e-0a3f3c1d2e4f");
   // A user id that is not a UUID is ignored (the customer decides instead).
   auto sneaky = ParseEvent(R"({"id":"evt_2","type":"invoice.paid","created":5,
-    "data":{"object":{"id":"in_1","customer":"cus_1","metadata":{"user_id":"' or 1=1"}}}})", plans);
+    "data":{"object":{"id":"in_1","customer":"cus_1","metadata":{"user_id":"' or 1=1"}}}})",
+                           plans);
   ASSERT_TRUE(sneaky.ok());
   EXPECT_TRUE(sneaky->user_id.empty());
 }

@@ -84,11 +84,14 @@ TEST_F(ProfileStoreTest, RowLevelSecurityIsolatesUsers) {
   ASSERT_TRUE(store_->GetOrCreate(a, db::NoDeadline()).ok());
   ASSERT_TRUE(store_->GetOrCreate(b, db::NoDeadline()).ok());
   int visible = -1, updated = -1;
-  ASSERT_TRUE(pool_->UserTx(a.raw_json, db::NoDeadline(), [&](pqxx::transaction_base& tx) {
-                    visible = tx.exec("select count(*) from profiles")[0][0].as<int>();
-                    updated = tx.exec("update profiles set full_name = 'pwned'").affected_rows();
-                    return absl::OkStatus();
-                  }).ok());
+  ASSERT_TRUE(pool_
+                  ->UserTx(a.raw_json, db::NoDeadline(),
+                           [&](pqxx::transaction_base& tx) {
+                             visible = tx.exec("select count(*) from profiles")[0][0].as<int>();
+                             updated = tx.exec("update profiles set full_name = 'pwned'").affected_rows();
+                             return absl::OkStatus();
+                           })
+                  .ok());
   EXPECT_EQ(visible, 1);
   EXPECT_EQ(updated, 1);  // only A's own row
   auto b_row = store_->GetOrCreate(b, db::NoDeadline());
@@ -97,8 +100,7 @@ TEST_F(ProfileStoreTest, RowLevelSecurityIsolatesUsers) {
   for (const char* sql : {"update billing_accounts set credits_remaining = 1000000",
                           "update billing_accounts set subscription_tier = 'pro'",
                           "insert into billing_accounts (user_id) values (gen_random_uuid())",
-                          "insert into profiles (id) values (gen_random_uuid())",
-                          "delete from profiles"}) {
+                          "insert into profiles (id) values (gen_random_uuid())", "delete from profiles"}) {
     auto status = pool_->UserTx(a.raw_json, db::NoDeadline(), [&](pqxx::transaction_base& tx) {
       tx.exec(sql);
       return absl::OkStatus();

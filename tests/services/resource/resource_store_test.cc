@@ -42,7 +42,8 @@ TEST_F(ResourceStoreTest, CreateWithoutProfileIsOwnerMissing) {
 
 TEST_F(ResourceStoreTest, ListCountsAndPagesInOneQuery) {
   auto a = User();
-  for (int i = 0; i < 5; ++i) ASSERT_TRUE(store_->Create(a, {"t" + std::to_string(i), "", "{}"}, db::NoDeadline()).ok());
+  for (int i = 0; i < 5; ++i)
+    ASSERT_TRUE(store_->Create(a, {"t" + std::to_string(i), "", "{}"}, db::NoDeadline()).ok());
   ListQuery q;
   q.limit = 2;
   q.page = 3;
@@ -66,12 +67,16 @@ TEST_F(ResourceStoreTest, RowLevelSecurityAloneIsolatesUsers) {
   ASSERT_TRUE(a_row.ok());
   ASSERT_TRUE(store_->Create(b, {"B's", "", "{}"}, db::NoDeadline()).ok());
   int visible = -1, updated = -1, deleted = -1;
-  ASSERT_TRUE(pool_->UserTx(b.raw_json, db::NoDeadline(), [&](pqxx::transaction_base& tx) {
-                    visible = tx.exec("select count(*) from resources")[0][0].as<int>();
-                    updated = tx.exec_params("update resources set title = 'pwned' where id = $1", a_row->id).affected_rows();
-                    deleted = tx.exec_params("delete from resources where id = $1", a_row->id).affected_rows();
-                    return absl::OkStatus();
-                  }).ok());
+  ASSERT_TRUE(pool_
+                  ->UserTx(b.raw_json, db::NoDeadline(),
+                           [&](pqxx::transaction_base& tx) {
+                             visible = tx.exec("select count(*) from resources")[0][0].as<int>();
+                             updated = tx.exec_params("update resources set title = 'pwned' where id = $1", a_row->id)
+                                           .affected_rows();
+                             deleted = tx.exec_params("delete from resources where id = $1", a_row->id).affected_rows();
+                             return absl::OkStatus();
+                           })
+                  .ok());
   EXPECT_EQ(visible, 1);
   EXPECT_EQ(updated, 0);
   EXPECT_EQ(deleted, 0);
@@ -106,11 +111,16 @@ TEST_F(ResourceStoreTest, DeletingTheProfileDeletesItsResources) {
   auto a = User();
   ASSERT_TRUE(store_->Create(a, {"x", "", "{}"}, db::NoDeadline()).ok());
   int left = -1;
-  ASSERT_TRUE(admin_->ServiceTx(db::NoDeadline(), [&](pqxx::transaction_base& tx) {
-                    tx.exec_params("delete from auth.users where id = $1", a.sub);
-                    left = tx.exec_params("select count(*) from resources where user_id = $1", a.sub)[0][0].as<int>();
-                    return absl::OkStatus();
-                  }).ok());
+  ASSERT_TRUE(
+      admin_
+          ->ServiceTx(db::NoDeadline(),
+                      [&](pqxx::transaction_base& tx) {
+                        tx.exec_params("delete from auth.users where id = $1", a.sub);
+                        left =
+                            tx.exec_params("select count(*) from resources where user_id = $1", a.sub)[0][0].as<int>();
+                        return absl::OkStatus();
+                      })
+          .ok());
   EXPECT_EQ(left, 0);
 }
 

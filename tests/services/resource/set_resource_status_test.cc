@@ -35,13 +35,17 @@ class SetResourceStatusTest : public ::testing::Test {
     unconfigured_server_ = Start("", &unconfigured_address_);
     owner_ = testing::CreateUserWithProfile(url_);
     stranger_ = testing::CreateUserWithProfile(url_);
-    ASSERT_TRUE(admin_->ServiceTx(db::NoDeadline(), [&](pqxx::transaction_base& tx) {
-                       resource_ = tx.exec_params("insert into resources (user_id, title, content) "
-                                                  "values ($1, 'T', 'the content') returning id::text",
-                                                  owner_)[0][0]
-                                       .as<std::string>();
-                       return absl::OkStatus();
-                     }).ok());
+    ASSERT_TRUE(admin_
+                    ->ServiceTx(db::NoDeadline(),
+                                [&](pqxx::transaction_base& tx) {
+                                  resource_ = tx.exec_params(
+                                                    "insert into resources (user_id, title, content) "
+                                                    "values ($1, 'T', 'the content') returning id::text",
+                                                    owner_)[0][0]
+                                                  .as<std::string>();
+                                  return absl::OkStatus();
+                                })
+                    .ok());
   }
   void TearDown() override {
     server_->Shutdown();
