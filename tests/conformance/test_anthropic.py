@@ -78,3 +78,26 @@ def test_bad_key_and_retired_model(fake_anthropic):
             client(fake_anthropic).models.retrieve("claude-opus-5")
     finally:
         fake_control(fake_anthropic, "restore", "claude-opus-5")
+
+
+def test_stream_through_the_sdks_streaming_helper(fake_anthropic):
+    # The events the worker reads, as the SDK's MessageStream accumulates them.
+    with client(fake_anthropic).messages.stream(
+            model=MODEL, max_tokens=64, messages=[{"role": "user", "content": "one two three [fake-pace:5]"}]) as stream:
+        pieces = list(stream.text_stream)
+        final = stream.get_final_message()
+    assert len(pieces) == 5 and "".join(pieces) == "Fake analysis of 4 words."
+    assert isinstance(final, anthropic.types.Message) and final.stop_reason == "end_turn"
+    assert final.content[0].text == "Fake analysis of 4 words."
+    assert final.usage.input_tokens == 4 and final.usage.output_tokens == 5
+    assert final.usage.cache_read_input_tokens == 0 and final.usage.cache_creation_input_tokens == 0
+
+
+def test_an_error_event_mid_stream_raises_the_sdks_error(fake_anthropic):
+    with pytest.raises(anthropic.APIStatusError) as raised:
+        with client(fake_anthropic).messages.stream(
+                model=MODEL, max_tokens=64,
+                messages=[{"role": "user", "content": "[fake:overloaded-midstream] a b c d e f"}]) as stream:
+            for _ in stream.text_stream:
+                pass
+    assert "overloaded_error" in str(raised.value)

@@ -14,6 +14,15 @@
 //	                    500, 400, 401, gone (404 not_found_error for the model),
 //	                    malformed (a 200 whose body is cut short)
 //	[fake-delay:1500]   wait 1.5 s before answering
+//	[fake-pace:20]      with "stream": true, 20 ms between text deltas
+//
+// With "stream": true a success is the documented event stream
+// (message_start, content_block_start, one content_block_delta per word, a
+// ping, content_block_stop, message_delta with the usage, message_stop), and
+// two more steps script a stream that breaks: overloaded-midstream (an
+// `error` event of type overloaded_error after half the text) and
+// cut-midstream (the connection closed after half the text, no
+// message_stop). -pace sets the default pause between deltas.
 //
 // -latency adds a delay to every request (the benchmark's slow provider).
 // -models lists the models it serves; POST /_fake/retire?model=M retires one
@@ -39,8 +48,9 @@ import (
 )
 
 var (
-	scriptRe = regexp.MustCompile(`\[fake:([a-z0-9,]+)\]`)
+	scriptRe = regexp.MustCompile(`\[fake:([a-z0-9,-]+)\]`)
 	delayRe  = regexp.MustCompile(`\[fake-delay:([0-9]+)\]`)
+	paceRe   = regexp.MustCompile(`\[fake-pace:([0-9]+)\]`)
 )
 
 var apiVersions = map[string]bool{"2023-06-01": true, "2026-10-21": true}
@@ -48,6 +58,7 @@ var apiVersions = map[string]bool{"2023-06-01": true, "2026-10-21": true}
 type server struct {
 	apiKey  string
 	latency time.Duration
+	pace    time.Duration   // between streamed deltas
 	models  map[string]bool // id -> served (false: retired)
 
 	mu    sync.Mutex
@@ -59,6 +70,7 @@ type server struct {
 type messagesRequest struct {
 	Model     string `json:"model"`
 	MaxTokens int    `json:"max_tokens"`
+	Stream    bool   `json:"stream"`
 	Messages  []struct {
 		Role    string          `json:"role"`
 		Content json.RawMessage `json:"content"`
@@ -250,6 +262,15 @@ func (s *server) messages(w http.ResponseWriter, r *http.Request) {
 	default:
 		words := len(strings.Fields(msg))
 		out := fmt.Sprintf("Fake analysis of %d words.", words)
+		if req.Stream {
+			pace := s.pace
+			if m := paceRe.FindStringSubmatch(msg); m != nil {
+				ms, _ := strconv.Atoi(m[1])
+				pace = time.Duration(ms) * time.Millisecond
+			}
+			s.stream(w, r, req.Model, msg, out, words, step, pace)
+			return
+		}
 		w.Header().Set("Content-Type", "application/json")
 		w.Header().Set("request-id", "req_fake_"+randomHex(8))
 		_ = json.NewEncoder(w).Encode(map[string]any{
@@ -259,6 +280,65 @@ func (s *server) messages(w http.ResponseWriter, r *http.Request) {
 			"usage": map[string]int{"input_tokens": words, "output_tokens": len(strings.Fields(out))},
 		})
 	}
+}
+
+// stream writes a success as the Messages API streams it: one SSE event per
+// step, flushed, `out` one word per content_block_delta, `pace` apart.
+// step overloaded-midstream and cut-midstream break it after half the words.
+func (s *server) stream(w http.ResponseWriter, r *http.Request, model, msg, out string, inputTokens int, step string,
+	pace time.Duration) {
+	flusher, _ := w.(http.Flusher)
+	w.Header().Set("Content-Type", "text/event-stream")
+	w.Header().Set("Cache-Control", "no-cache")
+	w.Header().Set("request-id", "req_fake_"+randomHex(8))
+	w.WriteHeader(200)
+	send := func(event string, data any) bool {
+		body, _ := json.Marshal(data)
+		if _, err := fmt.Fprintf(w, "event: %s\ndata: %s\n\n", event, body); err != nil {
+			return false
+		}
+		if flusher != nil {
+			flusher.Flush()
+		}
+		return true
+	}
+	pieces := strings.SplitAfter(out, " ")
+	send("message_start", map[string]any{"type": "message_start", "message": map[string]any{
+		"id": "msg_" + randomHex(12), "type": "message", "role": "assistant", "model": model, "content": []any{},
+		"stop_reason": nil, "stop_sequence": nil,
+		"usage": map[string]int{"input_tokens": inputTokens, "output_tokens": 1,
+			"cache_creation_input_tokens": 0, "cache_read_input_tokens": 0}}})
+	send("content_block_start", map[string]any{"type": "content_block_start", "index": 0,
+		"content_block": map[string]string{"type": "text", "text": ""}})
+	send("ping", map[string]string{"type": "ping"})
+	for i, piece := range pieces {
+		if (step == "overloaded-midstream" || step == "cut-midstream") && i == len(pieces)/2 {
+			if step == "overloaded-midstream" {
+				send("error", map[string]any{"type": "error",
+					"error": map[string]string{"type": "overloaded_error", "message": "Overloaded"}})
+			}
+			return // the connection ends here
+		}
+		if i > 0 && pace > 0 {
+			select {
+			case <-time.After(pace):
+			case <-r.Context().Done():
+				s.mu.Lock()
+				s.gone = append(s.gone, msg)
+				s.mu.Unlock()
+				return
+			}
+		}
+		if !send("content_block_delta", map[string]any{"type": "content_block_delta", "index": 0,
+			"delta": map[string]string{"type": "text_delta", "text": piece}}) {
+			return
+		}
+	}
+	send("content_block_stop", map[string]any{"type": "content_block_stop", "index": 0})
+	send("message_delta", map[string]any{"type": "message_delta",
+		"delta": map[string]any{"stop_reason": "end_turn", "stop_sequence": nil},
+		"usage": map[string]int{"output_tokens": len(strings.Fields(out))}})
+	send("message_stop", map[string]string{"type": "message_stop"})
 }
 
 func (s *server) requests(w http.ResponseWriter, r *http.Request) {
@@ -287,9 +367,10 @@ func main() {
 	addr := flag.String("addr", "127.0.0.1:0", "listen address")
 	apiKey := flag.String("api-key", "sk-ant-fake", "the x-api-key to accept")
 	latency := flag.Duration("latency", 0, "delay before every answer")
+	pace := flag.Duration("pace", 0, "pause between streamed text deltas")
 	models := flag.String("models", "claude-sonnet-5,claude-opus-5,claude-haiku-4-5", "comma-separated model ids served")
 	flag.Parse()
-	s := &server{apiKey: *apiKey, latency: *latency, seen: map[string]int{}, models: map[string]bool{}}
+	s := &server{apiKey: *apiKey, latency: *latency, pace: *pace, seen: map[string]int{}, models: map[string]bool{}}
 	for _, m := range strings.Split(*models, ",") {
 		s.models[strings.TrimSpace(m)] = true
 	}
