@@ -18,11 +18,20 @@ namespace {
 struct Sink {
   Response* response;
   size_t cap;
+  const std::function<bool(std::string_view)>* on_body = nullptr;
+  CURL* curl = nullptr;
+  size_t received = 0;
 };
 
 size_t AppendBody(char* data, size_t size, size_t n, void* out) {
   auto* sink = static_cast<Sink*>(out);
-  if (sink->response->body.size() + size * n > sink->cap) return 0;  // aborts the transfer
+  sink->received += size * n;
+  if (sink->received > sink->cap) return 0;  // aborts the transfer
+  if (sink->on_body != nullptr && *sink->on_body) {
+    long status = 0;
+    curl_easy_getinfo(sink->curl, CURLINFO_RESPONSE_CODE, &status);
+    if (status >= 200 && status < 300) return (*sink->on_body)(std::string_view(data, size * n)) ? size * n : 0;
+  }
   sink->response->body.append(data, size * n);
   return size * n;
 }
@@ -86,6 +95,8 @@ struct Exchange {
     curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(request.connect_timeout.count()));
     curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
+    sink.on_body = &request.on_body;
+    sink.curl = curl;
     curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, AppendBody);
     curl_easy_setopt(curl, CURLOPT_WRITEDATA, &sink);
     curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, AppendHeader);

@@ -47,6 +47,12 @@ struct Request {
   std::chrono::milliseconds connect_timeout{3000};
   size_t max_response_bytes = 4 << 20;
   std::shared_ptr<AbortSignal> abort;  // optional
+  // Optional: a 2xx response's body is handed to it as it arrives instead of
+  // being kept in Response::body (a streamed answer); false ends the
+  // transfer (UNAVAILABLE). It runs on the thread that runs the transfer (the
+  // AsyncClient's: it must not block). Other statuses' bodies (errors) are
+  // kept as usual. max_response_bytes still bounds the whole body.
+  std::function<bool(std::string_view)> on_body;
 };
 
 struct Response {

@@ -14,6 +14,7 @@
 #include <nlohmann/json.hpp>
 
 #include "libs/http/http_client.h"
+#include "libs/http/sse.h"
 #include "libs/logging/logging.h"
 
 namespace plinth::analysis {
@@ -73,15 +74,22 @@ class RemoteProvider : public Provider {
     return Interpret(http::Send(MessageRequest(input, timeout)));
   }
 
+  // Streamed: the events are read as they arrive, on the client's thread.
   void CompleteAsync(const PromptInput& input, std::chrono::milliseconds timeout, CompletionDone done,
-                     std::shared_ptr<http::AbortSignal> abort) final {
+                     std::shared_ptr<http::AbortSignal> abort, DeltaSink on_delta) final {
     // One loop thread for every call of this provider, started with the first.
     std::call_once(async_started_, [this] { async_ = std::make_unique<http::AsyncClient>(); });
-    http::Request request = MessageRequest(input, timeout);
+    auto stream = std::make_shared<Stream>();
+    stream->on_delta = std::move(on_delta);
+    http::Request request = MessageRequest(input, timeout, /*stream=*/true);
     request.abort = std::move(abort);
-    async_->Send(std::move(request), [this, done = std::move(done)](const absl::StatusOr<http::Response>& response) {
-      done(Interpret(response));
-    });
+    request.on_body = [this, stream](std::string_view bytes) {
+      return stream->parser.Feed(bytes, [&](const http::SseEvent& event) { OnEvent(event, stream.get()); });
+    };
+    async_->Send(std::move(request),
+                 [this, stream, done = std::move(done)](const absl::StatusOr<http::Response>& response) {
+                   done(InterpretStream(response, std::move(*stream)));
+                 });
   }
 
   ModelCheck CheckModel(std::chrono::milliseconds timeout) final {
@@ -113,9 +121,46 @@ class RemoteProvider : public Provider {
   }
 
  protected:
+  // What a streamed answer has said so far (only its transfer's thread
+  // touches it).
+  struct Stream {
+    http::SseParser parser;
+    Completion completion;
+    bool finished = false;  // the provider said the answer is complete
+    std::string error;      // an `error` event: what it said
+    bool error_transient = false;
+    DeltaSink on_delta;
+
+    void Text(std::string_view text) {
+      if (text.empty()) return;
+      completion.text.append(text);
+      if (on_delta) on_delta(text);
+    }
+  };
+
+  // One event of a streamed answer.
+  virtual void OnEvent(const http::SseEvent& event, Stream* stream) const = 0;
+  // The fields that ask for a stream.
+  virtual void AskToStream(json* body) const = 0;
+
+  // A streamed 200 judged once it ended: whole, cut short, or failed mid-way.
+  ProviderResult InterpretStream(const absl::StatusOr<http::Response>& response, Stream stream) const {
+    if (!response.ok() || response->status != 200) return Interpret(response);
+    if (!stream.error.empty()) {
+      return Failure(stream.error_transient ? Outcome::kTransient : Outcome::kPermanent,
+                     absl::StrCat(Name(), " failed mid-answer (", stream.error, ")"));
+    }
+    if (!stream.finished) return Failure(Outcome::kTransient, Name() + "'s answer ended before it was complete");
+    if (stream.completion.text.empty()) return Failure(Outcome::kTransient, Name() + " answered no usable text");
+    ProviderResult result;
+    result.completion = std::move(stream.completion);
+    if (result.completion.model.empty()) result.completion.model = options_.model;
+    return result;
+  }
+
   // The one POST of a completion; built on the caller's thread, so it carries
   // that thread's trace.
-  http::Request MessageRequest(const PromptInput& input, std::chrono::milliseconds timeout) const {
+  http::Request MessageRequest(const PromptInput& input, std::chrono::milliseconds timeout, bool stream = false) const {
     http::Request request;
     request.method = "POST";
     request.url = Url();
@@ -125,10 +170,11 @@ class RemoteProvider : public Provider {
     if (!logging::RequestContext::TraceParent().empty()) {
       request.headers.push_back("traceparent: " + logging::RequestContext::TraceParent());
     }
-    request.body = json{{"model", options_.model},
-                        {"max_tokens", options_.max_tokens},
-                        {"messages", json::array({{{"role", "user"}, {"content", UserMessage(input)}}})}}
-                       .dump();
+    json body = {{"model", options_.model},
+                 {"max_tokens", options_.max_tokens},
+                 {"messages", json::array({{{"role", "user"}, {"content", UserMessage(input)}}})}};
+    if (stream) AskToStream(&body);
+    request.body = body.dump();
     request.timeout = timeout;
     return request;
   }
@@ -211,6 +257,51 @@ class AnthropicProvider final : public RemoteProvider {
   std::vector<std::string> Headers() const override {
     return {"authorization: Bearer " + options_.api_key, "anthropic-version: " + options_.api_version};
   }
+  void AskToStream(json* body) const override { (*body)["stream"] = true; }
+
+  // message_start (model, input and cache usage), content_block_delta
+  // (text_delta), message_delta (output tokens so far), message_stop, ping,
+  // error (overloaded_error, api_error: worth another attempt).
+  void OnEvent(const http::SseEvent& event, Stream* stream) const override {
+    const json data = json::parse(event.data, nullptr, false);
+    if (!data.is_object()) return;
+    const std::string type = data.value("type", event.event);
+    if (type == "content_block_delta") {
+      const json delta = data.value("delta", json::object());
+      if (delta.is_object() && delta.value("type", "") == "text_delta" && delta.contains("text") &&
+          delta["text"].is_string()) {
+        stream->Text(delta["text"].get_ref<const std::string&>());
+      }
+    } else if (type == "message_start") {
+      const json message = data.value("message", json::object());
+      if (message.is_object() && message.contains("model") && message["model"].is_string()) {
+        stream->completion.model = message["model"].get<std::string>();
+      }
+      ReadUsage(message.is_object() ? message.value("usage", json::object()) : json::object(), &stream->completion);
+    } else if (type == "message_delta") {
+      ReadUsage(data.value("usage", json::object()), &stream->completion);
+    } else if (type == "message_stop") {
+      stream->finished = true;
+    } else if (type == "error") {
+      const json error = data.value("error", json::object());
+      const std::string kind = error.is_object() ? error.value("type", "error") : "error";
+      stream->error = absl::StrCat(kind, ": ", error.is_object() ? error.value("message", "") : "");
+      stream->error_transient = kind == "overloaded_error" || kind == "api_error" || kind == "rate_limit_error";
+    }
+  }
+
+  // Usage fields present in `usage` (message_start has them all, later
+  // message_delta events the cumulative output).
+  static void ReadUsage(const json& usage, Completion* out) {
+    if (!usage.is_object()) return;
+    if (usage.contains("input_tokens")) out->input_tokens = Int(usage, "input_tokens");
+    if (usage.contains("output_tokens")) out->output_tokens = Int(usage, "output_tokens");
+    if (usage.contains("cache_read_input_tokens")) out->cache_read_input_tokens = Int(usage, "cache_read_input_tokens");
+    if (usage.contains("cache_creation_input_tokens")) {
+      out->cache_write_input_tokens = Int(usage, "cache_creation_input_tokens");
+    }
+  }
+
   bool Read(const json& body, Completion* out) const override {
     if (!body.contains("content") || !body["content"].is_array()) return false;
     for (const auto& block : body["content"]) {
@@ -219,9 +310,7 @@ class AnthropicProvider final : public RemoteProvider {
         out->text += block["text"].get<std::string>();
       }
     }
-    const json usage = body.value("usage", json::object());
-    out->input_tokens = Int(usage, "input_tokens");
-    out->output_tokens = Int(usage, "output_tokens");
+    ReadUsage(body.value("usage", json::object()), out);
     return true;
   }
 };
@@ -246,6 +335,44 @@ class OpenAiCompatibleProvider final : public RemoteProvider {
     if (options_.api_key.empty()) return {};
     return {"authorization: Bearer " + options_.api_key};
   }
+  void AskToStream(json* body) const override {
+    (*body)["stream"] = true;
+    (*body)["stream_options"] = {{"include_usage", true}};
+  }
+
+  // data-only events: chunks with choices[0].delta.content, a last one with
+  // the usage, then `data: [DONE]`; an {"error": …} chunk on failure.
+  void OnEvent(const http::SseEvent& event, Stream* stream) const override {
+    if (event.data == "[DONE]") {
+      stream->finished = true;
+      return;
+    }
+    const json data = json::parse(event.data, nullptr, false);
+    if (!data.is_object()) return;
+    if (data.contains("error") && data["error"].is_object()) {
+      stream->error = data["error"].value("message", "error");
+      stream->error_transient = true;  // a server failing mid-answer: worth another attempt
+      return;
+    }
+    if (data.contains("model") && data["model"].is_string())
+      stream->completion.model = data["model"].get<std::string>();
+    if (data.contains("choices") && data["choices"].is_array() && !data["choices"].empty()) {
+      const json& choice = data["choices"][0];
+      const json delta = choice.is_object() ? choice.value("delta", json::object()) : json::object();
+      if (delta.is_object() && delta.contains("content") && delta["content"].is_string()) {
+        stream->Text(delta["content"].get_ref<const std::string&>());
+      }
+    }
+    if (data.contains("usage") && data["usage"].is_object()) ReadUsage(data["usage"], &stream->completion);
+  }
+
+  static void ReadUsage(const json& usage, Completion* out) {
+    out->input_tokens = Int(usage, "prompt_tokens");
+    out->output_tokens = Int(usage, "completion_tokens");
+    const json details = usage.value("prompt_tokens_details", json::object());
+    if (details.is_object()) out->cache_read_input_tokens = Int(details, "cached_tokens");
+  }
+
   bool Read(const json& body, Completion* out) const override {
     if (!body.contains("choices") || !body["choices"].is_array() || body["choices"].empty()) return false;
     const json& choice = body["choices"][0];
@@ -253,9 +380,7 @@ class OpenAiCompatibleProvider final : public RemoteProvider {
     const json& message = choice["message"];
     if (!message.contains("content") || !message["content"].is_string()) return false;
     out->text = message["content"].get<std::string>();
-    const json usage = body.value("usage", json::object());
-    out->input_tokens = Int(usage, "prompt_tokens");
-    out->output_tokens = Int(usage, "completion_tokens");
+    ReadUsage(body.value("usage", json::object()), out);
     return true;
   }
 };

@@ -11,6 +11,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 
 #include <absl/status/statusor.h>
 
@@ -29,6 +30,11 @@ struct Completion {
   std::string model;
   int32_t input_tokens = 0;
   int32_t output_tokens = 0;
+  // Prompt caching (Anthropic's cache_read_input_tokens and
+  // cache_creation_input_tokens; an OpenAI-compatible server's cached
+  // prompt tokens are reads).
+  int32_t cache_read_input_tokens = 0;
+  int32_t cache_write_input_tokens = 0;
 };
 
 struct ProviderResult {
@@ -54,6 +60,10 @@ struct ModelCheck {
 class Provider {
  public:
   using CompletionDone = std::function<void(ProviderResult)>;
+  // A piece of the answer's text as the provider writes it; runs on the
+  // provider's I/O thread and must not block. The pieces of a call that ends
+  // kOk make up its text; a call that fails may have sent some.
+  using DeltaSink = std::function<void(std::string_view text)>;
 
   virtual ~Provider() = default;
   // Blocking; gives up after `timeout` (a transient failure).
@@ -63,11 +73,15 @@ class Provider {
   // remote provider: thousands in flight on one thread) or before this
   // returns (a local one). `done` must not block. A remote call whose
   // `abort` fires ends kAborted as soon as its request has been sent; a local
-  // one has nothing to abort.
+  // one has nothing to abort. A remote provider streams (Anthropic's and the
+  // OpenAI-compatible server-sent events), passing the text to `on_delta`
+  // (optional) as it arrives.
   virtual void CompleteAsync(const PromptInput& input, std::chrono::milliseconds timeout, CompletionDone done,
-                             std::shared_ptr<http::AbortSignal> abort = nullptr) {
+                             std::shared_ptr<http::AbortSignal> abort = nullptr, DeltaSink on_delta = nullptr) {
     (void)abort;
-    done(Complete(input, timeout));
+    ProviderResult result = Complete(input, timeout);
+    if (on_delta && result.outcome == ProviderResult::Outcome::kOk) on_delta(result.completion.text);
+    done(std::move(result));
   }
   virtual ModelCheck CheckModel(std::chrono::milliseconds timeout) = 0;
 };

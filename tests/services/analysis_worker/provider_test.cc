@@ -294,15 +294,42 @@ class Collector {
   std::vector<ProviderResult> results_;
 };
 
-constexpr char kHello[] = R"({"id":"msg_1","type":"message","role":"assistant","model":"claude-sonnet-5",
-    "content":[{"type":"text","text":"Hello"}],"usage":{"input_tokens":3,"output_tokens":1}})";
+// "Hello" as the Messages API streams it (content-type text/event-stream).
+std::string AnthropicStream(const std::vector<std::string>& pieces, const std::string& ending = "stop") {
+  std::string out =
+      "event: message_start\ndata: {\"type\":\"message_start\",\"message\":{\"id\":\"msg_1\",\"model\":"
+      "\"claude-sonnet-5\",\"usage\":{\"input_tokens\":3,\"output_tokens\":1,\"cache_read_input_tokens\":2,"
+      "\"cache_creation_input_tokens\":5}}}\n\n"
+      "event: content_block_start\ndata: {\"type\":\"content_block_start\",\"index\":0,"
+      "\"content_block\":{\"type\":\"text\",\"text\":\"\"}}\n\n"
+      "event: ping\ndata: {\"type\": \"ping\"}\n\n";
+  for (const auto& piece : pieces) {
+    out += "event: content_block_delta\ndata: " +
+           json{{"type", "content_block_delta"}, {"index", 0}, {"delta", {{"type", "text_delta"}, {"text", piece}}}}
+               .dump() +
+           "\n\n";
+  }
+  if (ending == "overloaded") {
+    return out +
+           "event: error\ndata: {\"type\":\"error\",\"error\":{\"type\":\"overloaded_error\",\"message\":"
+           "\"Overloaded\"}}\n\n";
+  }
+  if (ending == "cut") return out;
+  return out +
+         "event: content_block_stop\ndata: {\"type\":\"content_block_stop\",\"index\":0}\n\n"
+         "event: message_delta\ndata: {\"type\":\"message_delta\",\"delta\":{\"stop_reason\":\"end_turn\"},"
+         "\"usage\":{\"output_tokens\":4}}\n\n"
+         "event: message_stop\ndata: {\"type\":\"message_stop\"}\n\n";
+}
+const std::string kHello = AnthropicStream({"Hel", "lo"});
+constexpr char kEventStream[] = "Content-Type: text/event-stream\r\n";
 
 // The worker's path: many calls in flight on the provider's one I/O thread,
 // each answer classified as Complete would, each callback run exactly once.
 TEST(RemoteProvider, CompleteAsyncClassifiesEveryAnswerOnce) {
   ScriptedServer server;
   for (int i = 0; i < 12; ++i) {
-    if (i % 3 == 0) server.Push({200, kHello, ""});
+    if (i % 3 == 0) server.Push({200, kHello, kEventStream});
     if (i % 3 == 1)
       server.Push(
           {429, R"({"type":"error","error":{"type":"rate_limit_error","message":"slow"}})", "Retry-After: 7\r\n"});
@@ -334,6 +361,67 @@ TEST(RemoteProvider, CompleteAsyncClassifiesEveryAnswerOnce) {
   // Nothing more arrives later.
   EXPECT_EQ(results.WaitFor(13, std::chrono::seconds(1)).size(), 12u);
   EXPECT_NE(server.Last().body.find("\"max_tokens\""), std::string::npos);
+  EXPECT_NE(server.Last().body.find("\"stream\":true"), std::string::npos);
+}
+
+// The text reaches the sink piece by piece, in order, before `done`; usage
+// with the cache's tokens; a stream that fails or is cut short mid-answer is
+// worth another attempt, whatever text it sent.
+TEST(RemoteProvider, StreamsTheTextAndJudgesTheStreamsEnd) {
+  ScriptedServer server;
+  server.Push({200, AnthropicStream({"Once ", "upon ", "a time."}), kEventStream});
+  server.Push({200, AnthropicStream({"Half "}, "overloaded"), kEventStream});
+  server.Push({200, AnthropicStream({"Half "}, "cut"), kEventStream});
+  auto p = Make("anthropic", server.url());
+  for (int call = 0; call < 3; ++call) {
+    std::vector<std::string> pieces;  // the I/O thread appends, then `done` runs there too
+    Collector results;
+    p->CompleteAsync(kInput, milliseconds(5000), results.Callback(), nullptr,
+                     [&pieces](std::string_view text) { pieces.emplace_back(text); });
+    auto got = results.WaitFor(1);
+    ASSERT_EQ(got.size(), 1u);
+    if (call == 0) {
+      ASSERT_EQ(got[0].outcome, Outcome::kOk) << got[0].error;
+      EXPECT_EQ(pieces, (std::vector<std::string>{"Once ", "upon ", "a time."}));
+      EXPECT_EQ(got[0].completion.text, "Once upon a time.");
+      EXPECT_EQ(got[0].completion.model, "claude-sonnet-5");
+      EXPECT_EQ(got[0].completion.input_tokens, 3);
+      EXPECT_EQ(got[0].completion.output_tokens, 4);
+      EXPECT_EQ(got[0].completion.cache_read_input_tokens, 2);
+      EXPECT_EQ(got[0].completion.cache_write_input_tokens, 5);
+    } else {
+      EXPECT_EQ(got[0].outcome, Outcome::kTransient);
+      EXPECT_EQ(pieces, (std::vector<std::string>{"Half "}));
+      EXPECT_NE(got[0].error.find(call == 1 ? "overloaded_error" : "before it was complete"), std::string::npos)
+          << got[0].error;
+    }
+  }
+}
+
+TEST(RemoteProvider, OpenAiCompatibleServersStreamToo) {
+  ScriptedServer server;
+  server.Push({200,
+               "data: {\"model\":\"llama\",\"choices\":[{\"delta\":{\"role\":\"assistant\"}}]}\n\n"
+               "data: {\"choices\":[{\"delta\":{\"content\":\"Hi \"}}]}\n\n"
+               "data: {\"choices\":[{\"delta\":{\"content\":\"there\"}}]}\n\n"
+               "data: {\"choices\":[],\"usage\":{\"prompt_tokens\":9,\"completion_tokens\":2,"
+               "\"prompt_tokens_details\":{\"cached_tokens\":4}}}\n\n"
+               "data: [DONE]\n\n",
+               kEventStream});
+  auto p = Make("openai", server.url());
+  std::string streamed;
+  Collector results;
+  p->CompleteAsync(kInput, milliseconds(5000), results.Callback(), nullptr,
+                   [&streamed](std::string_view text) { streamed.append(text); });
+  auto got = results.WaitFor(1);
+  ASSERT_EQ(got.size(), 1u);
+  ASSERT_EQ(got[0].outcome, Outcome::kOk) << got[0].error;
+  EXPECT_EQ(streamed, "Hi there");
+  EXPECT_EQ(got[0].completion.text, "Hi there");
+  EXPECT_EQ(got[0].completion.model, "llama");
+  EXPECT_EQ(got[0].completion.input_tokens, 9);
+  EXPECT_EQ(got[0].completion.cache_read_input_tokens, 4);
+  EXPECT_NE(server.Last().body.find("\"include_usage\":true"), std::string::npos);
 }
 
 // A loopback socket whose connections complete in the backlog and are
