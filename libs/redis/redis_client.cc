@@ -163,6 +163,10 @@ Value Copy(const redisReply* r) {
       v.type = Value::Type::kString;
       v.str.assign(r->str, r->len);
       break;
+    case REDIS_REPLY_ERROR:
+      v.type = Value::Type::kError;
+      v.str.assign(r->str, r->len);
+      break;
     case REDIS_REPLY_INTEGER:
       v.type = Value::Type::kInteger;
       v.integer = r->integer;
@@ -179,6 +183,43 @@ Value Copy(const redisReply* r) {
 }
 
 }  // namespace
+
+absl::StatusOr<std::vector<Value>> RedisClient::CallPipelined(const std::vector<std::vector<std::string>>& commands) {
+  absl::Status status;
+  redisContext* ctx = Acquire(&status);
+  if (ctx == nullptr) {
+    CountError("unavailable");
+    return status;
+  }
+  for (const auto& argv : commands) {
+    std::vector<const char*> args;
+    std::vector<size_t> lens;
+    for (const auto& a : argv) {
+      args.push_back(a.data());
+      lens.push_back(a.size());
+    }
+    if (redisAppendCommandArgv(ctx, static_cast<int>(args.size()), args.data(), lens.data()) != REDIS_OK) {
+      Release(ctx, false);
+      CountError("unavailable");
+      return errors::Unavailable("redis: could not queue a command");
+    }
+  }
+  std::vector<Value> out;
+  out.reserve(commands.size());
+  for (size_t i = 0; i < commands.size(); ++i) {
+    void* raw = nullptr;
+    if (redisGetReply(ctx, &raw) != REDIS_OK || raw == nullptr) {
+      std::string why = ctx->errstr;
+      Release(ctx, false);
+      CountError("unavailable");
+      return errors::Unavailable("redis: " + why);
+    }
+    Reply reply(static_cast<redisReply*>(raw));
+    out.push_back(Copy(reply.reply));
+  }
+  Release(ctx, true);
+  return out;
+}
 
 absl::StatusOr<Value> RedisClient::Call(const std::vector<std::string>& argv) {
   auto reply = Command(argv);

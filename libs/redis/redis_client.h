@@ -36,9 +36,9 @@ absl::StatusOr<RedisOptions> ParseUrl(const std::string& url);
 
 // One reply, owned (hiredis' tree copied): what Call returns.
 struct Value {
-  enum class Type { kNil, kString, kInteger, kArray };
+  enum class Type { kNil, kString, kInteger, kArray, kError };
   Type type = Type::kNil;
-  std::string str;  // bulk and status strings
+  std::string str;  // bulk and status strings; an error's message
   long long integer = 0;
   std::vector<Value> elements;
 };
@@ -56,6 +56,10 @@ class RedisClient {
   // Any command (argv form). An error reply is INTERNAL with Redis' message
   // (e.g. "redis: NOGROUP ..."); a dead connection UNAVAILABLE.
   absl::StatusOr<Value> Call(const std::vector<std::string>& argv);
+  // Several commands in one round trip (a pipeline, not a transaction): one
+  // reply per command, in order, an error reply as a Value of type kError;
+  // UNAVAILABLE when the connection failed (then none is known to have run).
+  absl::StatusOr<std::vector<Value>> CallPipelined(const std::vector<std::vector<std::string>>& commands);
 
  private:
   struct Reply;

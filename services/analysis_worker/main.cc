@@ -164,7 +164,9 @@ int main() {
     files.rlim_cur = files.rlim_max;
     setrlimit(RLIMIT_NOFILE, &files);
   }
-  analysis::Worker worker(options, &store, &queue, provider->get(), std::move(resources), std::move(billing));
+  // Each analysis's live log, on the queue's Redis (services/analysis/events.h).
+  analysis::EventPublisher events(*commands);
+  analysis::Worker worker(options, &store, &queue, provider->get(), std::move(resources), std::move(billing), &events);
   worker.Start();
   // Deleting a running analysis notifies (migration 0009): its provider call
   // is dropped at once, whichever worker runs it.

@@ -64,13 +64,14 @@ int ExecutorThreads(int concurrency) { return std::clamp(concurrency, 1, 32); }
 
 Worker::Worker(WorkerOptions options, WorkerStore* store, JobQueue* queue, Provider* provider,
                std::shared_ptr<v1::ResourceService::StubInterface> resources,
-               std::shared_ptr<v1::BillingService::StubInterface> billing)
+               std::shared_ptr<v1::BillingService::StubInterface> billing, EventPublisher* events)
     : options_(std::move(options)),
       store_(store),
       queue_(queue),
       provider_(provider),
       resources_(std::move(resources)),
-      billing_(std::move(billing)) {}
+      billing_(std::move(billing)),
+      events_(events) {}
 
 Worker::~Worker() {
   for (auto& t : threads_) {
@@ -95,6 +96,13 @@ void CountTokens(const Completion& c) {
       metrics::CounterFamily("plinth_llm_tokens_total", "Tokens of provider answers, by direction and model.");
   tokens.Add({{"direction", "input"}, {"model", c.model}}).Increment(c.input_tokens);
   tokens.Add({{"direction", "output"}, {"model", c.model}}).Increment(c.output_tokens);
+  // The prompt cache's share of the input (Anthropic bills them apart).
+  if (c.cache_read_input_tokens > 0) {
+    tokens.Add({{"direction", "cache_read"}, {"model", c.model}}).Increment(c.cache_read_input_tokens);
+  }
+  if (c.cache_write_input_tokens > 0) {
+    tokens.Add({{"direction", "cache_write"}, {"model", c.model}}).Increment(c.cache_write_input_tokens);
+  }
 }
 
 }  // namespace
@@ -458,6 +466,14 @@ bool Worker::StartAttempt(const JobEntry& entry, const ClaimedJob& job) {
     return false;
   }
   auto remaining = std::chrono::duration_cast<std::chrono::milliseconds>(limit_at - std::chrono::steady_clock::now());
+  // The live log: this attempt starts, then its text as the provider writes it.
+  Provider::DeltaSink on_delta;
+  if (events_ != nullptr) {
+    events_->Running(job.id, job.attempt);
+    on_delta = [events = events_, id = job.id, attempt = job.attempt](std::string_view text) {
+      events->Delta(id, attempt, text);
+    };
+  }
   provider_->CompleteAsync(
       {job.prompt, resource->title(), resource->content()}, std::max(remaining, std::chrono::milliseconds(1)),
       [this, entry, job, started](ProviderResult result) {
@@ -468,7 +484,7 @@ bool Worker::StartAttempt(const JobEntry& entry, const ClaimedJob& job) {
           work_ready_.Signal();
         }
       },
-      abort);
+      abort, std::move(on_delta));
   return true;
 }
 
@@ -523,6 +539,7 @@ void Worker::RecordOutcome(const ClaimedJob& job, std::chrono::steady_clock::tim
     if (applied.ok() && *applied) {
       CountTokens(result.completion);
       CountOutcome("succeeded");
+      if (events_ != nullptr) events_->Done(job.id, "succeeded");
       SettleSideEffects({job.id, job.resource_id, job.user_id, "succeeded"});
       fields.push_back({"status", "succeeded"});
       logging::Info("analysis finished", fields);
@@ -559,6 +576,7 @@ void Worker::RecordOutcome(const ClaimedJob& job, std::chrono::steady_clock::tim
       if (auto s = queue_->Delay(job.id, Clock::now() + next.retry_in); !s.ok()) WarnThrottled("delay failed", s);
       fields.push_back({"status", "queued"});
       fields.push_back({"retry_in_s", std::to_string(next.retry_in.count())});
+      if (events_ != nullptr) events_->Retrying(job.id, job.attempt, error, next.retry_in);
       CountOutcome("retried");
       logging::Warn("analysis attempt failed; retrying", fields);
     }
@@ -567,6 +585,7 @@ void Worker::RecordOutcome(const ClaimedJob& job, std::chrono::steady_clock::tim
   auto applied = store_->Fail(job, error);
   if (applied.ok() && *applied) {
     CountOutcome(next.model_unusable ? "model_unavailable" : "failed");
+    if (events_ != nullptr) events_->Done(job.id, "failed", error);
     SettleSideEffects({job.id, job.resource_id, job.user_id, "failed"});
     fields.push_back({"status", "failed"});
     logging::Warn("analysis failed", fields);

@@ -35,6 +35,7 @@
 #include "plinth/v1/billing.grpc.pb.h"
 #include "plinth/v1/resource.grpc.pb.h"
 #include "services/analysis/job_queue.h"
+#include "services/analysis_worker/event_publisher.h"
 #include "services/analysis_worker/provider.h"
 #include "services/analysis_worker/worker_store.h"
 
@@ -56,9 +57,10 @@ struct WorkerOptions {
 
 class Worker {
  public:
+  // `events` (may be null): where each analysis's live log is written.
   Worker(WorkerOptions options, WorkerStore* store, JobQueue* queue, Provider* provider,
          std::shared_ptr<v1::ResourceService::StubInterface> resources,
-         std::shared_ptr<v1::BillingService::StubInterface> billing);
+         std::shared_ptr<v1::BillingService::StubInterface> billing, EventPublisher* events = nullptr);
   ~Worker();
 
   // Checks the model once (see CheckModel), then starts the threads.
@@ -122,6 +124,7 @@ class Worker {
   Provider* provider_;
   std::shared_ptr<v1::ResourceService::StubInterface> resources_;
   std::shared_ptr<v1::BillingService::StubInterface> billing_;
+  EventPublisher* events_;
 
   absl::Mutex mu_;
   absl::CondVar work_ready_;  // executors wait for entries

@@ -157,7 +157,7 @@ func TestMetricNamesAndLabelsArePinned(t *testing.T) {
 		"billing":  {"plinth_stripe_webhooks_total{result,type}", "plinth_credits_total{kind}"},
 		"analysis": {"plinth_credits_total{kind}"},
 		"analysis-worker": {"plinth_analyses_total{outcome}", "plinth_analysis_queue_depth", "plinth_analysis_attempt_duration_seconds_bucket{le}",
-			"plinth_llm_tokens_total{direction,model}"},
+			"plinth_llm_tokens_total{direction,model}", "plinth_analysis_events_total{result}"},
 	}
 	for process, families := range want {
 		shapes := map[string]bool{}

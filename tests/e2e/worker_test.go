@@ -4,6 +4,7 @@ package e2e
 // worker → fake Anthropic → PostgreSQL, resource and billing over gRPC.
 
 import (
+	"encoding/json"
 	"fmt"
 	"strings"
 	"syscall"
@@ -253,4 +254,63 @@ func TestWorkerDrainsOnSigterm(t *testing.T) {
 	if err := startWorker(); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// The live log of an analysis (services/analysis/events.h): its attempt
+// starting, the text in pieces as the fake streamed it, then the end; the
+// pieces make up the stored output.
+func TestTheAnalysisLiveLogHoldsItsStreamedText(t *testing.T) {
+	u := newUser()
+	_, id := analyse(t, u, "Streams one word at a time, with a pause between them. [fake-pace:30] live-"+randomHex(6))
+	a := waitTerminal(t, u, id, 20*time.Second)
+	if a["status"] != "succeeded" {
+		t.Fatalf("analysis: %v", a)
+	}
+	key := "plinth:analysis:" + id + ":events"
+	var entries []map[string]string
+	waitFor(t, 5*time.Second, "the log's last entry", func() bool {
+		entries = streamEntries(t, key)
+		return len(entries) > 0 && entries[len(entries)-1]["type"] == "done"
+	})
+	if entries[0]["type"] != "status" || entries[0]["status"] != "running" || entries[0]["attempt"] != "1" {
+		t.Fatalf("first entry: %v", entries[0])
+	}
+	var text strings.Builder
+	deltas := 0
+	for _, e := range entries[1 : len(entries)-1] {
+		if e["type"] != "delta" || e["attempt"] != "1" {
+			t.Fatalf("entry between start and end: %v", e)
+		}
+		deltas++
+		text.WriteString(e["text"])
+	}
+	if text.String() != a["output"] || deltas < 2 {
+		t.Fatalf("%d deltas make %q, the output is %q", deltas, text.String(), a["output"])
+	}
+	if end := entries[len(entries)-1]; end["status"] != "succeeded" {
+		t.Fatalf("last entry: %v", end)
+	}
+	if ttl := mustFloat(redisCLIURL(t, fmt.Sprintf("redis://127.0.0.1:%d/0", queueRedisPort), "ttl", key)); ttl <= 0 || ttl > 3600 {
+		t.Fatalf("the ended log's TTL: %v, want at most an hour", ttl)
+	}
+}
+
+// streamEntries reads a Redis stream of the job queue's Redis as field maps.
+func streamEntries(t *testing.T, key string) []map[string]string {
+	t.Helper()
+	out := redisCLIURL(t, fmt.Sprintf("redis://127.0.0.1:%d/0", queueRedisPort), "--json", "xrange", key, "-", "+")
+	var raw [][]any
+	if err := json.Unmarshal([]byte(out), &raw); err != nil {
+		t.Fatalf("xrange %s: %v (%s)", key, err, out)
+	}
+	var entries []map[string]string
+	for _, entry := range raw {
+		fields, _ := entry[1].([]any)
+		m := map[string]string{"id": fmt.Sprint(entry[0])}
+		for i := 0; i+1 < len(fields); i += 2 {
+			m[fmt.Sprint(fields[i])] = fmt.Sprint(fields[i+1])
+		}
+		entries = append(entries, m)
+	}
+	return entries
 }
