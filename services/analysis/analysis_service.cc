@@ -20,6 +20,8 @@ void ToProto(const AnalysisRow& row, v1::Analysis* out) {
   if (row.error) out->mutable_error()->set_value(*row.error);
   out->mutable_usage()->set_input_tokens(row.input_tokens);
   out->mutable_usage()->set_output_tokens(row.output_tokens);
+  out->mutable_usage()->set_cache_read_input_tokens(row.cache_read_input_tokens);
+  out->mutable_usage()->set_cache_write_input_tokens(row.cache_write_input_tokens);
   out->set_attempts(row.attempts);
   *out->mutable_created_at() = wire::FromMicros(row.created_at_us);
   if (row.started_at_us) *out->mutable_started_at() = wire::FromMicros(*row.started_at_us);

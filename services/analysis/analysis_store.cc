@@ -7,11 +7,12 @@
 namespace plinth::analysis {
 namespace {
 
-#define ANALYSIS_COLUMNS                                                \
-  "id::text, resource_id::text, status, prompt, model, output, error, " \
-  "coalesce(input_tokens, 0), coalesce(output_tokens, 0), attempts, "   \
-  "(extract(epoch from created_at) * 1000000)::bigint, "                \
-  "(extract(epoch from started_at) * 1000000)::bigint, "                \
+#define ANALYSIS_COLUMNS                                                          \
+  "id::text, resource_id::text, status, prompt, model, output, error, "           \
+  "coalesce(input_tokens, 0), coalesce(output_tokens, 0), attempts, "             \
+  "coalesce(cache_read_input_tokens, 0), coalesce(cache_write_input_tokens, 0), " \
+  "(extract(epoch from created_at) * 1000000)::bigint, "                          \
+  "(extract(epoch from started_at) * 1000000)::bigint, "                          \
   "(extract(epoch from completed_at) * 1000000)::bigint"
 
 constexpr char kInsert[] = "analysis_insert";
@@ -36,9 +37,11 @@ AnalysisRow FromRow(const pqxx::row& r, int o = 0) {
   a.input_tokens = r[o + 7].as<int32_t>();
   a.output_tokens = r[o + 8].as<int32_t>();
   a.attempts = r[o + 9].as<int32_t>();
-  a.created_at_us = r[o + 10].as<int64_t>();
-  if (!r[o + 11].is_null()) a.started_at_us = r[o + 11].as<int64_t>();
-  if (!r[o + 12].is_null()) a.completed_at_us = r[o + 12].as<int64_t>();
+  a.cache_read_input_tokens = r[o + 10].as<int32_t>();
+  a.cache_write_input_tokens = r[o + 11].as<int32_t>();
+  a.created_at_us = r[o + 12].as<int64_t>();
+  if (!r[o + 13].is_null()) a.started_at_us = r[o + 13].as<int64_t>();
+  if (!r[o + 14].is_null()) a.completed_at_us = r[o + 14].as<int64_t>();
   return a;
 }
 

@@ -20,6 +20,7 @@ struct AnalysisRow {
   std::string id, resource_id, status, prompt;
   std::optional<std::string> model, output, error;
   int32_t input_tokens = 0, output_tokens = 0, attempts = 0;
+  int32_t cache_read_input_tokens = 0, cache_write_input_tokens = 0;
   int64_t created_at_us = 0;
   std::optional<int64_t> started_at_us, completed_at_us;
 };

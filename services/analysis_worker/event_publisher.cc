@@ -81,12 +81,12 @@ void EventPublisher::Loop() {
       last_delta_.clear();
       stopping = stopping_;
     }
-    if (!batch.empty()) Write(std::move(batch));
+    if (!batch.empty()) Write(batch);
     if (stopping) return;
   }
 }
 
-void EventPublisher::Write(std::vector<Entry> entries) {
+void EventPublisher::Write(const std::vector<Entry>& entries) {
   std::vector<std::vector<std::string>> commands;
   commands.reserve(entries.size() + 8);
   std::set<std::string> ended, touched;

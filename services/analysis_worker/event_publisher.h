@@ -54,7 +54,7 @@ class EventPublisher {
   };
   void Push(Entry entry);
   void Loop();
-  void Write(std::vector<Entry> entries);
+  void Write(const std::vector<Entry>& entries);
 
   std::shared_ptr<redis::RedisClient> redis_;
   std::chrono::milliseconds flush_every_;

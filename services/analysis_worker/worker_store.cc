@@ -48,7 +48,8 @@ std::vector<db::PreparedStatement> WorkerStore::Statements() {
        "returning id::text, resource_id::text, user_id::text, status"},
       {kSucceed,
        "update public.analyses set status = 'succeeded', output = $3, model = $4, input_tokens = $5, "
-       "output_tokens = $6, error = null, completed_at = now() "
+       "output_tokens = $6, cache_read_input_tokens = $7, cache_write_input_tokens = $8, error = null, "
+       "completed_at = now() "
        "where id = $1 and status = 'running' and attempts = $2"},
       {kRetry,
        "update public.analyses set status = 'queued', error = $3, started_at = null, provider_called_at = null, "
@@ -111,7 +112,8 @@ absl::StatusOr<std::optional<TerminalJob>> WorkerStore::FailExpired(const std::s
 absl::StatusOr<bool> WorkerStore::Succeed(const ClaimedJob& job, const Completion& c) {
   bool applied = false;
   absl::Status s = pool_->ServiceTx(Soon(), [&](pqxx::transaction_base& tx) {
-    applied = tx.exec_prepared(kSucceed, job.id, job.attempt, c.text, c.model, c.input_tokens, c.output_tokens)
+    applied = tx.exec_prepared(kSucceed, job.id, job.attempt, c.text, c.model, c.input_tokens, c.output_tokens,
+                               c.cache_read_input_tokens, c.cache_write_input_tokens)
                   .affected_rows() == 1;
     return absl::OkStatus();
   });

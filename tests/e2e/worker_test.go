@@ -46,7 +46,8 @@ func TestAnalysisRunsToSuccess(t *testing.T) {
 	// stored is the provider's.
 	usage := a["usage"].(map[string]any)
 	if want := fmt.Sprintf("Fake analysis of %.0f words.", usage["input_tokens"]); a["output"] != want ||
-		usage["input_tokens"].(float64) < 10 || usage["output_tokens"] != float64(5) {
+		usage["input_tokens"].(float64) < 10 || usage["output_tokens"] != float64(5) ||
+		usage["cache_read_input_tokens"] != float64(0) || usage["cache_write_input_tokens"] != float64(0) {
 		t.Fatalf("output %q, usage %v", a["output"], usage)
 	}
 	if got := resourceStatus(t, u, resID); got != "completed" {

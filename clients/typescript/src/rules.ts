@@ -234,10 +234,20 @@ export const fieldRules = {
     }
   },
   "Usage": {
+    "cache_read_input_tokens": {
+      "minimum": 0,
+      "format": "int32"
+    },
+    "cache_write_input_tokens": {
+      "minimum": 0,
+      "format": "int32"
+    },
     "input_tokens": {
+      "minimum": 0,
       "format": "int32"
     },
     "output_tokens": {
+      "minimum": 0,
       "format": "int32"
     }
   }

@@ -468,7 +468,15 @@ export interface components {
             /** @constant */
             success: true;
         };
+        /** @description Tokens the provider reported for the analysis's successful attempt. */
         Usage: {
+            /**
+             * Format: int32
+             * @description The prompt cache's share of the input: read from it, written to it.
+             */
+            cache_read_input_tokens: number;
+            /** Format: int32 */
+            cache_write_input_tokens: number;
             /** Format: int32 */
             input_tokens: number;
             /** Format: int32 */

@@ -87,13 +87,15 @@ TEST_F(WorkerStoreTest, OneOfManyConcurrentClaimsWins) {
 TEST_F(WorkerStoreTest, FinishedAnalysesAreNeverClaimedAgain) {
   const std::string id = NewAnalysis();
   ClaimedJob job = MustClaim(id);
-  auto ok = store_->Succeed(job, {"text", "model-x", 12, 3});
+  auto ok = store_->Succeed(job, {"text", "model-x", 12, 3, 7, 2});
   ASSERT_TRUE(ok.ok() && *ok);
   auto again = store_->Claim(id, seconds(0), 4);
   ASSERT_TRUE(again.ok());
   EXPECT_FALSE(again->has_value());
-  EXPECT_EQ(Query("select output || model || input_tokens || output_tokens from analyses where id = '" + id + "'"),
-            "textmodel-x123");
+  EXPECT_EQ(Query("select output || model || input_tokens || output_tokens || ':' || cache_read_input_tokens || "
+                  "':' || cache_write_input_tokens from analyses where id = '" +
+                  id + "'"),
+            "textmodel-x123:7:2");
 }
 
 TEST_F(WorkerStoreTest, AStaleAttemptCannotWriteAfterItsJobWasReclaimed) {

@@ -24,12 +24,16 @@ const (
 	_ = protoimpl.EnforceVersion(protoimpl.MaxVersion - 20)
 )
 
+// Tokens the provider reported for the analysis's successful attempt.
 type Usage struct {
-	state         protoimpl.MessageState `protogen:"open.v1"`
-	InputTokens   int32                  `protobuf:"varint,1,opt,name=input_tokens,json=inputTokens,proto3" json:"input_tokens,omitempty"`
-	OutputTokens  int32                  `protobuf:"varint,2,opt,name=output_tokens,json=outputTokens,proto3" json:"output_tokens,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	state        protoimpl.MessageState `protogen:"open.v1"`
+	InputTokens  int32                  `protobuf:"varint,1,opt,name=input_tokens,json=inputTokens,proto3" json:"input_tokens,omitempty"`
+	OutputTokens int32                  `protobuf:"varint,2,opt,name=output_tokens,json=outputTokens,proto3" json:"output_tokens,omitempty"`
+	// The prompt cache's share of the input: read from it, written to it.
+	CacheReadInputTokens  int32 `protobuf:"varint,3,opt,name=cache_read_input_tokens,json=cacheReadInputTokens,proto3" json:"cache_read_input_tokens,omitempty"`
+	CacheWriteInputTokens int32 `protobuf:"varint,4,opt,name=cache_write_input_tokens,json=cacheWriteInputTokens,proto3" json:"cache_write_input_tokens,omitempty"`
+	unknownFields         protoimpl.UnknownFields
+	sizeCache             protoimpl.SizeCache
 }
 
 func (x *Usage) Reset() {
@@ -72,6 +76,20 @@ func (x *Usage) GetInputTokens() int32 {
 func (x *Usage) GetOutputTokens() int32 {
 	if x != nil {
 		return x.OutputTokens
+	}
+	return 0
+}
+
+func (x *Usage) GetCacheReadInputTokens() int32 {
+	if x != nil {
+		return x.CacheReadInputTokens
+	}
+	return 0
+}
+
+func (x *Usage) GetCacheWriteInputTokens() int32 {
+	if x != nil {
+		return x.CacheWriteInputTokens
 	}
 	return 0
 }
@@ -465,10 +483,12 @@ var File_plinth_v1_analysis_proto protoreflect.FileDescriptor
 
 const file_plinth_v1_analysis_proto_rawDesc = "" +
 	"\n" +
-	"\x18plinth/v1/analysis.proto\x12\tplinth.v1\x1a\x1cgoogle/api/annotations.proto\x1a\x16plinth/v1/access.proto\x1a\x15plinth/v1/field.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x1egoogle/protobuf/wrappers.proto\x1a\x16plinth/v1/common.proto\"O\n" +
-	"\x05Usage\x12!\n" +
-	"\finput_tokens\x18\x01 \x01(\x05R\vinputTokens\x12#\n" +
-	"\routput_tokens\x18\x02 \x01(\x05R\foutputTokens\"\xd4\x04\n" +
+	"\x18plinth/v1/analysis.proto\x12\tplinth.v1\x1a\x1cgoogle/api/annotations.proto\x1a\x16plinth/v1/access.proto\x1a\x15plinth/v1/field.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x1egoogle/protobuf/wrappers.proto\x1a\x16plinth/v1/common.proto\"\xdf\x01\n" +
+	"\x05Usage\x12)\n" +
+	"\finput_tokens\x18\x01 \x01(\x05B\x06\x92\xb5\x18\x028\x00R\vinputTokens\x12+\n" +
+	"\routput_tokens\x18\x02 \x01(\x05B\x06\x92\xb5\x18\x028\x00R\foutputTokens\x12=\n" +
+	"\x17cache_read_input_tokens\x18\x03 \x01(\x05B\x06\x92\xb5\x18\x028\x00R\x14cacheReadInputTokens\x12?\n" +
+	"\x18cache_write_input_tokens\x18\x04 \x01(\x05B\x06\x92\xb5\x18\x028\x00R\x15cacheWriteInputTokens\"\xd4\x04\n" +
 	"\bAnalysis\x12\x16\n" +
 	"\x02id\x18\x01 \x01(\tB\x06\x92\xb5\x18\x02(\x01R\x02id\x12'\n" +
 	"\vresource_id\x18\x02 \x01(\tB\x06\x92\xb5\x18\x02(\x01R\n" +
