@@ -18,7 +18,7 @@ function analysis(status: Analysis["status"]): Analysis {
     error: null,
     model: null,
     attempts: 1,
-    usage: { input_tokens: 0, output_tokens: 0 },
+    usage: { input_tokens: 0, output_tokens: 0, cache_read_input_tokens: 0, cache_write_input_tokens: 0 },
     created_at: "2026-11-25T10:00:00Z",
     started_at: null,
     completed_at: null,

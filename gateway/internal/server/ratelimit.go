@@ -65,7 +65,8 @@ type rateLimiter struct {
 // bucket names the counter a request is charged to and its limit.
 func (l *rateLimiter) bucket(r *http.Request) (string, int64) {
 	ip := clientIP(r, l.proxyHops)
-	if strings.HasPrefix(r.URL.Path, "/api/v1/webhooks/") {
+	// The webhook route the protos declare (HandleStripeWebhook's raw_body_post).
+	if r.URL.Path == stripeWebhookPath {
 		return "webhook:" + ip, l.webhook
 	}
 	// Only a token that verifies names a user: a forged `sub` must not be
