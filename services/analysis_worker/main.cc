@@ -48,6 +48,9 @@ absl::StatusOr<analysis::ProviderOptions> LoadProvider(const config::Env& env) {
     p.model = *model;
   } else if (p.kind == "offline") {
     p.model = analysis::kOfflineModel;
+    auto pace = env.Int("LLM_OFFLINE_PACE_MS", 0, 0, 10000);
+    if (!pace.ok()) return pace.status();
+    p.offline_pace = std::chrono::milliseconds(*pace);
   } else {
     return absl::InvalidArgumentError("configuration LLM_PROVIDER: must be anthropic, openai or offline");
   }

@@ -9,7 +9,11 @@
 #include <sstream>
 #include <vector>
 
+#include <thread>
+
+#include <absl/base/thread_annotations.h>
 #include <absl/strings/numbers.h>
+#include <absl/synchronization/mutex.h>
 #include <absl/strings/str_cat.h>
 #include <nlohmann/json.hpp>
 
@@ -425,10 +429,49 @@ std::vector<std::string> Words(const std::string& sentence) {
 }
 
 // Summarises by extraction: the sentences whose words are most frequent in
-// the whole text, in their original order. Same input, same output.
+// the whole text, in their original order. Same input, same output. With a
+// pace, CompleteAsync hands the text out a word at a time, `pace` apart, from
+// a thread of its own (one for every call), as a remote model streams.
 class OfflineProvider final : public Provider {
  public:
+  explicit OfflineProvider(std::chrono::milliseconds pace) : pace_(pace) {
+    if (pace_.count() > 0) thread_ = std::thread([this] { Loop(); });
+  }
+  ~OfflineProvider() override {
+    {
+      absl::MutexLock lock(&mu_);
+      stopping_ = true;
+    }
+    if (thread_.joinable()) thread_.join();
+  }
+
   ModelCheck CheckModel(std::chrono::milliseconds) override { return {ModelCheck::State::kUsable, ""}; }
+
+  void CompleteAsync(const PromptInput& input, std::chrono::milliseconds timeout, CompletionDone done,
+                     std::shared_ptr<http::AbortSignal> abort, DeltaSink on_delta) override {
+    ProviderResult result = Complete(input, timeout);
+    if (pace_.count() == 0) {
+      if (on_delta) on_delta(result.completion.text);
+      done(std::move(result));
+      return;
+    }
+    Paced call{std::chrono::steady_clock::now(),
+               {},
+               0,
+               std::move(result),
+               std::move(done),
+               std::move(abort),
+               std::move(on_delta)};
+    const std::string& text = call.result.completion.text;
+    for (size_t start = 0; start < text.size();) {
+      size_t end = text.find(' ', start);
+      end = end == std::string::npos ? text.size() : end + 1;
+      call.pieces.emplace_back(start, end - start);
+      start = end;
+    }
+    absl::MutexLock lock(&mu_);
+    calls_.push_back(std::move(call));
+  }
 
   ProviderResult Complete(const PromptInput& input, std::chrono::milliseconds) override {
     ProviderResult result;
@@ -469,6 +512,64 @@ class OfflineProvider final : public Provider {
     result.completion.output_tokens = static_cast<int32_t>(Words(result.completion.text).size());
     return result;
   }
+
+ private:
+  struct Paced {
+    std::chrono::steady_clock::time_point next;
+    std::vector<std::pair<size_t, size_t>> pieces;  // offset and length in the text
+    size_t sent = 0;
+    ProviderResult result;
+    CompletionDone done;
+    std::shared_ptr<http::AbortSignal> abort;
+    DeltaSink on_delta;
+  };
+
+  // Every pace: the next piece of each call that is due; a finished or
+  // aborted call is answered. Callbacks run outside the lock.
+  void Loop() {
+    while (true) {
+      std::vector<Paced> ready;
+      {
+        absl::MutexLock lock(&mu_);
+        mu_.AwaitWithTimeout(absl::Condition(&stopping_), absl::FromChrono(pace_));
+        if (stopping_) break;
+        calls_.swap(ready);
+      }
+      std::vector<Paced> going_on;
+      for (auto& call : ready) {
+        if (call.abort && call.abort->aborted()) {
+          call.done(Aborted());
+          continue;
+        }
+        if (call.sent < call.pieces.size()) {
+          const auto [offset, length] = call.pieces[call.sent++];
+          if (call.on_delta) call.on_delta(std::string_view(call.result.completion.text).substr(offset, length));
+        }
+        if (call.sent == call.pieces.size()) {
+          call.done(std::move(call.result));
+        } else {
+          going_on.push_back(std::move(call));
+        }
+      }
+      absl::MutexLock lock(&mu_);
+      for (auto& call : going_on) calls_.push_back(std::move(call));
+    }
+    // Stopping: what is left is answered as a remote provider's would be.
+    std::vector<Paced> left;
+    {
+      absl::MutexLock lock(&mu_);
+      calls_.swap(left);
+    }
+    for (auto& call : left) call.done(Failure(Outcome::kTransient, "the worker stopped during the answer"));
+  }
+
+  static ProviderResult Aborted() { return Failure(Outcome::kAborted, "the offline answer was aborted"); }
+
+  const std::chrono::milliseconds pace_;
+  absl::Mutex mu_;
+  std::vector<Paced> calls_ ABSL_GUARDED_BY(mu_);
+  bool stopping_ ABSL_GUARDED_BY(mu_) = false;
+  std::thread thread_;
 };
 
 }  // namespace
@@ -481,7 +582,7 @@ std::string UserMessage(const PromptInput& input) {
 bool IsTransientHttpStatus(long status) { return status == 408 || status == 409 || status == 429 || status >= 500; }
 
 absl::StatusOr<std::unique_ptr<Provider>> MakeProvider(const ProviderOptions& options) {
-  if (options.kind == "offline") return std::unique_ptr<Provider>(new OfflineProvider());
+  if (options.kind == "offline") return std::unique_ptr<Provider>(new OfflineProvider(options.offline_pace));
   if (options.max_tokens < 1) return absl::InvalidArgumentError("max_tokens must be positive");
   if (options.base_url.empty() || options.model.empty()) {
     return absl::InvalidArgumentError(options.kind + " provider needs a base URL and a model");

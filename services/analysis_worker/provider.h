@@ -93,6 +93,9 @@ struct ProviderOptions {
   std::string model;
   int max_tokens = 4096;
   std::string api_version;  // anthropic: the anthropic-version header
+  // offline: the pause between the pieces (words) of its streamed answer, so
+  // that the local stack shows an answer being written; 0: all at once.
+  std::chrono::milliseconds offline_pace{0};
 };
 
 // Current as of 2026-11 (Anthropic's models overview and versioning pages);

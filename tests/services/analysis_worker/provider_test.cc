@@ -509,5 +509,37 @@ TEST(RemoteProvider, AnAbortedCallEndsAtOnceAfterItsRequestWasSent) {
   close(fd);
 }
 
+// With a pace, the offline answer arrives a word at a time, the pieces
+// making up the same text Complete gives, then `done`; an aborted call ends
+// kAborted without its remaining pieces.
+TEST(OfflineProvider, PacedAnswersArriveInPieces) {
+  ProviderOptions options;
+  options.kind = "offline";
+  options.offline_pace = milliseconds(1);
+  auto p = MakeProvider(options);
+  ASSERT_TRUE(p.ok());
+  const PromptInput input{"Summarise.", "T", "One sentence here. Another sentence there. A third one."};
+  const std::string whole = (*p)->Complete(input, milliseconds(1000)).completion.text;
+  std::vector<std::string> pieces;
+  Collector results;
+  (*p)->CompleteAsync(input, milliseconds(1000), results.Callback(), nullptr,
+                      [&pieces](std::string_view text) { pieces.emplace_back(text); });
+  auto got = results.WaitFor(1);
+  ASSERT_EQ(got.size(), 1u);
+  ASSERT_EQ(got[0].outcome, Outcome::kOk);
+  std::string joined;
+  for (const auto& piece : pieces) joined += piece;
+  EXPECT_EQ(joined, whole);
+  EXPECT_GT(pieces.size(), 5u);
+
+  auto abort = std::make_shared<http::AbortSignal>();
+  abort->Abort();
+  Collector aborted;
+  (*p)->CompleteAsync(input, milliseconds(1000), aborted.Callback(), abort);
+  auto ended = aborted.WaitFor(1);
+  ASSERT_EQ(ended.size(), 1u);
+  EXPECT_EQ(ended[0].outcome, Outcome::kAborted);
+}
+
 }  // namespace
 }  // namespace plinth::analysis
