@@ -15,14 +15,17 @@ if ! clang-format --dry-run --Werror "${sources[@]}" 2>/tmp/plinth-clang-format.
 fi
 echo "clang-format: ${#sources[@]} files formatted"
 
-execroot=$(readlink -f bazel-main 2>/dev/null || true)
-[[ -d $execroot/external/googleapis && -d bazel-bin/protos ]] || {
+# Bazel's output tree, whatever this checkout's folder is called (the
+# bazel-<folder> symlink is named after it).
+execroot=$(bazel info execution_root 2>/dev/null)
+bin=$(bazel info bazel-bin 2>/dev/null)
+[[ -d $execroot/external/googleapis && -d $bin/protos ]] || {
   echo "clang-tidy needs a built tree: bazel build //..." >&2
   exit 1
 }
 flags=(-x c++ -std=c++17 -Wthread-safety -DSPDLOG_SHARED_LIB -DSPDLOG_COMPILED_LIB -DSPDLOG_FMT_EXTERNAL
-  -iquote . -iquote bazel-bin -isystem protos -isystem bazel-bin/protos
-  -isystem "$execroot/external/googleapis" -isystem bazel-bin/external/googleapis)
+  -iquote . -iquote "$bin" -isystem protos -isystem "$bin/protos"
+  -isystem "$execroot/external/googleapis" -isystem "$bin/external/googleapis")
 out=$(mktemp)
 trap 'rm -f "$out"' EXIT
 # Two at a time (the machine's cores); each file parses gRPC's headers.
