@@ -30,15 +30,6 @@ bool HasControlCharacters(std::string_view s, bool allow_newlines) {
   return false;
 }
 
-std::optional<std::string> CheckLine(std::string_view text, size_t min_chars, size_t max_chars) {
-  auto n = CodePoints(text);
-  if (!n) return "must be valid UTF-8";
-  if (*n < min_chars) return min_chars == 1 ? "must not be empty" : "too short";
-  if (*n > max_chars) return "must be at most " + std::to_string(max_chars) + " characters";
-  if (HasControlCharacters(text, false)) return "must not contain control characters";
-  return std::nullopt;
-}
-
 std::optional<std::string> CheckUrl(std::string_view url, size_t max_chars, bool allow_http) {
   if (url.size() > max_chars) return "must be at most " + std::to_string(max_chars) + " characters";
   const char* kind = allow_http ? "an http(s) URL" : "an https URL";

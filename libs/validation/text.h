@@ -20,9 +20,6 @@ std::optional<size_t> CodePoints(std::string_view text);
 // whitespace (`allow_newlines`: \n, \r and \t are allowed).
 bool HasControlCharacters(std::string_view text, bool allow_newlines);
 
-// Issue text for a single-line field limited to `max_chars`, or nullopt if fine.
-std::optional<std::string> CheckLine(std::string_view text, size_t min_chars, size_t max_chars);
-
 // Issue text for an absolute URL with a host of at most `max_chars`, or
 // nullopt if fine: https only, or http and https when `allow_http`. No
 // credentials in it, no spaces or non-ASCII characters.

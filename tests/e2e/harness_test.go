@@ -40,7 +40,7 @@ var (
 )
 
 func TestMain(m *testing.M) {
-	if _, err := setUp(); err != nil {
+	if err := setUp(); err != nil {
 		fmt.Fprintln(os.Stderr, "e2e setup failed:", err)
 		tearDown()
 		os.Exit(1)
@@ -50,20 +50,20 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
-func setUp() (int, error) {
+func setUp() error {
 	wd, _ := os.Getwd()
 	root = filepath.Clean(filepath.Join(wd, "..", ".."))
 	if _, err := os.Stat(filepath.Join(root, "WORKSPACE")); err != nil {
-		return 1, fmt.Errorf("run from tests/e2e of the repository")
+		return fmt.Errorf("run from tests/e2e of the repository")
 	}
 	server := os.Getenv("PLINTH_TEST_DATABASE_URL")
 	if server == "" || os.Getenv("PLINTH_TEST_REDIS_URL") == "" {
-		return 1, fmt.Errorf("PLINTH_TEST_DATABASE_URL and PLINTH_TEST_REDIS_URL must be set: run ./plinth test")
+		return fmt.Errorf("PLINTH_TEST_DATABASE_URL and PLINTH_TEST_REDIS_URL must be set: run ./plinth test")
 	}
 	var err error
 	logDir, err = os.MkdirTemp("", "plinth-e2e-logs-")
 	if err != nil {
-		return 1, err
+		return err
 	}
 	// As a deployment: the cluster bootstrapped by its superuser, the
 	// database owned and migrated by plinth_owner, each service connected as
@@ -72,13 +72,13 @@ func setUp() (int, error) {
 	dbName := "e2e_" + randomHex(6)
 	if out, err := exec.Command("psql", server, "-Xq", "-v", "ON_ERROR_STOP=1", "-f",
 		filepath.Join(root, "migrations/bootstrap/cluster.sql"), "-c", "create database "+dbName+" owner plinth_owner").CombinedOutput(); err != nil {
-		return 1, fmt.Errorf("bootstrap and create database: %v: %s", err, out)
+		return fmt.Errorf("bootstrap and create database: %v: %s", err, out)
 	}
 	databaseURL = server[:strings.LastIndex(server, "/")+1] + dbName
 	migrate := exec.Command(filepath.Join(root, "bazel-bin/migrations/migrate"), "--dir", filepath.Join(root, "migrations"))
 	migrate.Env = append(os.Environ(), "DATABASE_URL="+roleURL("plinth_owner"))
 	if out, err := migrate.CombinedOutput(); err != nil {
-		return 1, fmt.Errorf("migrate: %v: %s", err, out)
+		return fmt.Errorf("migrate: %v: %s", err, out)
 	}
 
 	issuer := startFakeIssuer()
@@ -94,21 +94,21 @@ func setUp() (int, error) {
 	// The job queue's Redis is the harness's own, so a test can stop it.
 	queueRedisPort = freePort()
 	if err := startQueueRedis(); err != nil {
-		return 1, err
+		return err
 	}
 	queueRedisURL := fmt.Sprintf("redis://127.0.0.1:%d/0", queueRedisPort)
 	if err := startFakeAnthropic(); err != nil {
-		return 1, err
+		return err
 	}
 	if err := start("profile", filepath.Join(root, "bazel-bin/services/profile/profile"),
 		append(common, "DATABASE_URL="+roleURL("plinth_profile"), "PROFILE_GRPC_ADDR="+profileAddr, "FREE_TIER_CREDITS=10",
 			"REDIS_URL="+os.Getenv("PLINTH_TEST_REDIS_URL"))); err != nil {
-		return 1, err
+		return err
 	}
 	if err := start("resource", filepath.Join(root, "bazel-bin/services/resource/resource"),
 		append(common, "DATABASE_URL="+roleURL("plinth_resource"), "RESOURCE_GRPC_ADDR="+resourceAddr, "PROFILE_GRPC_ADDR="+profileAddr,
 			"REDIS_URL="+os.Getenv("PLINTH_TEST_REDIS_URL"))); err != nil {
-		return 1, err
+		return err
 	}
 	// The main gateway: real limiter, limits high enough for the whole suite.
 	if err := start("billing", filepath.Join(root, "bazel-bin/services/billing/billing"),
@@ -117,14 +117,14 @@ func setUp() (int, error) {
 			"STRIPE_SECRET_KEY=sk_test_e2e", "STRIPE_API_BASE="+stripe.server.URL,
 			"STRIPE_WEBHOOK_SECRET="+webhookSecret, "STRIPE_TIMEOUT_MS=1500",
 			"PLINTH_CORS_ORIGINS="+corsOrigins())); err != nil {
-		return 1, err
+		return err
 	}
 	billingGRPC, profileGRPC, resourceGRPC = billingAddr, profileAddr, resourceAddr
 	// The profile cache on the shared Redis, the queue on its own.
 	if err := start("analysis", filepath.Join(root, "bazel-bin/services/analysis/analysis"),
 		append(common, "DATABASE_URL="+roleURL("plinth_analysis"), "ANALYSIS_GRPC_ADDR="+analysisAddr, "RESOURCE_GRPC_ADDR="+resourceAddr,
 			"REDIS_URL="+os.Getenv("PLINTH_TEST_REDIS_URL"), "JOB_QUEUE_REDIS_URL="+queueRedisURL)); err != nil {
-		return 1, err
+		return err
 	}
 	// A short job limit and sweep so that reclaiming and sweeping happen
 	// within a test; the rest as in production.
@@ -135,14 +135,14 @@ func setUp() (int, error) {
 		"LLM_MODEL_CHECK_SECONDS=1",
 		fmt.Sprintf("ANALYSIS_WORKER_HEALTH_ADDR=127.0.0.1:%d", freePort()))
 	if err := startWorker(); err != nil {
-		return 1, err
+		return err
 	}
 	analysisGRPC = analysisAddr
 	if err := start("gateway", filepath.Join(root, "bazel-bin/gateway/plinth-gateway"), append(backendEnv(profileAddr, resourceAddr),
 		"PLINTH_HTTP_ADDR="+httpAddr, "REDIS_URL="+os.Getenv("PLINTH_TEST_REDIS_URL"),
 		"SUPABASE_JWT_SECRET="+jwtSecret, "SUPABASE_JWKS_URL="+jwksURL, "PLINTH_RATE_LIMIT_PREFIX=e2e-main-"+randomHex(4)+":",
 		"PLINTH_RATE_LIMIT_USER=1000000", "PLINTH_RATE_LIMIT_ANON=1000000")); err != nil {
-		return 1, err
+		return err
 	}
 	baseURL = "http://" + httpAddr
 	// Two more gateways with the contract's default limits, sharing one Redis
@@ -157,14 +157,14 @@ func setUp() (int, error) {
 		if err := start(name, filepath.Join(root, "bazel-bin/gateway/plinth-gateway"), append(backendEnv(profileAddr, resourceAddr),
 			"PLINTH_HTTP_ADDR="+addr, "REDIS_URL="+redisURL, "PLINTH_RATE_LIMIT_PREFIX="+prefix,
 			"SUPABASE_JWT_SECRET="+jwtSecret)); err != nil {
-			return 1, err
+			return err
 		}
 		extraGateways = append(extraGateways, "http://"+addr)
 	}
 	if err := waitReady(append([]string{baseURL}, extraGateways...)); err != nil {
-		return 1, err
+		return err
 	}
-	return 0, nil
+	return nil
 }
 
 var (

@@ -126,6 +126,26 @@ TEST(Rules, AbsentFieldsReadAsTheirDefaults) {
   EXPECT_FALSE(TextOrDefault(v1::CreateAnalysisRequest(), "prompt").empty());
 }
 
+// A single-line key of 1-255 characters (billing.proto's idempotency_key,
+// which billing checked by hand before).
+TEST(Rules, LineLimitsAtTheBoundary) {
+  auto issue = [](const std::string& key) {
+    v1::CreditRequest r;
+    r.set_idempotency_key(key);
+    return Issues(r)["idempotency_key"];
+  };
+  EXPECT_EQ(issue(std::string(255, 'a')), "");
+  EXPECT_NE(issue(std::string(256, 'a')), "");
+  std::string snowmen;
+  for (int i = 0; i < 255; ++i) snowmen += "☃";
+  EXPECT_EQ(issue(snowmen), "");
+  EXPECT_EQ(issue(""), "is required");
+  EXPECT_NE(issue("a\nb"), "");
+  EXPECT_NE(issue("a\x01"), "");
+  EXPECT_NE(issue("a\xc2\x85"), "");  // NEL, a C1 control
+  EXPECT_EQ(issue("Robert'); DROP TABLE profiles;--"), "");
+}
+
 TEST(Rules, UriFieldsTakeHttpAndHttpsWithAHost) {
   v1::CreatePortalSessionRequest r;
   r.set_return_url("http://127.0.0.1:3000/billing");

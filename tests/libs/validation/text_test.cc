@@ -18,19 +18,6 @@ TEST(Text, CountsCodePointsNotBytes) {
   EXPECT_EQ(*CodePoints("\xf4\x8f\xbf\xbf"), 1u);            // U+10FFFF itself
 }
 
-TEST(Text, LineLimitsAtTheBoundary) {
-  EXPECT_FALSE(CheckLine(std::string(255, 'a'), 1, 255).has_value());
-  EXPECT_TRUE(CheckLine(std::string(256, 'a'), 1, 255).has_value());
-  std::string snowmen;
-  for (int i = 0; i < 255; ++i) snowmen += "☃";
-  EXPECT_FALSE(CheckLine(snowmen, 1, 255).has_value());
-  EXPECT_TRUE(CheckLine("", 1, 255).has_value());
-  EXPECT_TRUE(CheckLine("a\nb", 1, 255).has_value());
-  EXPECT_TRUE(CheckLine("a\x01", 1, 255).has_value());
-  EXPECT_TRUE(CheckLine("a\xc2\x85", 1, 255).has_value());  // NEL, a C1 control
-  EXPECT_FALSE(CheckLine("Robert'); DROP TABLE profiles;--", 1, 255).has_value());
-}
-
 TEST(Text, HttpsUrls) {
   EXPECT_FALSE(CheckUrl("https://cdn.example.com/a.png", 2048, false).has_value());
   EXPECT_TRUE(CheckUrl("http://cdn.example.com/a.png", 2048, false).has_value());
