@@ -109,6 +109,14 @@ std::string WithConnectionDefaults(const std::string& conninfo);
 // No deadline given by the caller.
 inline Deadline NoDeadline() { return Deadline::max(); }
 
+// A PostgreSQL array literal of UUIDs (`{a,b}`), one parameter for
+// `= any($1::uuid[])`. The caller passes validated UUIDs: nothing is quoted.
+inline std::string UuidArray(const std::vector<std::string>& uuids) {
+  std::string array = "{";
+  for (size_t i = 0; i < uuids.size(); ++i) array += (i ? "," : "") + uuids[i];
+  return array + "}";
+}
+
 }  // namespace plinth::db
 
 #endif  // PLINTH_LIBS_DB_POOL_H_

@@ -108,6 +108,7 @@ absl::Status Serve(const ServerOptions& options, const std::vector<grpc::Service
     logging::Info("draining",
                   {{"signal", std::to_string(signo)}, {"timeout_s", std::to_string(options.drain_timeout.count())}});
     health->SetServingStatus(false);
+    if (options.on_draining) options.on_draining();
     server->Shutdown(std::chrono::system_clock::now() + options.drain_timeout);
   });
   server->Wait();

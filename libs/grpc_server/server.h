@@ -40,6 +40,9 @@ struct ServerOptions {
   // Called once serving, with the health service, for a process whose
   // readiness changes at run time (the worker's model check).
   std::function<void(grpc::HealthCheckServiceInterface*)> on_started;
+  // Called once a drain begins, before the server stops taking calls: for
+  // a process whose streams never end by themselves (they are told to go).
+  std::function<void()> on_draining;
 };
 
 // Builds and starts the server Serve runs (interceptors, health, options),

@@ -105,13 +105,15 @@ std::unique_ptr<db::Pool> OpenPool(const ServiceEnv& env, std::vector<db::Prepar
   return pool;
 }
 
-absl::StatusOr<std::shared_ptr<redis::RedisClient>> OptionalRedis(const config::Env& env, const std::string& variable) {
+absl::StatusOr<std::shared_ptr<redis::RedisClient>> OptionalRedis(const config::Env& env, const std::string& variable,
+                                                                  std::chrono::milliseconds timeout) {
   const std::string url = env.String(variable, "");
   if (url.empty()) return std::shared_ptr<redis::RedisClient>();
   auto options = redis::ParseUrl(url);
   if (!options.ok()) {
     return absl::InvalidArgumentError("configuration " + variable + ": " + std::string(options.status().message()));
   }
+  options->timeout = timeout;
   return std::make_shared<redis::RedisClient>(*options);
 }
 

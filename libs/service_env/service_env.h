@@ -61,7 +61,10 @@ std::unique_ptr<db::Pool> OpenPool(const ServiceEnv& env, std::vector<db::Prepar
 
 // A Redis client for the URL in `variable` (REDIS_URL, JOB_QUEUE_REDIS_URL),
 // or null when it is unset (the caller logs what it does without one).
-absl::StatusOr<std::shared_ptr<redis::RedisClient>> OptionalRedis(const config::Env& env, const std::string& variable);
+// `timeout` bounds each command: longer than the block of a blocking read.
+absl::StatusOr<std::shared_ptr<redis::RedisClient>> OptionalRedis(
+    const config::Env& env, const std::string& variable,
+    std::chrono::milliseconds timeout = redis::RedisOptions().timeout);
 
 // Logs the failure and returns the process exit code for a startup error.
 int StartupFailure(const absl::Status& status);

@@ -28,6 +28,8 @@ std::string TextIssue(const std::string& text, const v1::FieldRules& rules) {
   switch (rules.format()) {
     case v1::FORMAT_UUID:
       return IsUuid(text) ? "" : "must be a UUID";
+    case v1::FORMAT_STREAM_ID:
+      return text.empty() || IsStreamId(text) ? "" : "must be an event id (<milliseconds>-<sequence>)";
     case v1::FORMAT_HTTPS_URL:
     case v1::FORMAT_URI:
       return CheckUrl(text, rules.has_max_length() ? rules.max_length() : 2048, rules.format() == v1::FORMAT_URI)

@@ -6,31 +6,16 @@
 #include "libs/metrics/metrics.h"
 #include "libs/validation/rules.h"
 #include "libs/wire/wire.h"
+#include "services/analysis/events.h"
+#include "services/analysis/watch_stream.h"
 
 namespace plinth::analysis {
-namespace {
+namespace {}  // namespace
 
-void ToProto(const AnalysisRow& row, v1::Analysis* out) {
-  out->set_id(row.id);
-  out->set_resource_id(row.resource_id);
-  out->set_status(row.status);
-  out->set_prompt(row.prompt);
-  if (row.model) out->mutable_model()->set_value(*row.model);
-  if (row.output) out->mutable_output()->set_value(*row.output);
-  if (row.error) out->mutable_error()->set_value(*row.error);
-  out->mutable_usage()->set_input_tokens(row.input_tokens);
-  out->mutable_usage()->set_output_tokens(row.output_tokens);
-  out->mutable_usage()->set_cache_read_input_tokens(row.cache_read_input_tokens);
-  out->mutable_usage()->set_cache_write_input_tokens(row.cache_write_input_tokens);
-  out->set_attempts(row.attempts);
-  *out->mutable_created_at() = wire::FromMicros(row.created_at_us);
-  if (row.started_at_us) *out->mutable_started_at() = wire::FromMicros(*row.started_at_us);
-  if (row.completed_at_us) *out->mutable_completed_at() = wire::FromMicros(*row.completed_at_us);
-}
-
-}  // namespace
-
-AnalysisServiceImpl::AnalysisServiceImpl(AnalysisStore* store, JobQueue* queue) : store_(store), queue_(queue) {}
+AnalysisServiceImpl::AnalysisServiceImpl(AnalysisStore* store, JobQueue* queue,
+                                         std::shared_ptr<redis::RedisClient> events, WatchHub* hub,
+                                         grpc_server::Offload* offload)
+    : store_(store), queue_(queue), events_(std::move(events)), hub_(hub), offload_(offload) {}
 
 absl::StatusOr<v1::AnalysisResponse> AnalysisServiceImpl::Create(const grpc_server::Call& call,
                                                                  const v1::CreateAnalysisRequest& request) {
@@ -87,6 +72,39 @@ grpc::Status AnalysisServiceImpl::GetAnalysis(grpc::ServerContext* context, cons
         ToProto(*row, out.mutable_data());
         return out;
       });
+}
+
+grpc::Status AnalysisServiceImpl::CancelAnalysis(grpc::ServerContext* context, const v1::CancelAnalysisRequest* request,
+                                                 v1::AnalysisResponse* response) {
+  return grpc_server::Handle(
+      context, request, response,
+      [this](const grpc_server::Call& call,
+             const v1::CancelAnalysisRequest& r) -> absl::StatusOr<v1::AnalysisResponse> {
+        auto row = store_->Cancel(call.caller, r.id(), call.deadline);
+        if (!row.ok()) return row.status();
+        if (row->status == "cancelled" && events_ != nullptr) {
+          // Its watchers end here (a worker may still write a piece or two
+          // after: a watcher stops at the first `done`). Lost when Redis is
+          // down: the watchers' check finds the analysis over.
+          auto written = events_->CallPipelined(
+              {events::AddCommand(r.id(), "done", {{"status", "cancelled"}}),
+               {"EXPIRE", events::KeyOf(r.id()), std::to_string(events::kKeepAfterEnd.count())}});
+          if (!written.ok()) {
+            logging::Warn("cancel not written to the live log",
+                          {{"analysis_id", r.id()}, {"error", std::string(written.status().message())}});
+          }
+        }
+        v1::AnalysisResponse out;
+        ToProto(*row, out.mutable_data());
+        return out;
+      });
+}
+
+grpc::ServerWriteReactor<v1::AnalysisEvent>* AnalysisServiceImpl::WatchAnalysis(
+    grpc::CallbackServerContext* context, const v1::WatchAnalysisRequest* request) {
+  auto call = grpc_server::Admit(*context, *request);
+  if (call.ok() && hub_ == nullptr) call = errors::Unavailable("live analyses need Redis (REDIS_URL)");
+  return WatchStream::Start(hub_, store_, offload_, std::move(call), *request);
 }
 
 }  // namespace plinth::analysis

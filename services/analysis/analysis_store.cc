@@ -19,6 +19,9 @@ constexpr char kInsert[] = "analysis_insert";
 constexpr char kCharge[] = "analysis_charge";
 constexpr char kList[] = "analysis_list";
 constexpr char kGet[] = "analysis_get";
+constexpr char kCancel[] = "analysis_cancel";
+constexpr char kGetAny[] = "analysis_get_any";
+constexpr char kStatusOf[] = "analysis_status_of";
 
 std::optional<std::string> Opt(const pqxx::field& f) {
   if (f.is_null()) return std::nullopt;
@@ -66,6 +69,9 @@ std::vector<db::PreparedStatement> AnalysisStore::Statements() {
        " from public.analyses where resource_id = $1 and user_id = $2 "
        "order by created_at desc, id desc limit $3 offset $4) p on true where own.id = $1 and own.user_id = $2"},
       {kGet, "select " ANALYSIS_COLUMNS " from public.analyses where id = $1 and user_id = $2"},
+      {kCancel, "select plinth_private.cancel_analysis($1, $2)"},
+      {kGetAny, "select " ANALYSIS_COLUMNS " from public.analyses where id = $1"},
+      {kStatusOf, "select id::text, status from public.analyses where id = any($1::uuid[])"},
   };
 }
 
@@ -123,6 +129,34 @@ absl::StatusOr<AnalysisRow> AnalysisStore::Get(const auth::Claims& claims, const
   if (!s.ok()) return s;
   if (!row) return errors::NotFound("analysis not found");
   return *row;
+}
+
+absl::StatusOr<AnalysisRow> AnalysisStore::Cancel(const auth::Claims& claims, const std::string& id,
+                                                  db::Deadline deadline) {
+  std::optional<AnalysisRow> row;
+  // As the service's own role: the function (SECURITY DEFINER) checks that
+  // the analysis is the caller's.
+  absl::Status s = pool_->ServiceTx(deadline, [&](pqxx::transaction_base& tx) {
+    auto cancelled = tx.exec_prepared(kCancel, claims.sub, id);
+    if (cancelled[0][0].is_null()) return errors::NotFound("analysis not found");
+    row = FromRow(tx.exec_prepared(kGetAny, id)[0]);
+    return absl::OkStatus();
+  });
+  if (!s.ok()) return s;
+  return *row;
+}
+
+absl::StatusOr<std::map<std::string, std::string>> AnalysisStore::StatusOf(const std::vector<std::string>& ids,
+                                                                           db::Deadline deadline) {
+  std::map<std::string, std::string> out;
+  if (ids.empty()) return out;
+  absl::Status s = pool_->ServiceTx(deadline, [&](pqxx::transaction_base& tx) {
+    for (const auto& r : tx.exec_prepared(kStatusOf, db::UuidArray(ids)))
+      out[r[0].as<std::string>()] = r[1].as<std::string>();
+    return absl::OkStatus();
+  });
+  if (!s.ok()) return s;
+  return out;
 }
 
 }  // namespace plinth::analysis

@@ -5,6 +5,7 @@
 // creating an analysis, which charges its credit, as the service's role.
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -44,6 +45,14 @@ class AnalysisStore {
   absl::StatusOr<AnalysisPage> List(const auth::Claims& claims, const std::string& resource_id, int32_t page,
                                     int32_t limit, db::Deadline deadline);
   absl::StatusOr<AnalysisRow> Get(const auth::Claims& claims, const std::string& id, db::Deadline deadline);
+  // Cancels the caller's analysis (migration 0014's cancel_analysis, which
+  // refunds or stops the model call) and answers it as it is after.
+  // NOT_FOUND when it is not the caller's.
+  absl::StatusOr<AnalysisRow> Cancel(const auth::Claims& claims, const std::string& id, db::Deadline deadline);
+  // Of these analyses, the status of each that exists (any user's: the
+  // watch hub's check of analyses whose watchers were admitted).
+  absl::StatusOr<std::map<std::string, std::string>> StatusOf(const std::vector<std::string>& ids,
+                                                              db::Deadline deadline);
 
  private:
   db::Pool* pool_;

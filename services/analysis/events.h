@@ -15,7 +15,8 @@
 //           attempt wrote.
 //   delta   `attempt`, `text`: the next piece of that attempt's text.
 //   done    `status` (succeeded, failed, cancelled), `error` when failed:
-//           the last entry of an analysis.
+//           the last entry of an analysis. Written by the worker after the
+//           outcome committed, or by the API on a cancel.
 
 #include <chrono>
 #include <string>
@@ -25,6 +26,16 @@
 namespace plinth::analysis::events {
 
 inline std::string KeyOf(const std::string& analysis_id) { return "plinth:analysis:" + analysis_id + ":events"; }
+
+// The analysis id of a log's key ("" when it is not one).
+inline std::string IdOfKey(const std::string& key) {
+  static const std::string kPrefix = "plinth:analysis:", kSuffix = ":events";
+  if (key.size() <= kPrefix.size() + kSuffix.size() || key.compare(0, kPrefix.size(), kPrefix) != 0 ||
+      key.compare(key.size() - kSuffix.size(), kSuffix.size(), kSuffix) != 0) {
+    return "";
+  }
+  return key.substr(kPrefix.size(), key.size() - kPrefix.size() - kSuffix.size());
+}
 
 inline constexpr int kMaxEntries = 20000;
 inline constexpr std::chrono::seconds kKeepWhileRunning{24 * 3600};

@@ -7,7 +7,8 @@
 // analysis_worker/attempt_test.cc pins it).
 //
 //   kOk                         → succeeded (resource completed)
-//   kAborted                    → nothing to record: only a deletion aborts
+//   kAborted                    → nothing to record: a deletion or a cancel
+//                                 aborted it (and wrote the outcome)
 //   kTransient, attempts left   → queued again after RetryDelay
 //   kTransient, last attempt    → failed, refunded
 //   kPermanent                  → failed, refunded

@@ -383,10 +383,14 @@ bool Worker::SettleSideEffects(const TerminalJob& job) {
       done = false;
     }
   }
+  // A cancelled analysis leaves its resource as if never analysed (one
+  // never started was settled by the cancel itself).
+  const char* resource_status = job.status == "succeeded"   ? "completed"
+                                : job.status == "cancelled" ? "pending"
+                                                            : "failed";
   if (job.superseded) {
     // Leave the resource to the newer analysis.
-  } else if (auto resource =
-                 SetResourceStatus(job.user_id, job.resource_id, job.status == "succeeded" ? "completed" : "failed");
+  } else if (auto resource = SetResourceStatus(job.user_id, job.resource_id, resource_status);
              !resource.ok() && !absl::IsNotFound(resource.status())) {
     // (A resource deleted since has nothing left to mark.)
     logging::Warn("resource status not updated; the sweeper retries it",
@@ -561,9 +565,12 @@ void Worker::RecordOutcome(const ClaimedJob& job, std::chrono::steady_clock::tim
   const std::string error = WithoutNul(result.error);
   fields.push_back({"error", error});
   if (next.kind == NextStep::Kind::kDrop) {
-    // Only a deletion aborts a call: the row is gone, nothing to record.
+    // A deletion or a cancel aborted the call (charged either way): the row
+    // is gone, or cancelled and left to settle.
     CountOutcome("aborted");
-    logging::Info("provider call aborted: the analysis was deleted (charged)", fields);
+    logging::Info("provider call aborted: the analysis was deleted or cancelled (charged)", fields);
+    auto cancelled = store_->UnsettledCancel(job.id);
+    if (cancelled.ok() && *cancelled) SettleSideEffects(**cancelled);
     return;
   }
   // Failed below with this error and refunded; take nothing more until the

@@ -15,6 +15,14 @@ constexpr char kStranded[] = "worker_stranded";
 constexpr char kUnsettled[] = "worker_unsettled";
 constexpr char kMarkCall[] = "worker_mark_call";
 constexpr char kGone[] = "worker_gone";
+constexpr char kUnsettledCancel[] = "worker_unsettled_cancel";
+
+// Terminal analyses not settled: TerminalJob's columns (the last one:
+// superseded by a newer analysis of the resource).
+#define UNSETTLED_SELECT                                                                      \
+  "select a.id::text, a.resource_id::text, a.user_id::text, a.status, exists (select 1 from " \
+  "public.analyses b where b.resource_id = a.resource_id and b.created_at > a.created_at) "   \
+  "from public.analyses a where a.settled_at is null and "
 
 // Statements are short; a worker's own deadline for each.
 db::Deadline Soon() { return std::chrono::system_clock::now() + std::chrono::seconds(10); }
@@ -75,10 +83,9 @@ std::vector<db::PreparedStatement> WorkerStore::Statements() {
        "(status = 'running' and started_at < now() - make_interval(secs => $2)) "
        "order by created_at limit $3"},
       {kUnsettled,
-       "select a.id::text, a.resource_id::text, a.user_id::text, a.status, exists (select 1 from "
-       "public.analyses b where b.resource_id = a.resource_id and b.created_at > a.created_at) "
-       "from public.analyses a where a.settled_at is null and a.status in ('succeeded', 'failed') "
-       "and a.completed_at < now() - make_interval(secs => $1) order by a.completed_at limit $2"},
+       UNSETTLED_SELECT "a.status in ('succeeded', 'failed', 'cancelled') "
+                        "and a.completed_at < now() - make_interval(secs => $1) order by a.completed_at limit $2"},
+      {kUnsettledCancel, UNSETTLED_SELECT "a.id = $1 and a.status = 'cancelled'"},
   };
 }
 
@@ -155,11 +162,8 @@ absl::StatusOr<bool> WorkerStore::MarkProviderCall(const ClaimedJob& job) {
 absl::StatusOr<std::vector<std::string>> WorkerStore::NotRunning(const std::vector<std::string>& ids) {
   std::vector<std::string> gone;
   if (ids.empty()) return gone;
-  std::string array = "{";
-  for (size_t i = 0; i < ids.size(); ++i) array += (i ? "," : "") + ids[i];  // uuids: nothing to quote
-  array += "}";
   absl::Status s = pool_->ServiceTx(Soon(), [&](pqxx::transaction_base& tx) {
-    for (const auto& r : tx.exec_prepared(kGone, array)) gone.push_back(r[0].as<std::string>());
+    for (const auto& r : tx.exec_prepared(kGone, db::UuidArray(ids))) gone.push_back(r[0].as<std::string>());
     return absl::OkStatus();
   });
   if (!s.ok()) return s;
@@ -187,12 +191,29 @@ absl::StatusOr<std::vector<std::string>> WorkerStore::Stranded(std::chrono::seco
   return ids;
 }
 
+namespace {
+TerminalJob UnsettledJob(const pqxx::row& r) {
+  return {r[0].as<std::string>(), r[1].as<std::string>(), r[2].as<std::string>(), r[3].as<std::string>(),
+          r[4].as<bool>()};
+}
+}  // namespace
+
+absl::StatusOr<std::optional<TerminalJob>> WorkerStore::UnsettledCancel(const std::string& id) {
+  std::optional<TerminalJob> job;
+  absl::Status s = pool_->ServiceTx(Soon(), [&](pqxx::transaction_base& tx) {
+    auto rows = tx.exec_prepared(kUnsettledCancel, id);
+    if (!rows.empty()) job = UnsettledJob(rows[0]);
+    return absl::OkStatus();
+  });
+  if (!s.ok()) return s;
+  return job;
+}
+
 absl::StatusOr<std::vector<TerminalJob>> WorkerStore::Unsettled(std::chrono::seconds age, int max) {
   std::vector<TerminalJob> jobs;
   absl::Status s = pool_->ServiceTx(Soon(), [&](pqxx::transaction_base& tx) {
     for (const auto& r : tx.exec_prepared(kUnsettled, static_cast<int64_t>(age.count()), max)) {
-      jobs.push_back({r[0].as<std::string>(), r[1].as<std::string>(), r[2].as<std::string>(), r[3].as<std::string>(),
-                      r[4].as<bool>()});
+      jobs.push_back(UnsettledJob(r));
     }
     return absl::OkStatus();
   });

@@ -31,7 +31,7 @@ struct ClaimedJob {
 
 // A terminal analysis whose side effects are (or may not yet be) done.
 struct TerminalJob {
-  std::string id, resource_id, user_id, status;  // status: succeeded or failed
+  std::string id, resource_id, user_id, status;  // status: succeeded, failed or cancelled
   // A newer analysis of the resource exists: the resource's status is its
   // business now, only the refund is left to do.
   bool superseded = false;
@@ -71,6 +71,9 @@ class WorkerStore {
   // Terminal for longer than `age` and not settled (a worker died between
   // the terminal write and its side effects).
   absl::StatusOr<std::vector<TerminalJob>> Unsettled(std::chrono::seconds age, int max);
+  // The analysis when it was cancelled and is not settled yet (its call was
+  // just dropped: settle it now rather than at the next sweep).
+  absl::StatusOr<std::optional<TerminalJob>> UnsettledCancel(const std::string& id);
 
  private:
   db::Pool* pool_;

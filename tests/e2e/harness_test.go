@@ -123,7 +123,8 @@ func setUp() error {
 	// The profile cache on the shared Redis, the queue on its own.
 	if err := start("analysis", filepath.Join(root, "bazel-bin/services/analysis/analysis"),
 		append(common, "DATABASE_URL="+roleURL("plinth_analysis"), "ANALYSIS_GRPC_ADDR="+analysisAddr, "RESOURCE_GRPC_ADDR="+resourceAddr,
-			"REDIS_URL="+os.Getenv("PLINTH_TEST_REDIS_URL"), "JOB_QUEUE_REDIS_URL="+queueRedisURL)); err != nil {
+			"REDIS_URL="+os.Getenv("PLINTH_TEST_REDIS_URL"), "JOB_QUEUE_REDIS_URL="+queueRedisURL,
+			"ANALYSIS_WATCH_CHECK_SECONDS=1")); err != nil {
 		return err
 	}
 	// A short job limit and sweep so that reclaiming and sweeping happen
@@ -141,10 +142,12 @@ func setUp() error {
 	if err := start("gateway", filepath.Join(root, "bazel-bin/gateway/plinth-gateway"), append(backendEnv(profileAddr, resourceAddr),
 		"PLINTH_HTTP_ADDR="+httpAddr, "REDIS_URL="+os.Getenv("PLINTH_TEST_REDIS_URL"),
 		"SUPABASE_JWT_SECRET="+jwtSecret, "SUPABASE_JWKS_URL="+jwksURL, "PLINTH_RATE_LIMIT_PREFIX=e2e-main-"+randomHex(4)+":",
-		"PLINTH_RATE_LIMIT_USER=1000000", "PLINTH_RATE_LIMIT_ANON=1000000")); err != nil {
+		"PLINTH_RATE_LIMIT_USER=1000000", "PLINTH_RATE_LIMIT_ANON=1000000", "PLINTH_STREAM_HEARTBEAT_S=1",
+		"PLINTH_MAX_STREAMS_PER_USER=4")); err != nil {
 		return err
 	}
 	baseURL = "http://" + httpAddr
+	mainGateway = procs[len(procs)-1]
 	// Two more gateways with the contract's default limits, sharing one Redis
 	// key space (as replicas do), and one whose Redis is unreachable.
 	limitPrefix := "e2e-limits-" + randomHex(4) + ":"
@@ -168,6 +171,7 @@ func setUp() error {
 }
 
 var (
+	mainGateway   *exec.Cmd // serves baseURL
 	extraGateways []string
 	stripe        *fakeStripe
 	billingGRPC   string

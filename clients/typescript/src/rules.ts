@@ -41,7 +41,33 @@ export const fieldRules = {
         "queued",
         "running",
         "succeeded",
-        "failed"
+        "failed",
+        "cancelled"
+      ]
+    }
+  },
+  "AnalysisDeltaEvent": {
+    "attempt": {
+      "minimum": 1,
+      "format": "int32"
+    }
+  },
+  "AnalysisStatusEvent": {
+    "attempt": {
+      "minimum": 1,
+      "format": "int32"
+    },
+    "error": {
+      "nullable": true
+    },
+    "retry_in_s": {
+      "minimum": 0,
+      "format": "int32"
+    },
+    "status": {
+      "enum": [
+        "queued",
+        "running"
       ]
     }
   },
@@ -255,6 +281,12 @@ export const fieldRules = {
 
 /** Rules of each operation's query parameters, by operationId. */
 export const queryRules = {
+  "AnalysisService_WatchAnalysis": {
+    "after": {
+      "maxLength": 41,
+      "pattern": "^([0-9]{1,20}-[0-9]{1,20})?$"
+    }
+  },
   "ResourceService_ListResources": {
     "page": {
       "minimum": 1,

@@ -16,6 +16,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/analyses/{id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Stops the analysis (idempotent).
+         * @description Stops the analysis (idempotent). Queued, or running before its model call: cancelled and its credit refunded. Running with the model call in flight: cancelled, the call dropped within a second, the credit kept (the model's tokens were spent). An analysis already over is answered as it is.
+         */
+        post: operations["AnalysisService_CancelAnalysis"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/analyses/{id}/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The analysis as it runs: its live log from `after` (exclusive; from the start when empty), then `done` with the analysis as it ended, and the stream ends.
+         * @description The analysis as it runs: its live log from `after` (exclusive; from the start when empty), then `done` with the analysis as it ended, and the stream ends. An analysis already over answers `done` at once. The gateway serves it as Server-Sent Events (docs/API.md, "Streams"): `Last-Event-ID` is `after`.
+         */
+        get: operations["AnalysisService_WatchAnalysis"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/billing/checkout": {
         parameters: {
             query?: never;
@@ -242,13 +282,34 @@ export interface components {
             /** Format: date-time */
             started_at: string | null;
             /** @enum {string} */
-            status: "queued" | "running" | "succeeded" | "failed";
+            status: "queued" | "running" | "succeeded" | "failed" | "cancelled";
             usage: components["schemas"]["Usage"];
+        };
+        /** @description The next piece of the attempt's text. */
+        AnalysisDeltaEvent: {
+            /** Format: int32 */
+            attempt: number;
+            text: string;
         };
         AnalysisResponse: {
             data: components["schemas"]["Analysis"];
             /** @constant */
             success: true;
+        };
+        /** @description An attempt starts (`running`: text starts afresh, drop an earlier attempt's), or failed and another comes (`queued`, with the error and when). */
+        AnalysisStatusEvent: {
+            /** Format: int32 */
+            attempt: number;
+            error: string | null;
+            /** Format: int32 */
+            retry_in_s: number;
+            /** @enum {string} */
+            status: "queued" | "running";
+        };
+        /** @description The stream cannot go on (the analysis was deleted): the stream ends. */
+        AnalysisStreamError: {
+            code: string;
+            message: string;
         };
         CheckoutSession: {
             /** Format: uri */
@@ -609,7 +670,10 @@ export interface components {
     pathItems: never;
 }
 export type SchemaAnalysis = components['schemas']['Analysis'];
+export type SchemaAnalysisDeltaEvent = components['schemas']['AnalysisDeltaEvent'];
 export type SchemaAnalysisResponse = components['schemas']['AnalysisResponse'];
+export type SchemaAnalysisStatusEvent = components['schemas']['AnalysisStatusEvent'];
+export type SchemaAnalysisStreamError = components['schemas']['AnalysisStreamError'];
 export type SchemaCheckoutSession = components['schemas']['CheckoutSession'];
 export type SchemaCheckoutSessionResponse = components['schemas']['CheckoutSessionResponse'];
 export type SchemaCreateAnalysisBody = components['schemas']['CreateAnalysisBody'];
@@ -673,6 +737,78 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["AnalysisResponse"];
+                };
+            };
+            400: components["responses"]["ValidationError"];
+            401: components["responses"]["Unauthenticated"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+            504: components["responses"]["DeadlineExceeded"];
+        };
+    };
+    AnalysisService_CancelAnalysis: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK. */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AnalysisResponse"];
+                };
+            };
+            400: components["responses"]["ValidationError"];
+            401: components["responses"]["Unauthenticated"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+            504: components["responses"]["DeadlineExceeded"];
+        };
+    };
+    AnalysisService_WatchAnalysis: {
+        parameters: {
+            query?: {
+                /** @description The id of the last event received (`Last-Event-ID`): the stream goes on after it, nothing lost or repeated. */
+                after?: string;
+            };
+            header?: {
+                /** @description What `after` says, as EventSource sends it when it reconnects; wins over `after`. */
+                "Last-Event-ID"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A stream of Server-Sent Events. */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": string;
                 };
             };
             400: components["responses"]["ValidationError"];

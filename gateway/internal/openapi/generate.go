@@ -250,9 +250,29 @@ func (g *generator) operation(svc *protogen.Service, m *protogen.Method) (object
 		contract.RateLimitLimitHeader:     ref("#/components/headers/RateLimitLimit"),
 		contract.RateLimitRemainingHeader: ref("#/components/headers/RateLimitRemaining"),
 		contract.RateLimitResetHeader:     ref("#/components/headers/RateLimitReset")}
-	if success == http.StatusNoContent {
+	switch {
+	case m.Desc.IsStreamingServer():
+		// Served by the gateway as Server-Sent Events (gateway events.go):
+		// the stream message's oneof names each event and its data.
+		responses["200"] = object{"description": "A stream of Server-Sent Events.", "headers": okHeaders,
+			"content": object{"text/event-stream": object{
+				"schema":   object{"type": "string", "description": eventStreamDescription},
+				"x-events": g.streamEvents(m.Output),
+			}}}
+		var after object
+		for _, p := range params {
+			if p.(object)["name"] == "after" {
+				after = p.(object)["schema"].(object)
+			}
+		}
+		if after != nil {
+			params = append(params, object{"name": "Last-Event-ID", "in": "header", "required": false, "schema": after,
+				"description": "What `after` says, as EventSource sends it when it reconnects; wins over `after`."})
+			op["parameters"] = params
+		}
+	case success == http.StatusNoContent:
 		responses["204"] = object{"description": "Done; no body.", "headers": okHeaders}
-	} else {
+	default:
 		name := string(m.Output.Desc.Name())
 		g.want(pendingSchema{name: name, msg: m.Output, envelope: true})
 		responses[strconv.Itoa(int(success))] = object{"description": http.StatusText(int(success)) + ".",
@@ -289,6 +309,27 @@ func (g *generator) operation(svc *protogen.Service, m *protogen.Method) (object
 	}
 	op["responses"] = responses
 	return op, method, path, nil
+}
+
+const eventStreamDescription = "`text/event-stream`: each event has `event:` (its name in x-events), " +
+	"`data:` (its JSON, as x-events describes it) and, when it can be resumed after, `id:`. " +
+	"A comment line (`: keep-alive`) comes every 15 s by default. The stream ends after `done` or `error`; " +
+	"a connection that ends before either is resumed with `Last-Event-ID`."
+
+// streamEvents: the stream message's oneof members by name, as schemas.
+func (g *generator) streamEvents(msg *protogen.Message) object {
+	events := object{}
+	for _, o := range msg.Oneofs {
+		for _, f := range o.Fields {
+			if f.Message == nil {
+				continue
+			}
+			name := string(f.Message.Desc.Name())
+			g.want(pendingSchema{name: name, msg: f.Message})
+			events[string(f.Desc.Name())] = ref(name)
+		}
+	}
+	return events
 }
 
 func (g *generator) want(p pendingSchema) {
@@ -485,6 +526,9 @@ func stringSchema(r *plinthv1.FieldRules, request bool) object {
 		s["pattern"] = "^https?://[^/?#@\\s]+([/?#]\\S*)?$"
 	case plinthv1.Format_FORMAT_EMAIL:
 		s["format"] = "email"
+	case plinthv1.Format_FORMAT_STREAM_ID:
+		// Empty: from the start (libs/validation IsStreamId).
+		s["pattern"] = "^([0-9]{1,20}-[0-9]{1,20})?$"
 	}
 	if r.MinLength != nil {
 		s["minLength"] = r.GetMinLength()

@@ -27,6 +27,13 @@ type Config struct {
 	MaxConnections       int64
 	RequestTimeout       time.Duration
 	DrainTimeout         time.Duration
+	// Server-Sent Event streams (events.go): open at once, in all and per
+	// user; a heartbeat comment every StreamHeartbeat; closed after
+	// StreamIdleTimeout without an event.
+	MaxStreams        int64
+	MaxStreamsPerUser int64
+	StreamHeartbeat   time.Duration
+	StreamIdleTimeout time.Duration
 
 	CORSOrigins string
 
@@ -75,6 +82,20 @@ func ConfigFromEnv(getenv func(string) string) (Config, error) {
 		return cfg, err
 	}
 	cfg.DrainTimeout = time.Duration(secs) * time.Second
+	if cfg.MaxStreams, err = integer(getenv, "PLINTH_MAX_STREAMS", cfg.MaxConnections/2, 1, cfg.MaxConnections); err != nil {
+		return cfg, err
+	}
+	if cfg.MaxStreamsPerUser, err = integer(getenv, "PLINTH_MAX_STREAMS_PER_USER", 8, 1, 100000); err != nil {
+		return cfg, err
+	}
+	if secs, err = integer(getenv, "PLINTH_STREAM_HEARTBEAT_S", 15, 1, 3600); err != nil {
+		return cfg, err
+	}
+	cfg.StreamHeartbeat = time.Duration(secs) * time.Second
+	if secs, err = integer(getenv, "PLINTH_STREAM_IDLE_TIMEOUT_S", 300, 1, 86400); err != nil {
+		return cfg, err
+	}
+	cfg.StreamIdleTimeout = time.Duration(secs) * time.Second
 
 	cfg.CORSOrigins = getenv("PLINTH_CORS_ORIGINS")
 	if cfg.CORSOrigins == "" {

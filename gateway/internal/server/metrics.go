@@ -19,6 +19,9 @@ type httpMetrics struct {
 	requests    *prometheus.CounterVec
 	duration    *prometheus.HistogramVec
 	rateLimited *prometheus.CounterVec
+	// events.go
+	eventStreams prometheus.Gauge
+	events       prometheus.Counter
 }
 
 func newHTTPMetrics() *httpMetrics {
@@ -34,13 +37,19 @@ func newHTTPMetrics() *httpMetrics {
 		rateLimited: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "plinth_rate_limited_total", Help: "Requests refused by the rate limiter, by bucket scope (user, ip, webhook).",
 		}, []string{"scope"}),
+		eventStreams: prometheus.NewGauge(prometheus.GaugeOpts{
+			Name: "plinth_event_streams", Help: "Server-Sent Event streams open on this gateway.",
+		}),
+		events: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "plinth_events_sent_total", Help: "Server-Sent Events written to clients (heartbeats not counted).",
+		}),
 	}
 	// Every scope from the start: an alert on the rate of refusals needs a
 	// series that exists before the first one.
 	for _, scope := range []string{"user", "ip", "webhook"} {
 		m.rateLimited.WithLabelValues(scope)
 	}
-	m.registry.MustRegister(m.requests, m.duration, m.rateLimited,
+	m.registry.MustRegister(m.requests, m.duration, m.rateLimited, m.eventStreams, m.events,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }

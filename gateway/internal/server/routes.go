@@ -31,6 +31,7 @@ type routePattern struct {
 	template string   // e.g. /api/v1/resources/{id}
 	segments []string // "*" matches one path segment (a {variable})
 	body     bool
+	stream   bool // a server stream, served as Server-Sent Events (events.go)
 }
 
 // stripeWebhookPath is where the gateway serves BillingService's
@@ -66,7 +67,7 @@ func newRoutes() *routes {
 				method, path := contract.HTTPRoute(rule)
 				if method != "" {
 					b.patterns = append(b.patterns, routePattern{method: method, template: path, segments: split(path),
-						body: rule.GetBody() != ""})
+						body: rule.GetBody() != "", stream: methods.Get(j).IsStreamingServer()})
 				}
 			}
 		}

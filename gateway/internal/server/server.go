@@ -51,6 +51,7 @@ type Gateway struct {
 	tracing  *tracing // nil unless OTEL_EXPORTER_OTLP_ENDPOINT is set
 	inflight *byteBudget
 	ready    readyCache
+	streams  *eventStreams
 }
 
 type backend struct {
@@ -115,6 +116,12 @@ func New(ctx context.Context, cfg Config, logger *slog.Logger) (*Gateway, error)
 	}
 	// The raw-body webhook route calls billing itself (routes.go).
 	g.billing = plinthv1.NewBillingServiceClient(conns[protoreflect.FullName(plinthv1.BillingService_ServiceDesc.ServiceName)])
+	g.streams = &eventStreams{
+		client:   plinthv1.NewAnalysisServiceClient(conns[protoreflect.FullName(plinthv1.AnalysisService_ServiceDesc.ServiceName)]),
+		maxTotal: int(cfg.MaxStreams), maxPerUser: int(cfg.MaxStreamsPerUser),
+		heartbeat: cfg.StreamHeartbeat, idle: cfg.StreamIdleTimeout,
+		drain: make(chan struct{}), byUser: map[string]int{},
+	}
 	g.cors = newCORS(cfg.CORSOrigins, cfg.TrustedProxyHops)
 	g.routes = newRoutes()
 	g.metrics = newHTTPMetrics()
@@ -136,6 +143,7 @@ func New(ctx context.Context, cfg Config, logger *slog.Logger) (*Gateway, error)
 		if cfg.JWKSURL != "" {
 			g.limiter.verifier.jwks = newJWKSCache(cfg.JWKSURL)
 		}
+		g.streams.verifier = g.limiter.verifier
 		g.limiter.onLimited = func(scope string) { g.metrics.rateLimited.WithLabelValues(scope).Inc() }
 		g.cors.onLimited = g.limiter.onLimited
 	} else {
@@ -157,7 +165,12 @@ func (g *Gateway) Close() {
 }
 
 // SetDraining makes /readyz fail so load balancers stop sending traffic.
-func (g *Gateway) SetDraining() { g.draining.Store(true) }
+// Open event streams end, and their clients resume on another replica.
+func (g *Gateway) SetDraining() {
+	if !g.draining.Swap(true) && g.streams != nil {
+		close(g.streams.drain)
+	}
+}
 
 // incomingHeader forwards X-Request-Id and the (validated) traceparent;
 // Authorization is forwarded by the runtime itself. Nothing else reaches
@@ -178,6 +191,7 @@ func (g *Gateway) Handler() http.Handler {
 	routes.HandleFunc("GET "+contract.ReadyzPath, g.readyz)
 	routes.HandleFunc("GET "+contract.OpenAPIPath, g.serveOpenAPI)
 	routes.HandleFunc("POST "+stripeWebhookPath, g.stripeWebhook)
+	routes.HandleFunc("GET "+watchAnalysisPath, g.serveEvents)
 	routes.Handle("/", g.mux)
 	// Outside in: request id, access log, security and CORS headers (so that
 	// a refusal is readable by the browser), allowed origins' preflights
@@ -314,6 +328,10 @@ func (s *statusRecorder) Write(b []byte) (int, error) {
 	return n, err
 }
 
+// Unwrap lets http.ResponseController reach the connection (event streams
+// set its deadlines).
+func (s *statusRecorder) Unwrap() http.ResponseWriter { return s.ResponseWriter }
+
 func (s *statusRecorder) Flush() {
 	if f, ok := s.ResponseWriter.(http.Flusher); ok {
 		f.Flush()
@@ -357,16 +375,19 @@ func cutPath(path string) string {
 // flight (503 when it is spent). Other requests' bodies are never read.
 func (g *Gateway) withLimits(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		ctx, cancel := context.WithTimeout(r.Context(), g.cfg.RequestTimeout)
-		defer cancel()
-		r = r.WithContext(ctx)
+		route := routeOf(r)
+		// An event stream lasts as long as its analysis (events.go bounds it).
+		if route == nil || !route.stream {
+			ctx, cancel := context.WithTimeout(r.Context(), g.cfg.RequestTimeout)
+			defer cancel()
+			r = r.WithContext(ctx)
+		}
 		// Supabase tokens are ~1 KiB; a huge one would only hit gRPC's
 		// metadata limit further down.
 		if len(r.Header.Get("Authorization")) > maxAuthorizationBytes {
 			writeError(w, r, http.StatusUnauthorized, contract.Unauthenticated, "token too large", nil)
 			return
 		}
-		route := routeOf(r)
 		if route == nil {
 			if allow := g.routes.allowed(r.URL.Path); allow != "" {
 				w.Header().Set("Allow", allow)

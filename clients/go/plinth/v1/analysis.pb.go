@@ -479,6 +479,409 @@ func (x *AnalysisResponse) GetData() *Analysis {
 	return nil
 }
 
+type WatchAnalysisRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	Id    string                 `protobuf:"bytes,1,opt,name=id,proto3" json:"id,omitempty"`
+	// The id of the last event received (`Last-Event-ID`): the stream goes on
+	// after it, nothing lost or repeated.
+	After         string `protobuf:"bytes,2,opt,name=after,proto3" json:"after,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *WatchAnalysisRequest) Reset() {
+	*x = WatchAnalysisRequest{}
+	mi := &file_plinth_v1_analysis_proto_msgTypes[7]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *WatchAnalysisRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*WatchAnalysisRequest) ProtoMessage() {}
+
+func (x *WatchAnalysisRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_plinth_v1_analysis_proto_msgTypes[7]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use WatchAnalysisRequest.ProtoReflect.Descriptor instead.
+func (*WatchAnalysisRequest) Descriptor() ([]byte, []int) {
+	return file_plinth_v1_analysis_proto_rawDescGZIP(), []int{7}
+}
+
+func (x *WatchAnalysisRequest) GetId() string {
+	if x != nil {
+		return x.Id
+	}
+	return ""
+}
+
+func (x *WatchAnalysisRequest) GetAfter() string {
+	if x != nil {
+		return x.After
+	}
+	return ""
+}
+
+type CancelAnalysisRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Id            string                 `protobuf:"bytes,1,opt,name=id,proto3" json:"id,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *CancelAnalysisRequest) Reset() {
+	*x = CancelAnalysisRequest{}
+	mi := &file_plinth_v1_analysis_proto_msgTypes[8]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *CancelAnalysisRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*CancelAnalysisRequest) ProtoMessage() {}
+
+func (x *CancelAnalysisRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_plinth_v1_analysis_proto_msgTypes[8]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use CancelAnalysisRequest.ProtoReflect.Descriptor instead.
+func (*CancelAnalysisRequest) Descriptor() ([]byte, []int) {
+	return file_plinth_v1_analysis_proto_rawDescGZIP(), []int{8}
+}
+
+func (x *CancelAnalysisRequest) GetId() string {
+	if x != nil {
+		return x.Id
+	}
+	return ""
+}
+
+// One event of an analysis's stream: SSE's `event:` is the field set,
+// `data:` its JSON, `id:` the event's id.
+type AnalysisEvent struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The live log entry's id, to resume after (`after`, `Last-Event-ID`);
+	// empty for `done` and `error`, after which the stream ends.
+	Id string `protobuf:"bytes,1,opt,name=id,proto3" json:"id,omitempty"`
+	// Types that are valid to be assigned to Event:
+	//
+	//	*AnalysisEvent_Status
+	//	*AnalysisEvent_Delta
+	//	*AnalysisEvent_Done
+	//	*AnalysisEvent_Error
+	Event         isAnalysisEvent_Event `protobuf_oneof:"event"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *AnalysisEvent) Reset() {
+	*x = AnalysisEvent{}
+	mi := &file_plinth_v1_analysis_proto_msgTypes[9]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *AnalysisEvent) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*AnalysisEvent) ProtoMessage() {}
+
+func (x *AnalysisEvent) ProtoReflect() protoreflect.Message {
+	mi := &file_plinth_v1_analysis_proto_msgTypes[9]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use AnalysisEvent.ProtoReflect.Descriptor instead.
+func (*AnalysisEvent) Descriptor() ([]byte, []int) {
+	return file_plinth_v1_analysis_proto_rawDescGZIP(), []int{9}
+}
+
+func (x *AnalysisEvent) GetId() string {
+	if x != nil {
+		return x.Id
+	}
+	return ""
+}
+
+func (x *AnalysisEvent) GetEvent() isAnalysisEvent_Event {
+	if x != nil {
+		return x.Event
+	}
+	return nil
+}
+
+func (x *AnalysisEvent) GetStatus() *AnalysisStatusEvent {
+	if x != nil {
+		if x, ok := x.Event.(*AnalysisEvent_Status); ok {
+			return x.Status
+		}
+	}
+	return nil
+}
+
+func (x *AnalysisEvent) GetDelta() *AnalysisDeltaEvent {
+	if x != nil {
+		if x, ok := x.Event.(*AnalysisEvent_Delta); ok {
+			return x.Delta
+		}
+	}
+	return nil
+}
+
+func (x *AnalysisEvent) GetDone() *Analysis {
+	if x != nil {
+		if x, ok := x.Event.(*AnalysisEvent_Done); ok {
+			return x.Done
+		}
+	}
+	return nil
+}
+
+func (x *AnalysisEvent) GetError() *AnalysisStreamError {
+	if x != nil {
+		if x, ok := x.Event.(*AnalysisEvent_Error); ok {
+			return x.Error
+		}
+	}
+	return nil
+}
+
+type isAnalysisEvent_Event interface {
+	isAnalysisEvent_Event()
+}
+
+type AnalysisEvent_Status struct {
+	Status *AnalysisStatusEvent `protobuf:"bytes,2,opt,name=status,proto3,oneof"`
+}
+
+type AnalysisEvent_Delta struct {
+	Delta *AnalysisDeltaEvent `protobuf:"bytes,3,opt,name=delta,proto3,oneof"`
+}
+
+type AnalysisEvent_Done struct {
+	// The analysis as it ended (succeeded, failed or cancelled): its output
+	// here is the whole text, whatever deltas were seen.
+	Done *Analysis `protobuf:"bytes,4,opt,name=done,proto3,oneof"`
+}
+
+type AnalysisEvent_Error struct {
+	Error *AnalysisStreamError `protobuf:"bytes,5,opt,name=error,proto3,oneof"`
+}
+
+func (*AnalysisEvent_Status) isAnalysisEvent_Event() {}
+
+func (*AnalysisEvent_Delta) isAnalysisEvent_Event() {}
+
+func (*AnalysisEvent_Done) isAnalysisEvent_Event() {}
+
+func (*AnalysisEvent_Error) isAnalysisEvent_Event() {}
+
+// An attempt starts (`running`: text starts afresh, drop an earlier
+// attempt's), or failed and another comes (`queued`, with the error and
+// when).
+type AnalysisStatusEvent struct {
+	state         protoimpl.MessageState  `protogen:"open.v1"`
+	Status        string                  `protobuf:"bytes,1,opt,name=status,proto3" json:"status,omitempty"`
+	Attempt       int32                   `protobuf:"varint,2,opt,name=attempt,proto3" json:"attempt,omitempty"`
+	Error         *wrapperspb.StringValue `protobuf:"bytes,3,opt,name=error,proto3" json:"error,omitempty"`
+	RetryInS      int32                   `protobuf:"varint,4,opt,name=retry_in_s,json=retryInS,proto3" json:"retry_in_s,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *AnalysisStatusEvent) Reset() {
+	*x = AnalysisStatusEvent{}
+	mi := &file_plinth_v1_analysis_proto_msgTypes[10]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *AnalysisStatusEvent) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*AnalysisStatusEvent) ProtoMessage() {}
+
+func (x *AnalysisStatusEvent) ProtoReflect() protoreflect.Message {
+	mi := &file_plinth_v1_analysis_proto_msgTypes[10]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use AnalysisStatusEvent.ProtoReflect.Descriptor instead.
+func (*AnalysisStatusEvent) Descriptor() ([]byte, []int) {
+	return file_plinth_v1_analysis_proto_rawDescGZIP(), []int{10}
+}
+
+func (x *AnalysisStatusEvent) GetStatus() string {
+	if x != nil {
+		return x.Status
+	}
+	return ""
+}
+
+func (x *AnalysisStatusEvent) GetAttempt() int32 {
+	if x != nil {
+		return x.Attempt
+	}
+	return 0
+}
+
+func (x *AnalysisStatusEvent) GetError() *wrapperspb.StringValue {
+	if x != nil {
+		return x.Error
+	}
+	return nil
+}
+
+func (x *AnalysisStatusEvent) GetRetryInS() int32 {
+	if x != nil {
+		return x.RetryInS
+	}
+	return 0
+}
+
+// The next piece of the attempt's text.
+type AnalysisDeltaEvent struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Attempt       int32                  `protobuf:"varint,1,opt,name=attempt,proto3" json:"attempt,omitempty"`
+	Text          string                 `protobuf:"bytes,2,opt,name=text,proto3" json:"text,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *AnalysisDeltaEvent) Reset() {
+	*x = AnalysisDeltaEvent{}
+	mi := &file_plinth_v1_analysis_proto_msgTypes[11]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *AnalysisDeltaEvent) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*AnalysisDeltaEvent) ProtoMessage() {}
+
+func (x *AnalysisDeltaEvent) ProtoReflect() protoreflect.Message {
+	mi := &file_plinth_v1_analysis_proto_msgTypes[11]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use AnalysisDeltaEvent.ProtoReflect.Descriptor instead.
+func (*AnalysisDeltaEvent) Descriptor() ([]byte, []int) {
+	return file_plinth_v1_analysis_proto_rawDescGZIP(), []int{11}
+}
+
+func (x *AnalysisDeltaEvent) GetAttempt() int32 {
+	if x != nil {
+		return x.Attempt
+	}
+	return 0
+}
+
+func (x *AnalysisDeltaEvent) GetText() string {
+	if x != nil {
+		return x.Text
+	}
+	return ""
+}
+
+// The stream cannot go on (the analysis was deleted): the stream ends.
+type AnalysisStreamError struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Code          string                 `protobuf:"bytes,1,opt,name=code,proto3" json:"code,omitempty"`
+	Message       string                 `protobuf:"bytes,2,opt,name=message,proto3" json:"message,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *AnalysisStreamError) Reset() {
+	*x = AnalysisStreamError{}
+	mi := &file_plinth_v1_analysis_proto_msgTypes[12]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *AnalysisStreamError) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*AnalysisStreamError) ProtoMessage() {}
+
+func (x *AnalysisStreamError) ProtoReflect() protoreflect.Message {
+	mi := &file_plinth_v1_analysis_proto_msgTypes[12]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use AnalysisStreamError.ProtoReflect.Descriptor instead.
+func (*AnalysisStreamError) Descriptor() ([]byte, []int) {
+	return file_plinth_v1_analysis_proto_rawDescGZIP(), []int{12}
+}
+
+func (x *AnalysisStreamError) GetCode() string {
+	if x != nil {
+		return x.Code
+	}
+	return ""
+}
+
+func (x *AnalysisStreamError) GetMessage() string {
+	if x != nil {
+		return x.Message
+	}
+	return ""
+}
+
 var File_plinth_v1_analysis_proto protoreflect.FileDescriptor
 
 const file_plinth_v1_analysis_proto_rawDesc = "" +
@@ -488,12 +891,12 @@ const file_plinth_v1_analysis_proto_rawDesc = "" +
 	"\finput_tokens\x18\x01 \x01(\x05B\x06\x92\xb5\x18\x028\x00R\vinputTokens\x12+\n" +
 	"\routput_tokens\x18\x02 \x01(\x05B\x06\x92\xb5\x18\x028\x00R\foutputTokens\x12=\n" +
 	"\x17cache_read_input_tokens\x18\x03 \x01(\x05B\x06\x92\xb5\x18\x028\x00R\x14cacheReadInputTokens\x12?\n" +
-	"\x18cache_write_input_tokens\x18\x04 \x01(\x05B\x06\x92\xb5\x18\x028\x00R\x15cacheWriteInputTokens\"\xd4\x04\n" +
+	"\x18cache_write_input_tokens\x18\x04 \x01(\x05B\x06\x92\xb5\x18\x028\x00R\x15cacheWriteInputTokens\"\xdf\x04\n" +
 	"\bAnalysis\x12\x16\n" +
 	"\x02id\x18\x01 \x01(\tB\x06\x92\xb5\x18\x02(\x01R\x02id\x12'\n" +
 	"\vresource_id\x18\x02 \x01(\tB\x06\x92\xb5\x18\x02(\x01R\n" +
-	"resourceId\x12@\n" +
-	"\x06status\x18\x03 \x01(\tB(\x92\xb5\x18$2\x06queued2\arunning2\tsucceeded2\x06failedR\x06status\x12\x16\n" +
+	"resourceId\x12K\n" +
+	"\x06status\x18\x03 \x01(\tB3\x92\xb5\x18/2\x06queued2\arunning2\tsucceeded2\x06failed2\tcancelledR\x06status\x12\x16\n" +
 	"\x06prompt\x18\x04 \x01(\tR\x06prompt\x122\n" +
 	"\x05model\x18\x05 \x01(\v2\x1c.google.protobuf.StringValueR\x05model\x124\n" +
 	"\x06output\x18\x06 \x01(\v2\x1c.google.protobuf.StringValueR\x06output\x12&\n" +
@@ -523,11 +926,37 @@ const file_plinth_v1_analysis_proto_rawDesc = "" +
 	"\x12GetAnalysisRequest\x12\x18\n" +
 	"\x02id\x18\x01 \x01(\tB\b\x92\xb5\x18\x04\b\x01(\x01R\x02id\";\n" +
 	"\x10AnalysisResponse\x12'\n" +
-	"\x04data\x18\x01 \x01(\v2\x13.plinth.v1.AnalysisR\x04data2\x81\x04\n" +
+	"\x04data\x18\x01 \x01(\v2\x13.plinth.v1.AnalysisR\x04data\"c\n" +
+	"\x14WatchAnalysisRequest\x12\x18\n" +
+	"\x02id\x18\x01 \x01(\tB\b\x92\xb5\x18\x04\b\x01(\x01R\x02id\x121\n" +
+	"\x05after\x18\x02 \x01(\tB\x1b\x92\xb5\x18\x17\x18)(\x05b\x11\"1733382000000-0\"R\x05after\"1\n" +
+	"\x15CancelAnalysisRequest\x12\x18\n" +
+	"\x02id\x18\x01 \x01(\tB\b\x92\xb5\x18\x04\b\x01(\x01R\x02id\"\xfc\x01\n" +
+	"\rAnalysisEvent\x12\x0e\n" +
+	"\x02id\x18\x01 \x01(\tR\x02id\x128\n" +
+	"\x06status\x18\x02 \x01(\v2\x1e.plinth.v1.AnalysisStatusEventH\x00R\x06status\x125\n" +
+	"\x05delta\x18\x03 \x01(\v2\x1d.plinth.v1.AnalysisDeltaEventH\x00R\x05delta\x12)\n" +
+	"\x04done\x18\x04 \x01(\v2\x13.plinth.v1.AnalysisH\x00R\x04done\x126\n" +
+	"\x05error\x18\x05 \x01(\v2\x1e.plinth.v1.AnalysisStreamErrorH\x00R\x05errorB\a\n" +
+	"\x05event\"\xc0\x01\n" +
+	"\x13AnalysisStatusEvent\x12-\n" +
+	"\x06status\x18\x01 \x01(\tB\x15\x92\xb5\x18\x112\x06queued2\arunningR\x06status\x12 \n" +
+	"\aattempt\x18\x02 \x01(\x05B\x06\x92\xb5\x18\x028\x01R\aattempt\x122\n" +
+	"\x05error\x18\x03 \x01(\v2\x1c.google.protobuf.StringValueR\x05error\x12$\n" +
+	"\n" +
+	"retry_in_s\x18\x04 \x01(\x05B\x06\x92\xb5\x18\x028\x00R\bretryInS\"J\n" +
+	"\x12AnalysisDeltaEvent\x12 \n" +
+	"\aattempt\x18\x01 \x01(\x05B\x06\x92\xb5\x18\x028\x01R\aattempt\x12\x12\n" +
+	"\x04text\x18\x02 \x01(\tR\x04text\"C\n" +
+	"\x13AnalysisStreamError\x12\x12\n" +
+	"\x04code\x18\x01 \x01(\tR\x04code\x12\x18\n" +
+	"\amessage\x18\x02 \x01(\tR\amessage2\xfe\x05\n" +
 	"\x0fAnalysisService\x12\x91\x01\n" +
 	"\x0eCreateAnalysis\x12 .plinth.v1.CreateAnalysisRequest\x1a\x1b.plinth.v1.AnalysisResponse\"@\x8a\xb5\x18\t\b\x02\x10\xca\x01*\x02\x03\a\x82\xd3\xe4\x93\x02-:\x01*\"(/api/v1/resources/{resource_id}/analyses\x12\x8a\x01\n" +
 	"\fListAnalyses\x12\x1e.plinth.v1.ListAnalysesRequest\x1a\x1f.plinth.v1.ListAnalysesResponse\"9\x8a\xb5\x18\x02\b\x02\x82\xd3\xe4\x93\x02*\x12(/api/v1/resources/{resource_id}/analyses\x90\x02\x01\x12q\n" +
-	"\vGetAnalysis\x12\x1d.plinth.v1.GetAnalysisRequest\x1a\x1b.plinth.v1.AnalysisResponse\"&\x8a\xb5\x18\x02\b\x02\x82\xd3\xe4\x93\x02\x17\x12\x15/api/v1/analyses/{id}\x90\x02\x01\x1aZ\x9a\xb5\x18V\n" +
+	"\vGetAnalysis\x12\x1d.plinth.v1.GetAnalysisRequest\x1a\x1b.plinth.v1.AnalysisResponse\"&\x8a\xb5\x18\x02\b\x02\x82\xd3\xe4\x93\x02\x17\x12\x15/api/v1/analyses/{id}\x90\x02\x01\x12{\n" +
+	"\rWatchAnalysis\x12\x1f.plinth.v1.WatchAnalysisRequest\x1a\x18.plinth.v1.AnalysisEvent\"-\x8a\xb5\x18\x02\b\x04\x82\xd3\xe4\x93\x02\x1e\x12\x1c/api/v1/analyses/{id}/events\x90\x02\x010\x01\x12~\n" +
+	"\x0eCancelAnalysis\x12 .plinth.v1.CancelAnalysisRequest\x1a\x1b.plinth.v1.AnalysisResponse\"-\x8a\xb5\x18\x02\b\x02\x82\xd3\xe4\x93\x02\x1e\"\x1c/api/v1/analyses/{id}/cancel\x90\x02\x02\x1aZ\x9a\xb5\x18V\n" +
 	"\x12ANALYSIS_GRPC_ADDR\x12\x0f127.0.0.1:50054\x1a\banalysis\"\x15ANALYSIS_METRICS_ADDR*\x0e127.0.0.1:91042\x8a\x01\n" +
 	"\x15AnalysisWorkerService\x1aq\x9a\xb5\x18m\n" +
 	"\x1bANALYSIS_WORKER_HEALTH_ADDR\x12\x0f127.0.0.1:50055\x1a\x0fanalysis-worker\"\x1cANALYSIS_WORKER_METRICS_ADDR*\x0e127.0.0.1:9105B*Z(plinth.dev/clients/go/plinth/v1;plinthv1b\x06proto3"
@@ -544,7 +973,7 @@ func file_plinth_v1_analysis_proto_rawDescGZIP() []byte {
 	return file_plinth_v1_analysis_proto_rawDescData
 }
 
-var file_plinth_v1_analysis_proto_msgTypes = make([]protoimpl.MessageInfo, 7)
+var file_plinth_v1_analysis_proto_msgTypes = make([]protoimpl.MessageInfo, 13)
 var file_plinth_v1_analysis_proto_goTypes = []any{
 	(*Usage)(nil),                  // 0: plinth.v1.Usage
 	(*Analysis)(nil),               // 1: plinth.v1.Analysis
@@ -553,32 +982,47 @@ var file_plinth_v1_analysis_proto_goTypes = []any{
 	(*ListAnalysesResponse)(nil),   // 4: plinth.v1.ListAnalysesResponse
 	(*GetAnalysisRequest)(nil),     // 5: plinth.v1.GetAnalysisRequest
 	(*AnalysisResponse)(nil),       // 6: plinth.v1.AnalysisResponse
-	(*wrapperspb.StringValue)(nil), // 7: google.protobuf.StringValue
-	(*timestamppb.Timestamp)(nil),  // 8: google.protobuf.Timestamp
-	(*PageMeta)(nil),               // 9: plinth.v1.PageMeta
+	(*WatchAnalysisRequest)(nil),   // 7: plinth.v1.WatchAnalysisRequest
+	(*CancelAnalysisRequest)(nil),  // 8: plinth.v1.CancelAnalysisRequest
+	(*AnalysisEvent)(nil),          // 9: plinth.v1.AnalysisEvent
+	(*AnalysisStatusEvent)(nil),    // 10: plinth.v1.AnalysisStatusEvent
+	(*AnalysisDeltaEvent)(nil),     // 11: plinth.v1.AnalysisDeltaEvent
+	(*AnalysisStreamError)(nil),    // 12: plinth.v1.AnalysisStreamError
+	(*wrapperspb.StringValue)(nil), // 13: google.protobuf.StringValue
+	(*timestamppb.Timestamp)(nil),  // 14: google.protobuf.Timestamp
+	(*PageMeta)(nil),               // 15: plinth.v1.PageMeta
 }
 var file_plinth_v1_analysis_proto_depIdxs = []int32{
-	7,  // 0: plinth.v1.Analysis.model:type_name -> google.protobuf.StringValue
-	7,  // 1: plinth.v1.Analysis.output:type_name -> google.protobuf.StringValue
+	13, // 0: plinth.v1.Analysis.model:type_name -> google.protobuf.StringValue
+	13, // 1: plinth.v1.Analysis.output:type_name -> google.protobuf.StringValue
 	0,  // 2: plinth.v1.Analysis.usage:type_name -> plinth.v1.Usage
-	7,  // 3: plinth.v1.Analysis.error:type_name -> google.protobuf.StringValue
-	8,  // 4: plinth.v1.Analysis.created_at:type_name -> google.protobuf.Timestamp
-	8,  // 5: plinth.v1.Analysis.started_at:type_name -> google.protobuf.Timestamp
-	8,  // 6: plinth.v1.Analysis.completed_at:type_name -> google.protobuf.Timestamp
+	13, // 3: plinth.v1.Analysis.error:type_name -> google.protobuf.StringValue
+	14, // 4: plinth.v1.Analysis.created_at:type_name -> google.protobuf.Timestamp
+	14, // 5: plinth.v1.Analysis.started_at:type_name -> google.protobuf.Timestamp
+	14, // 6: plinth.v1.Analysis.completed_at:type_name -> google.protobuf.Timestamp
 	1,  // 7: plinth.v1.ListAnalysesResponse.data:type_name -> plinth.v1.Analysis
-	9,  // 8: plinth.v1.ListAnalysesResponse.meta:type_name -> plinth.v1.PageMeta
+	15, // 8: plinth.v1.ListAnalysesResponse.meta:type_name -> plinth.v1.PageMeta
 	1,  // 9: plinth.v1.AnalysisResponse.data:type_name -> plinth.v1.Analysis
-	2,  // 10: plinth.v1.AnalysisService.CreateAnalysis:input_type -> plinth.v1.CreateAnalysisRequest
-	3,  // 11: plinth.v1.AnalysisService.ListAnalyses:input_type -> plinth.v1.ListAnalysesRequest
-	5,  // 12: plinth.v1.AnalysisService.GetAnalysis:input_type -> plinth.v1.GetAnalysisRequest
-	6,  // 13: plinth.v1.AnalysisService.CreateAnalysis:output_type -> plinth.v1.AnalysisResponse
-	4,  // 14: plinth.v1.AnalysisService.ListAnalyses:output_type -> plinth.v1.ListAnalysesResponse
-	6,  // 15: plinth.v1.AnalysisService.GetAnalysis:output_type -> plinth.v1.AnalysisResponse
-	13, // [13:16] is the sub-list for method output_type
-	10, // [10:13] is the sub-list for method input_type
-	10, // [10:10] is the sub-list for extension type_name
-	10, // [10:10] is the sub-list for extension extendee
-	0,  // [0:10] is the sub-list for field type_name
+	10, // 10: plinth.v1.AnalysisEvent.status:type_name -> plinth.v1.AnalysisStatusEvent
+	11, // 11: plinth.v1.AnalysisEvent.delta:type_name -> plinth.v1.AnalysisDeltaEvent
+	1,  // 12: plinth.v1.AnalysisEvent.done:type_name -> plinth.v1.Analysis
+	12, // 13: plinth.v1.AnalysisEvent.error:type_name -> plinth.v1.AnalysisStreamError
+	13, // 14: plinth.v1.AnalysisStatusEvent.error:type_name -> google.protobuf.StringValue
+	2,  // 15: plinth.v1.AnalysisService.CreateAnalysis:input_type -> plinth.v1.CreateAnalysisRequest
+	3,  // 16: plinth.v1.AnalysisService.ListAnalyses:input_type -> plinth.v1.ListAnalysesRequest
+	5,  // 17: plinth.v1.AnalysisService.GetAnalysis:input_type -> plinth.v1.GetAnalysisRequest
+	7,  // 18: plinth.v1.AnalysisService.WatchAnalysis:input_type -> plinth.v1.WatchAnalysisRequest
+	8,  // 19: plinth.v1.AnalysisService.CancelAnalysis:input_type -> plinth.v1.CancelAnalysisRequest
+	6,  // 20: plinth.v1.AnalysisService.CreateAnalysis:output_type -> plinth.v1.AnalysisResponse
+	4,  // 21: plinth.v1.AnalysisService.ListAnalyses:output_type -> plinth.v1.ListAnalysesResponse
+	6,  // 22: plinth.v1.AnalysisService.GetAnalysis:output_type -> plinth.v1.AnalysisResponse
+	9,  // 23: plinth.v1.AnalysisService.WatchAnalysis:output_type -> plinth.v1.AnalysisEvent
+	6,  // 24: plinth.v1.AnalysisService.CancelAnalysis:output_type -> plinth.v1.AnalysisResponse
+	20, // [20:25] is the sub-list for method output_type
+	15, // [15:20] is the sub-list for method input_type
+	15, // [15:15] is the sub-list for extension type_name
+	15, // [15:15] is the sub-list for extension extendee
+	0,  // [0:15] is the sub-list for field type_name
 }
 
 func init() { file_plinth_v1_analysis_proto_init() }
@@ -590,13 +1034,19 @@ func file_plinth_v1_analysis_proto_init() {
 	file_plinth_v1_field_proto_init()
 	file_plinth_v1_common_proto_init()
 	file_plinth_v1_analysis_proto_msgTypes[3].OneofWrappers = []any{}
+	file_plinth_v1_analysis_proto_msgTypes[9].OneofWrappers = []any{
+		(*AnalysisEvent_Status)(nil),
+		(*AnalysisEvent_Delta)(nil),
+		(*AnalysisEvent_Done)(nil),
+		(*AnalysisEvent_Error)(nil),
+	}
 	type x struct{}
 	out := protoimpl.TypeBuilder{
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_plinth_v1_analysis_proto_rawDesc), len(file_plinth_v1_analysis_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   7,
+			NumMessages:   13,
 			NumExtensions: 0,
 			NumServices:   2,
 		},

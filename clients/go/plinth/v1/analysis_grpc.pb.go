@@ -22,6 +22,8 @@ const (
 	AnalysisService_CreateAnalysis_FullMethodName = "/plinth.v1.AnalysisService/CreateAnalysis"
 	AnalysisService_ListAnalyses_FullMethodName   = "/plinth.v1.AnalysisService/ListAnalyses"
 	AnalysisService_GetAnalysis_FullMethodName    = "/plinth.v1.AnalysisService/GetAnalysis"
+	AnalysisService_WatchAnalysis_FullMethodName  = "/plinth.v1.AnalysisService/WatchAnalysis"
+	AnalysisService_CancelAnalysis_FullMethodName = "/plinth.v1.AnalysisService/CancelAnalysis"
 )
 
 // AnalysisServiceClient is the client API for AnalysisService service.
@@ -34,6 +36,18 @@ type AnalysisServiceClient interface {
 	CreateAnalysis(ctx context.Context, in *CreateAnalysisRequest, opts ...grpc.CallOption) (*AnalysisResponse, error)
 	ListAnalyses(ctx context.Context, in *ListAnalysesRequest, opts ...grpc.CallOption) (*ListAnalysesResponse, error)
 	GetAnalysis(ctx context.Context, in *GetAnalysisRequest, opts ...grpc.CallOption) (*AnalysisResponse, error)
+	// The analysis as it runs: its live log from `after` (exclusive; from the
+	// start when empty), then `done` with the analysis as it ended, and the
+	// stream ends. An analysis already over answers `done` at once. The
+	// gateway serves it as Server-Sent Events (docs/API.md, "Streams"):
+	// `Last-Event-ID` is `after`.
+	WatchAnalysis(ctx context.Context, in *WatchAnalysisRequest, opts ...grpc.CallOption) (grpc.ServerStreamingClient[AnalysisEvent], error)
+	// Stops the analysis (idempotent). Queued, or running before its model
+	// call: cancelled and its credit refunded. Running with the model call in
+	// flight: cancelled, the call dropped within a second, the credit kept
+	// (the model's tokens were spent). An analysis already over is answered
+	// as it is.
+	CancelAnalysis(ctx context.Context, in *CancelAnalysisRequest, opts ...grpc.CallOption) (*AnalysisResponse, error)
 }
 
 type analysisServiceClient struct {
@@ -74,6 +88,35 @@ func (c *analysisServiceClient) GetAnalysis(ctx context.Context, in *GetAnalysis
 	return out, nil
 }
 
+func (c *analysisServiceClient) WatchAnalysis(ctx context.Context, in *WatchAnalysisRequest, opts ...grpc.CallOption) (grpc.ServerStreamingClient[AnalysisEvent], error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	stream, err := c.cc.NewStream(ctx, &AnalysisService_ServiceDesc.Streams[0], AnalysisService_WatchAnalysis_FullMethodName, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	x := &grpc.GenericClientStream[WatchAnalysisRequest, AnalysisEvent]{ClientStream: stream}
+	if err := x.ClientStream.SendMsg(in); err != nil {
+		return nil, err
+	}
+	if err := x.ClientStream.CloseSend(); err != nil {
+		return nil, err
+	}
+	return x, nil
+}
+
+// This type alias is provided for backwards compatibility with existing code that references the prior non-generic stream type by name.
+type AnalysisService_WatchAnalysisClient = grpc.ServerStreamingClient[AnalysisEvent]
+
+func (c *analysisServiceClient) CancelAnalysis(ctx context.Context, in *CancelAnalysisRequest, opts ...grpc.CallOption) (*AnalysisResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(AnalysisResponse)
+	err := c.cc.Invoke(ctx, AnalysisService_CancelAnalysis_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // AnalysisServiceServer is the server API for AnalysisService service.
 // All implementations must embed UnimplementedAnalysisServiceServer
 // for forward compatibility.
@@ -84,6 +127,18 @@ type AnalysisServiceServer interface {
 	CreateAnalysis(context.Context, *CreateAnalysisRequest) (*AnalysisResponse, error)
 	ListAnalyses(context.Context, *ListAnalysesRequest) (*ListAnalysesResponse, error)
 	GetAnalysis(context.Context, *GetAnalysisRequest) (*AnalysisResponse, error)
+	// The analysis as it runs: its live log from `after` (exclusive; from the
+	// start when empty), then `done` with the analysis as it ended, and the
+	// stream ends. An analysis already over answers `done` at once. The
+	// gateway serves it as Server-Sent Events (docs/API.md, "Streams"):
+	// `Last-Event-ID` is `after`.
+	WatchAnalysis(*WatchAnalysisRequest, grpc.ServerStreamingServer[AnalysisEvent]) error
+	// Stops the analysis (idempotent). Queued, or running before its model
+	// call: cancelled and its credit refunded. Running with the model call in
+	// flight: cancelled, the call dropped within a second, the credit kept
+	// (the model's tokens were spent). An analysis already over is answered
+	// as it is.
+	CancelAnalysis(context.Context, *CancelAnalysisRequest) (*AnalysisResponse, error)
 	mustEmbedUnimplementedAnalysisServiceServer()
 }
 
@@ -102,6 +157,12 @@ func (UnimplementedAnalysisServiceServer) ListAnalyses(context.Context, *ListAna
 }
 func (UnimplementedAnalysisServiceServer) GetAnalysis(context.Context, *GetAnalysisRequest) (*AnalysisResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method GetAnalysis not implemented")
+}
+func (UnimplementedAnalysisServiceServer) WatchAnalysis(*WatchAnalysisRequest, grpc.ServerStreamingServer[AnalysisEvent]) error {
+	return status.Error(codes.Unimplemented, "method WatchAnalysis not implemented")
+}
+func (UnimplementedAnalysisServiceServer) CancelAnalysis(context.Context, *CancelAnalysisRequest) (*AnalysisResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method CancelAnalysis not implemented")
 }
 func (UnimplementedAnalysisServiceServer) mustEmbedUnimplementedAnalysisServiceServer() {}
 func (UnimplementedAnalysisServiceServer) testEmbeddedByValue()                         {}
@@ -178,6 +239,35 @@ func _AnalysisService_GetAnalysis_Handler(srv interface{}, ctx context.Context, 
 	return interceptor(ctx, in, info, handler)
 }
 
+func _AnalysisService_WatchAnalysis_Handler(srv interface{}, stream grpc.ServerStream) error {
+	m := new(WatchAnalysisRequest)
+	if err := stream.RecvMsg(m); err != nil {
+		return err
+	}
+	return srv.(AnalysisServiceServer).WatchAnalysis(m, &grpc.GenericServerStream[WatchAnalysisRequest, AnalysisEvent]{ServerStream: stream})
+}
+
+// This type alias is provided for backwards compatibility with existing code that references the prior non-generic stream type by name.
+type AnalysisService_WatchAnalysisServer = grpc.ServerStreamingServer[AnalysisEvent]
+
+func _AnalysisService_CancelAnalysis_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(CancelAnalysisRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(AnalysisServiceServer).CancelAnalysis(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: AnalysisService_CancelAnalysis_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(AnalysisServiceServer).CancelAnalysis(ctx, req.(*CancelAnalysisRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 // AnalysisService_ServiceDesc is the grpc.ServiceDesc for AnalysisService service.
 // It's only intended for direct use with grpc.RegisterService,
 // and not to be introspected or modified (even as a copy)
@@ -197,8 +287,18 @@ var AnalysisService_ServiceDesc = grpc.ServiceDesc{
 			MethodName: "GetAnalysis",
 			Handler:    _AnalysisService_GetAnalysis_Handler,
 		},
+		{
+			MethodName: "CancelAnalysis",
+			Handler:    _AnalysisService_CancelAnalysis_Handler,
+		},
 	},
-	Streams:  []grpc.StreamDesc{},
+	Streams: []grpc.StreamDesc{
+		{
+			StreamName:    "WatchAnalysis",
+			Handler:       _AnalysisService_WatchAnalysis_Handler,
+			ServerStreams: true,
+		},
+	},
 	Metadata: "plinth/v1/analysis.proto",
 }
 

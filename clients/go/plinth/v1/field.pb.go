@@ -33,6 +33,8 @@ const (
 	// An absolute URL (any scheme the server accepts; see the field's comment).
 	Format_FORMAT_URI   Format = 3
 	Format_FORMAT_EMAIL Format = 4
+	// A live log entry's id (a Redis Stream id): `<milliseconds>-<sequence>`.
+	Format_FORMAT_STREAM_ID Format = 5
 )
 
 // Enum value maps for Format.
@@ -43,6 +45,7 @@ var (
 		2: "FORMAT_HTTPS_URL",
 		3: "FORMAT_URI",
 		4: "FORMAT_EMAIL",
+		5: "FORMAT_STREAM_ID",
 	}
 	Format_value = map[string]int32{
 		"FORMAT_UNSPECIFIED": 0,
@@ -50,6 +53,7 @@ var (
 		"FORMAT_HTTPS_URL":   2,
 		"FORMAT_URI":         3,
 		"FORMAT_EMAIL":       4,
+		"FORMAT_STREAM_ID":   5,
 	}
 )
 
@@ -274,14 +278,15 @@ const file_plinth_v1_field_proto_rawDesc = "" +
 	"\b_minimumB\n" +
 	"\n" +
 	"\b_maximumB\x11\n" +
-	"\x0f_max_json_bytes*i\n" +
+	"\x0f_max_json_bytes*\x7f\n" +
 	"\x06Format\x12\x16\n" +
 	"\x12FORMAT_UNSPECIFIED\x10\x00\x12\x0f\n" +
 	"\vFORMAT_UUID\x10\x01\x12\x14\n" +
 	"\x10FORMAT_HTTPS_URL\x10\x02\x12\x0e\n" +
 	"\n" +
 	"FORMAT_URI\x10\x03\x12\x10\n" +
-	"\fFORMAT_EMAIL\x10\x04:L\n" +
+	"\fFORMAT_EMAIL\x10\x04\x12\x14\n" +
+	"\x10FORMAT_STREAM_ID\x10\x05:L\n" +
 	"\x05field\x12\x1d.google.protobuf.FieldOptions\x18҆\x03 \x01(\v2\x15.plinth.v1.FieldRulesR\x05fieldB*Z(plinth.dev/clients/go/plinth/v1;plinthv1b\x06proto3"
 
 var (

@@ -539,9 +539,10 @@ func (x *DeleteResourceRequest) GetId() string {
 }
 
 type SetResourceStatusRequest struct {
-	state         protoimpl.MessageState `protogen:"open.v1"`
-	Id            string                 `protobuf:"bytes,1,opt,name=id,proto3" json:"id,omitempty"`
-	Status        string                 `protobuf:"bytes,2,opt,name=status,proto3" json:"status,omitempty"`
+	state protoimpl.MessageState `protogen:"open.v1"`
+	Id    string                 `protobuf:"bytes,1,opt,name=id,proto3" json:"id,omitempty"`
+	// `pending` again after its analysis was cancelled.
+	Status        string `protobuf:"bytes,2,opt,name=status,proto3" json:"status,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -689,10 +690,10 @@ const file_plinth_v1_resource_proto_rawDesc = "" +
 	"\vupdate_mask\x18\x03 \x01(\v2\x1a.google.protobuf.FieldMaskR\n" +
 	"updateMask\"1\n" +
 	"\x15DeleteResourceRequest\x12\x18\n" +
-	"\x02id\x18\x01 \x01(\tB\b\x92\xb5\x18\x04\b\x01(\x01R\x02id\"s\n" +
+	"\x02id\x18\x01 \x01(\tB\b\x92\xb5\x18\x04\b\x01(\x01R\x02id\"|\n" +
 	"\x18SetResourceStatusRequest\x12\x18\n" +
-	"\x02id\x18\x01 \x01(\tB\b\x92\xb5\x18\x04\b\x01(\x01R\x02id\x12=\n" +
-	"\x06status\x18\x02 \x01(\tB%\x92\xb5\x18!\b\x012\n" +
+	"\x02id\x18\x01 \x01(\tB\b\x92\xb5\x18\x04\b\x01(\x01R\x02id\x12F\n" +
+	"\x06status\x18\x02 \x01(\tB.\x92\xb5\x18*\b\x012\apending2\n" +
 	"processing2\tcompleted2\x06failedR\x06status\";\n" +
 	"\x10ResourceResponse\x12'\n" +
 	"\x04data\x18\x01 \x01(\v2\x13.plinth.v1.ResourceR\x04data2\xb1\x06\n" +
