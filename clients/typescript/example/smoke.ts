@@ -3,7 +3,7 @@
 // (./plinth test runs it against the test stack; `./plinth token` makes a token.)
 import assert from "node:assert/strict";
 
-import { createPlinthClient, PlinthApiError } from "../src/index.js";
+import { createPlinthClient, nextLiveText, PlinthApiError, type LiveText } from "../src/index.js";
 
 const baseUrl = process.env.PLINTH_API_URL ?? "http://127.0.0.1:8080";
 const token = process.env.PLINTH_TOKEN;
@@ -42,6 +42,23 @@ try {
   assert.equal(e.code, "VALIDATION_ERROR");
   assert.ok(e.fieldErrors()["title"], "the issue is reported on the title field");
 }
+
+// An analysis watched as it runs: every piece of text once, then the end.
+const analysis = await plinth.analyses.create(created.id, { prompt: "Summarise in a few words." });
+let live: LiveText = { attempt: 0, text: "" };
+const kinds = new Set<string>();
+const ended = await plinth.analyses.watch(analysis.id, {
+  onEvent: (event) => {
+    kinds.add(event.event);
+    live = nextLiveText(live, event);
+  },
+});
+assert.equal(ended.status, "succeeded");
+assert.equal(live.text, ended.output, "the live text is the stored output");
+assert.ok(kinds.has("done"), "the stream ends with done");
+// Cancelling a finished analysis leaves it as it is.
+assert.equal((await plinth.analyses.cancel(analysis.id)).status, "succeeded");
+console.log(`watched analysis ${analysis.id}: ${[...kinds].join(", ")}`);
 
 const plans = await createPlinthClient({ baseUrl }).billing.plans(); // public: no token
 assert.ok(plans.length > 0);

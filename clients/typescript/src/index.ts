@@ -6,9 +6,12 @@
 import createFetchClient, { type Client } from "openapi-fetch";
 
 import type { components, operations, paths } from "./schema.js";
+import { watchAnalysis, type WatchOptions } from "./stream.js";
 
 export type { components, operations, paths };
 export { fieldRules, queryRules } from "./rules.js";
+export { nextLiveText } from "./stream.js";
+export type { AnalysisStreamEvent, LiveText, WatchOptions } from "./stream.js";
 export type Schemas = components["schemas"];
 export type Profile = Schemas["Profile"];
 export type ProfilePatch = Schemas["ProfilePatch"];
@@ -126,8 +129,9 @@ async function page<T extends { data: unknown[]; meta: PageMeta }>(
 
 /** Creates a client; `raw` is the underlying openapi-fetch client. */
 export function createPlinthClient(options: PlinthClientOptions) {
+  const baseUrl = options.baseUrl.replace(/\/+$/, "");
   const raw: Client<paths> = createFetchClient<paths>({
-    baseUrl: options.baseUrl.replace(/\/+$/, ""),
+    baseUrl,
     ...(options.fetch ? { fetch: options.fetch } : {}),
     ...(options.headers ? { headers: options.headers } : {}),
   });
@@ -172,6 +176,30 @@ export function createPlinthClient(options: PlinthClientOptions) {
           }),
         ),
       get: (id: string) => data(() => raw.GET("/api/v1/analyses/{id}", { params: { path: { id } } })),
+      /** Stops it (idempotent): the analysis as it is after. */
+      cancel: (id: string) => data(() => raw.POST("/api/v1/analyses/{id}/cancel", { params: { path: { id } } })),
+      /**
+       * Its events as it runs (status, delta, done, error), resumed by itself
+       * after a drop; resolves with the analysis as it ended.
+       */
+      watch: (id: string, watch: WatchOptions): Promise<Analysis> =>
+        watchAnalysis(
+          {
+            url: `${baseUrl}/api/v1/analyses/${encodeURIComponent(id)}/events`,
+            fetch: options.fetch ?? ((request: Request) => globalThis.fetch(request)),
+            ...(getToken ? { getToken } : {}),
+            ...(options.headers ? { headers: options.headers } : {}),
+            fail: (f) =>
+              new PlinthApiError({
+                status: f.status,
+                code: f.code as ErrorCode,
+                message: f.message,
+                requestId: f.requestId,
+                retryAfterSeconds: f.retryAfterSeconds,
+              }),
+          },
+          watch,
+        ),
     },
     billing: {
       plans: () => data(() => raw.GET("/api/v1/billing/plans")),

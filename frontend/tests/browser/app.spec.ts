@@ -141,6 +141,26 @@ test("an analysis is followed from queued to its result without a reload", async
   await expect(page.getByTestId("recent-analyses")).toContainText("Risk memo");
 });
 
+test("an analysis's text appears as it is written, survives a reload and stops on Stop", async ({ page }) => {
+  await signIn(page, "watcher");
+  // The fake model writes one word every 900 ms (4.5 s in all, within the
+  // test stack's 5 s job limit).
+  await createResource(page, "Slow memo", "Write slowly please. [fake-pace:900]");
+  await page.getByRole("button", { name: "Run analysis" }).click();
+  await page.waitForURL(/\/analyses\/[0-9a-f-]{36}$/);
+  const writing = page.getByRole("heading", { name: "Writing…" }).locator("..");
+  await expect(writing).toContainText("Fake", { timeout: 15_000 });
+  const firstWords = (await writing.textContent()) ?? "";
+  // A reload starts the stream again from its first piece.
+  await page.reload();
+  await expect(writing).toContainText(firstWords.replace("Writing…", "").trim(), { timeout: 15_000 });
+  await shot(page, "analysis-writing");
+  await page.getByRole("button", { name: "Stop" }).click();
+  await expect(page.locator('[data-status="cancelled"]')).toBeVisible({ timeout: 10_000 });
+  await expect(page.getByText("Stopped.")).toBeVisible();
+  await expect(page.getByRole("button", { name: "Stop" })).toHaveCount(0);
+});
+
 test("settings: the name is saved, the API's field error lands on the avatar field", async ({ page }) => {
   await signIn(page, "settler");
   await page.goto("/settings");

@@ -37,7 +37,7 @@ type cors struct {
 
 const (
 	corsAllowMethods  = "GET, POST, PATCH, DELETE, OPTIONS"
-	corsAllowHeaders  = "Authorization, Content-Type, X-Request-Id, Traceparent"
+	corsAllowHeaders  = "Authorization, Content-Type, X-Request-Id, Traceparent, Last-Event-ID"
 	corsExposeHeaders = "X-Request-Id, Traceparent, X-RateLimit-Limit, X-RateLimit-Remaining, X-RateLimit-Reset, Retry-After"
 )
 

@@ -8,6 +8,7 @@ const colours: Record<string, string> = {
   completed: "bg-green-100 text-green-800",
   succeeded: "bg-green-100 text-green-800",
   failed: "bg-red-100 text-red-800",
+  cancelled: "bg-slate-200 text-slate-700",
   archived: "bg-amber-100 text-amber-800",
 };
 
