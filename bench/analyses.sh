@@ -44,12 +44,7 @@ FAKE_ADDR="127.0.0.1:$(free_port)"
 "$WORK/fake-anthropic" -addr "$FAKE_ADDR" -api-key sk-ant-bench -latency "${LATENCY_S}s" 2>"$WORK/fake.log" &
 FAKE_PID=$!
 
-# The stack's worker would share the stream; pause it (./plinth bench restarts it).
-if [[ -f $STATE/pids/analysis-worker.pid ]]; then
-  kill -TERM "$(cat "$STATE/pids/analysis-worker.pid")" 2>/dev/null || true
-  for _ in $(seq 100); do kill -0 "$(cat "$STATE/pids/analysis-worker.pid")" 2>/dev/null || break; sleep 0.1; done
-  rm -f "$STATE/pids/analysis-worker.pid"
-fi
+pause_stack_worker
 
 psql "$DATABASE_URL" -XqAt -v ON_ERROR_STOP=1 >/dev/null <<SQL
 delete from resources where user_id = '$USER_ID';

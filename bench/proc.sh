@@ -14,3 +14,13 @@ ticks() { # total utime+stime of the given pids
   done
   echo "$total"
 }
+
+# The stack's worker would share the job stream with a benchmark's own:
+# stopped here (./plinth bench starts it again afterwards).
+pause_stack_worker() {
+  local pidfile=$STATE/pids/analysis-worker.pid
+  [[ -f $pidfile ]] || return 0
+  kill -TERM "$(cat "$pidfile")" 2>/dev/null || true
+  for _ in $(seq 100); do kill -0 "$(cat "$pidfile")" 2>/dev/null || break; sleep 0.1; done
+  rm -f "$pidfile"
+}

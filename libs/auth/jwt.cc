@@ -209,6 +209,11 @@ absl::StatusOr<Claims> JwtVerifier::VerifyUncached(std::string_view token, int64
   if (auto email = payload.find("email"); email != payload.end() && email->is_string()) {
     claims.email = email->get<std::string>();
   }
+  if (auto app = payload.find("app_metadata"); app != payload.end() && app->is_object()) {
+    if (auto role = app->find("plinth_role"); role != app->end() && role->is_string()) {
+      claims.plinth_role = role->get<std::string>();
+    }
+  }
   if (auto role = payload.find("role"); role != payload.end() && role->is_string()) {
     claims.role = role->get<std::string>();
   }

@@ -30,6 +30,9 @@ struct Claims {
   std::string sub;    // the user's UUID
   std::string email;  // may be empty
   std::string role;   // "authenticated" for a signed-in user
+  // app_metadata.plinth_role: "operator" for Plinth's operators (set by
+  // Supabase's admin API, never by the user); empty otherwise.
+  std::string plinth_role;
   int64_t exp = 0;
   // The verified payload's claims, re-serialized as compact JSON (same
   // claims and values as signed; key order and spacing may differ):

@@ -144,6 +144,12 @@ absl::StatusOr<auth::Claims> Admit(const v1::Access* rule, const Metadata* md, c
       return VerifyInternal(md, config);
     case v1::CALLER_USER_OR_INTERNAL:
       return Find(md, kServiceTokenMetadata) ? VerifyInternal(md, config) : VerifyUser(md, config);
+    case v1::CALLER_OPERATOR: {
+      auto user = VerifyUser(md, config);
+      if (!user.ok()) return user.status();
+      if (user->plinth_role != "operator") return errors::Forbidden("this route is for operators only");
+      return user;
+    }
     default:
       return errors::Forbidden("no access rule for this method");
   }

@@ -153,8 +153,21 @@ void CheckFields(const Message& message, std::vector<errors::FieldViolation>* ou
     std::string issue;
     switch (f.cpp_type()) {
       case FieldDescriptor::CPPTYPE_STRING:
-        if (f.type() == FieldDescriptor::TYPE_STRING && !f.is_repeated())
+        if (f.type() != FieldDescriptor::TYPE_STRING) break;
+        if (!f.is_repeated()) {
           issue = TextIssue(r->GetString(message, &f), rules);
+          break;
+        }
+        if (const int n = r->FieldSize(message, &f); rules.has_max_items() && n > static_cast<int>(rules.max_items())) {
+          issue = "must have at most " + std::to_string(rules.max_items()) + " items";
+        } else {
+          // Each item under the field's rules, named by its index.
+          for (int k = 0; k < n; ++k) {
+            if (auto item = TextIssue(r->GetRepeatedString(message, &f, k), rules); !item.empty()) {
+              out->push_back({f.name() + "[" + std::to_string(k) + "]", item});
+            }
+          }
+        }
         break;
       case FieldDescriptor::CPPTYPE_INT32:
         if (!f.is_repeated()) issue = IntegerIssue(r->GetInt32(message, &f), rules);

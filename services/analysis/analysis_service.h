@@ -32,11 +32,21 @@ class AnalysisServiceImpl final
   grpc::Status ListAnalyses(grpc::ServerContext*, const v1::ListAnalysesRequest*, v1::ListAnalysesResponse*) override;
   grpc::Status GetAnalysis(grpc::ServerContext*, const v1::GetAnalysisRequest*, v1::AnalysisResponse*) override;
   grpc::Status CancelAnalysis(grpc::ServerContext*, const v1::CancelAnalysisRequest*, v1::AnalysisResponse*) override;
+  // Operators' (CALLER_OPERATOR).
+  grpc::Status ListOperatorAnalyses(grpc::ServerContext*, const v1::ListOperatorAnalysesRequest*,
+                                    v1::ListOperatorAnalysesResponse*) override;
+  grpc::Status GetJobStats(grpc::ServerContext*, const v1::GetJobStatsRequest*, v1::JobStatsResponse*) override;
+  grpc::Status RetryAnalyses(grpc::ServerContext*, const v1::OperatorActionRequest*,
+                             v1::OperatorActionResponse*) override;
+  grpc::Status CancelAnalyses(grpc::ServerContext*, const v1::OperatorActionRequest*,
+                              v1::OperatorActionResponse*) override;
   grpc::ServerWriteReactor<v1::AnalysisEvent>* WatchAnalysis(grpc::CallbackServerContext*,
                                                              const v1::WatchAnalysisRequest*) override;
 
  private:
   absl::StatusOr<v1::AnalysisResponse> Create(const grpc_server::Call& call, const v1::CreateAnalysisRequest& request);
+  // Ends the watchers of cancelled analyses: `done` on their live logs.
+  void EndLogsOfCancelled(const std::vector<std::string>& ids);
   AnalysisStore* store_;
   JobQueue* queue_;
   std::shared_ptr<redis::RedisClient> events_;

@@ -22,6 +22,20 @@ constexpr char kGet[] = "analysis_get";
 constexpr char kCancel[] = "analysis_cancel";
 constexpr char kGetAny[] = "analysis_get_any";
 constexpr char kStatusOf[] = "analysis_status_of";
+constexpr char kOperatorList[] = "analysis_operator_list";
+constexpr char kCounts[] = "analysis_counts";
+constexpr char kTargets[] = "analysis_operator_targets";
+constexpr char kRetry[] = "analysis_operator_retry";
+constexpr char kAudit[] = "analysis_operator_audit";
+
+// An operator's filter on public.analyses: $1 status, $2 user, $3 max age
+// in minutes, $4 text in the error (each null: any).
+#define OPERATOR_FILTER                                                           \
+  "($1::text is null or status = $1) and ($2::uuid is null or user_id = $2) and " \
+  "($3::int is null or created_at > now() - make_interval(mins => $3::int)) and " \
+  "($4::text is null or strpos(lower(coalesce(error, '')), lower($4)) > 0)"
+
+const char* Param(const std::optional<std::string>& v) { return v ? v->c_str() : nullptr; }
 
 std::optional<std::string> Opt(const pqxx::field& f) {
   if (f.is_null()) return std::nullopt;
@@ -72,6 +86,26 @@ std::vector<db::PreparedStatement> AnalysisStore::Statements() {
       {kCancel, "select plinth_private.cancel_analysis($1, $2)"},
       {kGetAny, "select " ANALYSIS_COLUMNS " from public.analyses where id = $1"},
       {kStatusOf, "select id::text, status from public.analyses where id = any($1::uuid[])"},
+      {kOperatorList,
+       "select count(*) over (), user_id::text, " ANALYSIS_COLUMNS " from public.analyses where " OPERATOR_FILTER
+       " order by created_at desc, id desc limit $5 offset $6"},
+      {kCounts,
+       "select count(*) filter (where status = 'queued'), count(*) filter (where status = 'running'), "
+       "coalesce(extract(epoch from now() - min(created_at) filter (where status = 'queued'))::int, 0), "
+       "count(*) filter (where status = 'failed' and completed_at > now() - interval '1 hour'), "
+       "count(*) filter (where status = 'succeeded' and completed_at > now() - interval '1 hour'), "
+       "count(*) filter (where status = 'failed') from public.analyses"},
+      // The rows an action takes: named ($6, when any), or else by the
+      // filter; of the statuses $5; at most $7. Not locked here: the
+      // functions that act re-check each row's status under its lock.
+      {kTargets,
+       "select id::text, user_id::text from public.analyses where status = any($5::text[]) and "
+       "(case when cardinality($6::uuid[]) > 0 then id = any($6::uuid[]) else " OPERATOR_FILTER
+       " end) order by created_at limit $7"},
+      {kRetry, "select plinth_private.retry_analysis($1)"},
+      {kAudit,
+       "insert into public.operator_audit (operator_id, action, targets, request, reason, request_id) "
+       "values ($1, $2, $3::uuid[], $4::jsonb, $5, $6) returning id"},
   };
 }
 
@@ -153,6 +187,100 @@ absl::StatusOr<std::map<std::string, std::string>> AnalysisStore::StatusOf(const
   absl::Status s = pool_->ServiceTx(deadline, [&](pqxx::transaction_base& tx) {
     for (const auto& r : tx.exec_prepared(kStatusOf, db::UuidArray(ids)))
       out[r[0].as<std::string>()] = r[1].as<std::string>();
+    return absl::OkStatus();
+  });
+  if (!s.ok()) return s;
+  return out;
+}
+
+absl::StatusOr<OperatorPage> AnalysisStore::ListAll(const OperatorFilter& filter, int32_t page, int32_t limit,
+                                                    db::Deadline deadline) {
+  OperatorPage out;
+  const std::optional<std::string> age =
+      filter.max_age_minutes ? std::optional<std::string>(std::to_string(*filter.max_age_minutes)) : std::nullopt;
+  absl::Status s = pool_->ServiceTx(deadline, [&](pqxx::transaction_base& tx) {
+    auto rows = tx.exec_prepared(kOperatorList, Param(filter.status), Param(filter.user_id), Param(age),
+                                 Param(filter.error_contains), limit, static_cast<int64_t>(page - 1) * limit);
+    for (const auto& r : rows) {
+      out.total = r[0].as<int64_t>();
+      out.rows.push_back({r[1].as<std::string>(), FromRow(r, 2)});
+    }
+    return absl::OkStatus();
+  });
+  if (!s.ok()) return s;
+  // A page past the end has no row to count from.
+  if (out.rows.empty() && page > 1) {
+    auto first = ListAll(filter, 1, 1, deadline);
+    if (first.ok()) out.total = first->total;
+  }
+  return out;
+}
+
+absl::StatusOr<JobCounts> AnalysisStore::Counts(db::Deadline deadline) {
+  JobCounts c;
+  absl::Status s = pool_->ServiceTx(deadline, [&](pqxx::transaction_base& tx) {
+    auto r = tx.exec_prepared(kCounts)[0];
+    c = {r[0].as<int32_t>(), r[1].as<int32_t>(), r[2].as<int32_t>(),
+         r[3].as<int32_t>(), r[4].as<int32_t>(), r[5].as<int32_t>()};
+    return absl::OkStatus();
+  });
+  if (!s.ok()) return s;
+  return c;
+}
+
+namespace {
+
+// The rows an operator action takes (kTargets), as (id, user) pairs.
+std::vector<std::pair<std::string, std::string>> Targets(pqxx::transaction_base& tx, const char* statuses,
+                                                         const std::vector<std::string>& ids,
+                                                         const OperatorFilter& filter, int32_t max) {
+  const std::optional<std::string> age =
+      filter.max_age_minutes ? std::optional<std::string>(std::to_string(*filter.max_age_minutes)) : std::nullopt;
+  std::vector<std::pair<std::string, std::string>> out;
+  for (const auto& r : tx.exec_prepared(kTargets, Param(filter.status), Param(filter.user_id), Param(age),
+                                        Param(filter.error_contains), statuses, db::UuidArray(ids), max)) {
+    out.emplace_back(r[0].as<std::string>(), r[1].as<std::string>());
+  }
+  return out;
+}
+
+int64_t Audit(pqxx::transaction_base& tx, const AuditEntry& audit, const char* action,
+              const std::vector<std::string>& targets) {
+  return tx
+      .exec_prepared(kAudit, audit.operator_id, action, db::UuidArray(targets), audit.request_json, audit.reason,
+                     audit.request_id)[0][0]
+      .as<int64_t>();
+}
+
+}  // namespace
+
+absl::StatusOr<OperatorOutcome> AnalysisStore::RetryFailed(const std::vector<std::string>& ids,
+                                                           const OperatorFilter& filter, int32_t max,
+                                                           const AuditEntry& audit, db::Deadline deadline) {
+  OperatorOutcome out;
+  absl::Status s = pool_->ServiceTx(deadline, [&](pqxx::transaction_base& tx) {
+    out = OperatorOutcome();
+    for (const auto& [id, user] : Targets(tx, "{failed}", ids, filter, max)) {
+      if (tx.exec_prepared(kRetry, id)[0][0].as<bool>()) out.ids.push_back(id);
+    }
+    out.audit_id = Audit(tx, audit, "retry", out.ids);
+    return absl::OkStatus();
+  });
+  if (!s.ok()) return s;
+  return out;
+}
+
+absl::StatusOr<OperatorOutcome> AnalysisStore::CancelActive(const std::vector<std::string>& ids,
+                                                            const OperatorFilter& filter, int32_t max,
+                                                            const AuditEntry& audit, db::Deadline deadline) {
+  OperatorOutcome out;
+  absl::Status s = pool_->ServiceTx(deadline, [&](pqxx::transaction_base& tx) {
+    out = OperatorOutcome();
+    for (const auto& [id, user] : Targets(tx, "{queued,running}", ids, filter, max)) {
+      tx.exec_prepared(kCancel, user, id);
+      out.ids.push_back(id);
+    }
+    out.audit_id = Audit(tx, audit, "cancel", out.ids);
     return absl::OkStatus();
   });
   if (!s.ok()) return s;

@@ -31,6 +31,38 @@ struct AnalysisPage {
   int64_t total = 0;
 };
 
+// Operators' view: any user's analyses. Every condition set holds.
+struct OperatorFilter {
+  std::optional<std::string> status, user_id, error_contains;
+  std::optional<int32_t> max_age_minutes;
+};
+
+struct OperatorRow {
+  std::string user_id;
+  AnalysisRow analysis;
+};
+
+struct OperatorPage {
+  std::vector<OperatorRow> rows;
+  int64_t total = 0;
+};
+
+struct JobCounts {
+  int32_t queued = 0, running = 0, oldest_queued_seconds = 0, failed_last_hour = 0, succeeded_last_hour = 0,
+          failed_total = 0;
+};
+
+// Who acts, and what was asked, for the audit row of an operator action.
+struct AuditEntry {
+  std::string operator_id, request_json, reason, request_id;
+};
+
+// The analyses an operator action changed and the audit row recording it.
+struct OperatorOutcome {
+  std::vector<std::string> ids;
+  int64_t audit_id = 0;
+};
+
 class AnalysisStore {
  public:
   explicit AnalysisStore(db::Pool* pool);
@@ -49,6 +81,20 @@ class AnalysisStore {
   // refunds or stops the model call) and answers it as it is after.
   // NOT_FOUND when it is not the caller's.
   absl::StatusOr<AnalysisRow> Cancel(const auth::Claims& claims, const std::string& id, db::Deadline deadline);
+  // Operators: any user's analyses, newest first.
+  absl::StatusOr<OperatorPage> ListAll(const OperatorFilter& filter, int32_t page, int32_t limit,
+                                       db::Deadline deadline);
+  absl::StatusOr<JobCounts> Counts(db::Deadline deadline);
+  // Failed analyses (`ids`, or else those `filter` matches, at most `max`)
+  // queued again (migration 0015's retry_analysis), audited in the same
+  // transaction.
+  absl::StatusOr<OperatorOutcome> RetryFailed(const std::vector<std::string>& ids, const OperatorFilter& filter,
+                                              int32_t max, const AuditEntry& audit, db::Deadline deadline);
+  // Queued and running analyses (chosen as above) cancelled for their
+  // owners (cancel_analysis), audited in the same transaction.
+  absl::StatusOr<OperatorOutcome> CancelActive(const std::vector<std::string>& ids, const OperatorFilter& filter,
+                                               int32_t max, const AuditEntry& audit, db::Deadline deadline);
+
   // Of these analyses, the status of each that exists (any user's: the
   // watch hub's check of analyses whose watchers were admitted).
   absl::StatusOr<std::map<std::string, std::string>> StatusOf(const std::vector<std::string>& ids,

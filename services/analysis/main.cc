@@ -36,7 +36,7 @@ int main() {
   // Watching analyses: one hub reads every watched log, on a connection of
   // its own (its blocking read outlasts the usual timeout).
   std::unique_ptr<analysis::WatchHub> hub;
-  grpc_server::Offload offload(4);
+  plinth::grpc_server::Offload offload(4);
   if (*queue_redis) {
     queue = std::make_unique<analysis::JobQueue>(*queue_redis);
     auto reader = service_env::OptionalRedis(env, queue_variable, std::chrono::milliseconds(5000));

@@ -80,7 +80,9 @@ grpc::ServerWriteReactor<v1::AnalysisEvent>* WatchStream::Start(WatchHub* hub, A
                                                                 absl::StatusOr<grpc_server::Call> call,
                                                                 const v1::WatchAnalysisRequest& request) {
   if (!call.ok()) return new Refused(call.status());
-  auto* stream = new WatchStream(hub, store, offload, *std::move(call), request.id(), request.after());
+  // Last-Event-ID (a reconnection's) wins over the URL's `after`.
+  auto* stream = new WatchStream(hub, store, offload, *std::move(call), request.id(),
+                                 request.last_event_id().empty() ? request.after() : request.last_event_id());
   {
     absl::MutexLock lock(&stream->mu_);
     ++stream->offloaded_;

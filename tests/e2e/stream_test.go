@@ -32,11 +32,17 @@ type sseStream struct {
 	comments int
 }
 
-// openEvents opens the analysis's event stream; a refusal comes back as
-// the JSON response instead.
+// openEvents opens the analysis's event stream (`id` may end with a query:
+// "<id>?after=…"); a refusal comes back as the JSON response instead.
 func openEvents(t *testing.T, token, id string, headers ...string) (*sseStream, response) {
 	t.Helper()
-	req, err := http.NewRequest("GET", baseURL+"/api/v1/analyses/"+id+"/events", nil)
+	// `id` may carry a query: "<id>?after=…".
+	id, query, _ := strings.Cut(id, "?")
+	url := baseURL + "/api/v1/analyses/" + id + "/events"
+	if query != "" {
+		url += "?" + query
+	}
+	req, err := http.NewRequest("GET", url, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -280,6 +286,14 @@ func TestEventStreamRefusals(t *testing.T) {
 	}
 	if _, r := openEvents(t, a.token, id, "Last-Event-ID", "1-2-3' or 1=1"); r.status != 400 || r.errorCode() != "VALIDATION_ERROR" {
 		t.Errorf("bad Last-Event-ID: %d %s", r.status, r.raw)
+	}
+	if _, r := openEvents(t, a.token, id, "Last-Event-ID", "\xc2\x84\xff"); r.status != 400 || r.errorCode() != "VALIDATION_ERROR" {
+		t.Errorf("a Last-Event-ID that is not UTF-8: %d %s", r.status, r.raw)
+	}
+	for _, query := range []string{"?after=null", "?after=1-1&after=1-1", "?after=%ff"} {
+		if _, r := openEvents(t, a.token, id+query, "Last-Event-ID", "1-1"); r.status != 400 || r.errorCode() != "VALIDATION_ERROR" {
+			t.Errorf("%s: %d %s", query, r.status, r.raw)
+		}
 	}
 	if _, r := openEvents(t, "forged."+a.token, id); r.status != 401 {
 		t.Errorf("forged token: %d %s", r.status, r.raw)

@@ -129,10 +129,27 @@ std::string AsRole(const std::string& url, const std::string& role) {
   return scheme + role + url.substr(at);
 }
 
+namespace {
+
+// The bootstrap and the migrations create and grant cluster-wide objects
+// (roles and their memberships): two test processes doing it at once on one
+// server raced ("duplicate key ... pg_auth_members"). They take turns on
+// an advisory lock of the server's own database for the length of it.
+class ClusterSetupLock {
+ public:
+  ClusterSetupLock() : conn_(ServerUrl()) { pqxx::nontransaction(conn_).exec("select pg_advisory_lock(715243)"); }
+
+ private:
+  pqxx::connection conn_;  // closing it releases the lock
+};
+
+}  // namespace
+
 std::string CreateOwnedDatabase() {
   std::string url = CreateEmptyDatabase();
   if (url.empty()) return url;
   try {
+    ClusterSetupLock turn;
     std::ifstream in(MigrationsDir() + "/bootstrap/cluster.sql");
     std::stringstream bootstrap;
     bootstrap << in.rdbuf();
@@ -152,9 +169,15 @@ std::string CreateMigratedDatabase() {
   std::string url = CreateOwnedDatabase();
   if (url.empty()) return url;
   // As in every deployment: the owner migrates, not a superuser.
-  auto applied = migrate::Apply(AsRole(url, "plinth_owner"), MigrationsDir());
+  absl::Status applied;
+  try {
+    ClusterSetupLock turn;
+    applied = migrate::Apply(AsRole(url, "plinth_owner"), MigrationsDir()).status();
+  } catch (const std::exception& e) {
+    applied = absl::UnavailableError(e.what());
+  }
   if (!applied.ok()) {
-    ADD_FAILURE() << "migrations: " << applied.status();
+    ADD_FAILURE() << "migrations: " << applied;
     return "";
   }
   return url;

@@ -31,6 +31,13 @@ export type ErrorCode = ErrorEnvelope["error"]["code"];
 export type FieldIssue = ErrorEnvelope["error"]["details"][number];
 export type ListResourcesQuery = NonNullable<operations["ResourceService_ListResources"]["parameters"]["query"]>;
 export type ListAnalysesQuery = NonNullable<operations["AnalysisService_ListAnalyses"]["parameters"]["query"]>;
+export type OperatorAnalysis = Schemas["OperatorAnalysis"];
+export type JobStats = Schemas["JobStats"];
+export type OperatorAction = Schemas["OperatorActionRequest"];
+export type OperatorActionResult = Schemas["OperatorActionResult"];
+export type ListOperatorAnalysesQuery = NonNullable<
+  operations["AnalysisService_ListOperatorAnalyses"]["parameters"]["query"]
+>;
 
 /** A page of a list route. */
 export interface Page<T> {
@@ -200,6 +207,14 @@ export function createPlinthClient(options: PlinthClientOptions) {
           },
           watch,
         ),
+    },
+    /** Operators only (app_metadata.plinth_role = "operator"); 403 for anyone else. Actions are audited. */
+    operator: {
+      analyses: (query: ListOperatorAnalysesQuery = {}) =>
+        page(() => raw.GET("/api/v1/operator/analyses", { params: { query } })),
+      queue: () => data(() => raw.GET("/api/v1/operator/queue")),
+      retry: (action: OperatorAction) => data(() => raw.POST("/api/v1/operator/analyses/retry", { body: action })),
+      cancel: (action: OperatorAction) => data(() => raw.POST("/api/v1/operator/analyses/cancel", { body: action })),
     },
     billing: {
       plans: () => data(() => raw.GET("/api/v1/billing/plans")),

@@ -128,6 +128,72 @@ export const fieldRules = {
       "pattern": "^[^\\x00-\\x1F\\x7F-\\x9F]*$"
     }
   },
+  "JobStats": {
+    "failed_last_hour": {
+      "format": "int32"
+    },
+    "failed_total": {
+      "format": "int32"
+    },
+    "oldest_queued_seconds": {
+      "format": "int32"
+    },
+    "queue_depth": {
+      "format": "int32"
+    },
+    "queued": {
+      "format": "int32"
+    },
+    "running": {
+      "format": "int32"
+    },
+    "succeeded_last_hour": {
+      "format": "int32"
+    }
+  },
+  "OperatorActionRequest": {
+    "error_contains": {
+      "minLength": 1,
+      "maxLength": 200,
+      "pattern": "^[^\\x00-\\x1F\\x7F-\\x9F]*$",
+      "nullable": true
+    },
+    "max": {
+      "minimum": 1,
+      "maximum": 1000,
+      "default": 1000,
+      "format": "int32",
+      "nullable": true
+    },
+    "max_age_minutes": {
+      "minimum": 1,
+      "maximum": 525600,
+      "format": "int32",
+      "nullable": true
+    },
+    "reason": {
+      "maxLength": 500,
+      "pattern": "^[^\\x00-\\x1F\\x7F-\\x9F]*$",
+      "nullable": true
+    },
+    "user_id": {
+      "format": "uuid",
+      "pattern": "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$",
+      "nullable": true
+    }
+  },
+  "OperatorActionResult": {
+    "audit_id": {
+      "format": "int64",
+      "pattern": "^-?[0-9]+$"
+    }
+  },
+  "OperatorAnalysis": {
+    "user_id": {
+      "format": "uuid",
+      "pattern": "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
+    }
+  },
   "PageMeta": {
     "limit": {
       "minimum": 1,
@@ -285,6 +351,43 @@ export const queryRules = {
     "after": {
       "maxLength": 41,
       "pattern": "^([0-9]{1,20}-[0-9]{1,20})?$"
+    }
+  },
+  "AnalysisService_ListOperatorAnalyses": {
+    "status": {
+      "enum": [
+        "queued",
+        "running",
+        "succeeded",
+        "failed",
+        "cancelled"
+      ]
+    },
+    "user_id": {
+      "format": "uuid",
+      "pattern": "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
+    },
+    "max_age_minutes": {
+      "minimum": 1,
+      "maximum": 525600,
+      "format": "int32"
+    },
+    "error_contains": {
+      "minLength": 1,
+      "maxLength": 200,
+      "pattern": "^[^\\x00-\\x1F\\x7F-\\x9F]*$"
+    },
+    "page": {
+      "minimum": 1,
+      "maximum": 1000000,
+      "default": 1,
+      "format": "int32"
+    },
+    "limit": {
+      "minimum": 1,
+      "maximum": 100,
+      "default": 20,
+      "format": "int32"
     }
   },
   "ResourceService_ListResources": {

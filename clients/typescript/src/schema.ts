@@ -44,8 +44,8 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * The analysis as it runs: its live log from `after` (exclusive; from the start when empty), then `done` with the analysis as it ended, and the stream ends.
-         * @description The analysis as it runs: its live log from `after` (exclusive; from the start when empty), then `done` with the analysis as it ended, and the stream ends. An analysis already over answers `done` at once. The gateway serves it as Server-Sent Events (docs/API.md, "Streams"): `Last-Event-ID` is `after`.
+         * The analysis as it runs: its live log after `last_event_id`, else `after` (exclusive; from the start when both are empty), then `done` with the analysis as it ended, and the stream ends.
+         * @description The analysis as it runs: its live log after `last_event_id`, else `after` (exclusive; from the start when both are empty), then `done` with the analysis as it ended, and the stream ends. An analysis already over answers `done` at once. The gateway serves it as Server-Sent Events (docs/API.md, "Streams").
          */
         get: operations["AnalysisService_WatchAnalysis"];
         put?: never;
@@ -101,6 +101,80 @@ export interface paths {
         put?: never;
         /** Create portal session. */
         post: operations["BillingService_CreatePortalSession"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/operator/analyses": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Operators (CALLER_OPERATOR; every action audited in operator_audit).
+         * @description Operators (CALLER_OPERATOR; every action audited in operator_audit). Analyses of every user, newest first, filtered.
+         */
+        get: operations["AnalysisService_ListOperatorAnalyses"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/operator/analyses/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Cancels analyses of any user (those named, or every queued or running one the filter matches), as CancelAnalysis does for its owner. */
+        post: operations["AnalysisService_CancelAnalyses"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/operator/analyses/retry": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Runs failed analyses again (those named, or every failed one the filter matches): a new attempt, never a new charge (the credit taken at creation is the one; a retry that fails again is not refunded twice).
+         * @description Runs failed analyses again (those named, or every failed one the filter matches): a new attempt, never a new charge (the credit taken at creation is the one; a retry that fails again is not refunded twice). Idempotent: one already queued or running again is left as it is.
+         */
+        post: operations["AnalysisService_RetryAnalyses"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/operator/queue": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The queue's figures: how much waits, for how long, what runs, what failed. */
+        get: operations["AnalysisService_GetJobStats"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -398,11 +472,47 @@ export interface components {
             /** @constant */
             success: false;
         };
+        JobStats: {
+            /** Format: int32 */
+            failed_last_hour: number;
+            /**
+             * Format: int32
+             * @description Failed analyses no operator retried or looked past: the dead letters.
+             */
+            failed_total: number;
+            /**
+             * Format: int32
+             * @description How long the oldest queued analysis has waited since it was created.
+             */
+            oldest_queued_seconds: number;
+            /**
+             * Format: int32
+             * @description Entries on the job stream and analyses waiting out a back-off.
+             */
+            queue_depth: number;
+            /** Format: int32 */
+            queued: number;
+            /** Format: int32 */
+            running: number;
+            /** Format: int32 */
+            succeeded_last_hour: number;
+        };
+        JobStatsResponse: {
+            data: components["schemas"]["JobStats"];
+            /** @constant */
+            success: true;
+        };
         JsonText: string;
         /** @description Any JSON value; no string in it (object keys included) may contain U+0000. */
         JsonValue: JsonValue;
         ListAnalysesResponse: {
             data: components["schemas"]["Analysis"][];
+            meta: components["schemas"]["PageMeta"];
+            /** @constant */
+            success: true;
+        };
+        ListOperatorAnalysesResponse: {
+            data: components["schemas"]["OperatorAnalysis"][];
             meta: components["schemas"]["PageMeta"];
             /** @constant */
             success: true;
@@ -417,6 +527,43 @@ export interface components {
             meta: components["schemas"]["PageMeta"];
             /** @constant */
             success: true;
+        };
+        /** @description The analyses an operator acts on: `ids`, or else every one `status`, `user_id`, `max_age_minutes` and `error_contains` match (at most `max`). */
+        OperatorActionRequest: {
+            error_contains?: string | null;
+            ids?: string[];
+            /**
+             * Format: int32
+             * @description At most this many analyses by filter (1000 when absent).
+             * @default 1000
+             */
+            max?: number | null;
+            /** Format: int32 */
+            max_age_minutes?: number | null;
+            /** @description Why (kept in the audit row). */
+            reason?: string | null;
+            /** Format: uuid */
+            user_id?: string | null;
+        };
+        OperatorActionResponse: {
+            data: components["schemas"]["OperatorActionResult"];
+            /** @constant */
+            success: true;
+        };
+        OperatorActionResult: {
+            /**
+             * Format: int64
+             * @description The audit row that records it.
+             */
+            audit_id: string;
+            /** @description The analyses the action changed (those already as asked are not). */
+            ids: string[];
+        };
+        /** @description An analysis and whose it is. */
+        OperatorAnalysis: {
+            analysis: components["schemas"]["Analysis"];
+            /** Format: uuid */
+            user_id: string;
         };
         /** @description Pagination block of every list response (`meta` in the REST envelope). */
         PageMeta: {
@@ -569,6 +716,16 @@ export interface components {
                 "application/json": components["schemas"]["ErrorEnvelope"];
             };
         };
+        /** @description 403 FORBIDDEN: Not allowed. */
+        Forbidden: {
+            headers: {
+                "X-Request-Id": components["headers"]["RequestId"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorEnvelope"];
+            };
+        };
         /** @description 402 INSUFFICIENT_CREDITS: No credit left: buy a plan (POST /api/v1/billing/checkout). */
         InsufficientCredits: {
             headers: {
@@ -681,11 +838,18 @@ export type SchemaCreateCheckoutSessionRequest = components['schemas']['CreateCh
 export type SchemaCreatePortalSessionRequest = components['schemas']['CreatePortalSessionRequest'];
 export type SchemaCreateResourceRequest = components['schemas']['CreateResourceRequest'];
 export type SchemaErrorEnvelope = components['schemas']['ErrorEnvelope'];
+export type SchemaJobStats = components['schemas']['JobStats'];
+export type SchemaJobStatsResponse = components['schemas']['JobStatsResponse'];
 export type SchemaJsonText = components['schemas']['JsonText'];
 export type SchemaJsonValue = components['schemas']['JsonValue'];
 export type SchemaListAnalysesResponse = components['schemas']['ListAnalysesResponse'];
+export type SchemaListOperatorAnalysesResponse = components['schemas']['ListOperatorAnalysesResponse'];
 export type SchemaListPlansResponse = components['schemas']['ListPlansResponse'];
 export type SchemaListResourcesResponse = components['schemas']['ListResourcesResponse'];
+export type SchemaOperatorActionRequest = components['schemas']['OperatorActionRequest'];
+export type SchemaOperatorActionResponse = components['schemas']['OperatorActionResponse'];
+export type SchemaOperatorActionResult = components['schemas']['OperatorActionResult'];
+export type SchemaOperatorAnalysis = components['schemas']['OperatorAnalysis'];
 export type SchemaPageMeta = components['schemas']['PageMeta'];
 export type SchemaPlan = components['schemas']['Plan'];
 export type SchemaPortalSession = components['schemas']['PortalSession'];
@@ -701,6 +865,7 @@ export type SchemaUsage = components['schemas']['Usage'];
 export type SchemaWebhookReceipt = components['schemas']['WebhookReceipt'];
 export type ResponseConflict = components['responses']['Conflict'];
 export type ResponseDeadlineExceeded = components['responses']['DeadlineExceeded'];
+export type ResponseForbidden = components['responses']['Forbidden'];
 export type ResponseInsufficientCredits = components['responses']['InsufficientCredits'];
 export type ResponseInternal = components['responses']['Internal'];
 export type ResponseNotFound = components['responses']['NotFound'];
@@ -788,7 +953,7 @@ export interface operations {
                 after?: string;
             };
             header?: {
-                /** @description What `after` says, as EventSource sends it when it reconnects; wins over `after`. */
+                /** @description The same, as EventSource sends it when it reconnects: wins over `after` (the URL's, which a reconnection repeats). */
                 "Last-Event-ID"?: string;
             };
             path: {
@@ -808,7 +973,29 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "text/event-stream": string;
+                    "text/event-stream": {
+                        data: string;
+                        /** @enum {string} */
+                        event: "status" | "delta" | "done" | "error";
+                        id?: string;
+                        retry?: number;
+                    } & ({
+                        data?: unknown;
+                        /** @constant */
+                        event?: "status";
+                    } | {
+                        data?: unknown;
+                        /** @constant */
+                        event?: "delta";
+                    } | {
+                        data?: unknown;
+                        /** @constant */
+                        event?: "done";
+                    } | {
+                        data?: unknown;
+                        /** @constant */
+                        event?: "error";
+                    });
                 };
             };
             400: components["responses"]["ValidationError"];
@@ -914,6 +1101,148 @@ export interface operations {
             401: components["responses"]["Unauthenticated"];
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+            504: components["responses"]["DeadlineExceeded"];
+        };
+    };
+    AnalysisService_ListOperatorAnalyses: {
+        parameters: {
+            query?: {
+                status?: "queued" | "running" | "succeeded" | "failed" | "cancelled";
+                user_id?: string;
+                /** @description Created at most this many minutes ago. */
+                max_age_minutes?: number;
+                /** @description The error contains this text (case-insensitive). */
+                error_contains?: string;
+                page?: number;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK. */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListOperatorAnalysesResponse"];
+                };
+            };
+            400: components["responses"]["ValidationError"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+            504: components["responses"]["DeadlineExceeded"];
+        };
+    };
+    AnalysisService_CancelAnalyses: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["OperatorActionRequest"];
+            };
+        };
+        responses: {
+            /** @description OK. */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OperatorActionResponse"];
+                };
+            };
+            400: components["responses"]["ValidationError"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+            504: components["responses"]["DeadlineExceeded"];
+        };
+    };
+    AnalysisService_RetryAnalyses: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["OperatorActionRequest"];
+            };
+        };
+        responses: {
+            /** @description OK. */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OperatorActionResponse"];
+                };
+            };
+            400: components["responses"]["ValidationError"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+            504: components["responses"]["DeadlineExceeded"];
+        };
+    };
+    AnalysisService_GetJobStats: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK. */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JobStatsResponse"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
             429: components["responses"]["RateLimited"];
             500: components["responses"]["Internal"];
             503: components["responses"]["Unavailable"];

@@ -194,6 +194,12 @@ func (g *generator) operation(svc *protogen.Service, m *protogen.Method) (object
 			if contains(pathVars, string(f.Desc.Name())) || isFieldMask(f) {
 				continue
 			}
+			if header := rulesOf(f).GetHttpHeader(); header != "" {
+				p := g.parameter(f, "header", rulesOf(f).GetRequired())
+				p["name"] = header
+				params = append(params, p)
+				continue
+			}
 			params = append(params, g.parameter(f, "query", rulesOf(f).GetRequired()))
 		}
 	}
@@ -255,21 +261,7 @@ func (g *generator) operation(svc *protogen.Service, m *protogen.Method) (object
 		// Served by the gateway as Server-Sent Events (gateway events.go):
 		// the stream message's oneof names each event and its data.
 		responses["200"] = object{"description": "A stream of Server-Sent Events.", "headers": okHeaders,
-			"content": object{"text/event-stream": object{
-				"schema":   object{"type": "string", "description": eventStreamDescription},
-				"x-events": g.streamEvents(m.Output),
-			}}}
-		var after object
-		for _, p := range params {
-			if p.(object)["name"] == "after" {
-				after = p.(object)["schema"].(object)
-			}
-		}
-		if after != nil {
-			params = append(params, object{"name": "Last-Event-ID", "in": "header", "required": false, "schema": after,
-				"description": "What `after` says, as EventSource sends it when it reconnects; wins over `after`."})
-			op["parameters"] = params
-		}
+			"content": object{"text/event-stream": object{"schema": g.eventSchema(m.Output)}}}
 	case success == http.StatusNoContent:
 		responses["204"] = object{"description": "Done; no body.", "headers": okHeaders}
 	default:
@@ -293,6 +285,12 @@ func (g *generator) operation(svc *protogen.Service, m *protogen.Method) (object
 		op["security"] = []any{object{"stripeSignature": []any{}}}
 	case access.GetCaller() == plinthv1.Caller_CALLER_PUBLIC:
 		op["security"] = []any{}
+	case access.GetCaller() == plinthv1.Caller_CALLER_OPERATOR:
+		// A user token whose app_metadata.plinth_role is "operator"; any
+		// other user's is 403.
+		op["security"] = []any{object{"bearerAuth": []any{}}}
+		op["x-plinth-operator"] = true
+		codes = append(codes, contract.Unauthenticated, contract.Forbidden)
 	default:
 		op["security"] = []any{object{"bearerAuth": []any{}}}
 		codes = append(codes, contract.Unauthenticated)
@@ -311,25 +309,38 @@ func (g *generator) operation(svc *protogen.Service, m *protogen.Method) (object
 	return op, method, path, nil
 }
 
-const eventStreamDescription = "`text/event-stream`: each event has `event:` (its name in x-events), " +
-	"`data:` (its JSON, as x-events describes it) and, when it can be resumed after, `id:`. " +
+const eventStreamDescription = "One Server-Sent Event: `event:` its kind, `data:` its JSON (the kind's schema) and, " +
+	"when the stream can be resumed after it, `id:`. " +
 	"A comment line (`: keep-alive`) comes every 15 s by default. The stream ends after `done` or `error`; " +
 	"a connection that ends before either is resumed with `Last-Event-ID`."
 
-// streamEvents: the stream message's oneof members by name, as schemas.
-func (g *generator) streamEvents(msg *protogen.Message) object {
-	events := object{}
+// eventSchema: one Server-Sent Event of a stream whose message has a oneof
+// of its kinds (the field's name is `event:`, its JSON `data:`), as OpenAPI
+// 3.1 describes a text/event-stream's events (3.2 calls it itemSchema).
+func (g *generator) eventSchema(msg *protogen.Message) object {
+	var names, kinds []any
 	for _, o := range msg.Oneofs {
 		for _, f := range o.Fields {
 			if f.Message == nil {
 				continue
 			}
-			name := string(f.Message.Desc.Name())
-			g.want(pendingSchema{name: name, msg: f.Message})
-			events[string(f.Desc.Name())] = ref(name)
+			schema := string(f.Message.Desc.Name())
+			g.want(pendingSchema{name: schema, msg: f.Message})
+			names = append(names, string(f.Desc.Name()))
+			kinds = append(kinds, object{"properties": object{
+				"event": object{"const": string(f.Desc.Name())},
+				"data":  object{"contentMediaType": "application/json", "contentSchema": ref(schema)},
+			}})
 		}
 	}
-	return events
+	return object{"type": "object", "description": eventStreamDescription, "required": []any{"event", "data"},
+		"properties": object{
+			"event": object{"type": "string", "enum": names},
+			"data":  object{"type": "string", "contentMediaType": "application/json"},
+			"id":    object{"type": "string", "pattern": "^[0-9]{1,20}-[0-9]{1,20}$"},
+			"retry": object{"type": "integer", "minimum": 0},
+		},
+		"oneOf": kinds}
 }
 
 func (g *generator) want(p pendingSchema) {
@@ -407,6 +418,9 @@ func (g *generator) fieldSchema(f *protogen.Field, request, nullAsAbsent bool) o
 	var s object
 	if f.Desc.IsList() {
 		s = object{"type": "array", "items": g.valueSchema(f, r, request)}
+		if r.MaxItems != nil {
+			s["maxItems"] = r.GetMaxItems()
+		}
 	} else {
 		s = g.valueSchema(f, r, request)
 		nullable := isWrapper(f) || (!request && r.GetNullable()) || nullAsAbsent

@@ -148,7 +148,7 @@ func RoutesTable(files []*protogen.File) string {
 			return
 		}
 		auth := map[plinthv1.Caller]string{plinthv1.Caller_CALLER_PUBLIC: "none", plinthv1.Caller_CALLER_USER: "bearer",
-			plinthv1.Caller_CALLER_USER_OR_INTERNAL: "bearer"}[a.GetCaller()]
+			plinthv1.Caller_CALLER_USER_OR_INTERNAL: "bearer", plinthv1.Caller_CALLER_OPERATOR: "bearer, operator"}[a.GetCaller()]
 		if a.GetRawBodyPost() != "" {
 			auth = "signature"
 		}

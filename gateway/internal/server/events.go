@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"google.golang.org/genproto/googleapis/api/annotations"
 	"google.golang.org/grpc"
@@ -33,8 +34,8 @@ import (
 //   - one event per stream message: `event:` its oneof field (status,
 //     delta, done, error), `data:` that field as JSON (as the REST API
 //     writes it), `id:` the message's id when it has one;
-//   - `Last-Event-ID` (or the `after` query parameter) resumes after that
-//     event: nothing lost, nothing repeated;
+//   - `Last-Event-ID` (or else the `after` query parameter) resumes after
+//     that event: nothing lost, nothing repeated;
 //   - a comment line every heartbeat, so proxies keep the connection;
 //   - the connection ends after `done` or `error`; after the idle timeout
 //     with no event (the client resumes); when the gateway drains;
@@ -127,9 +128,13 @@ func (g *Gateway) serveEvents(w http.ResponseWriter, r *http.Request) {
 	g.metrics.eventStreams.Inc()
 	defer g.metrics.eventStreams.Dec()
 
-	after := r.Header.Get("Last-Event-ID")
-	if after == "" {
-		after = r.URL.Query().Get("after")
+	query := r.URL.Query()
+	for name, values := range query {
+		if len(values) > 1 {
+			writeError(w, r, http.StatusBadRequest, contract.ValidationError, "invalid request: "+name+": given more than once",
+				[]fieldIssue{{Field: name, Issue: "given more than once"}})
+			return
+		}
 	}
 	md := metadata.Pairs("x-request-id", requestIDOf(r), "traceparent", r.Header.Get("Traceparent"))
 	if auth := r.Header.Get("Authorization"); auth != "" {
@@ -137,7 +142,17 @@ func (g *Gateway) serveEvents(w http.ResponseWriter, r *http.Request) {
 	}
 	ctx, cancel := context.WithCancel(metadata.NewOutgoingContext(r.Context(), md))
 	defer cancel()
-	request := &plinthv1.WatchAnalysisRequest{Id: r.PathValue("id"), After: after}
+	// The service checks both and resumes after Last-Event-ID, else after.
+	request := &plinthv1.WatchAnalysisRequest{Id: r.PathValue("id"), After: query.Get("after"),
+		LastEventId: r.Header.Get("Last-Event-ID")}
+	// A proto string must be UTF-8 (the rest is the service's rules).
+	for field, value := range map[string]string{"id": request.Id, "after": request.After, "last_event_id": request.LastEventId} {
+		if !utf8.ValidString(value) {
+			writeError(w, r, http.StatusBadRequest, contract.ValidationError, "invalid request: "+field+": must be valid UTF-8",
+				[]fieldIssue{{Field: field, Issue: "must be valid UTF-8"}})
+			return
+		}
+	}
 	stream, first, err := s.open1(ctx, request)
 	if err != nil {
 		// Nothing written yet: the error as JSON, like any route's.
@@ -234,7 +249,7 @@ func (s *eventStreams) open1(ctx context.Context, request *plinthv1.WatchAnalysi
 func (s *eventStreams) pump(ctx context.Context, stream grpc.ServerStreamingClient[plinthv1.AnalysisEvent], first *plinthv1.AnalysisEvent, request *plinthv1.WatchAnalysisRequest, out chan<- *plinthv1.AnalysisEvent) error {
 	send := func(ev *plinthv1.AnalysisEvent) bool {
 		if ev.GetId() != "" {
-			request.After = ev.GetId()
+			request.LastEventId = ev.GetId()
 		}
 		select {
 		case out <- ev:

@@ -54,7 +54,8 @@ type scriptedBackend struct {
 func (b *scriptedBackend) WatchAnalysis(_ context.Context, in *plinthv1.WatchAnalysisRequest, _ ...grpc.CallOption) (grpc.ServerStreamingClient[plinthv1.AnalysisEvent], error) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	b.requests = append(b.requests, &plinthv1.WatchAnalysisRequest{Id: in.GetId(), After: in.GetAfter()})
+	b.requests = append(b.requests, &plinthv1.WatchAnalysisRequest{Id: in.GetId(), After: in.GetAfter(),
+		LastEventId: in.GetLastEventId()})
 	s := b.streams[0]
 	b.streams = b.streams[1:]
 	return s, nil
@@ -119,7 +120,7 @@ func TestABrokenBackendStreamIsResumedUnseen(t *testing.T) {
 			t.Errorf("%q %d times in %q", want, strings.Count(string(body), want), body)
 		}
 	}
-	if len(backend.requests) != 2 || backend.requests[0].After != "0-9" || backend.requests[1].After != "1-2" {
+	if len(backend.requests) != 2 || backend.requests[0].LastEventId != "0-9" || backend.requests[1].LastEventId != "1-2" {
 		t.Fatalf("backend requests %v", backend.requests)
 	}
 	if resp.Header.Get("Content-Type") != "text/event-stream" || resp.Header.Get("X-Accel-Buffering") != "no" {

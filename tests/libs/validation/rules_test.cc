@@ -65,6 +65,30 @@ TEST(Rules, FormatsValuesAndBounds) {
   EXPECT_EQ(issues.count("sort"), 0u);
 }
 
+TEST(Rules, RepeatedTextChecksEachItemAndTheCount) {
+  v1::OperatorActionRequest r;
+  EXPECT_TRUE(Issues(r).empty());
+  r.add_ids("8c45fc34-287e-4f02-b5b6-c0fc3fdfeca6");
+  r.add_ids("x'; drop table analyses; --");
+  EXPECT_EQ(Issues(r), (std::map<std::string, std::string>{{"ids[1]", "must be a UUID"}}));
+  r.clear_ids();
+  for (int i = 0; i < 1001; ++i) r.add_ids("8c45fc34-287e-4f02-b5b6-c0fc3fdfeca6");
+  EXPECT_EQ(Issues(r)["ids"], "must have at most 1000 items");
+}
+
+TEST(Rules, EventIdsAreRedisStreamIds) {
+  v1::WatchAnalysisRequest r;
+  r.set_id("8c45fc34-287e-4f02-b5b6-c0fc3fdfeca6");
+  for (const char* ok : {"", "0-0", "1733382000000-12", "18446744073709551615-18446744073709551615"}) {
+    r.set_last_event_id(ok);
+    EXPECT_TRUE(Issues(r).empty()) << ok;
+  }
+  for (const char* bad : {"1", "1-", "-1", "1-2-3", "18446744073709551616-0", "1-x", " 1-1"}) {
+    r.set_after(bad);
+    EXPECT_EQ(Issues(r)["after"], "must be an event id (<milliseconds>-<sequence>)") << bad;
+  }
+}
+
 TEST(Rules, AMaskChecksWhatItNamesAndRefusesNullButForWrappers) {
   v1::ResourcePatch patch;
   std::set<std::string> title_only = {"title"};

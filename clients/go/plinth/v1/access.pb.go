@@ -42,6 +42,11 @@ const (
 	Caller_CALLER_INTERNAL Caller = 3
 	// Either of the two above.
 	Caller_CALLER_USER_OR_INTERNAL Caller = 4
+	// An operator: a verified user token whose `app_metadata.plinth_role` is
+	// "operator" (Supabase sets app_metadata; users cannot). Any other user
+	// is refused 403. Nothing else grants it. Every operator action is audited
+	// (docs/OPERATIONS.md).
+	Caller_CALLER_OPERATOR Caller = 5
 )
 
 // Enum value maps for Caller.
@@ -52,6 +57,7 @@ var (
 		2: "CALLER_USER",
 		3: "CALLER_INTERNAL",
 		4: "CALLER_USER_OR_INTERNAL",
+		5: "CALLER_OPERATOR",
 	}
 	Caller_value = map[string]int32{
 		"CALLER_UNSPECIFIED":      0,
@@ -59,6 +65,7 @@ var (
 		"CALLER_USER":             2,
 		"CALLER_INTERNAL":         3,
 		"CALLER_USER_OR_INTERNAL": 4,
+		"CALLER_OPERATOR":         5,
 	}
 )
 
@@ -315,13 +322,14 @@ const file_plinth_v1_access_proto_rawDesc = "" +
 	"\x04name\x18\x03 \x01(\tR\x04name\x128\n" +
 	"\x18metrics_address_variable\x18\x04 \x01(\tR\x16metricsAddressVariable\x126\n" +
 	"\x17default_metrics_address\x18\x05 \x01(\tR\x15defaultMetricsAddress\x12\x1e\n" +
-	"\vmax_call_ms\x18\x06 \x01(\rR\tmaxCallMs*v\n" +
+	"\vmax_call_ms\x18\x06 \x01(\rR\tmaxCallMs*\x8b\x01\n" +
 	"\x06Caller\x12\x16\n" +
 	"\x12CALLER_UNSPECIFIED\x10\x00\x12\x11\n" +
 	"\rCALLER_PUBLIC\x10\x01\x12\x0f\n" +
 	"\vCALLER_USER\x10\x02\x12\x13\n" +
 	"\x0fCALLER_INTERNAL\x10\x03\x12\x1b\n" +
-	"\x17CALLER_USER_OR_INTERNAL\x10\x04:R\n" +
+	"\x17CALLER_USER_OR_INTERNAL\x10\x04\x12\x13\n" +
+	"\x0fCALLER_OPERATOR\x10\x05:R\n" +
 	"\bendpoint\x12\x1f.google.protobuf.ServiceOptions\x18ӆ\x03 \x01(\v2\x13.plinth.v1.EndpointR\bendpoint:K\n" +
 	"\x06access\x12\x1e.google.protobuf.MethodOptions\x18ц\x03 \x01(\v2\x11.plinth.v1.AccessR\x06accessB*Z(plinth.dev/clients/go/plinth/v1;plinthv1b\x06proto3"
 

@@ -484,7 +484,10 @@ type WatchAnalysisRequest struct {
 	Id    string                 `protobuf:"bytes,1,opt,name=id,proto3" json:"id,omitempty"`
 	// The id of the last event received (`Last-Event-ID`): the stream goes on
 	// after it, nothing lost or repeated.
-	After         string `protobuf:"bytes,2,opt,name=after,proto3" json:"after,omitempty"`
+	After string `protobuf:"bytes,2,opt,name=after,proto3" json:"after,omitempty"`
+	// The same, as EventSource sends it when it reconnects: wins over `after`
+	// (the URL's, which a reconnection repeats).
+	LastEventId   string `protobuf:"bytes,3,opt,name=last_event_id,json=lastEventId,proto3" json:"last_event_id,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -529,6 +532,13 @@ func (x *WatchAnalysisRequest) GetId() string {
 func (x *WatchAnalysisRequest) GetAfter() string {
 	if x != nil {
 		return x.After
+	}
+	return ""
+}
+
+func (x *WatchAnalysisRequest) GetLastEventId() string {
+	if x != nil {
+		return x.LastEventId
 	}
 	return ""
 }
@@ -882,6 +892,559 @@ func (x *AnalysisStreamError) GetMessage() string {
 	return ""
 }
 
+// Which analyses, for operators: every condition given holds.
+type ListOperatorAnalysesRequest struct {
+	state  protoimpl.MessageState `protogen:"open.v1"`
+	Status *string                `protobuf:"bytes,1,opt,name=status,proto3,oneof" json:"status,omitempty"`
+	UserId *string                `protobuf:"bytes,2,opt,name=user_id,json=userId,proto3,oneof" json:"user_id,omitempty"`
+	// Created at most this many minutes ago.
+	MaxAgeMinutes *int32 `protobuf:"varint,3,opt,name=max_age_minutes,json=maxAgeMinutes,proto3,oneof" json:"max_age_minutes,omitempty"`
+	// The error contains this text (case-insensitive).
+	ErrorContains *string `protobuf:"bytes,4,opt,name=error_contains,json=errorContains,proto3,oneof" json:"error_contains,omitempty"`
+	Page          *int32  `protobuf:"varint,5,opt,name=page,proto3,oneof" json:"page,omitempty"`
+	Limit         *int32  `protobuf:"varint,6,opt,name=limit,proto3,oneof" json:"limit,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ListOperatorAnalysesRequest) Reset() {
+	*x = ListOperatorAnalysesRequest{}
+	mi := &file_plinth_v1_analysis_proto_msgTypes[13]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ListOperatorAnalysesRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ListOperatorAnalysesRequest) ProtoMessage() {}
+
+func (x *ListOperatorAnalysesRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_plinth_v1_analysis_proto_msgTypes[13]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ListOperatorAnalysesRequest.ProtoReflect.Descriptor instead.
+func (*ListOperatorAnalysesRequest) Descriptor() ([]byte, []int) {
+	return file_plinth_v1_analysis_proto_rawDescGZIP(), []int{13}
+}
+
+func (x *ListOperatorAnalysesRequest) GetStatus() string {
+	if x != nil && x.Status != nil {
+		return *x.Status
+	}
+	return ""
+}
+
+func (x *ListOperatorAnalysesRequest) GetUserId() string {
+	if x != nil && x.UserId != nil {
+		return *x.UserId
+	}
+	return ""
+}
+
+func (x *ListOperatorAnalysesRequest) GetMaxAgeMinutes() int32 {
+	if x != nil && x.MaxAgeMinutes != nil {
+		return *x.MaxAgeMinutes
+	}
+	return 0
+}
+
+func (x *ListOperatorAnalysesRequest) GetErrorContains() string {
+	if x != nil && x.ErrorContains != nil {
+		return *x.ErrorContains
+	}
+	return ""
+}
+
+func (x *ListOperatorAnalysesRequest) GetPage() int32 {
+	if x != nil && x.Page != nil {
+		return *x.Page
+	}
+	return 0
+}
+
+func (x *ListOperatorAnalysesRequest) GetLimit() int32 {
+	if x != nil && x.Limit != nil {
+		return *x.Limit
+	}
+	return 0
+}
+
+// An analysis and whose it is.
+type OperatorAnalysis struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	UserId        string                 `protobuf:"bytes,1,opt,name=user_id,json=userId,proto3" json:"user_id,omitempty"`
+	Analysis      *Analysis              `protobuf:"bytes,2,opt,name=analysis,proto3" json:"analysis,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *OperatorAnalysis) Reset() {
+	*x = OperatorAnalysis{}
+	mi := &file_plinth_v1_analysis_proto_msgTypes[14]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *OperatorAnalysis) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*OperatorAnalysis) ProtoMessage() {}
+
+func (x *OperatorAnalysis) ProtoReflect() protoreflect.Message {
+	mi := &file_plinth_v1_analysis_proto_msgTypes[14]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use OperatorAnalysis.ProtoReflect.Descriptor instead.
+func (*OperatorAnalysis) Descriptor() ([]byte, []int) {
+	return file_plinth_v1_analysis_proto_rawDescGZIP(), []int{14}
+}
+
+func (x *OperatorAnalysis) GetUserId() string {
+	if x != nil {
+		return x.UserId
+	}
+	return ""
+}
+
+func (x *OperatorAnalysis) GetAnalysis() *Analysis {
+	if x != nil {
+		return x.Analysis
+	}
+	return nil
+}
+
+type ListOperatorAnalysesResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Data          []*OperatorAnalysis    `protobuf:"bytes,1,rep,name=data,proto3" json:"data,omitempty"`
+	Meta          *PageMeta              `protobuf:"bytes,2,opt,name=meta,proto3" json:"meta,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ListOperatorAnalysesResponse) Reset() {
+	*x = ListOperatorAnalysesResponse{}
+	mi := &file_plinth_v1_analysis_proto_msgTypes[15]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ListOperatorAnalysesResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ListOperatorAnalysesResponse) ProtoMessage() {}
+
+func (x *ListOperatorAnalysesResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_plinth_v1_analysis_proto_msgTypes[15]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ListOperatorAnalysesResponse.ProtoReflect.Descriptor instead.
+func (*ListOperatorAnalysesResponse) Descriptor() ([]byte, []int) {
+	return file_plinth_v1_analysis_proto_rawDescGZIP(), []int{15}
+}
+
+func (x *ListOperatorAnalysesResponse) GetData() []*OperatorAnalysis {
+	if x != nil {
+		return x.Data
+	}
+	return nil
+}
+
+func (x *ListOperatorAnalysesResponse) GetMeta() *PageMeta {
+	if x != nil {
+		return x.Meta
+	}
+	return nil
+}
+
+type GetJobStatsRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *GetJobStatsRequest) Reset() {
+	*x = GetJobStatsRequest{}
+	mi := &file_plinth_v1_analysis_proto_msgTypes[16]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GetJobStatsRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GetJobStatsRequest) ProtoMessage() {}
+
+func (x *GetJobStatsRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_plinth_v1_analysis_proto_msgTypes[16]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GetJobStatsRequest.ProtoReflect.Descriptor instead.
+func (*GetJobStatsRequest) Descriptor() ([]byte, []int) {
+	return file_plinth_v1_analysis_proto_rawDescGZIP(), []int{16}
+}
+
+type JobStats struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Entries on the job stream and analyses waiting out a back-off.
+	QueueDepth int32 `protobuf:"varint,1,opt,name=queue_depth,json=queueDepth,proto3" json:"queue_depth,omitempty"`
+	Queued     int32 `protobuf:"varint,2,opt,name=queued,proto3" json:"queued,omitempty"`
+	Running    int32 `protobuf:"varint,3,opt,name=running,proto3" json:"running,omitempty"`
+	// How long the oldest queued analysis has waited since it was created.
+	OldestQueuedSeconds int32 `protobuf:"varint,4,opt,name=oldest_queued_seconds,json=oldestQueuedSeconds,proto3" json:"oldest_queued_seconds,omitempty"`
+	FailedLastHour      int32 `protobuf:"varint,5,opt,name=failed_last_hour,json=failedLastHour,proto3" json:"failed_last_hour,omitempty"`
+	SucceededLastHour   int32 `protobuf:"varint,6,opt,name=succeeded_last_hour,json=succeededLastHour,proto3" json:"succeeded_last_hour,omitempty"`
+	// Failed analyses no operator retried or looked past: the dead letters.
+	FailedTotal   int32 `protobuf:"varint,7,opt,name=failed_total,json=failedTotal,proto3" json:"failed_total,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *JobStats) Reset() {
+	*x = JobStats{}
+	mi := &file_plinth_v1_analysis_proto_msgTypes[17]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *JobStats) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*JobStats) ProtoMessage() {}
+
+func (x *JobStats) ProtoReflect() protoreflect.Message {
+	mi := &file_plinth_v1_analysis_proto_msgTypes[17]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use JobStats.ProtoReflect.Descriptor instead.
+func (*JobStats) Descriptor() ([]byte, []int) {
+	return file_plinth_v1_analysis_proto_rawDescGZIP(), []int{17}
+}
+
+func (x *JobStats) GetQueueDepth() int32 {
+	if x != nil {
+		return x.QueueDepth
+	}
+	return 0
+}
+
+func (x *JobStats) GetQueued() int32 {
+	if x != nil {
+		return x.Queued
+	}
+	return 0
+}
+
+func (x *JobStats) GetRunning() int32 {
+	if x != nil {
+		return x.Running
+	}
+	return 0
+}
+
+func (x *JobStats) GetOldestQueuedSeconds() int32 {
+	if x != nil {
+		return x.OldestQueuedSeconds
+	}
+	return 0
+}
+
+func (x *JobStats) GetFailedLastHour() int32 {
+	if x != nil {
+		return x.FailedLastHour
+	}
+	return 0
+}
+
+func (x *JobStats) GetSucceededLastHour() int32 {
+	if x != nil {
+		return x.SucceededLastHour
+	}
+	return 0
+}
+
+func (x *JobStats) GetFailedTotal() int32 {
+	if x != nil {
+		return x.FailedTotal
+	}
+	return 0
+}
+
+type JobStatsResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Data          *JobStats              `protobuf:"bytes,1,opt,name=data,proto3" json:"data,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *JobStatsResponse) Reset() {
+	*x = JobStatsResponse{}
+	mi := &file_plinth_v1_analysis_proto_msgTypes[18]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *JobStatsResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*JobStatsResponse) ProtoMessage() {}
+
+func (x *JobStatsResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_plinth_v1_analysis_proto_msgTypes[18]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use JobStatsResponse.ProtoReflect.Descriptor instead.
+func (*JobStatsResponse) Descriptor() ([]byte, []int) {
+	return file_plinth_v1_analysis_proto_rawDescGZIP(), []int{18}
+}
+
+func (x *JobStatsResponse) GetData() *JobStats {
+	if x != nil {
+		return x.Data
+	}
+	return nil
+}
+
+// The analyses an operator acts on: `ids`, or else every one `status`,
+// `user_id`, `max_age_minutes` and `error_contains` match (at most `max`).
+type OperatorActionRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Ids           []string               `protobuf:"bytes,1,rep,name=ids,proto3" json:"ids,omitempty"`
+	UserId        *string                `protobuf:"bytes,2,opt,name=user_id,json=userId,proto3,oneof" json:"user_id,omitempty"`
+	MaxAgeMinutes *int32                 `protobuf:"varint,3,opt,name=max_age_minutes,json=maxAgeMinutes,proto3,oneof" json:"max_age_minutes,omitempty"`
+	ErrorContains *string                `protobuf:"bytes,4,opt,name=error_contains,json=errorContains,proto3,oneof" json:"error_contains,omitempty"`
+	// At most this many analyses by filter (1000 when absent).
+	Max *int32 `protobuf:"varint,5,opt,name=max,proto3,oneof" json:"max,omitempty"`
+	// Why (kept in the audit row).
+	Reason        string `protobuf:"bytes,6,opt,name=reason,proto3" json:"reason,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *OperatorActionRequest) Reset() {
+	*x = OperatorActionRequest{}
+	mi := &file_plinth_v1_analysis_proto_msgTypes[19]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *OperatorActionRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*OperatorActionRequest) ProtoMessage() {}
+
+func (x *OperatorActionRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_plinth_v1_analysis_proto_msgTypes[19]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use OperatorActionRequest.ProtoReflect.Descriptor instead.
+func (*OperatorActionRequest) Descriptor() ([]byte, []int) {
+	return file_plinth_v1_analysis_proto_rawDescGZIP(), []int{19}
+}
+
+func (x *OperatorActionRequest) GetIds() []string {
+	if x != nil {
+		return x.Ids
+	}
+	return nil
+}
+
+func (x *OperatorActionRequest) GetUserId() string {
+	if x != nil && x.UserId != nil {
+		return *x.UserId
+	}
+	return ""
+}
+
+func (x *OperatorActionRequest) GetMaxAgeMinutes() int32 {
+	if x != nil && x.MaxAgeMinutes != nil {
+		return *x.MaxAgeMinutes
+	}
+	return 0
+}
+
+func (x *OperatorActionRequest) GetErrorContains() string {
+	if x != nil && x.ErrorContains != nil {
+		return *x.ErrorContains
+	}
+	return ""
+}
+
+func (x *OperatorActionRequest) GetMax() int32 {
+	if x != nil && x.Max != nil {
+		return *x.Max
+	}
+	return 0
+}
+
+func (x *OperatorActionRequest) GetReason() string {
+	if x != nil {
+		return x.Reason
+	}
+	return ""
+}
+
+type OperatorActionResult struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The analyses the action changed (those already as asked are not).
+	Ids []string `protobuf:"bytes,1,rep,name=ids,proto3" json:"ids,omitempty"`
+	// The audit row that records it.
+	AuditId       int64 `protobuf:"varint,2,opt,name=audit_id,json=auditId,proto3" json:"audit_id,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *OperatorActionResult) Reset() {
+	*x = OperatorActionResult{}
+	mi := &file_plinth_v1_analysis_proto_msgTypes[20]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *OperatorActionResult) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*OperatorActionResult) ProtoMessage() {}
+
+func (x *OperatorActionResult) ProtoReflect() protoreflect.Message {
+	mi := &file_plinth_v1_analysis_proto_msgTypes[20]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use OperatorActionResult.ProtoReflect.Descriptor instead.
+func (*OperatorActionResult) Descriptor() ([]byte, []int) {
+	return file_plinth_v1_analysis_proto_rawDescGZIP(), []int{20}
+}
+
+func (x *OperatorActionResult) GetIds() []string {
+	if x != nil {
+		return x.Ids
+	}
+	return nil
+}
+
+func (x *OperatorActionResult) GetAuditId() int64 {
+	if x != nil {
+		return x.AuditId
+	}
+	return 0
+}
+
+type OperatorActionResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Data          *OperatorActionResult  `protobuf:"bytes,1,opt,name=data,proto3" json:"data,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *OperatorActionResponse) Reset() {
+	*x = OperatorActionResponse{}
+	mi := &file_plinth_v1_analysis_proto_msgTypes[21]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *OperatorActionResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*OperatorActionResponse) ProtoMessage() {}
+
+func (x *OperatorActionResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_plinth_v1_analysis_proto_msgTypes[21]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use OperatorActionResponse.ProtoReflect.Descriptor instead.
+func (*OperatorActionResponse) Descriptor() ([]byte, []int) {
+	return file_plinth_v1_analysis_proto_rawDescGZIP(), []int{21}
+}
+
+func (x *OperatorActionResponse) GetData() *OperatorActionResult {
+	if x != nil {
+		return x.Data
+	}
+	return nil
+}
+
 var File_plinth_v1_analysis_proto protoreflect.FileDescriptor
 
 const file_plinth_v1_analysis_proto_rawDesc = "" +
@@ -926,10 +1489,11 @@ const file_plinth_v1_analysis_proto_rawDesc = "" +
 	"\x12GetAnalysisRequest\x12\x18\n" +
 	"\x02id\x18\x01 \x01(\tB\b\x92\xb5\x18\x04\b\x01(\x01R\x02id\";\n" +
 	"\x10AnalysisResponse\x12'\n" +
-	"\x04data\x18\x01 \x01(\v2\x13.plinth.v1.AnalysisR\x04data\"c\n" +
+	"\x04data\x18\x01 \x01(\v2\x13.plinth.v1.AnalysisR\x04data\"\xb3\x01\n" +
 	"\x14WatchAnalysisRequest\x12\x18\n" +
 	"\x02id\x18\x01 \x01(\tB\b\x92\xb5\x18\x04\b\x01(\x01R\x02id\x121\n" +
-	"\x05after\x18\x02 \x01(\tB\x1b\x92\xb5\x18\x17\x18)(\x05b\x11\"1733382000000-0\"R\x05after\"1\n" +
+	"\x05after\x18\x02 \x01(\tB\x1b\x92\xb5\x18\x17\x18)(\x05b\x11\"1733382000000-0\"R\x05after\x12N\n" +
+	"\rlast_event_id\x18\x03 \x01(\tB*\x92\xb5\x18&\x18)(\x05b\x11\"1733382000000-0\"r\rLast-Event-IDR\vlastEventId\"1\n" +
 	"\x15CancelAnalysisRequest\x12\x18\n" +
 	"\x02id\x18\x01 \x01(\tB\b\x92\xb5\x18\x04\b\x01(\x01R\x02id\"\xfc\x01\n" +
 	"\rAnalysisEvent\x12\x0e\n" +
@@ -950,12 +1514,68 @@ const file_plinth_v1_analysis_proto_rawDesc = "" +
 	"\x04text\x18\x02 \x01(\tR\x04text\"C\n" +
 	"\x13AnalysisStreamError\x12\x12\n" +
 	"\x04code\x18\x01 \x01(\tR\x04code\x12\x18\n" +
-	"\amessage\x18\x02 \x01(\tR\amessage2\xfe\x05\n" +
+	"\amessage\x18\x02 \x01(\tR\amessage\"\xa7\x03\n" +
+	"\x1bListOperatorAnalysesRequest\x12P\n" +
+	"\x06status\x18\x01 \x01(\tB3\x92\xb5\x18/2\x06queued2\arunning2\tsucceeded2\x06failed2\tcancelledH\x00R\x06status\x88\x01\x01\x12$\n" +
+	"\auser_id\x18\x02 \x01(\tB\x06\x92\xb5\x18\x02(\x01H\x01R\x06userId\x88\x01\x01\x127\n" +
+	"\x0fmax_age_minutes\x18\x03 \x01(\x05B\n" +
+	"\x92\xb5\x18\x068\x01@\xa0\x8a H\x02R\rmaxAgeMinutes\x88\x01\x01\x125\n" +
+	"\x0eerror_contains\x18\x04 \x01(\tB\t\x92\xb5\x18\x05\x10\x01\x18\xc8\x01H\x03R\rerrorContains\x88\x01\x01\x12&\n" +
+	"\x04page\x18\x05 \x01(\x05B\r\x92\xb5\x18\t8\x01@\xc0\x84=Z\x011H\x04R\x04page\x88\x01\x01\x12'\n" +
+	"\x05limit\x18\x06 \x01(\x05B\f\x92\xb5\x18\b8\x01@dZ\x0220H\x05R\x05limit\x88\x01\x01B\t\n" +
+	"\a_statusB\n" +
+	"\n" +
+	"\b_user_idB\x12\n" +
+	"\x10_max_age_minutesB\x11\n" +
+	"\x0f_error_containsB\a\n" +
+	"\x05_pageB\b\n" +
+	"\x06_limit\"d\n" +
+	"\x10OperatorAnalysis\x12\x1f\n" +
+	"\auser_id\x18\x01 \x01(\tB\x06\x92\xb5\x18\x02(\x01R\x06userId\x12/\n" +
+	"\banalysis\x18\x02 \x01(\v2\x13.plinth.v1.AnalysisR\banalysis\"x\n" +
+	"\x1cListOperatorAnalysesResponse\x12/\n" +
+	"\x04data\x18\x01 \x03(\v2\x1b.plinth.v1.OperatorAnalysisR\x04data\x12'\n" +
+	"\x04meta\x18\x02 \x01(\v2\x13.plinth.v1.PageMetaR\x04meta\"\x14\n" +
+	"\x12GetJobStatsRequest\"\x8e\x02\n" +
+	"\bJobStats\x12\x1f\n" +
+	"\vqueue_depth\x18\x01 \x01(\x05R\n" +
+	"queueDepth\x12\x16\n" +
+	"\x06queued\x18\x02 \x01(\x05R\x06queued\x12\x18\n" +
+	"\arunning\x18\x03 \x01(\x05R\arunning\x122\n" +
+	"\x15oldest_queued_seconds\x18\x04 \x01(\x05R\x13oldestQueuedSeconds\x12(\n" +
+	"\x10failed_last_hour\x18\x05 \x01(\x05R\x0efailedLastHour\x12.\n" +
+	"\x13succeeded_last_hour\x18\x06 \x01(\x05R\x11succeededLastHour\x12!\n" +
+	"\ffailed_total\x18\a \x01(\x05R\vfailedTotal\";\n" +
+	"\x10JobStatsResponse\x12'\n" +
+	"\x04data\x18\x01 \x01(\v2\x13.plinth.v1.JobStatsR\x04data\"\xce\x02\n" +
+	"\x15OperatorActionRequest\x12\x1b\n" +
+	"\x03ids\x18\x01 \x03(\tB\t\x92\xb5\x18\x05(\x01h\xe8\aR\x03ids\x12$\n" +
+	"\auser_id\x18\x02 \x01(\tB\x06\x92\xb5\x18\x02(\x01H\x00R\x06userId\x88\x01\x01\x127\n" +
+	"\x0fmax_age_minutes\x18\x03 \x01(\x05B\n" +
+	"\x92\xb5\x18\x068\x01@\xa0\x8a H\x01R\rmaxAgeMinutes\x88\x01\x01\x125\n" +
+	"\x0eerror_contains\x18\x04 \x01(\tB\t\x92\xb5\x18\x05\x10\x01\x18\xc8\x01H\x02R\rerrorContains\x88\x01\x01\x12&\n" +
+	"\x03max\x18\x05 \x01(\x05B\x0f\x92\xb5\x18\v8\x01@\xe8\aZ\x041000H\x03R\x03max\x88\x01\x01\x12\x1f\n" +
+	"\x06reason\x18\x06 \x01(\tB\a\x92\xb5\x18\x03\x18\xf4\x03R\x06reasonB\n" +
+	"\n" +
+	"\b_user_idB\x12\n" +
+	"\x10_max_age_minutesB\x11\n" +
+	"\x0f_error_containsB\x06\n" +
+	"\x04_max\"C\n" +
+	"\x14OperatorActionResult\x12\x10\n" +
+	"\x03ids\x18\x01 \x03(\tR\x03ids\x12\x19\n" +
+	"\baudit_id\x18\x02 \x01(\x03R\aauditId\"M\n" +
+	"\x16OperatorActionResponse\x123\n" +
+	"\x04data\x18\x01 \x01(\v2\x1f.plinth.v1.OperatorActionResultR\x04data2\xa2\n" +
+	"\n" +
 	"\x0fAnalysisService\x12\x91\x01\n" +
 	"\x0eCreateAnalysis\x12 .plinth.v1.CreateAnalysisRequest\x1a\x1b.plinth.v1.AnalysisResponse\"@\x8a\xb5\x18\t\b\x02\x10\xca\x01*\x02\x03\a\x82\xd3\xe4\x93\x02-:\x01*\"(/api/v1/resources/{resource_id}/analyses\x12\x8a\x01\n" +
 	"\fListAnalyses\x12\x1e.plinth.v1.ListAnalysesRequest\x1a\x1f.plinth.v1.ListAnalysesResponse\"9\x8a\xb5\x18\x02\b\x02\x82\xd3\xe4\x93\x02*\x12(/api/v1/resources/{resource_id}/analyses\x90\x02\x01\x12q\n" +
 	"\vGetAnalysis\x12\x1d.plinth.v1.GetAnalysisRequest\x1a\x1b.plinth.v1.AnalysisResponse\"&\x8a\xb5\x18\x02\b\x02\x82\xd3\xe4\x93\x02\x17\x12\x15/api/v1/analyses/{id}\x90\x02\x01\x12{\n" +
-	"\rWatchAnalysis\x12\x1f.plinth.v1.WatchAnalysisRequest\x1a\x18.plinth.v1.AnalysisEvent\"-\x8a\xb5\x18\x02\b\x04\x82\xd3\xe4\x93\x02\x1e\x12\x1c/api/v1/analyses/{id}/events\x90\x02\x010\x01\x12~\n" +
+	"\rWatchAnalysis\x12\x1f.plinth.v1.WatchAnalysisRequest\x1a\x18.plinth.v1.AnalysisEvent\"-\x8a\xb5\x18\x02\b\x04\x82\xd3\xe4\x93\x02\x1e\x12\x1c/api/v1/analyses/{id}/events\x90\x02\x010\x01\x12\x93\x01\n" +
+	"\x14ListOperatorAnalyses\x12&.plinth.v1.ListOperatorAnalysesRequest\x1a'.plinth.v1.ListOperatorAnalysesResponse\"*\x8a\xb5\x18\x02\b\x05\x82\xd3\xe4\x93\x02\x1b\x12\x19/api/v1/operator/analyses\x90\x02\x01\x12r\n" +
+	"\vGetJobStats\x12\x1d.plinth.v1.GetJobStatsRequest\x1a\x1b.plinth.v1.JobStatsResponse\"'\x8a\xb5\x18\x02\b\x05\x82\xd3\xe4\x93\x02\x18\x12\x16/api/v1/operator/queue\x90\x02\x01\x12\x89\x01\n" +
+	"\rRetryAnalyses\x12 .plinth.v1.OperatorActionRequest\x1a!.plinth.v1.OperatorActionResponse\"3\x8a\xb5\x18\x02\b\x05\x82\xd3\xe4\x93\x02$:\x01*\"\x1f/api/v1/operator/analyses/retry\x90\x02\x02\x12\x8b\x01\n" +
+	"\x0eCancelAnalyses\x12 .plinth.v1.OperatorActionRequest\x1a!.plinth.v1.OperatorActionResponse\"4\x8a\xb5\x18\x02\b\x05\x82\xd3\xe4\x93\x02%:\x01*\" /api/v1/operator/analyses/cancel\x90\x02\x02\x12~\n" +
 	"\x0eCancelAnalysis\x12 .plinth.v1.CancelAnalysisRequest\x1a\x1b.plinth.v1.AnalysisResponse\"-\x8a\xb5\x18\x02\b\x02\x82\xd3\xe4\x93\x02\x1e\"\x1c/api/v1/analyses/{id}/cancel\x90\x02\x02\x1aZ\x9a\xb5\x18V\n" +
 	"\x12ANALYSIS_GRPC_ADDR\x12\x0f127.0.0.1:50054\x1a\banalysis\"\x15ANALYSIS_METRICS_ADDR*\x0e127.0.0.1:91042\x8a\x01\n" +
 	"\x15AnalysisWorkerService\x1aq\x9a\xb5\x18m\n" +
@@ -973,56 +1593,78 @@ func file_plinth_v1_analysis_proto_rawDescGZIP() []byte {
 	return file_plinth_v1_analysis_proto_rawDescData
 }
 
-var file_plinth_v1_analysis_proto_msgTypes = make([]protoimpl.MessageInfo, 13)
+var file_plinth_v1_analysis_proto_msgTypes = make([]protoimpl.MessageInfo, 22)
 var file_plinth_v1_analysis_proto_goTypes = []any{
-	(*Usage)(nil),                  // 0: plinth.v1.Usage
-	(*Analysis)(nil),               // 1: plinth.v1.Analysis
-	(*CreateAnalysisRequest)(nil),  // 2: plinth.v1.CreateAnalysisRequest
-	(*ListAnalysesRequest)(nil),    // 3: plinth.v1.ListAnalysesRequest
-	(*ListAnalysesResponse)(nil),   // 4: plinth.v1.ListAnalysesResponse
-	(*GetAnalysisRequest)(nil),     // 5: plinth.v1.GetAnalysisRequest
-	(*AnalysisResponse)(nil),       // 6: plinth.v1.AnalysisResponse
-	(*WatchAnalysisRequest)(nil),   // 7: plinth.v1.WatchAnalysisRequest
-	(*CancelAnalysisRequest)(nil),  // 8: plinth.v1.CancelAnalysisRequest
-	(*AnalysisEvent)(nil),          // 9: plinth.v1.AnalysisEvent
-	(*AnalysisStatusEvent)(nil),    // 10: plinth.v1.AnalysisStatusEvent
-	(*AnalysisDeltaEvent)(nil),     // 11: plinth.v1.AnalysisDeltaEvent
-	(*AnalysisStreamError)(nil),    // 12: plinth.v1.AnalysisStreamError
-	(*wrapperspb.StringValue)(nil), // 13: google.protobuf.StringValue
-	(*timestamppb.Timestamp)(nil),  // 14: google.protobuf.Timestamp
-	(*PageMeta)(nil),               // 15: plinth.v1.PageMeta
+	(*Usage)(nil),                        // 0: plinth.v1.Usage
+	(*Analysis)(nil),                     // 1: plinth.v1.Analysis
+	(*CreateAnalysisRequest)(nil),        // 2: plinth.v1.CreateAnalysisRequest
+	(*ListAnalysesRequest)(nil),          // 3: plinth.v1.ListAnalysesRequest
+	(*ListAnalysesResponse)(nil),         // 4: plinth.v1.ListAnalysesResponse
+	(*GetAnalysisRequest)(nil),           // 5: plinth.v1.GetAnalysisRequest
+	(*AnalysisResponse)(nil),             // 6: plinth.v1.AnalysisResponse
+	(*WatchAnalysisRequest)(nil),         // 7: plinth.v1.WatchAnalysisRequest
+	(*CancelAnalysisRequest)(nil),        // 8: plinth.v1.CancelAnalysisRequest
+	(*AnalysisEvent)(nil),                // 9: plinth.v1.AnalysisEvent
+	(*AnalysisStatusEvent)(nil),          // 10: plinth.v1.AnalysisStatusEvent
+	(*AnalysisDeltaEvent)(nil),           // 11: plinth.v1.AnalysisDeltaEvent
+	(*AnalysisStreamError)(nil),          // 12: plinth.v1.AnalysisStreamError
+	(*ListOperatorAnalysesRequest)(nil),  // 13: plinth.v1.ListOperatorAnalysesRequest
+	(*OperatorAnalysis)(nil),             // 14: plinth.v1.OperatorAnalysis
+	(*ListOperatorAnalysesResponse)(nil), // 15: plinth.v1.ListOperatorAnalysesResponse
+	(*GetJobStatsRequest)(nil),           // 16: plinth.v1.GetJobStatsRequest
+	(*JobStats)(nil),                     // 17: plinth.v1.JobStats
+	(*JobStatsResponse)(nil),             // 18: plinth.v1.JobStatsResponse
+	(*OperatorActionRequest)(nil),        // 19: plinth.v1.OperatorActionRequest
+	(*OperatorActionResult)(nil),         // 20: plinth.v1.OperatorActionResult
+	(*OperatorActionResponse)(nil),       // 21: plinth.v1.OperatorActionResponse
+	(*wrapperspb.StringValue)(nil),       // 22: google.protobuf.StringValue
+	(*timestamppb.Timestamp)(nil),        // 23: google.protobuf.Timestamp
+	(*PageMeta)(nil),                     // 24: plinth.v1.PageMeta
 }
 var file_plinth_v1_analysis_proto_depIdxs = []int32{
-	13, // 0: plinth.v1.Analysis.model:type_name -> google.protobuf.StringValue
-	13, // 1: plinth.v1.Analysis.output:type_name -> google.protobuf.StringValue
+	22, // 0: plinth.v1.Analysis.model:type_name -> google.protobuf.StringValue
+	22, // 1: plinth.v1.Analysis.output:type_name -> google.protobuf.StringValue
 	0,  // 2: plinth.v1.Analysis.usage:type_name -> plinth.v1.Usage
-	13, // 3: plinth.v1.Analysis.error:type_name -> google.protobuf.StringValue
-	14, // 4: plinth.v1.Analysis.created_at:type_name -> google.protobuf.Timestamp
-	14, // 5: plinth.v1.Analysis.started_at:type_name -> google.protobuf.Timestamp
-	14, // 6: plinth.v1.Analysis.completed_at:type_name -> google.protobuf.Timestamp
+	22, // 3: plinth.v1.Analysis.error:type_name -> google.protobuf.StringValue
+	23, // 4: plinth.v1.Analysis.created_at:type_name -> google.protobuf.Timestamp
+	23, // 5: plinth.v1.Analysis.started_at:type_name -> google.protobuf.Timestamp
+	23, // 6: plinth.v1.Analysis.completed_at:type_name -> google.protobuf.Timestamp
 	1,  // 7: plinth.v1.ListAnalysesResponse.data:type_name -> plinth.v1.Analysis
-	15, // 8: plinth.v1.ListAnalysesResponse.meta:type_name -> plinth.v1.PageMeta
+	24, // 8: plinth.v1.ListAnalysesResponse.meta:type_name -> plinth.v1.PageMeta
 	1,  // 9: plinth.v1.AnalysisResponse.data:type_name -> plinth.v1.Analysis
 	10, // 10: plinth.v1.AnalysisEvent.status:type_name -> plinth.v1.AnalysisStatusEvent
 	11, // 11: plinth.v1.AnalysisEvent.delta:type_name -> plinth.v1.AnalysisDeltaEvent
 	1,  // 12: plinth.v1.AnalysisEvent.done:type_name -> plinth.v1.Analysis
 	12, // 13: plinth.v1.AnalysisEvent.error:type_name -> plinth.v1.AnalysisStreamError
-	13, // 14: plinth.v1.AnalysisStatusEvent.error:type_name -> google.protobuf.StringValue
-	2,  // 15: plinth.v1.AnalysisService.CreateAnalysis:input_type -> plinth.v1.CreateAnalysisRequest
-	3,  // 16: plinth.v1.AnalysisService.ListAnalyses:input_type -> plinth.v1.ListAnalysesRequest
-	5,  // 17: plinth.v1.AnalysisService.GetAnalysis:input_type -> plinth.v1.GetAnalysisRequest
-	7,  // 18: plinth.v1.AnalysisService.WatchAnalysis:input_type -> plinth.v1.WatchAnalysisRequest
-	8,  // 19: plinth.v1.AnalysisService.CancelAnalysis:input_type -> plinth.v1.CancelAnalysisRequest
-	6,  // 20: plinth.v1.AnalysisService.CreateAnalysis:output_type -> plinth.v1.AnalysisResponse
-	4,  // 21: plinth.v1.AnalysisService.ListAnalyses:output_type -> plinth.v1.ListAnalysesResponse
-	6,  // 22: plinth.v1.AnalysisService.GetAnalysis:output_type -> plinth.v1.AnalysisResponse
-	9,  // 23: plinth.v1.AnalysisService.WatchAnalysis:output_type -> plinth.v1.AnalysisEvent
-	6,  // 24: plinth.v1.AnalysisService.CancelAnalysis:output_type -> plinth.v1.AnalysisResponse
-	20, // [20:25] is the sub-list for method output_type
-	15, // [15:20] is the sub-list for method input_type
-	15, // [15:15] is the sub-list for extension type_name
-	15, // [15:15] is the sub-list for extension extendee
-	0,  // [0:15] is the sub-list for field type_name
+	22, // 14: plinth.v1.AnalysisStatusEvent.error:type_name -> google.protobuf.StringValue
+	1,  // 15: plinth.v1.OperatorAnalysis.analysis:type_name -> plinth.v1.Analysis
+	14, // 16: plinth.v1.ListOperatorAnalysesResponse.data:type_name -> plinth.v1.OperatorAnalysis
+	24, // 17: plinth.v1.ListOperatorAnalysesResponse.meta:type_name -> plinth.v1.PageMeta
+	17, // 18: plinth.v1.JobStatsResponse.data:type_name -> plinth.v1.JobStats
+	20, // 19: plinth.v1.OperatorActionResponse.data:type_name -> plinth.v1.OperatorActionResult
+	2,  // 20: plinth.v1.AnalysisService.CreateAnalysis:input_type -> plinth.v1.CreateAnalysisRequest
+	3,  // 21: plinth.v1.AnalysisService.ListAnalyses:input_type -> plinth.v1.ListAnalysesRequest
+	5,  // 22: plinth.v1.AnalysisService.GetAnalysis:input_type -> plinth.v1.GetAnalysisRequest
+	7,  // 23: plinth.v1.AnalysisService.WatchAnalysis:input_type -> plinth.v1.WatchAnalysisRequest
+	13, // 24: plinth.v1.AnalysisService.ListOperatorAnalyses:input_type -> plinth.v1.ListOperatorAnalysesRequest
+	16, // 25: plinth.v1.AnalysisService.GetJobStats:input_type -> plinth.v1.GetJobStatsRequest
+	19, // 26: plinth.v1.AnalysisService.RetryAnalyses:input_type -> plinth.v1.OperatorActionRequest
+	19, // 27: plinth.v1.AnalysisService.CancelAnalyses:input_type -> plinth.v1.OperatorActionRequest
+	8,  // 28: plinth.v1.AnalysisService.CancelAnalysis:input_type -> plinth.v1.CancelAnalysisRequest
+	6,  // 29: plinth.v1.AnalysisService.CreateAnalysis:output_type -> plinth.v1.AnalysisResponse
+	4,  // 30: plinth.v1.AnalysisService.ListAnalyses:output_type -> plinth.v1.ListAnalysesResponse
+	6,  // 31: plinth.v1.AnalysisService.GetAnalysis:output_type -> plinth.v1.AnalysisResponse
+	9,  // 32: plinth.v1.AnalysisService.WatchAnalysis:output_type -> plinth.v1.AnalysisEvent
+	15, // 33: plinth.v1.AnalysisService.ListOperatorAnalyses:output_type -> plinth.v1.ListOperatorAnalysesResponse
+	18, // 34: plinth.v1.AnalysisService.GetJobStats:output_type -> plinth.v1.JobStatsResponse
+	21, // 35: plinth.v1.AnalysisService.RetryAnalyses:output_type -> plinth.v1.OperatorActionResponse
+	21, // 36: plinth.v1.AnalysisService.CancelAnalyses:output_type -> plinth.v1.OperatorActionResponse
+	6,  // 37: plinth.v1.AnalysisService.CancelAnalysis:output_type -> plinth.v1.AnalysisResponse
+	29, // [29:38] is the sub-list for method output_type
+	20, // [20:29] is the sub-list for method input_type
+	20, // [20:20] is the sub-list for extension type_name
+	20, // [20:20] is the sub-list for extension extendee
+	0,  // [0:20] is the sub-list for field type_name
 }
 
 func init() { file_plinth_v1_analysis_proto_init() }
@@ -1040,13 +1682,15 @@ func file_plinth_v1_analysis_proto_init() {
 		(*AnalysisEvent_Done)(nil),
 		(*AnalysisEvent_Error)(nil),
 	}
+	file_plinth_v1_analysis_proto_msgTypes[13].OneofWrappers = []any{}
+	file_plinth_v1_analysis_proto_msgTypes[19].OneofWrappers = []any{}
 	type x struct{}
 	out := protoimpl.TypeBuilder{
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_plinth_v1_analysis_proto_rawDesc), len(file_plinth_v1_analysis_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   13,
+			NumMessages:   22,
 			NumExtensions: 0,
 			NumServices:   2,
 		},

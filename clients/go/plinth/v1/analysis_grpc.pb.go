@@ -19,11 +19,15 @@ import (
 const _ = grpc.SupportPackageIsVersion9
 
 const (
-	AnalysisService_CreateAnalysis_FullMethodName = "/plinth.v1.AnalysisService/CreateAnalysis"
-	AnalysisService_ListAnalyses_FullMethodName   = "/plinth.v1.AnalysisService/ListAnalyses"
-	AnalysisService_GetAnalysis_FullMethodName    = "/plinth.v1.AnalysisService/GetAnalysis"
-	AnalysisService_WatchAnalysis_FullMethodName  = "/plinth.v1.AnalysisService/WatchAnalysis"
-	AnalysisService_CancelAnalysis_FullMethodName = "/plinth.v1.AnalysisService/CancelAnalysis"
+	AnalysisService_CreateAnalysis_FullMethodName       = "/plinth.v1.AnalysisService/CreateAnalysis"
+	AnalysisService_ListAnalyses_FullMethodName         = "/plinth.v1.AnalysisService/ListAnalyses"
+	AnalysisService_GetAnalysis_FullMethodName          = "/plinth.v1.AnalysisService/GetAnalysis"
+	AnalysisService_WatchAnalysis_FullMethodName        = "/plinth.v1.AnalysisService/WatchAnalysis"
+	AnalysisService_ListOperatorAnalyses_FullMethodName = "/plinth.v1.AnalysisService/ListOperatorAnalyses"
+	AnalysisService_GetJobStats_FullMethodName          = "/plinth.v1.AnalysisService/GetJobStats"
+	AnalysisService_RetryAnalyses_FullMethodName        = "/plinth.v1.AnalysisService/RetryAnalyses"
+	AnalysisService_CancelAnalyses_FullMethodName       = "/plinth.v1.AnalysisService/CancelAnalyses"
+	AnalysisService_CancelAnalysis_FullMethodName       = "/plinth.v1.AnalysisService/CancelAnalysis"
 )
 
 // AnalysisServiceClient is the client API for AnalysisService service.
@@ -36,12 +40,26 @@ type AnalysisServiceClient interface {
 	CreateAnalysis(ctx context.Context, in *CreateAnalysisRequest, opts ...grpc.CallOption) (*AnalysisResponse, error)
 	ListAnalyses(ctx context.Context, in *ListAnalysesRequest, opts ...grpc.CallOption) (*ListAnalysesResponse, error)
 	GetAnalysis(ctx context.Context, in *GetAnalysisRequest, opts ...grpc.CallOption) (*AnalysisResponse, error)
-	// The analysis as it runs: its live log from `after` (exclusive; from the
-	// start when empty), then `done` with the analysis as it ended, and the
-	// stream ends. An analysis already over answers `done` at once. The
-	// gateway serves it as Server-Sent Events (docs/API.md, "Streams"):
-	// `Last-Event-ID` is `after`.
+	// The analysis as it runs: its live log after `last_event_id`, else
+	// `after` (exclusive; from the start when both are empty), then `done`
+	// with the analysis as it ended, and the stream ends. An analysis already
+	// over answers `done` at once. The gateway serves it as Server-Sent Events
+	// (docs/API.md, "Streams").
 	WatchAnalysis(ctx context.Context, in *WatchAnalysisRequest, opts ...grpc.CallOption) (grpc.ServerStreamingClient[AnalysisEvent], error)
+	// Operators (CALLER_OPERATOR; every action audited in operator_audit).
+	// Analyses of every user, newest first, filtered.
+	ListOperatorAnalyses(ctx context.Context, in *ListOperatorAnalysesRequest, opts ...grpc.CallOption) (*ListOperatorAnalysesResponse, error)
+	// The queue's figures: how much waits, for how long, what runs, what
+	// failed.
+	GetJobStats(ctx context.Context, in *GetJobStatsRequest, opts ...grpc.CallOption) (*JobStatsResponse, error)
+	// Runs failed analyses again (those named, or every failed one the filter
+	// matches): a new attempt, never a new charge (the credit taken at
+	// creation is the one; a retry that fails again is not refunded twice).
+	// Idempotent: one already queued or running again is left as it is.
+	RetryAnalyses(ctx context.Context, in *OperatorActionRequest, opts ...grpc.CallOption) (*OperatorActionResponse, error)
+	// Cancels analyses of any user (those named, or every queued or running
+	// one the filter matches), as CancelAnalysis does for its owner.
+	CancelAnalyses(ctx context.Context, in *OperatorActionRequest, opts ...grpc.CallOption) (*OperatorActionResponse, error)
 	// Stops the analysis (idempotent). Queued, or running before its model
 	// call: cancelled and its credit refunded. Running with the model call in
 	// flight: cancelled, the call dropped within a second, the credit kept
@@ -107,6 +125,46 @@ func (c *analysisServiceClient) WatchAnalysis(ctx context.Context, in *WatchAnal
 // This type alias is provided for backwards compatibility with existing code that references the prior non-generic stream type by name.
 type AnalysisService_WatchAnalysisClient = grpc.ServerStreamingClient[AnalysisEvent]
 
+func (c *analysisServiceClient) ListOperatorAnalyses(ctx context.Context, in *ListOperatorAnalysesRequest, opts ...grpc.CallOption) (*ListOperatorAnalysesResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(ListOperatorAnalysesResponse)
+	err := c.cc.Invoke(ctx, AnalysisService_ListOperatorAnalyses_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *analysisServiceClient) GetJobStats(ctx context.Context, in *GetJobStatsRequest, opts ...grpc.CallOption) (*JobStatsResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(JobStatsResponse)
+	err := c.cc.Invoke(ctx, AnalysisService_GetJobStats_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *analysisServiceClient) RetryAnalyses(ctx context.Context, in *OperatorActionRequest, opts ...grpc.CallOption) (*OperatorActionResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(OperatorActionResponse)
+	err := c.cc.Invoke(ctx, AnalysisService_RetryAnalyses_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *analysisServiceClient) CancelAnalyses(ctx context.Context, in *OperatorActionRequest, opts ...grpc.CallOption) (*OperatorActionResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(OperatorActionResponse)
+	err := c.cc.Invoke(ctx, AnalysisService_CancelAnalyses_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 func (c *analysisServiceClient) CancelAnalysis(ctx context.Context, in *CancelAnalysisRequest, opts ...grpc.CallOption) (*AnalysisResponse, error) {
 	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
 	out := new(AnalysisResponse)
@@ -127,12 +185,26 @@ type AnalysisServiceServer interface {
 	CreateAnalysis(context.Context, *CreateAnalysisRequest) (*AnalysisResponse, error)
 	ListAnalyses(context.Context, *ListAnalysesRequest) (*ListAnalysesResponse, error)
 	GetAnalysis(context.Context, *GetAnalysisRequest) (*AnalysisResponse, error)
-	// The analysis as it runs: its live log from `after` (exclusive; from the
-	// start when empty), then `done` with the analysis as it ended, and the
-	// stream ends. An analysis already over answers `done` at once. The
-	// gateway serves it as Server-Sent Events (docs/API.md, "Streams"):
-	// `Last-Event-ID` is `after`.
+	// The analysis as it runs: its live log after `last_event_id`, else
+	// `after` (exclusive; from the start when both are empty), then `done`
+	// with the analysis as it ended, and the stream ends. An analysis already
+	// over answers `done` at once. The gateway serves it as Server-Sent Events
+	// (docs/API.md, "Streams").
 	WatchAnalysis(*WatchAnalysisRequest, grpc.ServerStreamingServer[AnalysisEvent]) error
+	// Operators (CALLER_OPERATOR; every action audited in operator_audit).
+	// Analyses of every user, newest first, filtered.
+	ListOperatorAnalyses(context.Context, *ListOperatorAnalysesRequest) (*ListOperatorAnalysesResponse, error)
+	// The queue's figures: how much waits, for how long, what runs, what
+	// failed.
+	GetJobStats(context.Context, *GetJobStatsRequest) (*JobStatsResponse, error)
+	// Runs failed analyses again (those named, or every failed one the filter
+	// matches): a new attempt, never a new charge (the credit taken at
+	// creation is the one; a retry that fails again is not refunded twice).
+	// Idempotent: one already queued or running again is left as it is.
+	RetryAnalyses(context.Context, *OperatorActionRequest) (*OperatorActionResponse, error)
+	// Cancels analyses of any user (those named, or every queued or running
+	// one the filter matches), as CancelAnalysis does for its owner.
+	CancelAnalyses(context.Context, *OperatorActionRequest) (*OperatorActionResponse, error)
 	// Stops the analysis (idempotent). Queued, or running before its model
 	// call: cancelled and its credit refunded. Running with the model call in
 	// flight: cancelled, the call dropped within a second, the credit kept
@@ -160,6 +232,18 @@ func (UnimplementedAnalysisServiceServer) GetAnalysis(context.Context, *GetAnaly
 }
 func (UnimplementedAnalysisServiceServer) WatchAnalysis(*WatchAnalysisRequest, grpc.ServerStreamingServer[AnalysisEvent]) error {
 	return status.Error(codes.Unimplemented, "method WatchAnalysis not implemented")
+}
+func (UnimplementedAnalysisServiceServer) ListOperatorAnalyses(context.Context, *ListOperatorAnalysesRequest) (*ListOperatorAnalysesResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method ListOperatorAnalyses not implemented")
+}
+func (UnimplementedAnalysisServiceServer) GetJobStats(context.Context, *GetJobStatsRequest) (*JobStatsResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method GetJobStats not implemented")
+}
+func (UnimplementedAnalysisServiceServer) RetryAnalyses(context.Context, *OperatorActionRequest) (*OperatorActionResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method RetryAnalyses not implemented")
+}
+func (UnimplementedAnalysisServiceServer) CancelAnalyses(context.Context, *OperatorActionRequest) (*OperatorActionResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method CancelAnalyses not implemented")
 }
 func (UnimplementedAnalysisServiceServer) CancelAnalysis(context.Context, *CancelAnalysisRequest) (*AnalysisResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method CancelAnalysis not implemented")
@@ -250,6 +334,78 @@ func _AnalysisService_WatchAnalysis_Handler(srv interface{}, stream grpc.ServerS
 // This type alias is provided for backwards compatibility with existing code that references the prior non-generic stream type by name.
 type AnalysisService_WatchAnalysisServer = grpc.ServerStreamingServer[AnalysisEvent]
 
+func _AnalysisService_ListOperatorAnalyses_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(ListOperatorAnalysesRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(AnalysisServiceServer).ListOperatorAnalyses(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: AnalysisService_ListOperatorAnalyses_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(AnalysisServiceServer).ListOperatorAnalyses(ctx, req.(*ListOperatorAnalysesRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _AnalysisService_GetJobStats_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(GetJobStatsRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(AnalysisServiceServer).GetJobStats(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: AnalysisService_GetJobStats_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(AnalysisServiceServer).GetJobStats(ctx, req.(*GetJobStatsRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _AnalysisService_RetryAnalyses_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(OperatorActionRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(AnalysisServiceServer).RetryAnalyses(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: AnalysisService_RetryAnalyses_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(AnalysisServiceServer).RetryAnalyses(ctx, req.(*OperatorActionRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _AnalysisService_CancelAnalyses_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(OperatorActionRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(AnalysisServiceServer).CancelAnalyses(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: AnalysisService_CancelAnalyses_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(AnalysisServiceServer).CancelAnalyses(ctx, req.(*OperatorActionRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 func _AnalysisService_CancelAnalysis_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
 	in := new(CancelAnalysisRequest)
 	if err := dec(in); err != nil {
@@ -286,6 +442,22 @@ var AnalysisService_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "GetAnalysis",
 			Handler:    _AnalysisService_GetAnalysis_Handler,
+		},
+		{
+			MethodName: "ListOperatorAnalyses",
+			Handler:    _AnalysisService_ListOperatorAnalyses_Handler,
+		},
+		{
+			MethodName: "GetJobStats",
+			Handler:    _AnalysisService_GetJobStats_Handler,
+		},
+		{
+			MethodName: "RetryAnalyses",
+			Handler:    _AnalysisService_RetryAnalyses_Handler,
+		},
+		{
+			MethodName: "CancelAnalyses",
+			Handler:    _AnalysisService_CancelAnalyses_Handler,
 		},
 		{
 			MethodName: "CancelAnalysis",

@@ -114,7 +114,13 @@ type FieldRules struct {
 	// document states it.
 	Default string `protobuf:"bytes,11,opt,name=default,proto3" json:"default,omitempty"`
 	// An example value, as JSON text (documentation and the fuzzer's seed).
-	Example       string `protobuf:"bytes,12,opt,name=example,proto3" json:"example,omitempty"`
+	Example string `protobuf:"bytes,12,opt,name=example,proto3" json:"example,omitempty"`
+	// A repeated field: at most this many items (each checked by the rules
+	// above).
+	MaxItems *uint32 `protobuf:"varint,13,opt,name=max_items,json=maxItems,proto3,oneof" json:"max_items,omitempty"`
+	// The field comes from this HTTP request header (e.g. "Last-Event-ID"),
+	// not from the query string.
+	HttpHeader    string `protobuf:"bytes,14,opt,name=http_header,json=httpHeader,proto3" json:"http_header,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -233,6 +239,20 @@ func (x *FieldRules) GetExample() string {
 	return ""
 }
 
+func (x *FieldRules) GetMaxItems() uint32 {
+	if x != nil && x.MaxItems != nil {
+		return *x.MaxItems
+	}
+	return 0
+}
+
+func (x *FieldRules) GetHttpHeader() string {
+	if x != nil {
+		return x.HttpHeader
+	}
+	return ""
+}
+
 var file_plinth_v1_field_proto_extTypes = []protoimpl.ExtensionInfo{
 	{
 		ExtendedType:  (*descriptorpb.FieldOptions)(nil),
@@ -254,7 +274,7 @@ var File_plinth_v1_field_proto protoreflect.FileDescriptor
 
 const file_plinth_v1_field_proto_rawDesc = "" +
 	"\n" +
-	"\x15plinth/v1/field.proto\x12\tplinth.v1\x1a google/protobuf/descriptor.proto\"\xd2\x03\n" +
+	"\x15plinth/v1/field.proto\x12\tplinth.v1\x1a google/protobuf/descriptor.proto\"\xa3\x04\n" +
 	"\n" +
 	"FieldRules\x12\x1a\n" +
 	"\brequired\x18\x01 \x01(\bR\brequired\x12\"\n" +
@@ -271,14 +291,19 @@ const file_plinth_v1_field_proto_rawDesc = "" +
 	"\x0emax_json_bytes\x18\n" +
 	" \x01(\rH\x04R\fmaxJsonBytes\x88\x01\x01\x12\x18\n" +
 	"\adefault\x18\v \x01(\tR\adefault\x12\x18\n" +
-	"\aexample\x18\f \x01(\tR\aexampleB\r\n" +
+	"\aexample\x18\f \x01(\tR\aexample\x12 \n" +
+	"\tmax_items\x18\r \x01(\rH\x05R\bmaxItems\x88\x01\x01\x12\x1f\n" +
+	"\vhttp_header\x18\x0e \x01(\tR\n" +
+	"httpHeaderB\r\n" +
 	"\v_min_lengthB\r\n" +
 	"\v_max_lengthB\n" +
 	"\n" +
 	"\b_minimumB\n" +
 	"\n" +
 	"\b_maximumB\x11\n" +
-	"\x0f_max_json_bytes*\x7f\n" +
+	"\x0f_max_json_bytesB\f\n" +
+	"\n" +
+	"_max_items*\x7f\n" +
 	"\x06Format\x12\x16\n" +
 	"\x12FORMAT_UNSPECIFIED\x10\x00\x12\x0f\n" +
 	"\vFORMAT_UUID\x10\x01\x12\x14\n" +

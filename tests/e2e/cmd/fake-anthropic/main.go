@@ -24,7 +24,9 @@
 // cut-midstream (the connection closed after half the text, no
 // message_stop). -pace sets the default pause between deltas.
 //
-// -latency adds a delay to every request (the benchmark's slow provider).
+// -latency adds a delay to every request (the benchmark's slow provider);
+// -stamp-words N makes every streamed answer N words, each `t<µs>` of the
+// moment it was sent (the stream benchmark's latency probes).
 // -models lists the models it serves; POST /_fake/retire?model=M retires one
 // (404 not_found_error from then on, as for a retired model id), and
 // POST /_fake/restore?model=M brings it back.
@@ -60,6 +62,8 @@ type server struct {
 	latency time.Duration
 	pace    time.Duration   // between streamed deltas
 	models  map[string]bool // id -> served (false: retired)
+	// -stamp-words: streamed answers of this many timestamp words.
+	stampWords int
 
 	mu    sync.Mutex
 	seen  map[string]int // message text -> requests so far
@@ -303,6 +307,12 @@ func (s *server) stream(w http.ResponseWriter, r *http.Request, model, msg, out 
 		return true
 	}
 	pieces := strings.SplitAfter(out, " ")
+	if s.stampWords > 0 {
+		// -stamp-words: N words, each the microsecond it is sent (the stream
+		// benchmark measures the pipeline's latency from them).
+		pieces = make([]string, s.stampWords)
+	}
+	var written strings.Builder
 	send("message_start", map[string]any{"type": "message_start", "message": map[string]any{
 		"id": "msg_" + randomHex(12), "type": "message", "role": "assistant", "model": model, "content": []any{},
 		"stop_reason": nil, "stop_sequence": nil,
@@ -329,6 +339,10 @@ func (s *server) stream(w http.ResponseWriter, r *http.Request, model, msg, out 
 				return
 			}
 		}
+		if s.stampWords > 0 {
+			piece = fmt.Sprintf("t%d ", time.Now().UnixMicro())
+		}
+		written.WriteString(piece)
 		if !send("content_block_delta", map[string]any{"type": "content_block_delta", "index": 0,
 			"delta": map[string]string{"type": "text_delta", "text": piece}}) {
 			return
@@ -337,7 +351,7 @@ func (s *server) stream(w http.ResponseWriter, r *http.Request, model, msg, out 
 	send("content_block_stop", map[string]any{"type": "content_block_stop", "index": 0})
 	send("message_delta", map[string]any{"type": "message_delta",
 		"delta": map[string]any{"stop_reason": "end_turn", "stop_sequence": nil},
-		"usage": map[string]int{"output_tokens": len(strings.Fields(out))}})
+		"usage": map[string]int{"output_tokens": len(strings.Fields(written.String()))}})
 	send("message_stop", map[string]string{"type": "message_stop"})
 }
 
@@ -368,9 +382,11 @@ func main() {
 	apiKey := flag.String("api-key", "sk-ant-fake", "the x-api-key to accept")
 	latency := flag.Duration("latency", 0, "delay before every answer")
 	pace := flag.Duration("pace", 0, "pause between streamed text deltas")
+	stampWords := flag.Int("stamp-words", 0, "streamed answers are this many words, each `t<µs sent>` (benchmarks)")
 	models := flag.String("models", "claude-sonnet-5,claude-opus-5,claude-haiku-4-5", "comma-separated model ids served")
 	flag.Parse()
-	s := &server{apiKey: *apiKey, latency: *latency, pace: *pace, seen: map[string]int{}, models: map[string]bool{}}
+	s := &server{apiKey: *apiKey, latency: *latency, pace: *pace, stampWords: *stampWords, seen: map[string]int{},
+		models: map[string]bool{}}
 	for _, m := range strings.Split(*models, ",") {
 		s.models[strings.TrimSpace(m)] = true
 	}
