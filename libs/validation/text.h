@@ -28,7 +28,7 @@ std::optional<std::string> CheckUrl(std::string_view url, size_t max_chars, bool
 // A UUID in its canonical 8-4-4-4-12 hex form (either case).
 bool IsUuid(std::string_view text);
 
-// A Redis Stream entry id: `<ms>-<seq>`, each a decimal that fits 64 bits.
+// A Redis Stream entry id: `<ms>-<seq>`, each 1 to 19 decimal digits.
 bool IsStreamId(std::string_view text);
 
 }  // namespace plinth::validation

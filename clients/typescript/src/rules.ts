@@ -350,7 +350,7 @@ export const queryRules = {
   "AnalysisService_WatchAnalysis": {
     "after": {
       "maxLength": 41,
-      "pattern": "^([0-9]{1,20}-[0-9]{1,20})?$"
+      "pattern": "^([0-9]{1,19}-[0-9]{1,19})?$"
     }
   },
   "AnalysisService_ListOperatorAnalyses": {

@@ -982,19 +982,19 @@ export interface operations {
                     } & ({
                         data?: unknown;
                         /** @constant */
-                        event?: "status";
+                        event: "status";
                     } | {
                         data?: unknown;
                         /** @constant */
-                        event?: "delta";
+                        event: "delta";
                     } | {
                         data?: unknown;
                         /** @constant */
-                        event?: "done";
+                        event: "done";
                     } | {
                         data?: unknown;
                         /** @constant */
-                        event?: "error";
+                        event: "error";
                     });
                 };
             };

@@ -327,7 +327,7 @@ func (g *generator) eventSchema(msg *protogen.Message) object {
 			schema := string(f.Message.Desc.Name())
 			g.want(pendingSchema{name: schema, msg: f.Message})
 			names = append(names, string(f.Desc.Name()))
-			kinds = append(kinds, object{"properties": object{
+			kinds = append(kinds, object{"required": []any{"event"}, "properties": object{
 				"event": object{"const": string(f.Desc.Name())},
 				"data":  object{"contentMediaType": "application/json", "contentSchema": ref(schema)},
 			}})
@@ -337,7 +337,7 @@ func (g *generator) eventSchema(msg *protogen.Message) object {
 		"properties": object{
 			"event": object{"type": "string", "enum": names},
 			"data":  object{"type": "string", "contentMediaType": "application/json"},
-			"id":    object{"type": "string", "pattern": "^[0-9]{1,20}-[0-9]{1,20}$"},
+			"id":    object{"type": "string", "pattern": "^[0-9]{1,19}-[0-9]{1,19}$"},
 			"retry": object{"type": "integer", "minimum": 0},
 		},
 		"oneOf": kinds}
@@ -542,7 +542,7 @@ func stringSchema(r *plinthv1.FieldRules, request bool) object {
 		s["format"] = "email"
 	case plinthv1.Format_FORMAT_STREAM_ID:
 		// Empty: from the start (libs/validation IsStreamId).
-		s["pattern"] = "^([0-9]{1,20}-[0-9]{1,20})?$"
+		s["pattern"] = "^([0-9]{1,19}-[0-9]{1,19})?$"
 	}
 	if r.MinLength != nil {
 		s["minLength"] = r.GetMinLength()
