@@ -115,6 +115,10 @@ void WatchStream::Begin() {
     } else {
       watch = !ending_.has_value();
       watching_ = watch;
+      // Admitted: the headers go now, so that the caller (the gateway)
+      // starts its response before the first event, however long that
+      // takes (a queued analysis waits for a worker).
+      if (watch) StartSendInitialMetadata();
     }
   }
   // Never with mu_ held: the hub calls OnEntries with its own lock held.

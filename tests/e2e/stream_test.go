@@ -389,6 +389,9 @@ func TestCancelInEveryStateTwice(t *testing.T) {
 		marker := "cancel-queued-" + randomHex(6)
 		killWorker(t) // nothing takes it meanwhile
 		resourceID, id := analyse(t, u, "Never run me. "+marker)
+		// Its stream answers at once, before any event (none comes while
+		// nothing runs it), and ends with the cancel.
+		s, _ := watch(t, u.token, id)
 		for i := 0; i < 2; i++ {
 			r := cancel(t, u, id)
 			if r.status != 200 || r.data()["status"] != "cancelled" || r.data()["completed_at"] == nil {
@@ -397,6 +400,9 @@ func TestCancelInEveryStateTwice(t *testing.T) {
 			if c := credits(t, u); c != "10" {
 				t.Fatalf("credits %s after cancel %d, want the credit back once", c, i)
 			}
+		}
+		if events := s.untilEnd(t, 5*time.Second); len(events) != 1 || events[0].name != "done" || events[0].data["status"] != "cancelled" {
+			t.Fatalf("the queued analysis's stream: %v", events)
 		}
 		if err := startWorker(); err != nil {
 			t.Fatal(err)

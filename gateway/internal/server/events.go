@@ -229,18 +229,29 @@ func (g *Gateway) serveEvents(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-// open1 opens the backend stream and reads its first event, so that a
-// refusal (not found, unauthenticated, invalid) is answered as JSON.
+// open1 opens the backend stream and waits for its headers, which the
+// service sends once it admitted the call: a refusal (not found,
+// unauthenticated, invalid) comes instead, and is answered as JSON. The
+// first event may come much later (a queued analysis waits for a worker).
 func (s *eventStreams) open1(ctx context.Context, request *plinthv1.WatchAnalysisRequest) (grpc.ServerStreamingClient[plinthv1.AnalysisEvent], *plinthv1.AnalysisEvent, error) {
 	stream, err := s.client.WatchAnalysis(ctx, request)
 	if err != nil {
 		return nil, nil, err
 	}
-	first, err := stream.Recv()
+	md, err := stream.Header()
 	if err != nil {
 		return nil, nil, err
 	}
-	return stream, first, nil
+	if md == nil {
+		// Ended without headers: the status says why (or the stream held
+		// one event and ended: an analysis already over).
+		first, err := stream.Recv()
+		if err != nil {
+			return nil, nil, err
+		}
+		return stream, first, nil
+	}
+	return stream, nil, nil
 }
 
 // pump forwards the backend's events until the stream ends (nil) or fails
@@ -258,7 +269,7 @@ func (s *eventStreams) pump(ctx context.Context, stream grpc.ServerStreamingClie
 			return false
 		}
 	}
-	if !send(first) {
+	if first != nil && !send(first) {
 		return nil
 	}
 	failures := 0
