@@ -57,9 +57,12 @@ rss() { awk '/^VmRSS/ {print $2}' "/proc/$GATEWAY_PID/status"; }
 rss_before=$(rss)
 (peak=0; while :; do r=$(rss); ((r > peak)) && peak=$r && echo "$peak" >"$WORK/peak"; sleep 0.2; done) &
 SAMPLER_PID=$!
-cpu0_gateway=$(ticks "$GATEWAY_PID") cpu0_analysis=$(ticks "$ANALYSIS_PID")
+REDIS_PID=$(pid_of redis 2>/dev/null || echo 0)
+cpu0_gateway=$(ticks "$GATEWAY_PID") cpu0_analysis=$(ticks "$ANALYSIS_PID") cpu0_redis=$(ticks "$REDIS_PID")
+cpu0_fake=$(ticks "$FAKE_PID")
 "$WORK/streambench" -api "$BASE" -n "$N" -prefix "$PREFIX" -summary "$WORK/summary" -start "sh $WORK/start-worker"
 events=$(cat "$WORK/summary")
+WORKER_PID=$(cat "$WORK/worker.pid")
 per_event() { echo $(( ($(ticks "$2") - $1) * TICK_US / (events > 0 ? events : 1) )); }
-echo "  CPU per delivered event: gateway $(per_event "$cpu0_gateway" "$GATEWAY_PID") µs, analysis service $(per_event "$cpu0_analysis" "$ANALYSIS_PID") µs"
+echo "  CPU per delivered event: gateway $(per_event "$cpu0_gateway" "$GATEWAY_PID") µs, analysis service $(per_event "$cpu0_analysis" "$ANALYSIS_PID") µs, Redis $(per_event "$cpu0_redis" "$REDIS_PID") µs, worker $(per_event 0 "$WORKER_PID") µs, fake provider $(per_event "$cpu0_fake" "$FAKE_PID") µs"
 echo "  gateway RSS: $((rss_before / 1024)) MiB before, peak $(($(cat "$WORK/peak" 2>/dev/null || echo "$rss_before") / 1024)) MiB with $N streams"

@@ -191,6 +191,18 @@ void WatchStream::WriteNext() {
   writing_ = std::move(queue_.front());
   queue_.pop_front();
   queued_bytes_ -= std::min(queued_bytes_, writing_.ByteSizeLong());
+  // A reader behind gets what waits as fewer, larger events: consecutive
+  // pieces of one attempt join, under the last one's id (nothing lost, and
+  // a resume after that id repeats nothing).
+  while (writing_.has_delta() && !queue_.empty() && queue_.front().has_delta() &&
+         queue_.front().delta().attempt() == writing_.delta().attempt() &&
+         writing_.delta().text().size() < kMaxJoinedBytes) {
+    const v1::AnalysisEvent& next = queue_.front();
+    queued_bytes_ -= std::min(queued_bytes_, next.ByteSizeLong());
+    writing_.mutable_delta()->mutable_text()->append(next.delta().text());
+    writing_.set_id(next.id());
+    queue_.pop_front();
+  }
   write_pending_ = true;
   StartWrite(&writing_);
 }

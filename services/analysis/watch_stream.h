@@ -8,7 +8,8 @@
 // until the log's `done`, when it answers the analysis as PostgreSQL has it
 // and ends.
 //
-// A reader slower than the log (its client stopped reading) holds at most
+// A reader slower than the log gets what waits as fewer events (pieces of
+// one attempt joined); one that stopped reading holds at most
 // kMaxQueuedBytes here; beyond, the call ends RESOURCE_EXHAUSTED.
 
 #include <deque>
@@ -36,6 +37,8 @@ bool ToEvent(const LogEntry& entry, v1::AnalysisEvent* out);
 class WatchStream final : public grpc::ServerWriteReactor<v1::AnalysisEvent>, public WatchHub::Watcher {
  public:
   static constexpr size_t kMaxQueuedBytes = 1 << 20;
+  // Queued pieces are joined into one event up to this size.
+  static constexpr size_t kMaxJoinedBytes = 16 << 10;
 
   // Starts the call (answers the refusal when `call` is one).
   static grpc::ServerWriteReactor<v1::AnalysisEvent>* Start(WatchHub* hub, AnalysisStore* store,

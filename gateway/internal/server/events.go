@@ -181,7 +181,8 @@ func (g *Gateway) serveEvents(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 
-	events := make(chan *plinthv1.AnalysisEvent)
+	// A few events in hand: what arrived meanwhile is written with one flush.
+	events := make(chan *plinthv1.AnalysisEvent, 16)
 	failed := make(chan error, 1)
 	go func() {
 		failed <- s.pump(ctx, stream, first, request, events)
@@ -194,14 +195,32 @@ func (g *Gateway) serveEvents(w http.ResponseWriter, r *http.Request) {
 	for {
 		select {
 		case ev := <-events:
-			var ok bool
-			if buf, ok = appendEvent(buf[:0], ev); ok {
+			// This event and those already waiting, in one write.
+			buf = buf[:0]
+			n, last := 0, false
+			for {
+				var ok bool
+				if buf, ok = appendEvent(buf, ev); ok {
+					n++
+				}
+				last = ev.GetDone() != nil || ev.GetError() != nil
+				if last || n >= cap(events) {
+					break
+				}
+				select {
+				case ev = <-events:
+					continue
+				default:
+				}
+				break
+			}
+			if n > 0 {
 				if !write(buf) {
 					return
 				}
-				g.metrics.events.Inc()
+				g.metrics.events.Add(float64(n))
 			}
-			if ev.GetDone() != nil || ev.GetError() != nil {
+			if last {
 				return
 			}
 			idle.Reset(s.idle)
