@@ -169,7 +169,28 @@ int main() {
   }
   // Each analysis's live log, on the queue's Redis (services/analysis/events.h).
   analysis::EventPublisher events(*commands);
-  analysis::Worker worker(options, &store, &queue, provider->get(), std::move(resources), std::move(billing), &events);
+  // The provider's limits, shared by every worker through Redis.
+  analysis::ProviderLimits limits;
+  auto rate_requests = env.Int("LLM_RATE_REQUESTS", 0, 0, 100000000);
+  auto rate_input = env.Int("LLM_RATE_INPUT_TOKENS", 0, 0, 10000000000);
+  auto rate_output = env.Int("LLM_RATE_OUTPUT_TOKENS", 0, 0, 10000000000);
+  auto rate_window = env.Int("LLM_RATE_WINDOW_SECONDS", 60, 1, 3600);
+  for (const auto* v : {&rate_requests, &rate_input, &rate_output, &rate_window}) {
+    if (!v->ok()) return service_env::StartupFailure(v->status());
+  }
+  limits = {*rate_requests, *rate_input, *rate_output, std::chrono::seconds(*rate_window)};
+  std::unique_ptr<analysis::ProviderLimiter> limiter;
+  if (limits.any()) {
+    limiter = std::make_unique<analysis::ProviderLimiter>(
+        *commands, provider_options->kind + ":" + provider_options->model, limits);
+    logging::Info("shared provider limits", {{"requests", std::to_string(limits.requests)},
+                                             {"input_tokens", std::to_string(limits.input_tokens)},
+                                             {"output_tokens", std::to_string(limits.output_tokens)},
+                                             {"window_s", std::to_string(limits.window.count())}});
+  }
+  options.max_output_tokens = provider_options->max_tokens;
+  analysis::Worker worker(options, &store, &queue, provider->get(), std::move(resources), std::move(billing), &events,
+                          limiter.get());
   worker.Start();
   // Deleting a running analysis notifies (migration 0009): its provider call
   // is dropped at once, whichever worker runs it.

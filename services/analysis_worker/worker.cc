@@ -64,13 +64,15 @@ int ExecutorThreads(int concurrency) { return std::clamp(concurrency, 1, 32); }
 
 Worker::Worker(WorkerOptions options, WorkerStore* store, JobQueue* queue, Provider* provider,
                std::shared_ptr<v1::ResourceService::StubInterface> resources,
-               std::shared_ptr<v1::BillingService::StubInterface> billing, EventPublisher* events)
+               std::shared_ptr<v1::BillingService::StubInterface> billing, EventPublisher* events,
+               ProviderLimiter* limiter)
     : options_(std::move(options)),
       store_(store),
       queue_(queue),
       provider_(provider),
       resources_(std::move(resources)),
       billing_(std::move(billing)),
+      limiter_(limiter),
       events_(events) {}
 
 Worker::~Worker() {
@@ -88,6 +90,15 @@ namespace {
 void CountOutcome(const char* outcome) {
   static auto& family = metrics::CounterFamily("plinth_analyses_total", "Analysis attempts, by outcome.");
   family.Add({{"outcome", outcome}}).Increment();
+}
+
+// plinth_llm_throttled_total{reason}: calls that waited for the shared
+// provider budget (limiter), and the provider's own 429s (provider_429):
+// the second should stay at zero when the limits are right.
+void CountThrottled(const char* reason) {
+  static auto& family = metrics::CounterFamily(
+      "plinth_llm_throttled_total", "Provider calls held back: by the shared limiter, or refused 429 by the provider.");
+  family.Add({{"reason", reason}}).Increment();
 }
 
 // Every answer's tokens, whether or not its analysis still exists.
@@ -416,6 +427,7 @@ bool Worker::Process(const JobEntry& entry) {
     HandBack({entry});
     return false;
   }
+  if (!TakeProviderBudget(entry)) return false;
   auto claimed = store_->Claim(entry.analysis_id, options_.job_limit, options_.max_attempts);
   if (!claimed.ok()) {
     // The database is unreachable: try again shortly rather than after the
@@ -434,6 +446,21 @@ bool Worker::Process(const JobEntry& entry) {
     if (expired.ok() && *expired) SettleSideEffects(**expired);
   }
   if (auto s = queue_->Ack(entry.entry_id); !s.ok()) WarnThrottled("ack failed", s);
+  return false;
+}
+
+bool Worker::TakeProviderBudget(const JobEntry& entry) {
+  if (limiter_ == nullptr) return true;
+  auto wait = limiter_->Acquire(options_.max_output_tokens);
+  if (!wait.ok()) {
+    // Redis is the queue too: without it nothing runs for long anyway.
+    WarnThrottled("the shared provider limits could not be read; calling without them", wait.status());
+    return true;
+  }
+  if (wait->count() == 0) return true;
+  CountThrottled("limiter");
+  // Back to the delay set, untouched: due again once the budget allows.
+  if (queue_->Delay(entry.analysis_id, Clock::now() + *wait).ok()) (void)queue_->Ack(entry.entry_id);
   return false;
 }
 
@@ -535,6 +562,14 @@ void Worker::RecordOutcome(const ClaimedJob& job, std::chrono::steady_clock::tim
   logging::Fields fields = {
       {"analysis_id", job.id}, {"attempt", std::to_string(job.attempt)}, {"duration_ms", std::to_string(elapsed_ms)}};
 
+  if (limiter_ != nullptr) {
+    // What the call really took; a 429 pauses every worker for its retry-after.
+    (void)limiter_->Settle(result.completion.input_tokens, options_.max_output_tokens, result.completion.output_tokens);
+    if (result.outcome == ProviderResult::Outcome::kTransient && result.retry_after.count() > 0) {
+      CountThrottled("provider_429");
+      (void)limiter_->PauseFor(std::chrono::duration_cast<std::chrono::milliseconds>(result.retry_after));
+    }
+  }
   const NextStep next =
       AfterAttempt(result.outcome, job.attempt, options_.max_attempts, result.retry_after, options_.job_limit);
   if (next.kind == NextStep::Kind::kSucceed) {

@@ -37,6 +37,7 @@
 #include "services/analysis/job_queue.h"
 #include "services/analysis_worker/event_publisher.h"
 #include "services/analysis_worker/provider.h"
+#include "services/analysis_worker/provider_limiter.h"
 #include "services/analysis_worker/worker_store.h"
 
 namespace plinth::analysis {
@@ -53,14 +54,19 @@ struct WorkerOptions {
   std::chrono::milliseconds rpc_timeout{5000};
   // How often the provider is asked whether the configured model is usable.
   std::chrono::seconds model_check_interval{300};
+  // The output tokens a call may use (LLM_MAX_TOKENS): what it takes from
+  // the shared output budget until it answers.
+  int64_t max_output_tokens = 4096;
 };
 
 class Worker {
  public:
   // `events` (may be null): where each analysis's live log is written.
+  // `limiter` (may be null): the provider's limits shared by every worker.
   Worker(WorkerOptions options, WorkerStore* store, JobQueue* queue, Provider* provider,
          std::shared_ptr<v1::ResourceService::StubInterface> resources,
-         std::shared_ptr<v1::BillingService::StubInterface> billing, EventPublisher* events = nullptr);
+         std::shared_ptr<v1::BillingService::StubInterface> billing, EventPublisher* events = nullptr,
+         ProviderLimiter* limiter = nullptr);
   ~Worker();
 
   // Checks the model once (see CheckModel), then starts the threads.
@@ -102,6 +108,9 @@ class Worker {
   void FinishAttempt(const JobEntry& entry, const ClaimedJob& job, std::chrono::steady_clock::time_point started,
                      ProviderResult result);
   void Sweep();
+  // The shared provider budget for one call: true to go on; false when the
+  // entry was put back to wait for it.
+  bool TakeProviderBudget(const JobEntry& entry);
   // Resource status and refund for a terminal analysis; true when all done.
   bool SettleSideEffects(const TerminalJob& job);
   absl::StatusOr<v1::Resource> SetResourceStatus(const std::string& user_id, const std::string& resource_id,
@@ -125,6 +134,7 @@ class Worker {
   std::shared_ptr<v1::ResourceService::StubInterface> resources_;
   std::shared_ptr<v1::BillingService::StubInterface> billing_;
   EventPublisher* events_;
+  ProviderLimiter* limiter_;
 
   absl::Mutex mu_;
   absl::CondVar work_ready_;  // executors wait for entries

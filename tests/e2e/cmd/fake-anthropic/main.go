@@ -15,6 +15,10 @@
 //	                    malformed (a 200 whose body is cut short)
 //	[fake-delay:1500]   wait 1.5 s before answering
 //	[fake-pace:20]      with "stream": true, 20 ms between text deltas
+//	[fake-limit:10/5s:g1] the texts of group g1 share a token bucket of 10
+//	                    requests refilled at 10 per 5 s; empty, 429
+//	                    rate_limit_error with retry-after (GET
+//	                    /_fake/limited?marker=M counts them)
 //
 // With "stream": true a success is the documented event stream
 // (message_start, content_block_start, one content_block_delta per word, a
@@ -53,6 +57,7 @@ var (
 	scriptRe = regexp.MustCompile(`\[fake:([a-z0-9,-]+)\]`)
 	delayRe  = regexp.MustCompile(`\[fake-delay:([0-9]+)\]`)
 	paceRe   = regexp.MustCompile(`\[fake-pace:([0-9]+)\]`)
+	limitRe  = regexp.MustCompile(`\[fake-limit:([0-9]+)/([0-9]+)s:[a-z0-9-]+\]`)
 )
 
 var apiVersions = map[string]bool{"2023-06-01": true, "2026-10-21": true}
@@ -69,6 +74,14 @@ type server struct {
 	seen  map[string]int // message text -> requests so far
 	texts []string       // every request's text, for /_fake/requests
 	gone  []string       // texts whose client hung up before the answer, for /_fake/abandoned
+	// [fake-limit:...]: each group's bucket, and the texts refused 429.
+	buckets map[string]*bucket
+	limited []string
+}
+
+type bucket struct {
+	tokens float64
+	at     time.Time
 }
 
 type messagesRequest struct {
@@ -223,6 +236,34 @@ func (s *server) messages(w http.ResponseWriter, r *http.Request) {
 	s.seen[msg]++
 	n := s.seen[msg]
 	s.texts = append(s.texts, msg)
+	// [fake-limit:N/Ss:GROUP]: the organisation's rate limit for the texts of
+	// one group, as the API enforces it: a token bucket of N requests
+	// refilled continuously at N per S seconds; empty, 429 rate_limit_error
+	// with retry-after.
+	if m := limitRe.FindStringSubmatch(msg); m != nil {
+		limit, _ := strconv.Atoi(m[1])
+		secs, _ := strconv.Atoi(m[2])
+		rate := float64(limit) / float64(secs) // per second
+		now := time.Now()
+		b, ok := s.buckets[m[0]]
+		if !ok {
+			b = &bucket{tokens: float64(limit), at: now}
+			s.buckets[m[0]] = b
+		}
+		b.tokens = min(float64(limit), b.tokens+now.Sub(b.at).Seconds()*rate)
+		b.at = now
+		if b.tokens < 1 {
+			s.limited = append(s.limited, msg)
+			retry := int((1-b.tokens)/rate) + 1
+			s.mu.Unlock()
+			w.Header().Set("retry-after", strconv.Itoa(retry))
+			w.Header().Set("anthropic-ratelimit-requests-limit", m[1])
+			w.Header().Set("anthropic-ratelimit-requests-remaining", "0")
+			writeError(w, 429, "rate_limit_error", "Number of requests has exceeded your per-minute rate limit")
+			return
+		}
+		b.tokens--
+	}
 	s.mu.Unlock()
 
 	delay := s.latency
@@ -359,6 +400,10 @@ func (s *server) requests(w http.ResponseWriter, r *http.Request) {
 	s.count(w, r, func() []string { return s.texts })
 }
 
+func (s *server) rateLimited(w http.ResponseWriter, r *http.Request) {
+	s.count(w, r, func() []string { return s.limited })
+}
+
 func (s *server) abandoned(w http.ResponseWriter, r *http.Request) {
 	s.count(w, r, func() []string { return s.gone })
 }
@@ -386,7 +431,7 @@ func main() {
 	models := flag.String("models", "claude-sonnet-5,claude-opus-5,claude-haiku-4-5", "comma-separated model ids served")
 	flag.Parse()
 	s := &server{apiKey: *apiKey, latency: *latency, pace: *pace, stampWords: *stampWords, seen: map[string]int{},
-		models: map[string]bool{}}
+		models: map[string]bool{}, buckets: map[string]*bucket{}}
 	for _, m := range strings.Split(*models, ",") {
 		s.models[strings.TrimSpace(m)] = true
 	}
@@ -398,6 +443,7 @@ func main() {
 	mux.HandleFunc("POST /_fake/restore", s.setServed(true))
 	mux.HandleFunc("GET /_fake/requests", s.requests)
 	mux.HandleFunc("GET /_fake/abandoned", s.abandoned)
+	mux.HandleFunc("GET /_fake/limited", s.rateLimited)
 	mux.HandleFunc("GET /_fake/health", func(w http.ResponseWriter, _ *http.Request) { _, _ = w.Write([]byte("ok")) })
 	log.Printf("fake Anthropic listening on %s (latency %s)", *addr, *latency)
 	log.Fatal(http.ListenAndServe(*addr, mux))
