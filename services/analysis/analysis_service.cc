@@ -32,7 +32,7 @@ absl::StatusOr<v1::AnalysisResponse> AnalysisServiceImpl::Create(const grpc_serv
   // the worker's sweeper finds it.
   if (queue_ == nullptr) {
     logging::Warn("no job queue (REDIS_URL unset): the analysis waits for the sweeper", {{"analysis_id", id}});
-  } else if (auto s = queue_->Enqueue(id, logging::RequestContext::TraceParent()); !s.ok()) {
+  } else if (auto s = queue_->Enqueue(id, logging::RequestContext::TraceParent(), call.caller.sub); !s.ok()) {
     logging::Warn("enqueue failed: the analysis waits for the sweeper",
                   {{"analysis_id", id}, {"error", std::string(s.message())}});
   }

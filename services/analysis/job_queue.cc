@@ -9,9 +9,14 @@ namespace {
 // for one back-off.
 constexpr char kPromoteScript[] = R"lua(
 local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, ARGV[2])
-for _, id in ipairs(due) do
-  redis.call('ZREM', KEYS[1], id)
-  redis.call('XADD', KEYS[2], '*', 'analysis', id)
+for _, member in ipairs(due) do
+  redis.call('ZREM', KEYS[1], member)
+  local id, user = string.match(member, '^(%S+) (%S+)$')
+  if id then
+    redis.call('XADD', KEYS[2], '*', 'analysis', id, 'user', user)
+  else
+    redis.call('XADD', KEYS[2], '*', 'analysis', member)
+  end
 end
 return #due
 )lua";
@@ -31,6 +36,7 @@ std::vector<JobEntry> Entries(const redis::Value& list) {
     for (size_t i = 0; i + 1 < fields.size(); i += 2) {
       if (fields[i].str == "analysis") job.analysis_id = fields[i + 1].str;
       if (fields[i].str == "traceparent") job.traceparent = fields[i + 1].str;
+      if (fields[i].str == "user") job.user_id = fields[i + 1].str;
     }
     out.push_back(std::move(job));
   }
@@ -44,9 +50,12 @@ bool IsNoGroup(const absl::Status& s) { return absl::StrContains(s.message(), "N
 JobQueue::JobQueue(std::shared_ptr<redis::RedisClient> redis, std::shared_ptr<redis::RedisClient> blocking)
     : redis_(std::move(redis)), blocking_(blocking ? std::move(blocking) : redis_) {}
 
-absl::Status JobQueue::Enqueue(const std::string& analysis_id, const std::string& traceparent) {
-  if (traceparent.empty()) return redis_->Call({"XADD", kStream, "*", "analysis", analysis_id}).status();
-  return redis_->Call({"XADD", kStream, "*", "analysis", analysis_id, "traceparent", traceparent}).status();
+absl::Status JobQueue::Enqueue(const std::string& analysis_id, const std::string& traceparent,
+                               const std::string& user_id) {
+  std::vector<std::string> argv = {"XADD", kStream, "*", "analysis", analysis_id};
+  if (!traceparent.empty()) argv.insert(argv.end(), {"traceparent", traceparent});
+  if (!user_id.empty()) argv.insert(argv.end(), {"user", user_id});
+  return redis_->Call(argv).status();
 }
 
 absl::StatusOr<int64_t> JobQueue::Depth() {
@@ -105,8 +114,11 @@ absl::Status JobQueue::Ack(const std::string& entry_id) {
   return redis_->Call({"XDEL", kStream, entry_id}).status();
 }
 
-absl::Status JobQueue::Delay(const std::string& analysis_id, std::chrono::system_clock::time_point due) {
-  return redis_->Call({"ZADD", kDelayed, std::to_string(MillisSinceEpoch(due)), analysis_id}).status();
+absl::Status JobQueue::Delay(const std::string& analysis_id, std::chrono::system_clock::time_point due,
+                             const std::string& user_id) {
+  // "<id> <user>" keeps whose it is through the delay (PromoteDue).
+  const std::string member = user_id.empty() ? analysis_id : analysis_id + " " + user_id;
+  return redis_->Call({"ZADD", kDelayed, std::to_string(MillisSinceEpoch(due)), member}).status();
 }
 
 absl::StatusOr<int64_t> JobQueue::PromoteDue(int max) {

@@ -27,6 +27,7 @@ struct JobEntry {
   std::string entry_id;     // the stream entry, for Ack
   std::string analysis_id;  // may be malformed if someone else wrote the stream
   std::string traceparent;  // of the request that created the analysis; may be empty
+  std::string user_id;      // whose analysis (the workers' fair share); may be empty
 };
 
 class JobQueue {
@@ -35,8 +36,10 @@ class JobQueue {
   // exceed the block time.
   JobQueue(std::shared_ptr<redis::RedisClient> redis, std::shared_ptr<redis::RedisClient> blocking = nullptr);
 
-  // `traceparent`: the W3C trace context to carry to the worker ("" none).
-  absl::Status Enqueue(const std::string& analysis_id, const std::string& traceparent = "");
+  // `traceparent`: the W3C trace context to carry to the worker ("" none);
+  // `user_id`: whose analysis, for the workers' fair share ("" unknown).
+  absl::Status Enqueue(const std::string& analysis_id, const std::string& traceparent = "",
+                       const std::string& user_id = "");
   // Entries waiting or in progress on the stream plus analyses waiting out a
   // back-off: the worker's autoscaling signal (acknowledged entries are
   // deleted, so the stream's length is what is left to do).
@@ -51,8 +54,10 @@ class JobQueue {
                                                 int count);
   // Done with an entry: acknowledged and deleted from the stream.
   absl::Status Ack(const std::string& entry_id);
-  // Re-delivers the analysis once `due` has passed (see PromoteDue).
-  absl::Status Delay(const std::string& analysis_id, std::chrono::system_clock::time_point due);
+  // Re-delivers the analysis once `due` has passed (see PromoteDue), at the
+  // stream's end.
+  absl::Status Delay(const std::string& analysis_id, std::chrono::system_clock::time_point due,
+                     const std::string& user_id = "");
   // Moves up to `max` due analyses from the delay set to the stream; returns
   // how many moved.
   absl::StatusOr<int64_t> PromoteDue(int max);

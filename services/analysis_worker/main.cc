@@ -189,6 +189,9 @@ int main() {
                                              {"window_s", std::to_string(limits.window.count())}});
   }
   options.max_output_tokens = provider_options->max_tokens;
+  auto share = env.Int("ANALYSIS_MAX_USER_SHARE_PERCENT", 50, 1, 100);
+  if (!share.ok()) return service_env::StartupFailure(share.status());
+  options.max_user_share_percent = static_cast<int>(*share);
   analysis::Worker worker(options, &store, &queue, provider->get(), std::move(resources), std::move(billing), &events,
                           limiter.get());
   worker.Start();

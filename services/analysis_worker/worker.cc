@@ -93,8 +93,16 @@ void CountOutcome(const char* outcome) {
 }
 
 // plinth_llm_throttled_total{reason}: calls that waited for the shared
-// provider budget (limiter), and the provider's own 429s (provider_429):
-// the second should stay at zero when the limits are right.
+// provider budget (limiter), for other users' turn (fair_share), and the
+// provider's own 429s (provider_429): the last should stay at zero when the
+// limits are right.
+prometheus::Gauge& QueueDepthGauge() {
+  static auto& depth =
+      metrics::GaugeFamily("plinth_analysis_queue_depth", "Analyses on the job queue or waiting out a back-off.")
+          .Add({});
+  return depth;
+}
+
 void CountThrottled(const char* reason) {
   static auto& family = metrics::CounterFamily(
       "plinth_llm_throttled_total", "Provider calls held back: by the shared limiter, or refused 429 by the provider.");
@@ -167,6 +175,8 @@ void Worker::CheckModel() {
 
 void Worker::Start() {
   if (auto s = queue_->EnsureGroup(); !s.ok()) WarnThrottled("job queue unavailable", s);
+  // Exposed from the start (the maintenance thread keeps it current).
+  if (auto d = queue_->Depth(); d.ok()) QueueDepthGauge().Set(static_cast<double>(*d));
   CheckModel();
   threads_.emplace_back([this] { FetchLoop(); });
   threads_.emplace_back([this] { MaintenanceLoop(); });
@@ -226,6 +236,7 @@ void Worker::ExecuteLoop() {
         entry = std::move(pending_.front());
         pending_.pop_front();
         ++running_;
+        if (!entry.user_id.empty()) ++running_by_user_[entry.user_id];
       }
     }
     if (answered) {
@@ -235,6 +246,10 @@ void Worker::ExecuteLoop() {
     }
     absl::MutexLock lock(&mu_);
     --running_;
+    const std::string& user = answered ? answered->entry.user_id : entry.user_id;
+    if (auto it = running_by_user_.find(user); !user.empty() && it != running_by_user_.end() && --it->second <= 0) {
+      running_by_user_.erase(it);
+    }
     slot_free_.SignalAll();
     if (stopping_ && running_ == 0) work_ready_.SignalAll();
   }
@@ -257,10 +272,7 @@ void Worker::MaintenanceLoop() {
     const auto now = Clock::now();
     if (now >= next_depth) {
       next_depth = now + std::chrono::seconds(5);
-      static auto& depth =
-          metrics::GaugeFamily("plinth_analysis_queue_depth", "Analyses on the job queue or waiting out a back-off.")
-              .Add({});
-      if (auto d = queue_->Depth(); d.ok()) depth.Set(static_cast<double>(*d));
+      if (auto d = queue_->Depth(); d.ok()) QueueDepthGauge().Set(static_cast<double>(*d));
     }
     if (now >= next_model_check) {
       CheckModel();
@@ -328,7 +340,7 @@ void Worker::Sweep() {
 void Worker::HandBack(const std::deque<JobEntry>& entries) {
   // The entry we held is acknowledged only once its replacement exists.
   for (const auto& e : entries) {
-    if (queue_->Enqueue(e.analysis_id, e.traceparent).ok()) (void)queue_->Ack(e.entry_id);
+    if (queue_->Enqueue(e.analysis_id, e.traceparent, e.user_id).ok()) (void)queue_->Ack(e.entry_id);
   }
 }
 
@@ -427,6 +439,7 @@ bool Worker::Process(const JobEntry& entry) {
     HandBack({entry});
     return false;
   }
+  if (DeferForFairness(entry)) return false;
   if (!TakeProviderBudget(entry)) return false;
   auto claimed = store_->Claim(entry.analysis_id, options_.job_limit, options_.max_attempts);
   if (!claimed.ok()) {
@@ -449,6 +462,39 @@ bool Worker::Process(const JobEntry& entry) {
   return false;
 }
 
+bool Worker::DeferForFairness(const JobEntry& entry) {
+  if (entry.user_id.empty() || options_.max_user_share_percent >= 100) return false;
+  const int cap = std::max(1, options_.concurrency * options_.max_user_share_percent / 100);
+  const auto now = std::chrono::steady_clock::now();
+  bool ask = false, others = false;
+  {
+    absl::MutexLock lock(&mu_);
+    // This entry is counted already.
+    if (running_by_user_[entry.user_id] <= cap) return false;
+    auto it = others_wait_.find(entry.user_id);
+    if (it != others_wait_.end() && now - it->second.second < std::chrono::seconds(1)) {
+      others = it->second.first;
+    } else {
+      ask = true;
+    }
+  }
+  if (ask) {
+    auto waiting = store_->OthersWaiting(entry.user_id);
+    if (!waiting.ok()) return false;  // the claim will meet the database's trouble itself
+    others = *waiting;
+    absl::MutexLock lock(&mu_);
+    if (others_wait_.size() > 10000) others_wait_.clear();
+    others_wait_[entry.user_id] = {others, now};
+  }
+  if (!others) return false;
+  // Behind the others' entries: the delay set puts it back at the stream's end.
+  CountThrottled("fair_share");
+  if (queue_->Delay(entry.analysis_id, Clock::now() + std::chrono::milliseconds(500), entry.user_id).ok()) {
+    (void)queue_->Ack(entry.entry_id);
+  }
+  return true;
+}
+
 bool Worker::TakeProviderBudget(const JobEntry& entry) {
   if (limiter_ == nullptr) return true;
   auto wait = limiter_->Acquire(options_.max_output_tokens);
@@ -460,7 +506,7 @@ bool Worker::TakeProviderBudget(const JobEntry& entry) {
   if (wait->count() == 0) return true;
   CountThrottled("limiter");
   // Back to the delay set, untouched: due again once the budget allows.
-  if (queue_->Delay(entry.analysis_id, Clock::now() + *wait).ok()) (void)queue_->Ack(entry.entry_id);
+  if (queue_->Delay(entry.analysis_id, Clock::now() + *wait, entry.user_id).ok()) (void)queue_->Ack(entry.entry_id);
   return false;
 }
 

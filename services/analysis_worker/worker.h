@@ -57,6 +57,9 @@ struct WorkerOptions {
   // The output tokens a call may use (LLM_MAX_TOKENS): what it takes from
   // the shared output budget until it answers.
   int64_t max_output_tokens = 4096;
+  // The most slots one user's analyses hold while other users' wait, in
+  // percent of `concurrency` (ANALYSIS_MAX_USER_SHARE_PERCENT); 100: no cap.
+  int max_user_share_percent = 50;
 };
 
 class Worker {
@@ -111,6 +114,9 @@ class Worker {
   // The shared provider budget for one call: true to go on; false when the
   // entry was put back to wait for it.
   bool TakeProviderBudget(const JobEntry& entry);
+  // The entry's user holds its share of the slots while others' analyses
+  // wait: the entry goes to the back of the queue (true).
+  bool DeferForFairness(const JobEntry& entry);
   // Resource status and refund for a terminal analysis; true when all done.
   bool SettleSideEffects(const TerminalJob& job);
   absl::StatusOr<v1::Resource> SetResourceStatus(const std::string& user_id, const std::string& resource_id,
@@ -143,8 +149,12 @@ class Worker {
   std::deque<Answered> answered_ ABSL_GUARDED_BY(mu_);  // executors take these first: they free slots
   // Provider calls about to start or in flight, by analysis id.
   std::map<std::string, std::shared_ptr<http::AbortSignal>> calls_ ABSL_GUARDED_BY(mu_);
-  // Jobs taken and not over, provider calls in flight included.
+  // Jobs taken and not over, provider calls in flight included; and by user
+  // (the entries that name theirs).
   int running_ ABSL_GUARDED_BY(mu_) = 0;
+  std::map<std::string, int> running_by_user_ ABSL_GUARDED_BY(mu_);
+  // Whether other users' analyses wait, by user, asked at most once a second.
+  std::map<std::string, std::pair<bool, std::chrono::steady_clock::time_point>> others_wait_ ABSL_GUARDED_BY(mu_);
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;
   std::vector<std::thread> threads_;  // Start and Drain only
   // -1 not checked yet, 0 unusable, 1 usable.

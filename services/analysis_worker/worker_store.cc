@@ -16,6 +16,7 @@ constexpr char kUnsettled[] = "worker_unsettled";
 constexpr char kMarkCall[] = "worker_mark_call";
 constexpr char kGone[] = "worker_gone";
 constexpr char kUnsettledCancel[] = "worker_unsettled_cancel";
+constexpr char kOthersWaiting[] = "worker_others_waiting";
 
 // Terminal analyses not settled: TerminalJob's columns (the last one:
 // superseded by a newer analysis of the resource).
@@ -86,6 +87,10 @@ std::vector<db::PreparedStatement> WorkerStore::Statements() {
        UNSETTLED_SELECT "a.status in ('succeeded', 'failed', 'cancelled') "
                         "and a.completed_at < now() - make_interval(secs => $1) order by a.completed_at limit $2"},
       {kUnsettledCancel, UNSETTLED_SELECT "a.id = $1 and a.status = 'cancelled'"},
+      // analyses_status_idx covers queued and running rows.
+      {kOthersWaiting,
+       "select exists (select 1 from public.analyses where status = 'queued' and user_id <> $1 "
+       "and (retry_at is null or retry_at <= now()))"},
   };
 }
 
@@ -197,6 +202,16 @@ TerminalJob UnsettledJob(const pqxx::row& r) {
           r[4].as<bool>()};
 }
 }  // namespace
+
+absl::StatusOr<bool> WorkerStore::OthersWaiting(const std::string& user_id) {
+  bool waiting = false;
+  absl::Status s = pool_->ServiceTx(Soon(), [&](pqxx::transaction_base& tx) {
+    waiting = tx.exec_prepared(kOthersWaiting, user_id)[0][0].as<bool>();
+    return absl::OkStatus();
+  });
+  if (!s.ok()) return s;
+  return waiting;
+}
 
 absl::StatusOr<std::optional<TerminalJob>> WorkerStore::UnsettledCancel(const std::string& id) {
   std::optional<TerminalJob> job;

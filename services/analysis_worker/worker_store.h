@@ -71,6 +71,8 @@ class WorkerStore {
   // Terminal for longer than `age` and not settled (a worker died between
   // the terminal write and its side effects).
   absl::StatusOr<std::vector<TerminalJob>> Unsettled(std::chrono::seconds age, int max);
+  // Whether analyses of users other than `user_id` are queued and due.
+  absl::StatusOr<bool> OthersWaiting(const std::string& user_id);
   // The analysis when it was cancelled and is not settled yet (its call was
   // just dropped: settle it now rather than at the next sweep).
   absl::StatusOr<std::optional<TerminalJob>> UnsettledCancel(const std::string& id);

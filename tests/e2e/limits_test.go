@@ -59,7 +59,7 @@ func TestFourWorkersStayUnderTheSharedProviderLimit(t *testing.T) {
 	}
 	// 8 at once, then 2 per second: the last 16 take about 8 s.
 	span, _ := strconv.ParseFloat(psql(t, "select extract(epoch from max(started_at) - min(started_at)) from analyses where user_id = '"+u.id+"'"), 64)
-	if span < 5 || span > 16 {
+	if span < 5 || span > 20 {
 		t.Fatalf("the %d calls started over %.1f s; at the shared limit they take about 8 s", n, span)
 	}
 	t.Logf("%d calls over %.1f s by 4 workers, none refused", n, span)

@@ -78,10 +78,15 @@ func startFakeAnthropic() error {
 	return waitTCP(addr, 10*time.Second)
 }
 
+// startWorker starts the worker and waits until it serves /metrics (the
+// metrics tests scrape it; a test that restarted it must not race them).
 func startWorker() error {
 	var err error
 	worker, err = startDetached("analysis-worker", []string{filepath.Join(root, "bazel-bin/services/analysis_worker/analysis_worker")}, workerEnv)
-	return err
+	if err != nil {
+		return err
+	}
+	return waitTCP(metricsAddr["analysis-worker"], 10*time.Second)
 }
 
 // killWorker ends the worker with SIGKILL: no drain, no cleanup.
