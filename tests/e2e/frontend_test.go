@@ -26,8 +26,11 @@ func TestFrontendInBrowser(t *testing.T) {
 		t.Fatalf("the frontend is not built (%v): ./plinth build", err)
 	}
 	host, port, _ := strings.Cut(webAddr, ":")
+	run := randomHex(4)
+	// The browser suite's operator (app.spec.ts signs in as "operator").
 	web, err := startDetached("web", []string{"node", server}, []string{"PORT=" + port, "HOSTNAME=" + host,
-		"NEXT_TELEMETRY_DISABLED=1", "PLINTH_API_URL=" + baseURL, "SUPABASE_JWT_SECRET=" + jwtSecret})
+		"NEXT_TELEMETRY_DISABLED=1", "PLINTH_API_URL=" + baseURL, "SUPABASE_JWT_SECRET=" + jwtSecret,
+		"PLINTH_DEV_OPERATORS=operator-" + run + "@example.com"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -42,7 +45,6 @@ func TestFrontendInBrowser(t *testing.T) {
 		return resp.StatusCode == 200
 	})
 
-	run := randomHex(4)
 	checkoutsBefore := len(stripe.requestsTo("/v1/checkout/sessions"))
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()

@@ -18,8 +18,26 @@ function base64url(data: string | Buffer): string {
   return Buffer.from(data).toString("base64url");
 }
 
+/**
+ * The dev sign-in's operators: PLINTH_DEV_OPERATORS, comma-separated emails
+ * (./plinth up: operator@plinth.local). Their tokens carry
+ * app_metadata.plinth_role = "operator", as Supabase's admin API would set.
+ */
+export function isDevOperator(email: string): boolean {
+  return (process.env.PLINTH_DEV_OPERATORS ?? "")
+    .split(",")
+    .map((e) => e.trim().toLowerCase())
+    .filter((e) => e !== "")
+    .includes(email.toLowerCase());
+}
+
 /** An HS256 token with the claims Supabase Auth puts in its access tokens. */
-export function mintDevToken(email: string, secret: string, now = Math.floor(Date.now() / 1000)): string {
+export function mintDevToken(
+  email: string,
+  secret: string,
+  now = Math.floor(Date.now() / 1000),
+  operator = isDevOperator(email),
+): string {
   const header = base64url(JSON.stringify({ alg: "HS256", typ: "JWT" }));
   const claims = base64url(
     JSON.stringify({
@@ -27,6 +45,7 @@ export function mintDevToken(email: string, secret: string, now = Math.floor(Dat
       role: "authenticated",
       sub: devUserId(email),
       email: email.toLowerCase(),
+      app_metadata: { provider: "email", providers: ["email"], ...(operator ? { plinth_role: "operator" } : {}) },
       iat: now,
       exp: now + DEV_TOKEN_TTL_SECONDS,
     }),

@@ -161,6 +161,35 @@ test("an analysis's text appears as it is written, survives a reload and stops o
   await expect(page.getByRole("button", { name: "Stop" })).toHaveCount(0);
 });
 
+test("an operator sees a user's failed analysis and retries it; a user sees no operator page", async ({ page, browser }) => {
+  // A user's analysis fails once (the fake refuses the first request, 400).
+  await signIn(page, "patient");
+  await createResource(page, "Retry me", "Refused at first. [fake:400,ok]");
+  await page.getByRole("button", { name: "Run analysis" }).click();
+  await page.waitForURL(/\/analyses\/[0-9a-f-]{36}$/);
+  const analysisId = page.url().split("/").pop()!;
+  await expect(page.locator('[data-status="failed"]')).toBeVisible({ timeout: 20_000 });
+  await expect(page.getByRole("link", { name: "Operator" })).toHaveCount(0);
+  await page.goto("/operator");
+  await expect(page.getByRole("heading", { name: "Operators only" })).toBeVisible();
+
+  const operatorContext = await browser.newContext();
+  const operator = await operatorContext.newPage();
+  await signIn(operator, "operator");
+  await operator.getByRole("link", { name: "Operator" }).click();
+  await operator.waitForURL("/operator");
+  await operator.getByLabel("Error contains").fill("too long");
+  await operator.getByLabel(`Select ${analysisId}`).check();
+  await operator.getByLabel("Reason (audited)").fill("browser test");
+  await operator.getByRole("button", { name: "Retry selected" }).click();
+  await expect(operator.getByRole("status")).toContainText("1 analysis queued again (audit row");
+  await shot(operator, "operator");
+  await operatorContext.close();
+
+  await page.goto(`/analyses/${analysisId}`);
+  await expect(page.locator('[data-status="succeeded"]')).toBeVisible({ timeout: 20_000 });
+});
+
 test("settings: the name is saved, the API's field error lands on the avatar field", async ({ page }) => {
   await signIn(page, "settler");
   await page.goto("/settings");

@@ -89,11 +89,28 @@ describe("the dev sign-in's token", () => {
       role: "authenticated",
       sub: devUserId("ada@example.com"),
       email: "ada@example.com",
+      app_metadata: { provider: "email", providers: ["email"] },
       iat: 1_800_000_000,
       exp: 1_800_000_000 + 8 * 3600,
     });
     expect(signature).toBe(createHmac("sha256", secret).update(`${header}.${claims}`).digest("base64url"));
     expect(signature).not.toBe(createHmac("sha256", "another").update(`${header}.${claims}`).digest("base64url"));
+  });
+});
+
+describe("operators", () => {
+  it("are named by PLINTH_DEV_OPERATORS in the dev sign-in, and read back from the token", async () => {
+    const { plinthRoleOf } = await import("@/hooks/use-operator");
+    process.env.PLINTH_DEV_OPERATORS = "op@example.com, other@example.com";
+    try {
+      const secret = "s".repeat(48);
+      expect(plinthRoleOf(mintDevToken("OP@example.com", secret))).toBe("operator");
+      expect(plinthRoleOf(mintDevToken("ada@example.com", secret))).toBeNull();
+      expect(plinthRoleOf("not.a-token")).toBeNull();
+      expect(plinthRoleOf(null)).toBeNull();
+    } finally {
+      delete process.env.PLINTH_DEV_OPERATORS;
+    }
   });
 });
 

@@ -4,6 +4,7 @@ import Link from "next/link";
 import { usePathname } from "next/navigation";
 
 import { useSignOut } from "@/hooks/use-auth";
+import { useIsOperator } from "@/hooks/use-operator";
 import { useProfile } from "@/hooks/use-profile";
 import { cn } from "@/lib/utils";
 
@@ -18,13 +19,15 @@ export function Sidebar() {
   const pathname = usePathname();
   const { data: profile } = useProfile();
   const signOut = useSignOut();
+  // Shown to operators only (the API refuses everyone else anyway).
+  const shown = useIsOperator() ? [...links, { href: "/operator", label: "Operator" }] : links;
   return (
     <aside className="flex w-full flex-col gap-1 border-b border-slate-200 bg-white p-4 md:min-h-screen md:w-56 md:border-b-0 md:border-r">
       <Link href="/" className="mb-4 text-lg font-semibold text-slate-900">
         Plinth
       </Link>
       <nav className="flex flex-row flex-wrap gap-1 md:flex-col" aria-label="Main">
-        {links.map((l) => {
+        {shown.map((l) => {
           const active = l.href === "/settings" ? pathname === l.href : pathname.startsWith(l.href);
           return (
             <Link
