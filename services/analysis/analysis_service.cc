@@ -176,6 +176,18 @@ grpc::Status AnalysisServiceImpl::GetJobStats(grpc::ServerContext* context, cons
           auto depth = queue_->Depth();
           if (!depth.ok()) return depth.status();
           s->set_queue_depth(static_cast<int32_t>(*depth));
+          auto limited = queue_->RateLimitedRecently(5);
+          if (!limited.ok()) return limited.status();
+          s->set_provider_rate_limited_last_5m(static_cast<int32_t>(*limited));
+          auto consumers = queue_->Consumers();
+          if (!consumers.ok()) return consumers.status();
+          for (const auto& c : *consumers) {
+            if (c.in_flight == 0 && c.idle_ms > 600'000) continue;  // long gone
+            auto* w = s->add_workers();
+            w->set_name(c.name);
+            w->set_in_flight(static_cast<int32_t>(c.in_flight));
+            w->set_idle_seconds(static_cast<int32_t>(c.idle_ms / 1000));
+          }
         }
         return out;
       });

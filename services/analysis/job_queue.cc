@@ -1,6 +1,7 @@
 #include "services/analysis/job_queue.h"
 
 #include <absl/strings/match.h>
+#include <absl/strings/numbers.h>
 
 namespace plinth::analysis {
 namespace {
@@ -41,6 +42,17 @@ std::vector<JobEntry> Entries(const redis::Value& list) {
     out.push_back(std::move(job));
   }
   return out;
+}
+
+// INCR with the key's lifetime set by its first increment.
+constexpr char kCountScript[] = R"lua(
+local n = redis.call('INCR', KEYS[1])
+if n == 1 then redis.call('EXPIRE', KEYS[1], ARGV[1]) end
+return n
+)lua";
+
+int64_t EpochMinute() {
+  return std::chrono::duration_cast<std::chrono::minutes>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
 
 bool IsNoGroup(const absl::Status& s) { return absl::StrContains(s.message(), "NOGROUP"); }
@@ -126,6 +138,46 @@ absl::StatusOr<int64_t> JobQueue::PromoteDue(int max) {
                          std::to_string(MillisSinceEpoch(std::chrono::system_clock::now())), std::to_string(max)});
   if (!r.ok()) return r.status();
   return r->integer;
+}
+
+absl::StatusOr<std::vector<ConsumerLoad>> JobQueue::Consumers() {
+  auto r = redis_->Call({"XINFO", "CONSUMERS", kStream, kGroup});
+  if (!r.ok()) {
+    if (IsNoGroup(r.status()) || absl::StrContains(r.status().message(), "no such key")) {
+      return std::vector<ConsumerLoad>{};
+    }
+    return r.status();
+  }
+  std::vector<ConsumerLoad> out;
+  for (const auto& consumer : r->elements) {
+    ConsumerLoad load;
+    const auto& f = consumer.elements;  // name, pending, idle (and, from Redis 7.2, inactive)
+    for (size_t i = 0; i + 1 < f.size(); i += 2) {
+      if (f[i].str == "name") load.name = f[i + 1].str;
+      if (f[i].str == "pending") load.in_flight = f[i + 1].integer;
+      if (f[i].str == "idle") load.idle_ms = f[i + 1].integer;
+    }
+    out.push_back(std::move(load));
+  }
+  return out;
+}
+
+absl::Status JobQueue::CountRateLimited() {
+  return redis_->Call({"EVAL", kCountScript, "1", kRateLimitedPrefix + std::to_string(EpochMinute()), "960"}).status();
+}
+
+absl::StatusOr<int64_t> JobQueue::RateLimitedRecently(int minutes) {
+  std::vector<std::string> argv = {"MGET"};
+  const int64_t now = EpochMinute();
+  for (int i = 0; i < minutes; ++i) argv.push_back(kRateLimitedPrefix + std::to_string(now - i));
+  auto r = redis_->Call(argv);
+  if (!r.ok()) return r.status();
+  int64_t sum = 0;
+  for (const auto& v : r->elements) {
+    int64_t n = 0;
+    if (!v.str.empty() && absl::SimpleAtoi(v.str, &n)) sum += n;
+  }
+  return sum;
 }
 
 }  // namespace plinth::analysis

@@ -30,6 +30,13 @@ struct JobEntry {
   std::string user_id;      // whose analysis (the workers' fair share); may be empty
 };
 
+// A worker as the queue sees it (a consumer of its group).
+struct ConsumerLoad {
+  std::string name;
+  int64_t in_flight = 0;  // entries delivered, not yet acknowledged
+  int64_t idle_ms = 0;    // since it last read or acknowledged
+};
+
 class JobQueue {
  public:
   // `redis` for short commands; `blocking` for Read, whose timeout must
@@ -62,9 +69,19 @@ class JobQueue {
   // how many moved.
   absl::StatusOr<int64_t> PromoteDue(int max);
 
+  // The group's consumers: each worker's analyses in flight (or waiting for
+  // one of its slots). A worker that died stays listed, idle, until its
+  // entries are reclaimed.
+  absl::StatusOr<std::vector<ConsumerLoad>> Consumers();
+  // A provider's 429, counted per minute (kept 15 minutes) for the
+  // operators' figures; RateLimitedRecently sums the last `minutes` (<= 15).
+  absl::Status CountRateLimited();
+  absl::StatusOr<int64_t> RateLimitedRecently(int minutes);
+
   static constexpr char kStream[] = "plinth:analyses:jobs";
   static constexpr char kGroup[] = "analysis-workers";
   static constexpr char kDelayed[] = "plinth:analyses:delayed";
+  static constexpr char kRateLimitedPrefix[] = "plinth:llm:rate_limited:";
 
  private:
   std::shared_ptr<redis::RedisClient> redis_;

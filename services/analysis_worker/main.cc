@@ -51,6 +51,7 @@ absl::StatusOr<analysis::ProviderOptions> LoadProvider(const config::Env& env) {
     auto pace = env.Int("LLM_OFFLINE_PACE_MS", 0, 0, 10000);
     if (!pace.ok()) return pace.status();
     p.offline_pace = std::chrono::milliseconds(*pace);
+    p.offline_outage_file = env.String("LLM_OFFLINE_OUTAGE_FILE", "");
   } else {
     return absl::InvalidArgumentError("configuration LLM_PROVIDER: must be anthropic, openai or offline");
   }

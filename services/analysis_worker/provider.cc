@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <filesystem>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -432,9 +433,14 @@ std::vector<std::string> Words(const std::string& sentence) {
 // the whole text, in their original order. Same input, same output. With a
 // pace, CompleteAsync hands the text out a word at a time, `pace` apart, from
 // a thread of its own (one for every call), as a remote model streams.
+//
+// While `outage_file` exists, every call fails as an overloaded remote model's
+// would (transient): the local stack's way to try failures, retries and the
+// operator's retry without a real provider (`./plinth provider outage`).
 class OfflineProvider final : public Provider {
  public:
-  explicit OfflineProvider(std::chrono::milliseconds pace) : pace_(pace) {
+  OfflineProvider(std::chrono::milliseconds pace, std::string outage_file)
+      : pace_(pace), outage_file_(std::move(outage_file)) {
     if (pace_.count() > 0) thread_ = std::thread([this] { Loop(); });
   }
   ~OfflineProvider() override {
@@ -449,6 +455,10 @@ class OfflineProvider final : public Provider {
 
   void CompleteAsync(const PromptInput& input, std::chrono::milliseconds timeout, CompletionDone done,
                      std::shared_ptr<http::AbortSignal> abort, DeltaSink on_delta) override {
+    if (InOutage()) {
+      done(Failure(Outcome::kTransient, "the offline provider is in an outage (LLM_OFFLINE_OUTAGE_FILE exists)"));
+      return;
+    }
     ProviderResult result = Complete(input, timeout);
     if (pace_.count() == 0) {
       if (on_delta) on_delta(result.completion.text);
@@ -565,7 +575,13 @@ class OfflineProvider final : public Provider {
 
   static ProviderResult Aborted() { return Failure(Outcome::kAborted, "the offline answer was aborted"); }
 
+  bool InOutage() const {
+    std::error_code ignored;
+    return !outage_file_.empty() && std::filesystem::exists(outage_file_, ignored);
+  }
+
   const std::chrono::milliseconds pace_;
+  const std::string outage_file_;
   absl::Mutex mu_;
   std::vector<Paced> calls_ ABSL_GUARDED_BY(mu_);
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;
@@ -582,7 +598,8 @@ std::string UserMessage(const PromptInput& input) {
 bool IsTransientHttpStatus(long status) { return status == 408 || status == 409 || status == 429 || status >= 500; }
 
 absl::StatusOr<std::unique_ptr<Provider>> MakeProvider(const ProviderOptions& options) {
-  if (options.kind == "offline") return std::unique_ptr<Provider>(new OfflineProvider(options.offline_pace));
+  if (options.kind == "offline")
+    return std::unique_ptr<Provider>(new OfflineProvider(options.offline_pace, options.offline_outage_file));
   if (options.max_tokens < 1) return absl::InvalidArgumentError("max_tokens must be positive");
   if (options.base_url.empty() || options.model.empty()) {
     return absl::InvalidArgumentError(options.kind + " provider needs a base URL and a model");

@@ -96,6 +96,8 @@ struct ProviderOptions {
   // offline: the pause between the pieces (words) of its streamed answer, so
   // that the local stack shows an answer being written; 0: all at once.
   std::chrono::milliseconds offline_pace{0};
+  // offline: while this file exists, calls fail as in a provider's outage.
+  std::string offline_outage_file;
 };
 
 // Current as of 2026-11 (Anthropic's models overview and versioning pages);

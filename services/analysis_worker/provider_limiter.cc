@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "libs/metrics/metrics.h"
+
 namespace plinth::analysis {
 namespace {
 
@@ -78,7 +80,20 @@ ProviderLimiter::ProviderLimiter(std::shared_ptr<redis::RedisClient> redis, cons
     : redis_(std::move(redis)),
       bucket_key_("plinth:llm:limits:" + scope),
       pause_key_("plinth:llm:pause:" + scope),
-      limits_(limits) {}
+      limits_(limits) {
+  // The configured budget per minute, next to plinth_llm_tokens_total: the
+  // usage-against-limit ratio and its alert (PlinthProviderNearLimit).
+  static auto& family = metrics::GaugeFamily(
+      "plinth_llm_rate_limit_per_minute",
+      "The shared provider limits configured (LLM_RATE_*), per minute, by direction (requests, input, output).");
+  const double per_minute = 60.0 / static_cast<double>(std::max<int64_t>(1, limits_.window.count()));
+  const std::pair<const char*, int64_t> kinds[] = {
+      {"requests", limits_.requests}, {"input", limits_.input_tokens}, {"output", limits_.output_tokens}};
+  for (const auto& [direction, limit] : kinds) {
+    if (limit > 0)
+      family.Add({{"direction", direction}, {"scope", scope}}).Set(static_cast<double>(limit) * per_minute);
+  }
+}
 
 absl::StatusOr<std::chrono::milliseconds> ProviderLimiter::Acquire(int64_t output_tokens) {
   const auto window_ms = std::chrono::duration_cast<std::chrono::milliseconds>(limits_.window).count();

@@ -608,11 +608,15 @@ void Worker::RecordOutcome(const ClaimedJob& job, std::chrono::steady_clock::tim
   logging::Fields fields = {
       {"analysis_id", job.id}, {"attempt", std::to_string(job.attempt)}, {"duration_ms", std::to_string(elapsed_ms)}};
 
+  const bool rate_limited = result.outcome == ProviderResult::Outcome::kTransient && result.retry_after.count() > 0;
+  if (rate_limited) {
+    CountThrottled("provider_429");
+    (void)queue_->CountRateLimited();  // the operators' figure
+  }
   if (limiter_ != nullptr) {
     // What the call really took; a 429 pauses every worker for its retry-after.
     (void)limiter_->Settle(result.completion.input_tokens, options_.max_output_tokens, result.completion.output_tokens);
-    if (result.outcome == ProviderResult::Outcome::kTransient && result.retry_after.count() > 0) {
-      CountThrottled("provider_429");
+    if (rate_limited) {
       (void)limiter_->PauseFor(std::chrono::duration_cast<std::chrono::milliseconds>(result.retry_after));
     }
   }

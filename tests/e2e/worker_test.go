@@ -99,6 +99,16 @@ func TestTransientFailuresAreRetriedWithBackoff(t *testing.T) {
 	if c := credits(t, u); c != "9" {
 		t.Fatalf("credits %s, want 9", c)
 	}
+	// The operators see the 429 and the worker that handled it.
+	stats := do(t, "GET", "/api/v1/operator/queue", operatorToken(newUUID()), nil)
+	if stats.status != 200 {
+		t.Fatalf("stats: %d %s", stats.status, stats.raw)
+	}
+	workers, _ := stats.data()["workers"].([]any)
+	if stats.data()["provider_rate_limited_last_5m"].(float64) < 1 || len(workers) == 0 ||
+		workers[0].(map[string]any)["name"] == "" {
+		t.Fatalf("stats after a 429: %s", stats.raw)
+	}
 }
 
 func TestPermanentFailureRefundsTheCredit(t *testing.T) {

@@ -138,6 +138,10 @@ export const fieldRules = {
     "oldest_queued_seconds": {
       "format": "int32"
     },
+    "provider_rate_limited_last_5m": {
+      "minimum": 0,
+      "format": "int32"
+    },
     "queue_depth": {
       "format": "int32"
     },
@@ -339,6 +343,16 @@ export const fieldRules = {
       "format": "int32"
     },
     "output_tokens": {
+      "minimum": 0,
+      "format": "int32"
+    }
+  },
+  "WorkerLoad": {
+    "idle_seconds": {
+      "minimum": 0,
+      "format": "int32"
+    },
+    "in_flight": {
       "minimum": 0,
       "format": "int32"
     }

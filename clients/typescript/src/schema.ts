@@ -487,6 +487,11 @@ export interface components {
             oldest_queued_seconds: number;
             /**
              * Format: int32
+             * @description The provider's 429s (rate limited) the workers got in the last 5 minutes.
+             */
+            provider_rate_limited_last_5m: number;
+            /**
+             * Format: int32
              * @description Entries on the job stream and analyses waiting out a back-off.
              */
             queue_depth: number;
@@ -496,6 +501,8 @@ export interface components {
             running: number;
             /** Format: int32 */
             succeeded_last_hour: number;
+            /** @description The workers that read the queue in the last 10 minutes, or still hold analyses. */
+            workers: components["schemas"]["WorkerLoad"][];
         };
         JobStatsResponse: {
             data: components["schemas"]["JobStats"];
@@ -694,6 +701,20 @@ export interface components {
             duplicate: boolean;
             received: boolean;
         };
+        WorkerLoad: {
+            /**
+             * Format: int32
+             * @description Seconds since it last read the queue (a live worker reads every few seconds).
+             */
+            idle_seconds: number;
+            /**
+             * Format: int32
+             * @description Analyses it took and has not finished (running or waiting for a slot).
+             */
+            in_flight: number;
+            /** @description The worker's queue consumer name (its host name and process id). */
+            name: string;
+        };
     };
     responses: {
         /** @description 409 CONFLICT: The request conflicts with the current state; the message says how. */
@@ -863,6 +884,7 @@ export type SchemaResourceResponse = components['schemas']['ResourceResponse'];
 export type SchemaStripeWebhookResponse = components['schemas']['StripeWebhookResponse'];
 export type SchemaUsage = components['schemas']['Usage'];
 export type SchemaWebhookReceipt = components['schemas']['WebhookReceipt'];
+export type SchemaWorkerLoad = components['schemas']['WorkerLoad'];
 export type ResponseConflict = components['responses']['Conflict'];
 export type ResponseDeadlineExceeded = components['responses']['DeadlineExceeded'];
 export type ResponseForbidden = components['responses']['Forbidden'];

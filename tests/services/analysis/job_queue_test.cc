@@ -6,6 +6,9 @@
 
 #include <unistd.h>
 
+#include <algorithm>
+#include <map>
+
 #include <gtest/gtest.h>
 
 #include "tests/support/redis.h"
@@ -49,6 +52,42 @@ TEST_F(JobQueueTest, EachEntryGoesToOneConsumerAndAckRemovesIt) {
   EXPECT_TRUE(none->empty());
   ASSERT_TRUE(queue_->Ack((*first)[0].entry_id).ok());
   EXPECT_EQ(redis_->Call({"XLEN", JobQueue::kStream})->integer, 1);
+}
+
+// The operators' figures: each consumer's entries not yet acknowledged.
+TEST_F(JobQueueTest, ConsumersShowWhatEachHoldsInFlight) {
+  for (const char* id : {"b1", "b2", "b3"}) ASSERT_TRUE(queue_->Enqueue(id).ok());
+  auto two = queue_->Read("w1", 2, milliseconds(100));
+  auto one = queue_->Read("w2", 5, milliseconds(100));
+  ASSERT_TRUE(two.ok() && one.ok());
+  ASSERT_TRUE(queue_->Ack((*two)[0].entry_id).ok());
+  auto consumers = queue_->Consumers();
+  ASSERT_TRUE(consumers.ok()) << consumers.status();
+  std::map<std::string, int64_t> in_flight;
+  for (const auto& c : *consumers) {
+    in_flight[c.name] = c.in_flight;
+    EXPECT_LT(c.idle_ms, 60000) << c.name;
+  }
+  EXPECT_EQ(in_flight, (std::map<std::string, int64_t>{{"w1", 1}, {"w2", 1}}));
+}
+
+TEST_F(JobQueueTest, RateLimitedCallsAreCountedPerMinute) {
+  const int64_t minute =
+      std::chrono::duration_cast<std::chrono::minutes>(std::chrono::system_clock::now().time_since_epoch()).count();
+  auto before = queue_->RateLimitedRecently(5);
+  ASSERT_TRUE(before.ok()) << before.status();
+  for (int i = 0; i < 3; ++i) ASSERT_TRUE(queue_->CountRateLimited().ok());
+  auto after = queue_->RateLimitedRecently(5);
+  ASSERT_TRUE(after.ok());
+  EXPECT_EQ(*after - *before, 3);
+  // The counts expire (the minute may have turned since `minute`).
+  int64_t ttl = -2;
+  for (int64_t m : {minute, minute + 1}) {
+    auto t = redis_->Call({"TTL", std::string(JobQueue::kRateLimitedPrefix) + std::to_string(m)});
+    ASSERT_TRUE(t.ok());
+    ttl = std::max<int64_t>(ttl, t->integer);
+  }
+  EXPECT_GT(ttl, 0);
 }
 
 TEST_F(JobQueueTest, EntriesOfADeadConsumerAreReclaimedAfterTheLimit) {

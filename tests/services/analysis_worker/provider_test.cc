@@ -11,6 +11,7 @@
 
 #include <condition_variable>
 #include <deque>
+#include <fstream>
 #include <mutex>
 #include <thread>
 
@@ -539,6 +540,35 @@ TEST(OfflineProvider, PacedAnswersArriveInPieces) {
   auto ended = aborted.WaitFor(1);
   ASSERT_EQ(ended.size(), 1u);
   EXPECT_EQ(ended[0].outcome, Outcome::kAborted);
+}
+
+// The local stack's outage switch: while the file exists every call fails
+// transiently (so the worker retries it), and none streams a piece; once it
+// is removed calls answer again.
+TEST(OfflineProvider, FailsWhileTheOutageFileExists) {
+  const std::string file = ::testing::TempDir() + "/provider-outage-" + std::to_string(getpid());
+  ProviderOptions options;
+  options.kind = "offline";
+  options.offline_outage_file = file;
+  auto p = MakeProvider(options);
+  ASSERT_TRUE(p.ok());
+  const PromptInput input{"Summarise.", "T", "One sentence here. Another one."};
+  { std::ofstream(file) << ""; }
+  std::string streamed;
+  Collector during;
+  (*p)->CompleteAsync(input, milliseconds(1000), during.Callback(), nullptr,
+                      [&streamed](std::string_view text) { streamed += text; });
+  auto failed = during.WaitFor(1);
+  ASSERT_EQ(failed.size(), 1u);
+  EXPECT_EQ(failed[0].outcome, Outcome::kTransient);
+  EXPECT_NE(failed[0].error.find("outage"), std::string::npos) << failed[0].error;
+  EXPECT_EQ(streamed, "");
+  std::remove(file.c_str());
+  Collector after;
+  (*p)->CompleteAsync(input, milliseconds(1000), after.Callback(), nullptr, nullptr);
+  auto answered = after.WaitFor(1);
+  ASSERT_EQ(answered.size(), 1u);
+  EXPECT_EQ(answered[0].outcome, Outcome::kOk);
 }
 
 }  // namespace

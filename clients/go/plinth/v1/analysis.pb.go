@@ -1131,7 +1131,12 @@ type JobStats struct {
 	FailedLastHour      int32 `protobuf:"varint,5,opt,name=failed_last_hour,json=failedLastHour,proto3" json:"failed_last_hour,omitempty"`
 	SucceededLastHour   int32 `protobuf:"varint,6,opt,name=succeeded_last_hour,json=succeededLastHour,proto3" json:"succeeded_last_hour,omitempty"`
 	// Failed analyses no operator retried or looked past: the dead letters.
-	FailedTotal   int32 `protobuf:"varint,7,opt,name=failed_total,json=failedTotal,proto3" json:"failed_total,omitempty"`
+	FailedTotal int32 `protobuf:"varint,7,opt,name=failed_total,json=failedTotal,proto3" json:"failed_total,omitempty"`
+	// The provider's 429s (rate limited) the workers got in the last 5 minutes.
+	ProviderRateLimitedLast_5M int32 `protobuf:"varint,8,opt,name=provider_rate_limited_last_5m,json=providerRateLimitedLast5m,proto3" json:"provider_rate_limited_last_5m,omitempty"`
+	// The workers that read the queue in the last 10 minutes, or still hold
+	// analyses.
+	Workers       []*WorkerLoad `protobuf:"bytes,9,rep,name=workers,proto3" json:"workers,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -1215,6 +1220,83 @@ func (x *JobStats) GetFailedTotal() int32 {
 	return 0
 }
 
+func (x *JobStats) GetProviderRateLimitedLast_5M() int32 {
+	if x != nil {
+		return x.ProviderRateLimitedLast_5M
+	}
+	return 0
+}
+
+func (x *JobStats) GetWorkers() []*WorkerLoad {
+	if x != nil {
+		return x.Workers
+	}
+	return nil
+}
+
+type WorkerLoad struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The worker's queue consumer name (its host name and process id).
+	Name string `protobuf:"bytes,1,opt,name=name,proto3" json:"name,omitempty"`
+	// Analyses it took and has not finished (running or waiting for a slot).
+	InFlight int32 `protobuf:"varint,2,opt,name=in_flight,json=inFlight,proto3" json:"in_flight,omitempty"`
+	// Seconds since it last read the queue (a live worker reads every few seconds).
+	IdleSeconds   int32 `protobuf:"varint,3,opt,name=idle_seconds,json=idleSeconds,proto3" json:"idle_seconds,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *WorkerLoad) Reset() {
+	*x = WorkerLoad{}
+	mi := &file_plinth_v1_analysis_proto_msgTypes[18]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *WorkerLoad) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*WorkerLoad) ProtoMessage() {}
+
+func (x *WorkerLoad) ProtoReflect() protoreflect.Message {
+	mi := &file_plinth_v1_analysis_proto_msgTypes[18]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use WorkerLoad.ProtoReflect.Descriptor instead.
+func (*WorkerLoad) Descriptor() ([]byte, []int) {
+	return file_plinth_v1_analysis_proto_rawDescGZIP(), []int{18}
+}
+
+func (x *WorkerLoad) GetName() string {
+	if x != nil {
+		return x.Name
+	}
+	return ""
+}
+
+func (x *WorkerLoad) GetInFlight() int32 {
+	if x != nil {
+		return x.InFlight
+	}
+	return 0
+}
+
+func (x *WorkerLoad) GetIdleSeconds() int32 {
+	if x != nil {
+		return x.IdleSeconds
+	}
+	return 0
+}
+
 type JobStatsResponse struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
 	Data          *JobStats              `protobuf:"bytes,1,opt,name=data,proto3" json:"data,omitempty"`
@@ -1224,7 +1306,7 @@ type JobStatsResponse struct {
 
 func (x *JobStatsResponse) Reset() {
 	*x = JobStatsResponse{}
-	mi := &file_plinth_v1_analysis_proto_msgTypes[18]
+	mi := &file_plinth_v1_analysis_proto_msgTypes[19]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1236,7 +1318,7 @@ func (x *JobStatsResponse) String() string {
 func (*JobStatsResponse) ProtoMessage() {}
 
 func (x *JobStatsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_plinth_v1_analysis_proto_msgTypes[18]
+	mi := &file_plinth_v1_analysis_proto_msgTypes[19]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1249,7 +1331,7 @@ func (x *JobStatsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use JobStatsResponse.ProtoReflect.Descriptor instead.
 func (*JobStatsResponse) Descriptor() ([]byte, []int) {
-	return file_plinth_v1_analysis_proto_rawDescGZIP(), []int{18}
+	return file_plinth_v1_analysis_proto_rawDescGZIP(), []int{19}
 }
 
 func (x *JobStatsResponse) GetData() *JobStats {
@@ -1277,7 +1359,7 @@ type OperatorActionRequest struct {
 
 func (x *OperatorActionRequest) Reset() {
 	*x = OperatorActionRequest{}
-	mi := &file_plinth_v1_analysis_proto_msgTypes[19]
+	mi := &file_plinth_v1_analysis_proto_msgTypes[20]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1289,7 +1371,7 @@ func (x *OperatorActionRequest) String() string {
 func (*OperatorActionRequest) ProtoMessage() {}
 
 func (x *OperatorActionRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_plinth_v1_analysis_proto_msgTypes[19]
+	mi := &file_plinth_v1_analysis_proto_msgTypes[20]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1302,7 +1384,7 @@ func (x *OperatorActionRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use OperatorActionRequest.ProtoReflect.Descriptor instead.
 func (*OperatorActionRequest) Descriptor() ([]byte, []int) {
-	return file_plinth_v1_analysis_proto_rawDescGZIP(), []int{19}
+	return file_plinth_v1_analysis_proto_rawDescGZIP(), []int{20}
 }
 
 func (x *OperatorActionRequest) GetIds() []string {
@@ -1359,7 +1441,7 @@ type OperatorActionResult struct {
 
 func (x *OperatorActionResult) Reset() {
 	*x = OperatorActionResult{}
-	mi := &file_plinth_v1_analysis_proto_msgTypes[20]
+	mi := &file_plinth_v1_analysis_proto_msgTypes[21]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1371,7 +1453,7 @@ func (x *OperatorActionResult) String() string {
 func (*OperatorActionResult) ProtoMessage() {}
 
 func (x *OperatorActionResult) ProtoReflect() protoreflect.Message {
-	mi := &file_plinth_v1_analysis_proto_msgTypes[20]
+	mi := &file_plinth_v1_analysis_proto_msgTypes[21]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1384,7 +1466,7 @@ func (x *OperatorActionResult) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use OperatorActionResult.ProtoReflect.Descriptor instead.
 func (*OperatorActionResult) Descriptor() ([]byte, []int) {
-	return file_plinth_v1_analysis_proto_rawDescGZIP(), []int{20}
+	return file_plinth_v1_analysis_proto_rawDescGZIP(), []int{21}
 }
 
 func (x *OperatorActionResult) GetIds() []string {
@@ -1410,7 +1492,7 @@ type OperatorActionResponse struct {
 
 func (x *OperatorActionResponse) Reset() {
 	*x = OperatorActionResponse{}
-	mi := &file_plinth_v1_analysis_proto_msgTypes[21]
+	mi := &file_plinth_v1_analysis_proto_msgTypes[22]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1422,7 +1504,7 @@ func (x *OperatorActionResponse) String() string {
 func (*OperatorActionResponse) ProtoMessage() {}
 
 func (x *OperatorActionResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_plinth_v1_analysis_proto_msgTypes[21]
+	mi := &file_plinth_v1_analysis_proto_msgTypes[22]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1435,7 +1517,7 @@ func (x *OperatorActionResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use OperatorActionResponse.ProtoReflect.Descriptor instead.
 func (*OperatorActionResponse) Descriptor() ([]byte, []int) {
-	return file_plinth_v1_analysis_proto_rawDescGZIP(), []int{21}
+	return file_plinth_v1_analysis_proto_rawDescGZIP(), []int{22}
 }
 
 func (x *OperatorActionResponse) GetData() *OperatorActionResult {
@@ -1536,7 +1618,7 @@ const file_plinth_v1_analysis_proto_rawDesc = "" +
 	"\x1cListOperatorAnalysesResponse\x12/\n" +
 	"\x04data\x18\x01 \x03(\v2\x1b.plinth.v1.OperatorAnalysisR\x04data\x12'\n" +
 	"\x04meta\x18\x02 \x01(\v2\x13.plinth.v1.PageMetaR\x04meta\"\x14\n" +
-	"\x12GetJobStatsRequest\"\x8e\x02\n" +
+	"\x12GetJobStatsRequest\"\x89\x03\n" +
 	"\bJobStats\x12\x1f\n" +
 	"\vqueue_depth\x18\x01 \x01(\x05R\n" +
 	"queueDepth\x12\x16\n" +
@@ -1545,7 +1627,14 @@ const file_plinth_v1_analysis_proto_rawDesc = "" +
 	"\x15oldest_queued_seconds\x18\x04 \x01(\x05R\x13oldestQueuedSeconds\x12(\n" +
 	"\x10failed_last_hour\x18\x05 \x01(\x05R\x0efailedLastHour\x12.\n" +
 	"\x13succeeded_last_hour\x18\x06 \x01(\x05R\x11succeededLastHour\x12!\n" +
-	"\ffailed_total\x18\a \x01(\x05R\vfailedTotal\";\n" +
+	"\ffailed_total\x18\a \x01(\x05R\vfailedTotal\x12H\n" +
+	"\x1dprovider_rate_limited_last_5m\x18\b \x01(\x05B\x06\x92\xb5\x18\x028\x00R\x19providerRateLimitedLast5m\x12/\n" +
+	"\aworkers\x18\t \x03(\v2\x15.plinth.v1.WorkerLoadR\aworkers\"p\n" +
+	"\n" +
+	"WorkerLoad\x12\x12\n" +
+	"\x04name\x18\x01 \x01(\tR\x04name\x12#\n" +
+	"\tin_flight\x18\x02 \x01(\x05B\x06\x92\xb5\x18\x028\x00R\binFlight\x12)\n" +
+	"\fidle_seconds\x18\x03 \x01(\x05B\x06\x92\xb5\x18\x028\x00R\vidleSeconds\";\n" +
 	"\x10JobStatsResponse\x12'\n" +
 	"\x04data\x18\x01 \x01(\v2\x13.plinth.v1.JobStatsR\x04data\"\xce\x02\n" +
 	"\x15OperatorActionRequest\x12\x1b\n" +
@@ -1593,7 +1682,7 @@ func file_plinth_v1_analysis_proto_rawDescGZIP() []byte {
 	return file_plinth_v1_analysis_proto_rawDescData
 }
 
-var file_plinth_v1_analysis_proto_msgTypes = make([]protoimpl.MessageInfo, 22)
+var file_plinth_v1_analysis_proto_msgTypes = make([]protoimpl.MessageInfo, 23)
 var file_plinth_v1_analysis_proto_goTypes = []any{
 	(*Usage)(nil),                        // 0: plinth.v1.Usage
 	(*Analysis)(nil),                     // 1: plinth.v1.Analysis
@@ -1613,58 +1702,60 @@ var file_plinth_v1_analysis_proto_goTypes = []any{
 	(*ListOperatorAnalysesResponse)(nil), // 15: plinth.v1.ListOperatorAnalysesResponse
 	(*GetJobStatsRequest)(nil),           // 16: plinth.v1.GetJobStatsRequest
 	(*JobStats)(nil),                     // 17: plinth.v1.JobStats
-	(*JobStatsResponse)(nil),             // 18: plinth.v1.JobStatsResponse
-	(*OperatorActionRequest)(nil),        // 19: plinth.v1.OperatorActionRequest
-	(*OperatorActionResult)(nil),         // 20: plinth.v1.OperatorActionResult
-	(*OperatorActionResponse)(nil),       // 21: plinth.v1.OperatorActionResponse
-	(*wrapperspb.StringValue)(nil),       // 22: google.protobuf.StringValue
-	(*timestamppb.Timestamp)(nil),        // 23: google.protobuf.Timestamp
-	(*PageMeta)(nil),                     // 24: plinth.v1.PageMeta
+	(*WorkerLoad)(nil),                   // 18: plinth.v1.WorkerLoad
+	(*JobStatsResponse)(nil),             // 19: plinth.v1.JobStatsResponse
+	(*OperatorActionRequest)(nil),        // 20: plinth.v1.OperatorActionRequest
+	(*OperatorActionResult)(nil),         // 21: plinth.v1.OperatorActionResult
+	(*OperatorActionResponse)(nil),       // 22: plinth.v1.OperatorActionResponse
+	(*wrapperspb.StringValue)(nil),       // 23: google.protobuf.StringValue
+	(*timestamppb.Timestamp)(nil),        // 24: google.protobuf.Timestamp
+	(*PageMeta)(nil),                     // 25: plinth.v1.PageMeta
 }
 var file_plinth_v1_analysis_proto_depIdxs = []int32{
-	22, // 0: plinth.v1.Analysis.model:type_name -> google.protobuf.StringValue
-	22, // 1: plinth.v1.Analysis.output:type_name -> google.protobuf.StringValue
+	23, // 0: plinth.v1.Analysis.model:type_name -> google.protobuf.StringValue
+	23, // 1: plinth.v1.Analysis.output:type_name -> google.protobuf.StringValue
 	0,  // 2: plinth.v1.Analysis.usage:type_name -> plinth.v1.Usage
-	22, // 3: plinth.v1.Analysis.error:type_name -> google.protobuf.StringValue
-	23, // 4: plinth.v1.Analysis.created_at:type_name -> google.protobuf.Timestamp
-	23, // 5: plinth.v1.Analysis.started_at:type_name -> google.protobuf.Timestamp
-	23, // 6: plinth.v1.Analysis.completed_at:type_name -> google.protobuf.Timestamp
+	23, // 3: plinth.v1.Analysis.error:type_name -> google.protobuf.StringValue
+	24, // 4: plinth.v1.Analysis.created_at:type_name -> google.protobuf.Timestamp
+	24, // 5: plinth.v1.Analysis.started_at:type_name -> google.protobuf.Timestamp
+	24, // 6: plinth.v1.Analysis.completed_at:type_name -> google.protobuf.Timestamp
 	1,  // 7: plinth.v1.ListAnalysesResponse.data:type_name -> plinth.v1.Analysis
-	24, // 8: plinth.v1.ListAnalysesResponse.meta:type_name -> plinth.v1.PageMeta
+	25, // 8: plinth.v1.ListAnalysesResponse.meta:type_name -> plinth.v1.PageMeta
 	1,  // 9: plinth.v1.AnalysisResponse.data:type_name -> plinth.v1.Analysis
 	10, // 10: plinth.v1.AnalysisEvent.status:type_name -> plinth.v1.AnalysisStatusEvent
 	11, // 11: plinth.v1.AnalysisEvent.delta:type_name -> plinth.v1.AnalysisDeltaEvent
 	1,  // 12: plinth.v1.AnalysisEvent.done:type_name -> plinth.v1.Analysis
 	12, // 13: plinth.v1.AnalysisEvent.error:type_name -> plinth.v1.AnalysisStreamError
-	22, // 14: plinth.v1.AnalysisStatusEvent.error:type_name -> google.protobuf.StringValue
+	23, // 14: plinth.v1.AnalysisStatusEvent.error:type_name -> google.protobuf.StringValue
 	1,  // 15: plinth.v1.OperatorAnalysis.analysis:type_name -> plinth.v1.Analysis
 	14, // 16: plinth.v1.ListOperatorAnalysesResponse.data:type_name -> plinth.v1.OperatorAnalysis
-	24, // 17: plinth.v1.ListOperatorAnalysesResponse.meta:type_name -> plinth.v1.PageMeta
-	17, // 18: plinth.v1.JobStatsResponse.data:type_name -> plinth.v1.JobStats
-	20, // 19: plinth.v1.OperatorActionResponse.data:type_name -> plinth.v1.OperatorActionResult
-	2,  // 20: plinth.v1.AnalysisService.CreateAnalysis:input_type -> plinth.v1.CreateAnalysisRequest
-	3,  // 21: plinth.v1.AnalysisService.ListAnalyses:input_type -> plinth.v1.ListAnalysesRequest
-	5,  // 22: plinth.v1.AnalysisService.GetAnalysis:input_type -> plinth.v1.GetAnalysisRequest
-	7,  // 23: plinth.v1.AnalysisService.WatchAnalysis:input_type -> plinth.v1.WatchAnalysisRequest
-	13, // 24: plinth.v1.AnalysisService.ListOperatorAnalyses:input_type -> plinth.v1.ListOperatorAnalysesRequest
-	16, // 25: plinth.v1.AnalysisService.GetJobStats:input_type -> plinth.v1.GetJobStatsRequest
-	19, // 26: plinth.v1.AnalysisService.RetryAnalyses:input_type -> plinth.v1.OperatorActionRequest
-	19, // 27: plinth.v1.AnalysisService.CancelAnalyses:input_type -> plinth.v1.OperatorActionRequest
-	8,  // 28: plinth.v1.AnalysisService.CancelAnalysis:input_type -> plinth.v1.CancelAnalysisRequest
-	6,  // 29: plinth.v1.AnalysisService.CreateAnalysis:output_type -> plinth.v1.AnalysisResponse
-	4,  // 30: plinth.v1.AnalysisService.ListAnalyses:output_type -> plinth.v1.ListAnalysesResponse
-	6,  // 31: plinth.v1.AnalysisService.GetAnalysis:output_type -> plinth.v1.AnalysisResponse
-	9,  // 32: plinth.v1.AnalysisService.WatchAnalysis:output_type -> plinth.v1.AnalysisEvent
-	15, // 33: plinth.v1.AnalysisService.ListOperatorAnalyses:output_type -> plinth.v1.ListOperatorAnalysesResponse
-	18, // 34: plinth.v1.AnalysisService.GetJobStats:output_type -> plinth.v1.JobStatsResponse
-	21, // 35: plinth.v1.AnalysisService.RetryAnalyses:output_type -> plinth.v1.OperatorActionResponse
-	21, // 36: plinth.v1.AnalysisService.CancelAnalyses:output_type -> plinth.v1.OperatorActionResponse
-	6,  // 37: plinth.v1.AnalysisService.CancelAnalysis:output_type -> plinth.v1.AnalysisResponse
-	29, // [29:38] is the sub-list for method output_type
-	20, // [20:29] is the sub-list for method input_type
-	20, // [20:20] is the sub-list for extension type_name
-	20, // [20:20] is the sub-list for extension extendee
-	0,  // [0:20] is the sub-list for field type_name
+	25, // 17: plinth.v1.ListOperatorAnalysesResponse.meta:type_name -> plinth.v1.PageMeta
+	18, // 18: plinth.v1.JobStats.workers:type_name -> plinth.v1.WorkerLoad
+	17, // 19: plinth.v1.JobStatsResponse.data:type_name -> plinth.v1.JobStats
+	21, // 20: plinth.v1.OperatorActionResponse.data:type_name -> plinth.v1.OperatorActionResult
+	2,  // 21: plinth.v1.AnalysisService.CreateAnalysis:input_type -> plinth.v1.CreateAnalysisRequest
+	3,  // 22: plinth.v1.AnalysisService.ListAnalyses:input_type -> plinth.v1.ListAnalysesRequest
+	5,  // 23: plinth.v1.AnalysisService.GetAnalysis:input_type -> plinth.v1.GetAnalysisRequest
+	7,  // 24: plinth.v1.AnalysisService.WatchAnalysis:input_type -> plinth.v1.WatchAnalysisRequest
+	13, // 25: plinth.v1.AnalysisService.ListOperatorAnalyses:input_type -> plinth.v1.ListOperatorAnalysesRequest
+	16, // 26: plinth.v1.AnalysisService.GetJobStats:input_type -> plinth.v1.GetJobStatsRequest
+	20, // 27: plinth.v1.AnalysisService.RetryAnalyses:input_type -> plinth.v1.OperatorActionRequest
+	20, // 28: plinth.v1.AnalysisService.CancelAnalyses:input_type -> plinth.v1.OperatorActionRequest
+	8,  // 29: plinth.v1.AnalysisService.CancelAnalysis:input_type -> plinth.v1.CancelAnalysisRequest
+	6,  // 30: plinth.v1.AnalysisService.CreateAnalysis:output_type -> plinth.v1.AnalysisResponse
+	4,  // 31: plinth.v1.AnalysisService.ListAnalyses:output_type -> plinth.v1.ListAnalysesResponse
+	6,  // 32: plinth.v1.AnalysisService.GetAnalysis:output_type -> plinth.v1.AnalysisResponse
+	9,  // 33: plinth.v1.AnalysisService.WatchAnalysis:output_type -> plinth.v1.AnalysisEvent
+	15, // 34: plinth.v1.AnalysisService.ListOperatorAnalyses:output_type -> plinth.v1.ListOperatorAnalysesResponse
+	19, // 35: plinth.v1.AnalysisService.GetJobStats:output_type -> plinth.v1.JobStatsResponse
+	22, // 36: plinth.v1.AnalysisService.RetryAnalyses:output_type -> plinth.v1.OperatorActionResponse
+	22, // 37: plinth.v1.AnalysisService.CancelAnalyses:output_type -> plinth.v1.OperatorActionResponse
+	6,  // 38: plinth.v1.AnalysisService.CancelAnalysis:output_type -> plinth.v1.AnalysisResponse
+	30, // [30:39] is the sub-list for method output_type
+	21, // [21:30] is the sub-list for method input_type
+	21, // [21:21] is the sub-list for extension type_name
+	21, // [21:21] is the sub-list for extension extendee
+	0,  // [0:21] is the sub-list for field type_name
 }
 
 func init() { file_plinth_v1_analysis_proto_init() }
@@ -1683,14 +1774,14 @@ func file_plinth_v1_analysis_proto_init() {
 		(*AnalysisEvent_Error)(nil),
 	}
 	file_plinth_v1_analysis_proto_msgTypes[13].OneofWrappers = []any{}
-	file_plinth_v1_analysis_proto_msgTypes[19].OneofWrappers = []any{}
+	file_plinth_v1_analysis_proto_msgTypes[20].OneofWrappers = []any{}
 	type x struct{}
 	out := protoimpl.TypeBuilder{
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_plinth_v1_analysis_proto_rawDesc), len(file_plinth_v1_analysis_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   22,
+			NumMessages:   23,
 			NumExtensions: 0,
 			NumServices:   2,
 		},

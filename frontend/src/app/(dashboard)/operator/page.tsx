@@ -13,7 +13,10 @@ import { formatDate } from "@/lib/utils";
 
 const statuses = ["", "queued", "running", "succeeded", "failed", "cancelled"] as const;
 
-const figures: { key: "queue_depth" | "queued" | "running" | "oldest_queued_seconds" | "failed_last_hour" | "succeeded_last_hour" | "failed_total"; label: string }[] = [
+const figures: {
+  key: "queue_depth" | "queued" | "running" | "oldest_queued_seconds" | "failed_last_hour" | "succeeded_last_hour" | "failed_total" | "provider_rate_limited_last_5m";
+  label: string;
+}[] = [
   { key: "queue_depth", label: "On the queue" },
   { key: "queued", label: "Queued" },
   { key: "running", label: "Running" },
@@ -21,6 +24,7 @@ const figures: { key: "queue_depth" | "queued" | "running" | "oldest_queued_seco
   { key: "failed_last_hour", label: "Failed, last hour" },
   { key: "succeeded_last_hour", label: "Succeeded, last hour" },
   { key: "failed_total", label: "Failed (dead letters)" },
+  { key: "provider_rate_limited_last_5m", label: "Provider 429s, last 5 min" },
 ];
 
 export default function OperatorPage() {
@@ -72,6 +76,20 @@ export default function OperatorPage() {
           </Card>
         ))}
       </section>
+      {stats.data && stats.data.workers.length > 0 && (
+        <section aria-label="Workers" className="text-sm">
+          <h2 className="mb-1 font-medium">Workers</h2>
+          <ul className="space-y-1" data-testid="workers">
+            {stats.data.workers.map((w) => (
+              <li key={w.name} className="flex flex-wrap gap-x-4">
+                <span className="break-words font-mono">{w.name}</span>
+                <span>{w.in_flight} in flight</span>
+                <span className="text-slate-500">last read {w.idle_seconds} s ago</span>
+              </li>
+            ))}
+          </ul>
+        </section>
+      )}
       <form className="flex flex-wrap items-end gap-3 text-sm" onSubmit={(e) => e.preventDefault()} aria-label="Filter">
         <label className="flex flex-col">Status
           <select value={status} onChange={(e) => setStatus(e.target.value as (typeof statuses)[number])} className="rounded border border-slate-300 px-2 py-1">
