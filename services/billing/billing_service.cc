@@ -48,6 +48,13 @@ void CountWebhook(const std::string& type, const char* result) {
   static auto& family =
       metrics::CounterFamily("plinth_stripe_webhooks_total", "Stripe webhook deliveries, by event type and result.");
   static const std::set<std::string> kHandled = {"checkout.session.completed",
+                                                 "checkout.session.async_payment_succeeded",
+                                                 "product.created",
+                                                 "product.updated",
+                                                 "product.deleted",
+                                                 "price.created",
+                                                 "price.updated",
+                                                 "price.deleted",
                                                  "customer.subscription.created",
                                                  "customer.subscription.updated",
                                                  "customer.subscription.deleted",
@@ -56,25 +63,156 @@ void CountWebhook(const std::string& type, const char* result) {
   family.Add({{"type", kHandled.count(type) ? type : "other"}, {"result", result}}).Increment();
 }
 
+// plinth_billing_drift_total{field}: what reconcile found different from
+// Stripe (and repaired).
+void CountDrift(const std::string& field) {
+  static auto& family = metrics::CounterFamily("plinth_billing_drift_total",
+                                               "Differences between accounts and Stripe that reconcile repaired.");
+  family.Add({{"field", field}}).Increment();
+}
+
+double NowSeconds() {
+  return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+// Stripe ids go into URL paths: only their own alphabet.
+bool IsStripeId(const std::string& id, const char* prefix) {
+  return id.rfind(prefix, 0) == 0 && id.size() <= 255 &&
+         std::all_of(id.begin(), id.end(), [](unsigned char c) { return std::isalnum(c) || c == '_'; });
+}
+
+// Stripe's Checkout Session → the API's answer.
+absl::StatusOr<v1::CheckoutSessionResponse> SessionResponse(const nlohmann::json& session) {
+  std::string url = StringAt(session, {"url"}), id = StringAt(session, {"id"});
+  if (url.empty() || id.empty()) return errors::Unavailable("payment provider sent no session");
+  v1::CheckoutSessionResponse out;
+  out.mutable_data()->set_checkout_url(url);
+  out.mutable_data()->set_session_id(id);
+  return out;
+}
+
+void SetPrice(const Price& from, v1::Price* to) {
+  to->set_id(from.id);
+  to->set_unit_amount(static_cast<int32_t>(from.unit_amount));
+  to->set_currency(from.currency);
+  to->set_interval(from.interval);
+}
+
 }  // namespace
 
 BillingServiceImpl::BillingServiceImpl(BillingStore* store, BillingConfig config,
                                        std::shared_ptr<v1::ProfileService::StubInterface> profiles)
-    : store_(store), config_(std::move(config)), profiles_(std::move(profiles)) {}
+    : store_(store),
+      config_(std::move(config)),
+      profiles_(std::move(profiles)),
+      catalog_(std::make_shared<Catalog>(config_.free_credits)) {}
+
+BillingServiceImpl::~BillingServiceImpl() {
+  {
+    absl::MutexLock lock(&stop_mu_);
+    stopping_ = true;
+  }
+  if (loop_.joinable()) loop_.join();
+}
+
+std::shared_ptr<const Catalog> BillingServiceImpl::CurrentCatalog() const {
+  absl::MutexLock lock(&catalog_mu_);
+  return catalog_;
+}
+
+absl::StatusOr<std::shared_ptr<const Catalog>> BillingServiceImpl::RefreshCatalog() {
+  if (!config_.stripe) return CurrentCatalog();
+  auto prices = config_.stripe->ListAll("/v1/prices", {{"active", "true"}, {"expand[]", "data.product"}});
+  if (!prices.ok()) return prices.status();
+  auto fresh = std::make_shared<const Catalog>(Catalog::FromStripePrices(*prices, config_.free_credits));
+  {
+    absl::MutexLock lock(&catalog_mu_);
+    catalog_ = fresh;
+  }
+  logging::Info("catalog read from Stripe", {{"plans", std::to_string(fresh->plans().size())},
+                                             {"credit_packs", std::to_string(fresh->packs().size())},
+                                             {"skipped_prices", std::to_string(fresh->skipped())}});
+  return fresh;
+}
+
+void BillingServiceImpl::Start(BillingSchedule schedule) {
+  if (auto c = RefreshCatalog(); !c.ok()) {
+    logging::Warn("catalog not read from Stripe at start: only the free plan until it is",
+                  {{"error", std::string(c.status().message())}});
+  }
+  loop_ = std::thread([this, schedule] { Loop(schedule); });
+}
+
+void BillingServiceImpl::Loop(BillingSchedule schedule) {
+  using Clock = std::chrono::steady_clock;
+  auto next = [](std::chrono::seconds every) {
+    return every.count() > 0 ? Clock::now() + every : Clock::time_point::max();
+  };
+  auto catalog_at = next(schedule.catalog_refresh), reconcile_at = next(schedule.reconcile),
+       grace_at = next(schedule.grace_check);
+  while (true) {
+    {
+      absl::MutexLock lock(&stop_mu_);
+      if (stop_mu_.AwaitWithTimeout(absl::Condition(&stopping_), absl::Seconds(1))) return;
+    }
+    const auto now = Clock::now();
+    const auto deadline = std::chrono::system_clock::now() + std::chrono::minutes(10);
+    if (now >= catalog_at) {
+      catalog_at = next(schedule.catalog_refresh);
+      if (auto c = RefreshCatalog(); !c.ok()) {
+        logging::Warn("catalog refresh failed", {{"error", std::string(c.status().message())}});
+      }
+    }
+    if (now >= grace_at) {
+      grace_at = next(schedule.grace_check);
+      auto expired = store_->ExpireGrace(config_.grace_seconds, deadline);
+      if (expired.ok() && *expired > 0) {
+        logging::Info("past_due accounts fell to the free tier", {{"count", std::to_string(*expired)}});
+      }
+    }
+    if (now >= reconcile_at && config_.stripe) {
+      reconcile_at = next(schedule.reconcile);
+      auto report = Reconcile(deadline);
+      if (!report.ok()) logging::Warn("reconcile failed", {{"error", std::string(report.status().message())}});
+    }
+  }
+}
 
 grpc::Status BillingServiceImpl::ListPlans(grpc::ServerContext* context, const v1::ListPlansRequest* request,
                                            v1::ListPlansResponse* response) {
   return grpc_server::Handle(context, request, response,
                              [this](const grpc_server::Call&, const v1::ListPlansRequest&, v1::ListPlansResponse* out) {
-                               for (const auto& p : config_.plans.all()) {
+                               for (const auto& p : CurrentCatalog()->plans()) {
                                  auto* plan = out->add_data();
                                  plan->set_tier(p.tier);
                                  plan->set_name(p.name);
                                  plan->set_monthly_credits(p.monthly_credits);
-                                 if (!p.price_id.empty()) plan->mutable_price_id()->set_value(p.price_id);
+                                 if (const Price* monthly = p.PriceFor("month")) {
+                                   plan->mutable_price_id()->set_value(monthly->id);
+                                 }
+                                 for (const auto& price : p.prices) SetPrice(price, plan->add_prices());
+                                 for (const auto& f : p.features) plan->add_features(f);
                                }
                                return absl::OkStatus();
                              });
+}
+
+grpc::Status BillingServiceImpl::ListCreditPacks(grpc::ServerContext* context,
+                                                 const v1::ListCreditPacksRequest* request,
+                                                 v1::ListCreditPacksResponse* response) {
+  return grpc_server::Handle(
+      context, request, response,
+      [this](const grpc_server::Call&, const v1::ListCreditPacksRequest&, v1::ListCreditPacksResponse* out) {
+        for (const auto& p : CurrentCatalog()->packs()) {
+          auto* pack = out->add_data();
+          pack->set_price_id(p.price.id);
+          pack->set_name(p.name);
+          pack->set_credits(p.credits);
+          pack->set_unit_amount(static_cast<int32_t>(p.price.unit_amount));
+          pack->set_currency(p.price.currency);
+        }
+        return absl::OkStatus();
+      });
 }
 
 absl::StatusOr<std::string> BillingServiceImpl::EnsureCustomer(const grpc_server::Call& call) {
@@ -106,8 +244,15 @@ absl::StatusOr<v1::CheckoutSessionResponse> BillingServiceImpl::Checkout(
   // The protos' rules were checked (present, lengths, URLs); here what
   // depends on the deployment: the configured plans and origins.
   std::vector<errors::FieldViolation> v;
-  const Plan* plan = config_.plans.ByTier(request.tier());
-  if (plan == nullptr || plan->price_id.empty()) v.push_back({"tier", "must be one of the paid plans' tiers"});
+  auto catalog = CurrentCatalog();
+  const Plan* plan = catalog->ByTier(request.tier());
+  const std::string interval = request.interval().empty() ? "month" : request.interval();
+  const Price* price = plan != nullptr ? plan->PriceFor(interval) : nullptr;
+  if (plan == nullptr || plan->prices.empty()) {
+    v.push_back({"tier", "must be one of the paid plans' tiers (GET /api/v1/billing/plans)"});
+  } else if (price == nullptr) {
+    v.push_back({"interval", "the " + plan->name + " plan has no " + interval + "ly price"});
+  }
   if (auto issue = CheckReturnUrl(request.success_url(), config_.redirect_origins))
     v.push_back({"success_url", *issue});
   if (auto issue = CheckReturnUrl(request.cancel_url(), config_.redirect_origins)) v.push_back({"cancel_url", *issue});
@@ -123,7 +268,7 @@ absl::StatusOr<v1::CheckoutSessionResponse> BillingServiceImpl::Checkout(
   const std::string& user = call.caller.sub;
   Form form = {{"mode", "subscription"},
                {"customer", *customer},
-               {"line_items[0][price]", plan->price_id},
+               {"line_items[0][price]", price->id},
                {"line_items[0][quantity]", "1"},
                {"success_url", request.success_url()},
                {"cancel_url", request.cancel_url()},
@@ -132,12 +277,7 @@ absl::StatusOr<v1::CheckoutSessionResponse> BillingServiceImpl::Checkout(
                {"subscription_data[metadata][user_id]", user}};
   auto session = config_.stripe->Post("/v1/checkout/sessions", form, "plinth-checkout-" + auth::NewUuid());
   if (!session.ok()) return session.status();
-  std::string url = StringAt(*session, {"url"}), id = StringAt(*session, {"id"});
-  if (url.empty() || id.empty()) return errors::Unavailable("payment provider sent no session");
-  v1::CheckoutSessionResponse out;
-  out.mutable_data()->set_checkout_url(url);
-  out.mutable_data()->set_session_id(id);
-  return out;
+  return SessionResponse(*session);
 }
 
 grpc::Status BillingServiceImpl::CreateCheckoutSession(grpc::ServerContext* context,
@@ -146,6 +286,43 @@ grpc::Status BillingServiceImpl::CreateCheckoutSession(grpc::ServerContext* cont
   return grpc_server::Handle(
       context, request, response,
       [this](const grpc_server::Call& call, const v1::CreateCheckoutSessionRequest& r) { return Checkout(call, r); });
+}
+
+absl::StatusOr<v1::CheckoutSessionResponse> BillingServiceImpl::BuyPack(const grpc_server::Call& call,
+                                                                        const v1::BuyCreditPackRequest& request) {
+  std::vector<errors::FieldViolation> v;
+  auto catalog = CurrentCatalog();
+  const CreditPack* pack = catalog->PackByPrice(request.price_id());
+  if (pack == nullptr) v.push_back({"price_id", "must be a credit pack's price (GET /api/v1/billing/credit-packs)"});
+  if (auto issue = CheckReturnUrl(request.success_url(), config_.redirect_origins))
+    v.push_back({"success_url", *issue});
+  if (auto issue = CheckReturnUrl(request.cancel_url(), config_.redirect_origins)) v.push_back({"cancel_url", *issue});
+  if (!v.empty()) return errors::Validation(v);
+  if (!config_.stripe) return errors::Unavailable("billing is not configured (STRIPE_SECRET_KEY is not set)");
+  auto customer = EnsureCustomer(call);
+  if (!customer.ok()) return customer.status();
+  const std::string& user = call.caller.sub;
+  // The credits travel in the session's metadata: the webhook grants what
+  // was bought, even if the pack changes since.
+  Form form = {{"mode", "payment"},
+               {"customer", *customer},
+               {"line_items[0][price]", pack->price.id},
+               {"line_items[0][quantity]", "1"},
+               {"success_url", request.success_url()},
+               {"cancel_url", request.cancel_url()},
+               {"client_reference_id", user},
+               {"metadata[user_id]", user},
+               {"metadata[plinth_credits]", std::to_string(pack->credits)}};
+  auto session = config_.stripe->Post("/v1/checkout/sessions", form, "plinth-pack-" + auth::NewUuid());
+  if (!session.ok()) return session.status();
+  return SessionResponse(*session);
+}
+
+grpc::Status BillingServiceImpl::BuyCreditPack(grpc::ServerContext* context, const v1::BuyCreditPackRequest* request,
+                                               v1::CheckoutSessionResponse* response) {
+  return grpc_server::Handle(
+      context, request, response,
+      [this](const grpc_server::Call& call, const v1::BuyCreditPackRequest& r) { return BuyPack(call, r); });
 }
 
 grpc::Status BillingServiceImpl::CreatePortalSession(grpc::ServerContext* context,
@@ -176,6 +353,22 @@ grpc::Status BillingServiceImpl::CreatePortalSession(grpc::ServerContext* contex
       });
 }
 
+absl::StatusOr<std::optional<SubscriptionTruth>> BillingServiceImpl::RetrieveSubscription(const std::string& id,
+                                                                                          const Catalog& catalog) {
+  if (!IsStripeId(id, "sub_")) return std::optional<SubscriptionTruth>();
+  // Anything Stripe knew before this moment is in the answer: the order of
+  // applications follows it (two deliveries racing apply the later read).
+  const double at = NowSeconds();
+  auto object = config_.stripe->Get("/v1/subscriptions/" + id);
+  if (!object.ok()) {
+    if (absl::IsNotFound(object.status())) return std::optional<SubscriptionTruth>();
+    return object.status();
+  }
+  auto state = ParseSubscription(*object, catalog);
+  if (!state.ok()) return errors::Unavailable("payment provider sent an unreadable subscription");
+  return std::optional<SubscriptionTruth>(SubscriptionTruth{*std::move(state), at});
+}
+
 absl::StatusOr<v1::StripeWebhookResponse> BillingServiceImpl::Webhook(const grpc_server::Call& call,
                                                                       const v1::StripeWebhookRequest& request) {
   if (config_.webhook_secret.empty()) {
@@ -187,20 +380,44 @@ absl::StatusOr<v1::StripeWebhookResponse> BillingServiceImpl::Webhook(const grpc
     CountWebhook("", "bad_signature");
     return s;
   }
-  auto event = ParseEvent(request.payload(), config_.plans);
+  auto catalog = CurrentCatalog();
+  auto event = ParseEvent(request.payload(), *catalog);
   if (!event.ok()) {
     CountWebhook("", "invalid");
     return event.status();
   }
-  auto applied = store_->Apply(*event, call.deadline);
+  // The catalog changed: read it again (a failure answers 503, and Stripe
+  // delivers the event again later).
+  if (event->type.rfind("product.", 0) == 0 || event->type.rfind("price.", 0) == 0) {
+    auto fresh = RefreshCatalog();
+    if (!fresh.ok()) {
+      CountWebhook(event->type, "error");
+      return fresh.status();
+    }
+  }
+  // Events say that something changed, Stripe says what is: the current
+  // subscription is read, so order, duplicates and gaps do not matter.
+  // Without a Stripe client (webhooks only), the event's own copy is used.
+  std::optional<SubscriptionTruth> truth;
+  if (ConcernsSubscription(*event)) {
+    if (config_.stripe) {
+      auto retrieved = RetrieveSubscription(event->subscription, *catalog);
+      if (!retrieved.ok()) {
+        CountWebhook(event->type, "error");
+        return retrieved.status();
+      }
+      truth = *std::move(retrieved);
+    } else if (event->state) {
+      truth = SubscriptionTruth{*event->state, static_cast<double>(event->created)};
+    }
+  }
+  auto applied = store_->Apply(*event, truth, *catalog, config_.grace_seconds, call.deadline);
   if (!applied.ok()) {
     CountWebhook(event->type, "error");
     return applied.status();
   }
   CountWebhook(event->type, applied->duplicate ? "duplicate" : applied->user_id.empty() ? "ignored" : "applied");
-  if (!applied->duplicate && event->type == "invoice.paid" && !applied->user_id.empty() && event->credits > 0) {
-    CountCredits("granted", event->credits);
-  }
+  if (applied->credits_granted > 0) CountCredits("granted", applied->credits_granted);
   logging::Info("stripe event", {{"event", event->id},
                                  {"type", event->type},
                                  {"duplicate", applied->duplicate ? "true" : "false"},
@@ -209,6 +426,148 @@ absl::StatusOr<v1::StripeWebhookResponse> BillingServiceImpl::Webhook(const grpc
   out.mutable_data()->set_received(true);
   out.mutable_data()->set_duplicate(applied->duplicate);
   return out;
+}
+
+absl::StatusOr<std::optional<SubscriptionState>> BillingServiceImpl::CurrentSubscriptionOf(const AccountRow& account,
+                                                                                           const Catalog& catalog) {
+  if (!IsStripeId(account.customer, "cus_")) return std::optional<SubscriptionState>();
+  auto listed = config_.stripe->ListAll("/v1/subscriptions", {{"customer", account.customer}, {"status", "all"}}, 100);
+  if (!listed.ok()) return listed.status();
+  std::optional<SubscriptionState> current, own, newest;
+  for (const auto& object : *listed) {
+    auto state = ParseSubscription(object, catalog);
+    if (!state.ok()) continue;
+    if (state->id == account.subscription) own = *state;
+    if (!newest || state->created > newest->created) newest = *state;
+    if (!state->Ended() && (!current || state->created > current->created)) current = *state;
+  }
+  if (current) return current;
+  if (own) return own;
+  return newest;
+}
+
+absl::StatusOr<v1::ReconcileReport> BillingServiceImpl::Reconcile(db::Deadline deadline) {
+  if (!config_.stripe) return errors::Unavailable("billing is not configured (STRIPE_SECRET_KEY is not set)");
+  auto catalog = CurrentCatalog();
+  // Grace periods over first, so that they are not reported as drift.
+  if (auto expired = store_->ExpireGrace(config_.grace_seconds, deadline); !expired.ok()) return expired.status();
+  auto accounts = store_->AccountsWithCustomer(deadline);
+  if (!accounts.ok()) return accounts.status();
+  v1::ReconcileReport report;
+  const int64_t since = static_cast<int64_t>(NowSeconds()) - 40 * 86400;
+  for (const AccountRow& a : *accounts) {
+    report.set_accounts_checked(report.accounts_checked() + 1);
+    auto drift = [&](const std::string& field, const std::string& local, const std::string& stripe) {
+      auto* d = report.add_drifts();
+      d->set_user_id(a.user_id);
+      d->set_field(field);
+      d->set_local(local);
+      d->set_stripe(stripe);
+      CountDrift(field);
+    };
+    auto current = CurrentSubscriptionOf(a, *catalog);
+    if (!current.ok()) {
+      report.set_errors(report.errors() + 1);
+      continue;
+    }
+    if (*current) {
+      const SubscriptionState& t = **current;
+      const size_t before = report.drifts_size();
+      if (a.subscription != t.id) drift("subscription_id", a.subscription, t.id);
+      if (a.status != t.status) drift("subscription_status", a.status, t.status);
+      // past_due beyond the grace period is free here on purpose.
+      const bool grace_over = t.status == "past_due" && a.status == "past_due" && a.tier == "free";
+      if (a.tier != t.tier && !grace_over) drift("subscription_tier", a.tier, t.tier);
+      if (a.period_end != t.period_end) {
+        drift("current_period_end", std::to_string(a.period_end), std::to_string(t.period_end));
+      }
+      if (a.cancel_at_period_end != t.cancel_at_period_end) {
+        drift("cancel_at_period_end", a.cancel_at_period_end ? "true" : "false",
+              t.cancel_at_period_end ? "true" : "false");
+      }
+      if (static_cast<size_t>(report.drifts_size()) != before) {
+        auto repaired = store_->Repair(a.user_id, t, *catalog, config_.grace_seconds, deadline);
+        if (!repaired.ok()) {
+          report.set_errors(report.errors() + 1);
+        } else if (*repaired > 0) {
+          CountCredits("granted", *repaired);
+        }
+      }
+    } else if (!a.subscription.empty() && a.status != "canceled" && a.status != "free") {
+      // Stripe has no subscription for the customer at all.
+      drift("subscription_status", a.status, "none");
+      SubscriptionState ended{a.subscription, a.customer, a.user_id, "canceled", "free", 0, 0, false, 0};
+      if (auto s = store_->Repair(a.user_id, ended, *catalog, config_.grace_seconds, deadline); !s.ok()) {
+        report.set_errors(report.errors() + 1);
+      }
+    }
+    // Credits of paid invoices whose invoice.paid never arrived.
+    auto invoices = config_.stripe->ListAll(
+        "/v1/invoices", {{"customer", a.customer}, {"status", "paid"}, {"created[gte]", std::to_string(since)}}, 100);
+    if (!invoices.ok()) {
+      report.set_errors(report.errors() + 1);
+      continue;
+    }
+    for (const auto& invoice : *invoices) {
+      const std::string id = StringAt(invoice, {"id"});
+      const int credits = InvoiceCredits(invoice, *catalog);
+      if (!IsStripeId(id, "in_") || credits <= 0) continue;
+      auto granted = store_->GrantInvoice(a.user_id, id, credits, deadline);
+      if (!granted.ok()) {
+        report.set_errors(report.errors() + 1);
+      } else if (*granted) {
+        drift("invoice_credits", "", id + ": +" + std::to_string(credits));
+        CountCredits("granted", credits);
+      }
+    }
+  }
+  logging::Info("reconciled with Stripe", {{"accounts", std::to_string(report.accounts_checked())},
+                                           {"drifts", std::to_string(report.drifts_size())},
+                                           {"errors", std::to_string(report.errors())}});
+  return report;
+}
+
+grpc::Status BillingServiceImpl::SyncCatalog(grpc::ServerContext* context, const v1::SyncCatalogRequest* request,
+                                             v1::SyncCatalogResponse* response) {
+  return grpc_server::Handle(
+      context, request, response,
+      [this](const grpc_server::Call& call, const v1::SyncCatalogRequest&) -> absl::StatusOr<v1::SyncCatalogResponse> {
+        if (!config_.stripe) return errors::Unavailable("billing is not configured (STRIPE_SECRET_KEY is not set)");
+        auto catalog = RefreshCatalog();
+        if (!catalog.ok()) return catalog.status();
+        if (auto s = store_->Audit(call.caller.sub, "billing_sync", {}, "{}", logging::RequestContext::RequestId(),
+                                   call.deadline);
+            !s.ok()) {
+          return s;
+        }
+        v1::SyncCatalogResponse out;
+        out.mutable_data()->set_plans(static_cast<int32_t>((*catalog)->plans().size()) - 1);  // paid plans
+        out.mutable_data()->set_credit_packs(static_cast<int32_t>((*catalog)->packs().size()));
+        out.mutable_data()->set_skipped_prices((*catalog)->skipped());
+        return out;
+      });
+}
+
+grpc::Status BillingServiceImpl::ReconcileBilling(grpc::ServerContext* context,
+                                                  const v1::ReconcileBillingRequest* request,
+                                                  v1::ReconcileBillingResponse* response) {
+  return grpc_server::Handle(
+      context, request, response,
+      [this](const grpc_server::Call& call,
+             const v1::ReconcileBillingRequest&) -> absl::StatusOr<v1::ReconcileBillingResponse> {
+        auto report = Reconcile(call.deadline);
+        if (!report.ok()) return report.status();
+        std::set<std::string> users;
+        for (const auto& d : report->drifts()) users.insert(d.user_id());
+        if (auto s = store_->Audit(call.caller.sub, "billing_reconcile", {users.begin(), users.end()}, "{}",
+                                   logging::RequestContext::RequestId(), call.deadline);
+            !s.ok()) {
+          return s;
+        }
+        v1::ReconcileBillingResponse out;
+        *out.mutable_data() = *std::move(report);
+        return out;
+      });
 }
 
 grpc::Status BillingServiceImpl::HandleStripeWebhook(grpc::ServerContext* context,

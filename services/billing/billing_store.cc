@@ -1,5 +1,7 @@
 #include "services/billing/billing_store.h"
 
+#include <chrono>
+
 #include <pqxx/pqxx>
 
 #include "libs/errors/errors.h"
@@ -17,6 +19,11 @@ constexpr char kSubscription[] = "billing_subscription";
 constexpr char kSubscriptionEnded[] = "billing_subscription_ended";
 constexpr char kRecordEnded[] = "billing_record_ended";
 constexpr char kPaymentFailed[] = "billing_payment_failed";
+constexpr char kAccountForUpdate[] = "billing_account_for_update";
+constexpr char kAccountsWithCustomer[] = "billing_accounts_with_customer";
+constexpr char kRepair[] = "billing_repair";
+constexpr char kExpireGrace[] = "billing_expire_grace";
+constexpr char kAudit[] = "billing_operator_audit";
 constexpr char kLedger[] = "billing_ledger";
 constexpr char kAddCredits[] = "billing_add_credits";
 constexpr char kConsume[] = "billing_consume";
@@ -25,6 +32,18 @@ constexpr char kRefund[] = "billing_refund";
 constexpr char kSetFreeTierCredits[] = "billing_set_free_tier_credits";
 
 const char* Opt(const std::string& s) { return s.empty() ? nullptr : s.c_str(); }
+
+// The columns a subscription sets ($2 status, $3 tier, $4 period end, $5 id,
+// $6 customer, $8 cancel at period end, $9 grace seconds).
+#define SUBSCRIPTION_COLUMNS                                                                      \
+  "subscription_tier = case when $2 = 'past_due' and coalesce(past_due_since, now()) <= now() - " \
+  "make_interval(secs => $9) then 'free' else $3 end, "                                           \
+  "past_due_since = case when $2 = 'past_due' then coalesce(past_due_since, now()) end, "         \
+  "subscription_current_period_end = case when $4::bigint > 0 then to_timestamp($4) end, "        \
+  "stripe_subscription_id = $5, stripe_customer_id = coalesce(stripe_customer_id, $6), "          \
+  "subscription_cancel_at_period_end = $8, "
+
+bool Active(const std::string& status) { return status == "active" || status == "trialing"; }
 
 }  // namespace
 
@@ -44,14 +63,15 @@ std::vector<db::PreparedStatement> BillingStore::Statements() {
        "update public.billing_accounts set stripe_customer_id = coalesce(stripe_customer_id, $2), "
        "stripe_subscription_id = coalesce($3, stripe_subscription_id) where user_id = $1"},
       // Applies only to the account's own subscription (or to a new one when
-      // the account has none still current), only if this event is not older
-      // than the last one applied, and never to a subscription that ended.
+      // the account has none still current), only if it is not older than
+      // the last one applied, and never to a subscription that ended.
+      // past_due keeps the plan's tier for the grace period ($9 seconds)
+      // from when it was first seen so, then the free tier.
       {kSubscription,
-       "update public.billing_accounts set subscription_status = $2, subscription_tier = $3, "
-       "subscription_current_period_end = case when $4::bigint > 0 then to_timestamp($4) end, "
-       "stripe_subscription_id = $5, stripe_customer_id = coalesce(stripe_customer_id, $6), "
-       "subscription_event_at = to_timestamp($7) "
-       "where user_id = $1 and (subscription_event_at is null or subscription_event_at <= to_timestamp($7)) "
+       "update public.billing_accounts set subscription_status = $2, " SUBSCRIPTION_COLUMNS
+       "subscription_event_at = to_timestamp($7::double precision) "
+       "where user_id = $1 and (subscription_event_at is null or subscription_event_at <= to_timestamp($7::double "
+       "precision)) "
        "and (stripe_subscription_id is null or stripe_subscription_id = $5 "
        "or subscription_status in ('free', 'canceled', 'incomplete_expired')) "
        "and not exists (select 1 from public.stripe_ended_subscriptions where subscription_id = $5)"},
@@ -61,13 +81,30 @@ std::vector<db::PreparedStatement> BillingStore::Statements() {
       {kRecordEnded,
        "insert into public.stripe_ended_subscriptions (subscription_id) values ($1) on conflict do nothing"},
       {kSubscriptionEnded,
-       "update public.billing_accounts set subscription_status = $2, subscription_tier = $3, "
-       "subscription_current_period_end = case when $4::bigint > 0 then to_timestamp($4) end, "
-       "stripe_subscription_id = $5, stripe_customer_id = coalesce(stripe_customer_id, $6), "
-       "subscription_event_at = greatest(subscription_event_at, to_timestamp($7)) "
+       "update public.billing_accounts set subscription_status = $2, " SUBSCRIPTION_COLUMNS
+       "subscription_event_at = greatest(subscription_event_at, to_timestamp($7::double precision)) "
        "where user_id = $1 and (stripe_subscription_id is null or stripe_subscription_id = $5)"},
+      // Reconcile: Stripe's object, whatever was applied before ($7: now).
+      {kRepair, "update public.billing_accounts set subscription_status = $2, " SUBSCRIPTION_COLUMNS
+                "subscription_event_at = greatest(subscription_event_at, to_timestamp($7::double precision)) "
+                "where user_id = $1"},
+      {kAccountForUpdate,
+       "select subscription_tier, coalesce(stripe_subscription_id, ''), subscription_status "
+       "from public.billing_accounts where user_id = $1 for update"},
+      {kAccountsWithCustomer,
+       "select user_id::text, stripe_customer_id, coalesce(stripe_subscription_id, ''), subscription_status, "
+       "subscription_tier, coalesce(extract(epoch from subscription_current_period_end)::bigint, 0), "
+       "subscription_cancel_at_period_end from public.billing_accounts where stripe_customer_id is not null "
+       "order by user_id"},
+      {kExpireGrace,
+       "update public.billing_accounts set subscription_tier = 'free' where subscription_status = 'past_due' "
+       "and subscription_tier <> 'free' and past_due_since <= now() - make_interval(secs => $1)"},
+      {kAudit,
+       "insert into public.operator_audit (operator_id, action, targets, request, reason, request_id) "
+       "values ($1, $2, $3::uuid[], $4::jsonb, '', $5)"},
       {kPaymentFailed,
-       "update public.billing_accounts set subscription_status = 'past_due', subscription_event_at = to_timestamp($2) "
+       "update public.billing_accounts set subscription_status = 'past_due', subscription_event_at = to_timestamp($2), "
+       "past_due_since = coalesce(past_due_since, now()) "
        "where user_id = $1 and subscription_status <> 'canceled' "
        "and (subscription_event_at is null or subscription_event_at <= to_timestamp($2)) "
        "and ($3::text is null or stripe_subscription_id is null or stripe_subscription_id = $3)"},
@@ -126,9 +163,46 @@ absl::Status BillingStore::SetCustomer(const std::string& user_id, const std::st
   });
 }
 
-absl::StatusOr<EventResult> BillingStore::Apply(const BillingEvent& e, db::Deadline deadline) {
+namespace {
+
+// The subscription applied to the account (see Apply; `force`: whatever was
+// applied before, for reconcile), in the caller's transaction, and an
+// upgrade's credits: the difference at once, once per new tier and period;
+// a downgrade takes nothing back (the next invoice grants the new plan's).
+// Whether the account changed; `granted` gets the credits added.
+bool ApplySubscription(pqxx::transaction_base& tx, const std::string& user, const SubscriptionState& t, double at,
+                       bool force, const Catalog& catalog, int64_t grace_seconds, int* granted) {
+  auto before = tx.exec_prepared(kAccountForUpdate, user);
+  if (before.empty()) return false;
+  const std::string old_tier = before[0][0].as<std::string>();
+  const std::string old_subscription = before[0][1].as<std::string>();
+  const std::string old_status = before[0][2].as<std::string>();
+  if (t.Ended()) tx.exec_prepared(kRecordEnded, t.id);
+  const char* statement = force ? kRepair : t.Ended() ? kSubscriptionEnded : kSubscription;
+  const bool applied = tx.exec_prepared(statement, user, t.status, t.tier, t.period_end, t.id, Opt(t.customer), at,
+                                        t.cancel_at_period_end, grace_seconds)
+                           .affected_rows() > 0;
+  const Plan* old_plan = catalog.ByTier(old_tier);
+  if (applied && old_subscription == t.id && Active(old_status) && Active(t.status) && old_plan != nullptr &&
+      t.monthly_credits > old_plan->monthly_credits) {
+    const int extra = t.monthly_credits - old_plan->monthly_credits;
+    if (tx.exec_prepared(kLedger, "upgrade:" + t.id + ":" + t.tier + ":" + std::to_string(t.period_end), user, extra,
+                         "upgrade")
+                .affected_rows() == 1 &&
+        !tx.exec_prepared(kAddCredits, user, extra).empty()) {
+      *granted += extra;
+    }
+  }
+  return applied;
+}
+
+}  // namespace
+
+absl::StatusOr<EventResult> BillingStore::Apply(const BillingEvent& e, const std::optional<SubscriptionTruth>& truth,
+                                                const Catalog& catalog, int64_t grace_seconds, db::Deadline deadline) {
   EventResult result;
   absl::Status s = pool_->ServiceTx(deadline, [&](pqxx::transaction_base& tx) {
+    result = EventResult();
     // Concurrent deliveries of one event block here on the key until the
     // first commits, then find it: one effect.
     if (tx.exec_prepared(kRecordEvent, e.id, e.type, e.created).affected_rows() == 0) {
@@ -136,33 +210,98 @@ absl::StatusOr<EventResult> BillingStore::Apply(const BillingEvent& e, db::Deadl
       return absl::OkStatus();
     }
     std::string user = e.user_id;
-    if (user.empty() && !e.customer.empty()) {
-      auto rows = tx.exec_prepared(kUserByCustomer, e.customer);
+    if (user.empty() && truth) user = truth->state.user_id;
+    const std::string& customer = !e.customer.empty() ? e.customer : truth ? truth->state.customer : e.customer;
+    if (user.empty() && !customer.empty()) {
+      auto rows = tx.exec_prepared(kUserByCustomer, customer);
       if (!rows.empty()) user = rows[0][0].as<std::string>();
     }
     if (user.empty()) return absl::OkStatus();  // not ours (or not yet linked): recorded, ignored
     bool changed = false;
+    auto grant = [&](const std::string& key, int credits, const char* reason) {
+      if (credits <= 0 || tx.exec_prepared(kLedger, key, user, credits, reason).affected_rows() != 1) return;
+      if (!tx.exec_prepared(kAddCredits, user, credits).empty()) {
+        changed = true;
+        result.credits_granted += credits;
+      }
+    };
     if (e.type == "checkout.session.completed") {
       changed = tx.exec_prepared(kCheckoutCompleted, user, Opt(e.customer), Opt(e.subscription)).affected_rows() > 0;
-    } else if (e.type.rfind("customer.subscription.", 0) == 0) {
-      const bool ended = e.status == "canceled" || e.status == "incomplete_expired";
-      if (ended && !e.subscription.empty()) tx.exec_prepared(kRecordEnded, e.subscription);
-      changed = tx.exec_prepared(ended ? kSubscriptionEnded : kSubscription, user, e.status, e.tier, e.period_end,
-                                 Opt(e.subscription), Opt(e.customer), e.created)
-                    .affected_rows() > 0;
-    } else if (e.type == "invoice.paid") {
-      if (e.credits > 0 &&
-          tx.exec_prepared(kLedger, "invoice:" + e.invoice, user, e.credits, "invoice.paid").affected_rows() == 1) {
-        changed = !tx.exec_prepared(kAddCredits, user, e.credits).empty();
-      }
-    } else if (e.type == "invoice.payment_failed") {
-      changed = tx.exec_prepared(kPaymentFailed, user, e.created, Opt(e.subscription)).affected_rows() > 0;
     }
+    if (!e.checkout_session.empty()) grant("checkout:" + e.checkout_session, e.pack_credits, "credit_pack");
+    if (truth) {
+      changed = ApplySubscription(tx, user, truth->state, truth->at, /*force=*/false, catalog, grace_seconds,
+                                  &result.credits_granted) ||
+                changed;
+    } else if (e.type == "invoice.payment_failed") {
+      // Without Stripe's object (no client configured): the event says it.
+      changed = tx.exec_prepared(kPaymentFailed, user, e.created, Opt(e.subscription)).affected_rows() > 0 || changed;
+    }
+    if (e.type == "invoice.paid") grant("invoice:" + e.invoice, e.credits, "invoice.paid");
     if (changed) result.user_id = user;
     return absl::OkStatus();
   });
   if (!s.ok()) return s;
   return result;
+}
+
+absl::StatusOr<std::vector<AccountRow>> BillingStore::AccountsWithCustomer(db::Deadline deadline) {
+  std::vector<AccountRow> out;
+  absl::Status s = pool_->ServiceTx(deadline, [&](pqxx::transaction_base& tx) {
+    out.clear();
+    for (const auto& r : tx.exec_prepared(kAccountsWithCustomer)) {
+      out.push_back({r[0].as<std::string>(), r[1].as<std::string>(), r[2].as<std::string>(), r[3].as<std::string>(),
+                     r[4].as<std::string>(), r[5].as<int64_t>(), r[6].as<bool>()});
+    }
+    return absl::OkStatus();
+  });
+  if (!s.ok()) return s;
+  return out;
+}
+
+absl::StatusOr<int> BillingStore::Repair(const std::string& user_id, const SubscriptionState& t, const Catalog& catalog,
+                                         int64_t grace_seconds, db::Deadline deadline) {
+  const double now = std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
+  int granted = 0;
+  absl::Status s = pool_->ServiceTx(deadline, [&](pqxx::transaction_base& tx) {
+    granted = 0;
+    ApplySubscription(tx, user_id, t, now, /*force=*/true, catalog, grace_seconds, &granted);
+    return absl::OkStatus();
+  });
+  if (!s.ok()) return s;
+  return granted;
+}
+
+absl::StatusOr<bool> BillingStore::GrantInvoice(const std::string& user_id, const std::string& invoice, int credits,
+                                                db::Deadline deadline) {
+  bool granted = false;
+  absl::Status s = pool_->ServiceTx(deadline, [&](pqxx::transaction_base& tx) {
+    granted = credits > 0 &&
+              tx.exec_prepared(kLedger, "invoice:" + invoice, user_id, credits, "reconcile").affected_rows() == 1 &&
+              !tx.exec_prepared(kAddCredits, user_id, credits).empty();
+    return absl::OkStatus();
+  });
+  if (!s.ok()) return s;
+  return granted;
+}
+
+absl::StatusOr<int64_t> BillingStore::ExpireGrace(int64_t grace_seconds, db::Deadline deadline) {
+  int64_t n = 0;
+  absl::Status s = pool_->ServiceTx(deadline, [&](pqxx::transaction_base& tx) {
+    n = tx.exec_prepared(kExpireGrace, grace_seconds).affected_rows();
+    return absl::OkStatus();
+  });
+  if (!s.ok()) return s;
+  return n;
+}
+
+absl::Status BillingStore::Audit(const std::string& operator_id, const std::string& action,
+                                 const std::vector<std::string>& targets, const std::string& request_json,
+                                 const std::string& request_id, db::Deadline deadline) {
+  return pool_->ServiceTx(deadline, [&](pqxx::transaction_base& tx) {
+    tx.exec_prepared(kAudit, operator_id, action, db::UuidArray(targets), request_json, request_id);
+    return absl::OkStatus();
+  });
 }
 
 absl::StatusOr<int32_t> BillingStore::Consume(const std::string& user_id, const std::string& key,

@@ -29,10 +29,17 @@ int main() {
   if (!profile_address.ok()) return service_env::StartupFailure(profile_address.status());
   auto free_credits = env.Int("FREE_TIER_CREDITS", 10, 0, 1000000);
   if (!free_credits.ok()) return service_env::StartupFailure(free_credits.status());
-  auto plans = billing::Plans::Parse(env.String("PLINTH_PLANS", ""), static_cast<int>(*free_credits));
-  if (!plans.ok()) return service_env::StartupFailure(plans.status());
+  auto grace_days = env.Int("BILLING_GRACE_DAYS", 7, 0, 365);
+  auto catalog_refresh = env.Int("BILLING_CATALOG_REFRESH_SECONDS", 300, 0, 86400);
+  auto reconcile = env.Int("BILLING_RECONCILE_INTERVAL_SECONDS", 3600, 0, 7 * 86400);
+  for (const auto* v : {&grace_days, &catalog_refresh, &reconcile}) {
+    if (!v->ok()) return service_env::StartupFailure(v->status());
+  }
 
-  billing::BillingConfig config{*plans, std::nullopt, env.String("STRIPE_WEBHOOK_SECRET", "")};
+  billing::BillingConfig config;
+  config.free_credits = static_cast<int>(*free_credits);
+  config.webhook_secret = env.String("STRIPE_WEBHOOK_SECRET", "");
+  config.grace_seconds = *grace_days * 86400;
   // The frontend's origins: the gateway's CORS list, and where Stripe may
   // send users back.
   for (absl::string_view origin : absl::StrSplit(env.String("PLINTH_CORS_ORIGINS", "http://localhost:3000"), ',')) {
@@ -73,6 +80,7 @@ int main() {
   std::shared_ptr<v1::ProfileService::StubInterface> profiles =
       v1::ProfileService::NewStub(plinth::grpc_server::BackendChannel(*profile_address));
   billing::BillingServiceImpl service(&store, std::move(config), profiles);
+  service.Start({std::chrono::seconds(*catalog_refresh), std::chrono::seconds(*reconcile), std::chrono::seconds(60)});
 
   auto served = plinth::grpc_server::Serve(
       service_env::ServerOptionsFor(*settings, "plinth.v1.BillingService", &verifier), {&service});

@@ -68,13 +68,48 @@ std::string StripeClient::Encode(const Form& form) {
 
 absl::StatusOr<nlohmann::json> StripeClient::Post(const std::string& path, const Form& form,
                                                   const std::string& idempotency_key) {
+  return Send("POST", path, form, idempotency_key);
+}
+
+absl::StatusOr<nlohmann::json> StripeClient::Get(const std::string& path, const Form& query) {
+  return Send("GET", path, query, "");
+}
+
+absl::StatusOr<std::vector<nlohmann::json>> StripeClient::ListAll(const std::string& path, Form query,
+                                                                  size_t max_objects) {
+  std::vector<nlohmann::json> out;
+  query.push_back({"limit", "100"});
+  std::string after;
+  while (out.size() < max_objects) {
+    Form page = query;
+    if (!after.empty()) page.push_back({"starting_after", after});
+    auto list = Get(path, page);
+    if (!list.ok()) return list.status();
+    if (!list->contains("data") || !(*list)["data"].is_array()) {
+      return errors::Unavailable("payment provider sent an invalid list");
+    }
+    for (auto& object : (*list)["data"]) out.push_back(std::move(object));
+    const bool more = list->contains("has_more") && (*list)["has_more"] == true;
+    if (!more || out.empty() || !out.back().contains("id") || !out.back()["id"].is_string()) break;
+    after = out.back()["id"].get<std::string>();
+  }
+  return out;
+}
+
+absl::StatusOr<nlohmann::json> StripeClient::Send(const std::string& method, const std::string& path, const Form& form,
+                                                  const std::string& idempotency_key) {
   // Every attempt sends the same request, idempotency key included.
   http::Request request;
-  request.method = "POST";
+  request.method = method;
   request.url = options_.base_url + path;
-  request.headers = {"Authorization: Bearer " + options_.secret_key, std::string("Stripe-Version: ") + kStripeVersion,
-                     "Idempotency-Key: " + idempotency_key, "Content-Type: application/x-www-form-urlencoded"};
-  request.body = Encode(form);
+  request.headers = {"Authorization: Bearer " + options_.secret_key, std::string("Stripe-Version: ") + kStripeVersion};
+  if (method == "GET") {
+    if (!form.empty()) request.url += "?" + Encode(form);
+  } else {
+    request.headers.push_back("Idempotency-Key: " + idempotency_key);
+    request.headers.push_back("Content-Type: application/x-www-form-urlencoded");
+    request.body = Encode(form);
+  }
   request.timeout = options_.timeout;
   absl::Status last = errors::Unavailable("payment provider unavailable");
   for (int attempt = 0; attempt < options_.max_attempts; ++attempt) {

@@ -35,11 +35,19 @@ class StripeClient {
 
   // POST `path` (e.g. "/v1/customers"); the parsed JSON object on 2xx.
   absl::StatusOr<nlohmann::json> Post(const std::string& path, const Form& form, const std::string& idempotency_key);
+  // GET `path` with `query` (e.g. "/v1/subscriptions/sub_1"), retried as POST is.
+  absl::StatusOr<nlohmann::json> Get(const std::string& path, const Form& query = {});
+  // Every object of a list endpoint, page after page (`limit=100`,
+  // `starting_after`), at most `max_objects`.
+  absl::StatusOr<std::vector<nlohmann::json>> ListAll(const std::string& path, Form query, size_t max_objects = 10000);
 
   // Form encoding as Stripe expects it (keys may hold brackets: a[b]=c).
   static std::string Encode(const Form& form);
 
  private:
+  absl::StatusOr<nlohmann::json> Send(const std::string& method, const std::string& path, const Form& form,
+                                      const std::string& idempotency_key);
+
   StripeOptions options_;
 };
 

@@ -2,9 +2,11 @@
 
 #include <set>
 
-#include "libs/validation/text.h"
+#include <absl/strings/numbers.h>
+
 #include "libs/auth/jwt.h"
 #include "libs/errors/errors.h"
+#include "libs/validation/text.h"
 
 namespace plinth::billing {
 namespace {
@@ -41,6 +43,12 @@ std::string UserIdIn(const json& obj) {
   return "";
 }
 
+// A customer field may be an id or, expanded, the customer object.
+std::string CustomerIn(const json& obj) {
+  std::string id = StringAt(obj, {"customer"});
+  return id.empty() ? StringAt(obj, {"customer", "id"}) : id;
+}
+
 }  // namespace
 
 std::string StringAt(const nlohmann::json& j, std::initializer_list<const char*> path) {
@@ -54,7 +62,49 @@ std::string StringAt(const nlohmann::json& j, std::initializer_list<const char*>
   return cur->is_string() ? cur->get<std::string>() : "";
 }
 
-absl::StatusOr<BillingEvent> ParseEvent(const std::string& payload, const Plans& plans) {
+absl::StatusOr<SubscriptionState> ParseSubscription(const json& obj, const Catalog& catalog) {
+  if (!obj.is_object()) return errors::InvalidField("data.object", "not a subscription");
+  SubscriptionState s;
+  s.id = StringAt(obj, {"id"});
+  if (s.id.rfind("sub_", 0) != 0 || s.id.size() > 255)
+    return errors::InvalidField("data.object.id", "not a subscription id");
+  s.customer = CustomerIn(obj);
+  s.user_id = UserIdIn(obj);
+  s.status = StringAt(obj, {"status"});
+  if (kSubscriptionStatuses.count(s.status) == 0) {
+    return errors::InvalidField("data.object.status", "unknown subscription status");
+  }
+  const json& item = FirstItem(obj, "items");
+  auto plan = catalog.ByPrice(StringAt(item, {"price", "id"}));
+  // Unpaid and paused subscriptions give no access (docs/STRIPE-SETUP.md);
+  // past_due keeps it for the grace period (the store applies it).
+  const bool access = !s.Ended() && s.status != "unpaid" && s.status != "paused";
+  s.tier = (plan && access) ? plan->plan->tier : "free";
+  s.monthly_credits = (plan && access) ? plan->plan->monthly_credits : 0;
+  s.period_end = NumberAt(obj, {"current_period_end"});
+  if (s.period_end == 0) s.period_end = NumberAt(item, {"current_period_end"});
+  s.cancel_at_period_end = obj.contains("cancel_at_period_end") && obj["cancel_at_period_end"] == true;
+  s.created = NumberAt(obj, {"created"});
+  return s;
+}
+
+int InvoiceCredits(const json& invoice, const Catalog& catalog) {
+  // A plan change's proration invoice grants nothing: the change's own rule
+  // does (BillingStore::Apply).
+  if (StringAt(invoice, {"billing_reason"}) == "subscription_update") return 0;
+  const json& line = FirstItem(invoice, "lines");
+  std::string price = StringAt(line, {"price", "id"});
+  if (price.empty()) price = StringAt(line, {"pricing", "price_details", "price"});
+  auto plan = catalog.ByPrice(price);
+  return plan ? plan->plan->CreditsPerInvoice(*plan->price) : 0;
+}
+
+bool ConcernsSubscription(const BillingEvent& e) {
+  return !e.subscription.empty() && (e.type.rfind("customer.subscription.", 0) == 0 || e.type == "invoice.paid" ||
+                                     e.type == "invoice.payment_failed" || e.type == "checkout.session.completed");
+}
+
+absl::StatusOr<BillingEvent> ParseEvent(const std::string& payload, const Catalog& catalog) {
   auto doc = json::parse(payload, nullptr, false);
   if (!doc.is_object()) return errors::InvalidField("body", "not a JSON object");
   BillingEvent e;
@@ -70,29 +120,36 @@ absl::StatusOr<BillingEvent> ParseEvent(const std::string& payload, const Plans&
   }
   const json& obj = doc["data"]["object"];
   e.user_id = UserIdIn(obj);
-  e.customer = StringAt(obj, {"customer"});
-  if (e.type == "checkout.session.completed") {
+  e.customer = CustomerIn(obj);
+  if (e.type == "checkout.session.completed" || e.type == "checkout.session.async_payment_succeeded") {
     e.subscription = StringAt(obj, {"subscription"});
+    if (StringAt(obj, {"mode"}) == "payment" && StringAt(obj, {"payment_status"}) == "paid") {
+      e.checkout_session = StringAt(obj, {"id"});
+      int credits = 0;
+      if (e.checkout_session.rfind("cs_", 0) != 0 ||
+          !absl::SimpleAtoi(StringAt(obj, {"metadata", "plinth_credits"}), &credits) || credits <= 0 ||
+          credits > 10000000) {
+        return errors::InvalidField("data.object", "a paid credit pack session without its id or credits");
+      }
+      e.pack_credits = credits;
+    }
   } else if (e.type.rfind("customer.subscription.", 0) == 0) {
-    e.subscription = StringAt(obj, {"id"});
-    e.status = e.type == "customer.subscription.deleted" ? "canceled" : StringAt(obj, {"status"});
-    if (kSubscriptionStatuses.count(e.status) == 0)
-      return errors::InvalidField("data.object.status", "unknown subscription status");
-    const json& item = FirstItem(obj, "items");
-    const Plan* plan = plans.ByPrice(StringAt(item, {"price", "id"}));
-    bool ended = e.status == "canceled" || e.status == "incomplete_expired";
-    e.tier = (plan != nullptr && !ended) ? plan->tier : "free";
-    e.period_end = NumberAt(obj, {"current_period_end"});
-    if (e.period_end == 0) e.period_end = NumberAt(item, {"current_period_end"});
+    auto state = ParseSubscription(obj, catalog);
+    if (!state.ok()) return state.status();
+    // A deleted subscription's object may still say what it was.
+    if (e.type == "customer.subscription.deleted") {
+      state->status = "canceled";
+      state->tier = "free";
+      state->monthly_credits = 0;
+    }
+    e.subscription = state->id;
+    e.state = std::move(*state);
   } else if (e.type == "invoice.paid" || e.type == "invoice.payment_failed") {
     e.invoice = StringAt(obj, {"id"});
     // Older API versions name it at the top, newer ones under parent.
     e.subscription = StringAt(obj, {"subscription"});
     if (e.subscription.empty()) e.subscription = StringAt(obj, {"parent", "subscription_details", "subscription"});
-    const json& line = FirstItem(obj, "lines");
-    std::string price = StringAt(line, {"price", "id"});
-    if (price.empty()) price = StringAt(line, {"pricing", "price_details", "price"});
-    if (const Plan* plan = plans.ByPrice(price)) e.credits = plan->monthly_credits;
+    e.credits = InvoiceCredits(obj, catalog);
     if (e.type == "invoice.paid" && e.invoice.empty()) return errors::InvalidField("data.object.id", "missing");
   }
   return e;

@@ -31,8 +31,24 @@ func TestPlans(t *testing.T) {
 	if free["tier"] != "free" || free["price_id"] != nil || free["monthly_credits"] != float64(10) {
 		t.Errorf("free plan: %v", free)
 	}
-	if pro := plans[1].(map[string]any); pro["price_id"] != "price_pro_e2e" || pro["monthly_credits"] != float64(100) {
+	pro := plans[1].(map[string]any)
+	if pro["price_id"] != "price_pro_monthly" || pro["monthly_credits"] != float64(100) || pro["name"] != "Pro" {
 		t.Errorf("pro plan: %v", pro)
+	}
+	// Prices and features from the Stripe products (the stand-in's catalog).
+	prices, _ := pro["prices"].([]any)
+	if len(prices) != 2 || prices[0].(map[string]any)["interval"] != "month" ||
+		prices[0].(map[string]any)["unit_amount"] != float64(1900) || prices[1].(map[string]any)["interval"] != "year" ||
+		prices[1].(map[string]any)["currency"] != "usd" {
+		t.Errorf("pro prices: %v", prices)
+	}
+	if features, _ := pro["features"].([]any); len(features) == 0 {
+		t.Errorf("pro features: %v", pro)
+	}
+	packs := do(t, "GET", "/api/v1/billing/credit-packs", "", nil)
+	if packs.status != 200 || len(packs.body["data"].([]any)) != 1 ||
+		packs.body["data"].([]any)[0].(map[string]any)["credits"] != float64(50) {
+		t.Fatalf("credit packs: %d %s", packs.status, packs.raw)
 	}
 }
 
@@ -45,7 +61,7 @@ func TestCheckoutCreatesOneCustomerAndASubscriptionSession(t *testing.T) {
 	u := newUser()
 	before := len(stripe.requestsTo("/v1/customers"))
 	r := checkout(t, u, "pro")
-	if r.status != 200 || !strings.HasPrefix(r.data()["checkout_url"].(string), "https://checkout.stripe.test/") ||
+	if r.status != 200 || !strings.HasPrefix(r.data()["checkout_url"].(string), stripe.server.URL+"/checkout/cs_test_") ||
 		!strings.HasPrefix(r.data()["session_id"].(string), "cs_test_") {
 		t.Fatalf("checkout: %d %s", r.status, r.raw)
 	}
@@ -62,7 +78,7 @@ func TestCheckoutCreatesOneCustomerAndASubscriptionSession(t *testing.T) {
 	sessions := stripe.requestsTo("/v1/checkout/sessions")
 	s := sessions[len(sessions)-2]
 	for k, want := range map[string]string{
-		"mode": "subscription", "line_items[0][price]": "price_pro_e2e", "line_items[0][quantity]": "1",
+		"mode": "subscription", "line_items[0][price]": "price_pro_monthly", "line_items[0][quantity]": "1",
 		"client_reference_id": u.id, "metadata[user_id]": u.id, "subscription_data[metadata][user_id]": u.id,
 		"success_url": "https://app.example.com/billing/success",
 	} {
@@ -145,7 +161,7 @@ func TestCheckoutValidationAndPortal(t *testing.T) {
 		400, "VALIDATION_ERROR")
 	checkout(t, u, "pro")
 	r := portal()
-	if r.status != 200 || !strings.HasPrefix(r.data()["portal_url"].(string), "https://billing.stripe.test/") {
+	if r.status != 200 || !strings.HasPrefix(r.data()["portal_url"].(string), stripe.server.URL+"/portal/") {
 		t.Fatalf("portal: %d %s", r.status, r.raw)
 	}
 }
@@ -174,10 +190,18 @@ func event(typ string, created int64, object map[string]any) []byte {
 	return b
 }
 
+// subscriptionObject is the subscription as Stripe has it from now on: the
+// stand-in answers it to billing's retrieval (the events that carry a copy
+// only say that it changed).
 func subscriptionObject(u user, status, price string, periodEnd int64) map[string]any {
-	return map[string]any{"id": "sub_" + u.id[:8], "object": "subscription", "customer": "cus_" + u.id[:8],
+	return stripeHas(map[string]any{"id": "sub_" + u.id[:8], "object": "subscription", "customer": "cus_" + u.id[:8],
 		"status": status, "current_period_end": periodEnd, "metadata": map[string]any{"user_id": u.id},
-		"items": map[string]any{"object": "list", "data": []any{map[string]any{"price": map[string]any{"id": price}}}}}
+		"items": map[string]any{"object": "list", "data": []any{map[string]any{"price": map[string]any{"id": price}}}}})
+}
+
+func stripeHas(subscription map[string]any) map[string]any {
+	stripe.fake.PutSubscription(subscription)
+	return subscription
 }
 
 func invoiceObject(u user, invoice, price string) map[string]any {
@@ -194,7 +218,7 @@ func TestWebhookSignatures(t *testing.T) {
 	u := newUser()
 	do(t, "GET", "/api/v1/profiles/me", u.token, nil)
 	now := time.Now().Unix()
-	payload := event("invoice.paid", now, invoiceObject(u, "in_"+randomHex(6), "price_pro_e2e"))
+	payload := event("invoice.paid", now, invoiceObject(u, "in_"+randomHex(6), "price_pro_monthly"))
 	before := profileRow(t, u)
 	good := sign(payload, webhookSecret, now)
 	tampered := append([]byte{}, payload...)
@@ -237,17 +261,32 @@ func TestEveryHandledEventDeliveredThreeTimesTakesEffectOnce(t *testing.T) {
 	u := newUser()
 	do(t, "GET", "/api/v1/profiles/me", u.token, nil) // 10 free credits
 	now := time.Now().Unix()
-	events := [][]byte{
-		event("checkout.session.completed", now-50, map[string]any{"id": "cs_1", "object": "checkout.session",
-			"mode": "subscription", "customer": "cus_" + u.id[:8], "subscription": "sub_" + u.id[:8], "client_reference_id": u.id}),
-		event("customer.subscription.created", now-40, subscriptionObject(u, "incomplete", "price_pro_e2e", now+86400)),
-		event("customer.subscription.updated", now-30, subscriptionObject(u, "active", "price_pro_e2e", now+86400)),
-		event("invoice.paid", now-20, invoiceObject(u, "in_"+randomHex(6), "price_pro_e2e")),
-		event("invoice.payment_failed", now-10, invoiceObject(u, "in_"+randomHex(6), "price_pro_e2e")),
+	// Each step changes Stripe's subscription, then sends its event.
+	events := []func() []byte{
+		func() []byte {
+			return event("checkout.session.completed", now-50, map[string]any{"id": "cs_1", "object": "checkout.session",
+				"mode": "subscription", "customer": "cus_" + u.id[:8], "subscription": "sub_" + u.id[:8], "client_reference_id": u.id})
+		},
+		func() []byte {
+			return event("customer.subscription.created", now-40, subscriptionObject(u, "incomplete", "price_pro_monthly", now+86400))
+		},
+		func() []byte {
+			return event("customer.subscription.updated", now-30, subscriptionObject(u, "active", "price_pro_monthly", now+86400))
+		},
+		func() []byte {
+			return event("invoice.paid", now-20, invoiceObject(u, "in_"+randomHex(6), "price_pro_monthly"))
+		},
+		func() []byte {
+			subscriptionObject(u, "past_due", "price_pro_monthly", now+86400)
+			failed := invoiceObject(u, "in_"+randomHex(6), "price_pro_monthly")
+			failed["subscription"] = "sub_" + u.id[:8]
+			return event("invoice.payment_failed", now-10, failed)
+		},
 	}
 	want := []string{"free|free|10|cus_" + u.id[:8], "incomplete|pro|10|cus_" + u.id[:8], "active|pro|10|cus_" + u.id[:8],
 		"active|pro|110|cus_" + u.id[:8], "past_due|pro|110|cus_" + u.id[:8]}
-	for i, payload := range events {
+	for i, step := range events {
+		payload := step()
 		for n := 0; n < 3; n++ {
 			r := deliver(t, payload, sign(payload, webhookSecret, time.Now().Unix()))
 			if r.status != 200 || r.data()["duplicate"] != (n > 0) {
@@ -274,10 +313,10 @@ func TestSubscriptionLifecycleShuffledEndsLikeInOrder(t *testing.T) {
 	now := time.Now().Unix()
 	lifecycle := func(u user) [][]byte {
 		return [][]byte{
-			event("customer.subscription.created", now-300, subscriptionObject(u, "trialing", "price_pro_e2e", now+86400)),
-			event("customer.subscription.updated", now-200, subscriptionObject(u, "active", "price_team_e2e", now+2*86400)),
-			event("customer.subscription.updated", now-100, subscriptionObject(u, "past_due", "price_team_e2e", now+2*86400)),
-			event("customer.subscription.deleted", now-50, subscriptionObject(u, "canceled", "price_team_e2e", now+2*86400)),
+			event("customer.subscription.created", now-300, subscriptionObject(u, "trialing", "price_pro_monthly", now+86400)),
+			event("customer.subscription.updated", now-200, subscriptionObject(u, "active", "price_team_monthly", now+2*86400)),
+			event("customer.subscription.updated", now-100, subscriptionObject(u, "past_due", "price_team_monthly", now+2*86400)),
+			event("customer.subscription.deleted", now-50, subscriptionObject(u, "canceled", "price_team_monthly", now+2*86400)),
 		}
 	}
 	inOrder := newUser()
@@ -309,7 +348,7 @@ func TestSubscriptionLifecycleShuffledEndsLikeInOrder(t *testing.T) {
 func TestConcurrentDeliveriesOfOneEventHaveOneEffect(t *testing.T) {
 	u := newUser()
 	do(t, "GET", "/api/v1/profiles/me", u.token, nil)
-	payload := event("invoice.paid", time.Now().Unix(), invoiceObject(u, "in_"+randomHex(6), "price_team_e2e"))
+	payload := event("invoice.paid", time.Now().Unix(), invoiceObject(u, "in_"+randomHex(6), "price_team_monthly"))
 	var wg sync.WaitGroup
 	var mu sync.Mutex
 	fresh := 0
@@ -351,7 +390,7 @@ func TestNoSecondCheckoutWhileSubscribed(t *testing.T) {
 		t.Fatalf("first checkout: %d %s", r.status, r.raw)
 	}
 	now := time.Now().Unix()
-	e := event("customer.subscription.created", now, subscriptionObject(u, "active", "price_pro_e2e", now+86400))
+	e := event("customer.subscription.created", now, subscriptionObject(u, "active", "price_pro_monthly", now+86400))
 	deliver(t, e, sign(e, webhookSecret, now))
 	before := len(stripe.requestsTo("/v1/checkout/sessions"))
 	r := checkout(t, u, "team")
@@ -370,18 +409,20 @@ func TestEventsOfAnotherSubscriptionAreIgnored(t *testing.T) {
 	u := newUser()
 	do(t, "GET", "/api/v1/profiles/me", u.token, nil)
 	now := time.Now().Unix()
-	current := subscriptionObject(u, "active", "price_pro_e2e", now+86400)
+	current := subscriptionObject(u, "active", "price_pro_monthly", now+86400)
 	e := event("customer.subscription.created", now-100, current)
 	deliver(t, e, sign(e, webhookSecret, now))
-	other := subscriptionObject(u, "canceled", "price_team_e2e", now+86400)
+	other := subscriptionObject(u, "canceled", "price_team_monthly", now+86400)
 	other["id"] = "sub_other_" + randomHex(4)
+	stripeHas(other)
+	stripeHas(current)
 	for _, typ := range []string{"customer.subscription.updated", "customer.subscription.deleted"} {
 		e = event(typ, now, other)
 		if r := deliver(t, e, sign(e, webhookSecret, now)); r.status != 200 {
 			t.Fatalf("%s: %d %s", typ, r.status, r.raw)
 		}
 	}
-	failed := invoiceObject(u, "in_"+randomHex(6), "price_team_e2e")
+	failed := invoiceObject(u, "in_"+randomHex(6), "price_team_monthly")
 	failed["subscription"] = other["id"]
 	e = event("invoice.payment_failed", now, failed)
 	deliver(t, e, sign(e, webhookSecret, now))
@@ -392,11 +433,13 @@ func TestEventsOfAnotherSubscriptionAreIgnored(t *testing.T) {
 		t.Fatalf("subscription id %s, want %s", got, current["id"])
 	}
 	// Once the current one has ended, a new subscription takes over.
-	ended := subscriptionObject(u, "canceled", "price_pro_e2e", now+86400)
+	ended := subscriptionObject(u, "canceled", "price_pro_monthly", now+86400)
 	e = event("customer.subscription.deleted", now+1, ended)
 	deliver(t, e, sign(e, webhookSecret, now))
-	next := subscriptionObject(u, "active", "price_team_e2e", now+86400)
+	next := subscriptionObject(u, "active", "price_team_monthly", now+86400)
 	next["id"] = "sub_next_" + randomHex(4)
+	stripeHas(next)
+	stripeHas(ended)
 	e = event("customer.subscription.created", now+2, next)
 	deliver(t, e, sign(e, webhookSecret, now))
 	if row := profileRow(t, u); !strings.HasPrefix(row, "active|team|") {
@@ -414,7 +457,7 @@ func TestWebhookSignedByTheStripeSDK(t *testing.T) {
 	}
 	u := newUser()
 	do(t, "GET", "/api/v1/profiles/me", u.token, nil)
-	payload := event("invoice.paid", time.Now().Unix(), invoiceObject(u, "in_sdk_"+randomHex(6), "price_pro_e2e"))
+	payload := event("invoice.paid", time.Now().Unix(), invoiceObject(u, "in_sdk_"+randomHex(6), "price_pro_monthly"))
 	sign := exec.Command(python, filepath.Join(root, "tests/conformance/sign_webhook.py"), webhookSecret)
 	sign.Stdin = bytes.NewReader(payload)
 	out, err := sign.Output()
@@ -422,7 +465,7 @@ func TestWebhookSignedByTheStripeSDK(t *testing.T) {
 		t.Fatalf("SDK signing: %v", err)
 	}
 	header := strings.TrimSpace(string(out))
-	tampered := bytes.Replace(payload, []byte(`"price_pro_e2e"`), []byte(`"price_team_e2e"`), 1)
+	tampered := bytes.Replace(payload, []byte(`"price_pro_monthly"`), []byte(`"price_team_monthly"`), 1)
 	expectError(t, deliver(t, tampered, header), 400, "VALIDATION_ERROR")
 	if r := deliver(t, payload, header); r.status != 200 || r.data()["duplicate"] != false {
 		t.Fatalf("SDK-signed webhook: %d %s", r.status, r.raw)
@@ -443,9 +486,9 @@ func TestACanceledSubscriptionStaysCanceledInEveryOrder(t *testing.T) {
 		do(t, "GET", "/api/v1/profiles/me", u.token, nil)
 		now := time.Now().Unix()
 		events := [][]byte{
-			event("customer.subscription.created", now-10, subscriptionObject(u, "active", "price_pro_e2e", now+86400)),
-			event("customer.subscription.deleted", now, subscriptionObject(u, "canceled", "price_pro_e2e", now+86400)),
-			event("customer.subscription.updated", now, subscriptionObject(u, "active", "price_pro_e2e", now+86400)),
+			event("customer.subscription.created", now-10, subscriptionObject(u, "active", "price_pro_monthly", now+86400)),
+			event("customer.subscription.updated", now, subscriptionObject(u, "active", "price_pro_monthly", now+86400)),
+			event("customer.subscription.deleted", now, subscriptionObject(u, "canceled", "price_pro_monthly", now+86400)),
 		}
 		for _, i := range order {
 			if r := deliver(t, events[i], sign(events[i], webhookSecret, now)); r.status != 200 {

@@ -68,7 +68,7 @@ func TestFrontendInBrowser(t *testing.T) {
 		t.Fatalf("the browser's checkout did not reach Stripe")
 	}
 	last := checkouts[len(checkouts)-1].Form
-	if last.Get("line_items[0][price]") != "price_pro_e2e" ||
+	if last.Get("line_items[0][price]") != "price_pro_monthly" ||
 		!strings.HasPrefix(last.Get("success_url"), webURL+"/settings/billing") {
 		t.Fatalf("checkout session asked with %v", last)
 	}

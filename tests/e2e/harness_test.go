@@ -113,7 +113,7 @@ func setUp() error {
 	// The main gateway: real limiter, limits high enough for the whole suite.
 	if err := start("billing", filepath.Join(root, "bazel-bin/services/billing/billing"),
 		append(common, "DATABASE_URL="+roleURL("plinth_billing"), "BILLING_GRPC_ADDR="+billingAddr, "PROFILE_GRPC_ADDR="+profileAddr,
-			"REDIS_URL="+os.Getenv("PLINTH_TEST_REDIS_URL"), "PLINTH_PLANS="+testPlans,
+			"REDIS_URL="+os.Getenv("PLINTH_TEST_REDIS_URL"), "BILLING_RECONCILE_INTERVAL_SECONDS=0",
 			"STRIPE_SECRET_KEY=sk_test_e2e", "STRIPE_API_BASE="+stripe.server.URL,
 			"STRIPE_WEBHOOK_SECRET="+webhookSecret, "STRIPE_TIMEOUT_MS=1500",
 			"PLINTH_CORS_ORIGINS="+corsOrigins())); err != nil {
@@ -148,6 +148,8 @@ func setUp() error {
 	}
 	baseURL = "http://" + httpAddr
 	mainGateway = procs[len(procs)-1]
+	// The stand-in sends its events to the gateway, as Stripe would.
+	stripe.fake.SetWebhook(baseURL+"/api/v1/webhooks/stripe", webhookSecret)
 	// Two more gateways with the contract's default limits, sharing one Redis
 	// key space (as replicas do), and one whose Redis is unreachable.
 	limitPrefix := "e2e-limits-" + randomHex(4) + ":"
@@ -182,7 +184,6 @@ var (
 
 const (
 	webhookSecret = "whsec_e2e_secret_0123456789"
-	testPlans     = "pro:Pro:price_pro_e2e:100;team:Team:price_team_e2e:500"
 )
 
 // roleURL is the test database's URL connecting as role (the test cluster

@@ -86,7 +86,7 @@ func TestMetricsCountWhatHappened(t *testing.T) {
 	if r.status != 202 {
 		t.Fatalf("analysis: %d %s", r.status, r.raw)
 	}
-	payload := event("invoice.paid", time.Now().Unix(), invoiceObject(u, "in_m_"+randomHex(6), "price_pro_e2e"))
+	payload := event("invoice.paid", time.Now().Unix(), invoiceObject(u, "in_m_"+randomHex(6), "price_pro_monthly"))
 	if d := deliver(t, payload, sign(payload, webhookSecret, time.Now().Unix())); d.status != 200 {
 		t.Fatalf("webhook: %d %s", d.status, d.raw)
 	}

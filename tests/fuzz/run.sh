@@ -17,7 +17,7 @@ COMMON=(libs/utf8/utf8.cc libs/validation/text.cc libs/auth/jwt.cc libs/auth/bas
 GENERATED=(bazel-bin/protos/plinth/v1/errors.pb.cc bazel-bin/external/googleapis/google/rpc/status.pb.cc)
 declare -A SOURCES=(
   [jwt]="tests/fuzz/jwt_fuzz.cc"
-  [stripe]="tests/fuzz/stripe_fuzz.cc services/billing/signature.cc services/billing/stripe_event.cc services/billing/plans.cc"
+  [stripe]="tests/fuzz/stripe_fuzz.cc services/billing/signature.cc services/billing/stripe_event.cc services/billing/catalog.cc"
   [validation]="tests/fuzz/validation_fuzz.cc"
 )
 FLAGS=(-std=c++17 -O1 -g -fno-omit-frame-pointer -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all

@@ -10,7 +10,7 @@
 #include <string>
 #include <string_view>
 
-#include "services/billing/plans.h"
+#include "services/billing/catalog.h"
 #include "services/billing/signature.h"
 #include "services/billing/stripe_event.h"
 
@@ -19,14 +19,24 @@ namespace {
 constexpr char kSecret[] = "whsec_fuzzing_secret";
 constexpr int64_t kNow = 1800000000;
 
-const plinth::billing::Plans& TestPlans() {
-  static const auto* plans =
-      new plinth::billing::Plans(*plinth::billing::Plans::Parse("pro:Pro:price_pro:100;team:Team:price_team:500", 10));
-  return *plans;
+const plinth::billing::Catalog& TestPlans() {
+  static const auto* catalog = new plinth::billing::Catalog(plinth::billing::Catalog::FromStripePrices(
+      {nlohmann::json::parse(R"({"id":"price_pro","active":true,"currency":"usd","unit_amount":1900,
+        "type":"recurring","recurring":{"interval":"month","interval_count":1},
+        "product":{"id":"prod_pro","name":"Pro","metadata":{"plinth_tier":"pro","plinth_credits":"100"}}})")},
+      10));
+  return *catalog;
 }
 
 void Parse(std::string_view payload) {
   auto event = plinth::billing::ParseEvent(std::string(payload), TestPlans());
+  // Stripe's answers go through the same readers (a price list, a subscription).
+  auto doc = nlohmann::json::parse(payload, nullptr, false);
+  if (!doc.is_discarded()) {
+    (void)plinth::billing::Catalog::FromStripePrices({doc}, 10);
+    (void)plinth::billing::ParseSubscription(doc, TestPlans());
+    (void)plinth::billing::InvoiceCredits(doc, TestPlans());
+  }
   // What the store relies on for an accepted event.
   if (event.ok() && (event->id.rfind("evt_", 0) != 0 || event->type.empty() || event->created <= 0)) std::abort();
 }

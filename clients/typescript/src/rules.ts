@@ -71,6 +71,36 @@ export const fieldRules = {
       ]
     }
   },
+  "BuyCreditPackRequest": {
+    "cancel_url": {
+      "minLength": 1,
+      "maxLength": 2048,
+      "format": "uri",
+      "pattern": "^https?://[^/?#@\\s]+([/?#]\\S*)?$"
+    },
+    "price_id": {
+      "minLength": 1,
+      "maxLength": 255,
+      "pattern": "^[^\\x00-\\x1F\\x7F-\\x9F]*$"
+    },
+    "success_url": {
+      "minLength": 1,
+      "maxLength": 2048,
+      "format": "uri",
+      "pattern": "^https?://[^/?#@\\s]+([/?#]\\S*)?$"
+    }
+  },
+  "CatalogSummary": {
+    "credit_packs": {
+      "format": "int32"
+    },
+    "plans": {
+      "format": "int32"
+    },
+    "skipped_prices": {
+      "format": "int32"
+    }
+  },
   "CheckoutSession": {
     "checkout_url": {
       "format": "uri",
@@ -91,6 +121,14 @@ export const fieldRules = {
       "maxLength": 2048,
       "format": "uri",
       "pattern": "^https?://[^/?#@\\s]+([/?#]\\S*)?$"
+    },
+    "interval": {
+      "enum": [
+        "month",
+        "year"
+      ],
+      "default": "month",
+      "nullable": true
     },
     "success_url": {
       "minLength": 1,
@@ -126,6 +164,16 @@ export const fieldRules = {
       "minLength": 1,
       "maxLength": 200,
       "pattern": "^[^\\x00-\\x1F\\x7F-\\x9F]*$"
+    }
+  },
+  "CreditPack": {
+    "credits": {
+      "minimum": 1,
+      "format": "int32"
+    },
+    "unit_amount": {
+      "minimum": 0,
+      "format": "int32"
     }
   },
   "JobStats": {
@@ -231,6 +279,18 @@ export const fieldRules = {
       "pattern": "^https?://[^/?#@\\s]+([/?#]\\S*)?$"
     }
   },
+  "Price": {
+    "interval": {
+      "enum": [
+        "month",
+        "year"
+      ]
+    },
+    "unit_amount": {
+      "minimum": 0,
+      "format": "int32"
+    }
+  },
   "Profile": {
     "avatar_url": {
       "nullable": true
@@ -285,6 +345,14 @@ export const fieldRules = {
       "maxLength": 255,
       "pattern": "^[^\\x00-\\x1F\\x7F-\\x9F]*$",
       "nullable": true
+    }
+  },
+  "ReconcileReport": {
+    "accounts_checked": {
+      "format": "int32"
+    },
+    "errors": {
+      "format": "int32"
     }
   },
   "Resource": {

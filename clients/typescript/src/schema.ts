@@ -73,6 +73,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/billing/credit-packs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One-time purchases of credits (no authentication). */
+        get: operations["BillingService_ListCreditPacks"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/billing/credit-packs/checkout": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Checkout in payment mode for a credit pack: its credits are added once the payment succeeds (checkout.session.completed), exactly once. */
+        post: operations["BillingService_BuyCreditPack"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/billing/plans": {
         parameters: {
             query?: never;
@@ -158,6 +192,40 @@ export interface paths {
          * @description Runs failed analyses again (those named, or every failed one the filter matches): a new attempt, never a new charge (the credit taken at creation is the one; a retry that fails again is not refunded twice). Idempotent: one already queued or running again is left as it is.
          */
         post: operations["AnalysisService_RetryAnalyses"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/operator/billing/reconcile": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Operators: every account with a Stripe customer compared with Stripe's subscriptions and paid invoices; what differs is repaired and reported (also every BILLING_RECONCILE_INTERVAL_SECONDS). */
+        post: operations["BillingService_ReconcileBilling"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/operator/billing/sync": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Operators: the catalog read again from Stripe's products and prices now (it is also read at start, every BILLING_CATALOG_REFRESH_SECONDS and on product and price events). */
+        post: operations["BillingService_SyncCatalog"];
         delete?: never;
         options?: never;
         head?: never;
@@ -385,6 +453,42 @@ export interface components {
             code: string;
             message: string;
         };
+        /** @description One difference between an account and Stripe, repaired. */
+        BillingDrift: {
+            /** @description "subscription_status", "subscription_tier", "subscription_id", "current_period_end" or "invoice_credits". */
+            field: string;
+            local: string;
+            stripe: string;
+            user_id: string;
+        };
+        BuyCreditPackRequest: {
+            /**
+             * Format: uri
+             * @example http://127.0.0.1:3000/billing?checkout=cancel
+             */
+            cancel_url: string;
+            /**
+             * @description A pack's price id (GET /billing/credit-packs).
+             * @example price_pack_50
+             */
+            price_id: string;
+            /**
+             * Format: uri
+             * @example http://127.0.0.1:3000/billing?checkout=success
+             */
+            success_url: string;
+        };
+        CatalogSummary: {
+            /** Format: int32 */
+            credit_packs: number;
+            /** Format: int32 */
+            plans: number;
+            /**
+             * Format: int32
+             * @description Active prices Plinth could not use (their product has no plinth_tier or plinth_credits metadata, or an interval other than month or year).
+             */
+            skipped_prices: number;
+        };
         CheckoutSession: {
             /** Format: uri */
             checkout_url: string;
@@ -409,6 +513,12 @@ export interface components {
              * @example http://127.0.0.1:3000/billing?checkout=cancel
              */
             cancel_url: string;
+            /**
+             * @description Which of the plan's prices: "month" (when absent) or "year".
+             * @default month
+             * @enum {string|null}
+             */
+            interval?: "month" | "year" | null;
             /**
              * Format: uri
              * @description Where Stripe sends the browser back; an http(s) URL on one of the application's origins (PLINTH_CORS_ORIGINS).
@@ -450,6 +560,16 @@ export interface components {
             } | null;
             /** @example Quarterly notes */
             title: string;
+        };
+        CreditPack: {
+            /** Format: int32 */
+            credits: number;
+            currency: string;
+            name: string;
+            /** @description The pack's one-time price (BuyCreditPack). */
+            price_id: string;
+            /** Format: int32 */
+            unit_amount: number;
         };
         /** @description Every error, whoever detected it (docs/ERRORS.md). */
         ErrorEnvelope: {
@@ -515,6 +635,11 @@ export interface components {
         ListAnalysesResponse: {
             data: components["schemas"]["Analysis"][];
             meta: components["schemas"]["PageMeta"];
+            /** @constant */
+            success: true;
+        };
+        ListCreditPacksResponse: {
+            data: components["schemas"]["CreditPack"][];
             /** @constant */
             success: true;
         };
@@ -584,11 +709,18 @@ export interface components {
             total_pages: number;
         };
         Plan: {
-            /** Format: int32 */
+            /** @description What the plan includes (the product's marketing features). */
+            features: string[];
+            /**
+             * Format: int32
+             * @description Credits granted each month (a yearly price grants twelve months' at once).
+             */
             monthly_credits: number;
             name: string;
-            /** @description null for the free tier. */
+            /** @description The monthly price's id; null for the free tier (prices lists every price). */
             price_id: string | null;
+            /** @description The plan's active prices, monthly first; empty for the free tier. */
+            prices: components["schemas"]["Price"][];
             tier: string;
         };
         PortalSession: {
@@ -599,6 +731,22 @@ export interface components {
             data: components["schemas"]["PortalSession"];
             /** @constant */
             success: true;
+        };
+        /** @description A price of the catalog, as Stripe has it. */
+        Price: {
+            /** @description ISO 4217, lowercase ("usd"). */
+            currency: string;
+            id: string;
+            /**
+             * @description Billing interval of a plan's price: "month" or "year".
+             * @enum {string}
+             */
+            interval: "month" | "year";
+            /**
+             * Format: int32
+             * @description In the currency's smallest unit (cents), as Stripe gives it.
+             */
+            unit_amount: number;
         };
         Profile: {
             avatar_url: string | null;
@@ -640,6 +788,22 @@ export interface components {
             /** @constant */
             success: true;
         };
+        ReconcileBillingRequest: Record<string, never>;
+        ReconcileBillingResponse: {
+            data: components["schemas"]["ReconcileReport"];
+            /** @constant */
+            success: true;
+        };
+        ReconcileReport: {
+            /** Format: int32 */
+            accounts_checked: number;
+            drifts: components["schemas"]["BillingDrift"][];
+            /**
+             * Format: int32
+             * @description Accounts Stripe could not be asked about (they are tried again next time).
+             */
+            errors: number;
+        };
         Resource: {
             /** @description In a list, the first 2,000 characters only (content_truncated tells); GET /resources/{id} has it whole. So a page of 100 stays a few MB, however large the resources. */
             content: string;
@@ -680,6 +844,12 @@ export interface components {
         };
         StripeWebhookResponse: {
             data: components["schemas"]["WebhookReceipt"];
+            /** @constant */
+            success: true;
+        };
+        SyncCatalogRequest: Record<string, never>;
+        SyncCatalogResponse: {
+            data: components["schemas"]["CatalogSummary"];
             /** @constant */
             success: true;
         };
@@ -852,18 +1022,23 @@ export type SchemaAnalysisDeltaEvent = components['schemas']['AnalysisDeltaEvent
 export type SchemaAnalysisResponse = components['schemas']['AnalysisResponse'];
 export type SchemaAnalysisStatusEvent = components['schemas']['AnalysisStatusEvent'];
 export type SchemaAnalysisStreamError = components['schemas']['AnalysisStreamError'];
+export type SchemaBillingDrift = components['schemas']['BillingDrift'];
+export type SchemaBuyCreditPackRequest = components['schemas']['BuyCreditPackRequest'];
+export type SchemaCatalogSummary = components['schemas']['CatalogSummary'];
 export type SchemaCheckoutSession = components['schemas']['CheckoutSession'];
 export type SchemaCheckoutSessionResponse = components['schemas']['CheckoutSessionResponse'];
 export type SchemaCreateAnalysisBody = components['schemas']['CreateAnalysisBody'];
 export type SchemaCreateCheckoutSessionRequest = components['schemas']['CreateCheckoutSessionRequest'];
 export type SchemaCreatePortalSessionRequest = components['schemas']['CreatePortalSessionRequest'];
 export type SchemaCreateResourceRequest = components['schemas']['CreateResourceRequest'];
+export type SchemaCreditPack = components['schemas']['CreditPack'];
 export type SchemaErrorEnvelope = components['schemas']['ErrorEnvelope'];
 export type SchemaJobStats = components['schemas']['JobStats'];
 export type SchemaJobStatsResponse = components['schemas']['JobStatsResponse'];
 export type SchemaJsonText = components['schemas']['JsonText'];
 export type SchemaJsonValue = components['schemas']['JsonValue'];
 export type SchemaListAnalysesResponse = components['schemas']['ListAnalysesResponse'];
+export type SchemaListCreditPacksResponse = components['schemas']['ListCreditPacksResponse'];
 export type SchemaListOperatorAnalysesResponse = components['schemas']['ListOperatorAnalysesResponse'];
 export type SchemaListPlansResponse = components['schemas']['ListPlansResponse'];
 export type SchemaListResourcesResponse = components['schemas']['ListResourcesResponse'];
@@ -875,13 +1050,19 @@ export type SchemaPageMeta = components['schemas']['PageMeta'];
 export type SchemaPlan = components['schemas']['Plan'];
 export type SchemaPortalSession = components['schemas']['PortalSession'];
 export type SchemaPortalSessionResponse = components['schemas']['PortalSessionResponse'];
+export type SchemaPrice = components['schemas']['Price'];
 export type SchemaProfile = components['schemas']['Profile'];
 export type SchemaProfilePatch = components['schemas']['ProfilePatch'];
 export type SchemaProfileResponse = components['schemas']['ProfileResponse'];
+export type SchemaReconcileBillingRequest = components['schemas']['ReconcileBillingRequest'];
+export type SchemaReconcileBillingResponse = components['schemas']['ReconcileBillingResponse'];
+export type SchemaReconcileReport = components['schemas']['ReconcileReport'];
 export type SchemaResource = components['schemas']['Resource'];
 export type SchemaResourcePatch = components['schemas']['ResourcePatch'];
 export type SchemaResourceResponse = components['schemas']['ResourceResponse'];
 export type SchemaStripeWebhookResponse = components['schemas']['StripeWebhookResponse'];
+export type SchemaSyncCatalogRequest = components['schemas']['SyncCatalogRequest'];
+export type SchemaSyncCatalogResponse = components['schemas']['SyncCatalogResponse'];
 export type SchemaUsage = components['schemas']['Usage'];
 export type SchemaWebhookReceipt = components['schemas']['WebhookReceipt'];
 export type SchemaWorkerLoad = components['schemas']['WorkerLoad'];
@@ -1065,6 +1246,69 @@ export interface operations {
             504: components["responses"]["DeadlineExceeded"];
         };
     };
+    BillingService_ListCreditPacks: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK. */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListCreditPacksResponse"];
+                };
+            };
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+            504: components["responses"]["DeadlineExceeded"];
+        };
+    };
+    BillingService_BuyCreditPack: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BuyCreditPackRequest"];
+            };
+        };
+        responses: {
+            /** @description OK. */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CheckoutSessionResponse"];
+                };
+            };
+            400: components["responses"]["ValidationError"];
+            401: components["responses"]["Unauthenticated"];
+            413: components["responses"]["PayloadTooLarge"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+            504: components["responses"]["DeadlineExceeded"];
+        };
+    };
     BillingService_ListPlans: {
         parameters: {
             query?: never;
@@ -1229,6 +1473,78 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["OperatorActionResponse"];
+                };
+            };
+            400: components["responses"]["ValidationError"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+            504: components["responses"]["DeadlineExceeded"];
+        };
+    };
+    BillingService_ReconcileBilling: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["ReconcileBillingRequest"];
+            };
+        };
+        responses: {
+            /** @description OK. */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReconcileBillingResponse"];
+                };
+            };
+            400: components["responses"]["ValidationError"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+            504: components["responses"]["DeadlineExceeded"];
+        };
+    };
+    BillingService_SyncCatalog: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["SyncCatalogRequest"];
+            };
+        };
+        responses: {
+            /** @description OK. */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SyncCatalogResponse"];
                 };
             };
             400: components["responses"]["ValidationError"];

@@ -30,6 +30,19 @@ type Server struct {
 	delay      map[string]time.Duration
 	nextNumber int
 	mux        *http.ServeMux
+
+	// The account (world.go).
+	catalog       []Product
+	sessions      map[string]map[string]any
+	subscriptions map[string]map[string]any
+	invoices      map[string]map[string]any
+	webhookURL    string
+	webhookSecret string
+	holding       bool
+	held          []Event
+	// Where browsers reach the stand-in's pages ("" : the API's own host).
+	PublicURL string
+	lastHost  string
 }
 
 // Request is one request the fake received.
@@ -41,7 +54,9 @@ type Request struct {
 
 // New returns a fake whose routes Handler serves.
 func New() *Server {
-	f := &Server{stored: map[string]any{}, replies: map[string][]byte{}, failures: map[string][]int{}, delay: map[string]time.Duration{}}
+	f := &Server{stored: map[string]any{}, replies: map[string][]byte{}, failures: map[string][]int{},
+		delay: map[string]time.Duration{}, catalog: DefaultCatalog(), sessions: map[string]map[string]any{},
+		subscriptions: map[string]map[string]any{}, invoices: map[string]map[string]any{}}
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST /v1/customers", f.handle(func(form url.Values, id string) any {
 		f.customers++
@@ -75,14 +90,35 @@ func New() *Server {
 		stripeError(w, 404, "invalid_request_error", "Unrecognized request URL ("+r.Method+": "+r.URL.Path+")")
 	})
 	mux.HandleFunc("POST /v1/checkout/sessions", f.handle(func(form url.Values, id string) any {
-		return map[string]any{"id": "cs_test_" + id, "object": "checkout.session", "mode": form.Get("mode"),
+		price := form.Get("line_items[0][price]")
+		product, p, found := f.findPrice(price)
+		if !found {
+			return stripeFailure{400, "invalid_request_error", "resource_missing", "line_items[0][price]",
+				"No such price: '" + price + "'"}
+		}
+		if mode := form.Get("mode"); (mode == "subscription") != (p.Interval != "") {
+			return stripeFailure{400, "invalid_request_error", "", "mode",
+				"You must provide a recurring price in `subscription` mode, a one-time price in `payment` mode."}
+		}
+		session := map[string]any{"id": "cs_test_" + id, "object": "checkout.session", "mode": form.Get("mode"),
 			"customer": form.Get("customer"), "client_reference_id": form.Get("client_reference_id"),
-			"url": "https://checkout.stripe.test/c/pay/cs_test_" + id, "status": "open"}
+			"url": f.base() + "/checkout/cs_test_" + id, "status": "open", "payment_status": "unpaid",
+			"success_url": form.Get("success_url"), "cancel_url": form.Get("cancel_url"),
+			"metadata": prefixed(form, "metadata"), "subscription": nil, "amount_total": p.Amount, "currency": "usd",
+			// Not part of the API's object: what completing it needs.
+			"price": price, "product_name": product.Name, "interval": p.Interval,
+			"subscription_metadata": prefixed(form, "subscription_data[metadata]")}
+		f.sessions[session["id"].(string)] = session
+		return f.sessionObject(session)
 	}))
 	mux.HandleFunc("POST /v1/billing_portal/sessions", f.handle(func(form url.Values, id string) any {
-		return map[string]any{"id": "bps_" + id, "object": "billing_portal.session", "customer": form.Get("customer"),
-			"return_url": form.Get("return_url"), "url": "https://billing.stripe.test/p/session/" + id}
+		session := map[string]any{"id": "bps_" + id, "object": "billing_portal.session", "customer": form.Get("customer"),
+			"return_url": form.Get("return_url"), "url": f.base() + "/portal/bps_" + id}
+		f.sessions[session["id"].(string)] = session
+		return session
 	}))
+	f.apiRoutes(mux)
+	f.pageRoutes(mux)
 	f.mux = mux
 	return f
 }
@@ -152,7 +188,14 @@ func (f *Server) handle(build func(url.Values, string) any) http.HandlerFunc {
 			return
 		}
 		f.mu.Lock()
-		body, _ := json.Marshal(build(r.PostForm, id))
+		f.lastHost = r.Host
+		built := build(r.PostForm, id)
+		if failure, ok := built.(stripeFailure); ok {
+			f.mu.Unlock()
+			stripeErrorCode(w, failure.status, failure.typ, failure.code, failure.param, failure.message)
+			return
+		}
+		body, _ := json.Marshal(built)
 		if key != "" {
 			f.replies[key] = body
 		}
@@ -188,4 +231,29 @@ func (f *Server) SetDelay(path string, d time.Duration) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.delay[path] = d
+}
+
+// stripeFailure, returned by a route's builder, answers Stripe's error.
+type stripeFailure struct {
+	status                    int
+	typ, code, param, message string
+}
+
+// prefixed: the form's `prefix[key]` values as a map.
+func prefixed(form url.Values, prefix string) map[string]any {
+	out := map[string]any{}
+	for k, v := range form {
+		if name, ok := strings.CutPrefix(k, prefix+"["); ok && strings.HasSuffix(name, "]") && !strings.Contains(name, "[") {
+			out[strings.TrimSuffix(name, "]")] = v[0]
+		}
+	}
+	return out
+}
+
+// base: where browsers reach the stand-in (f.mu held).
+func (f *Server) base() string {
+	if f.PublicURL != "" {
+		return strings.TrimRight(f.PublicURL, "/")
+	}
+	return "http://" + f.lastHost
 }

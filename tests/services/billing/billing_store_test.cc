@@ -13,8 +13,25 @@
 namespace plinth::billing {
 namespace {
 
+constexpr int64_t kGrace = 7 * 86400;
+
+nlohmann::json PlanPrice(const std::string& tier, int credits) {
+  return {{"id", "price_" + tier},
+          {"active", true},
+          {"currency", "usd"},
+          {"unit_amount", credits * 10},
+          {"type", "recurring"},
+          {"recurring", {{"interval", "month"}, {"interval_count", 1}}},
+          {"product",
+           {{"id", "prod_" + tier},
+            {"name", tier},
+            {"metadata", {{"plinth_tier", tier}, {"plinth_credits", std::to_string(credits)}}}}}};
+}
+
 class BillingStoreTest : public ::testing::Test {
  protected:
+  const Catalog catalog_ = Catalog::FromStripePrices({PlanPrice("pro", 100), PlanPrice("team", 500)}, 10);
+
   void SetUp() override {
     url_ = testing::CreateMigratedDatabase();
     ASSERT_FALSE(url_.empty());
@@ -172,9 +189,105 @@ TEST_F(BillingStoreTest, InvoiceGrantsOncePerInvoice) {
     e.user_id = user;
     e.invoice = "in_same";
     e.credits = 100;
-    ASSERT_TRUE(store_->Apply(e, db::NoDeadline()).ok());
+    ASSERT_TRUE(store_->Apply(e, std::nullopt, catalog_, kGrace, db::NoDeadline()).ok());
   }
   EXPECT_EQ(Credits(user), 110);
+}
+
+TEST_F(BillingStoreTest, ACreditPackGrantsOncePerSession) {
+  std::string user = UserWithCredits(10);
+  for (int i = 0; i < 3; ++i) {
+    BillingEvent e;
+    e.id = "evt_pack_" + std::to_string(i);  // completed, then async_payment_succeeded, then a resend
+    e.type = i == 1 ? "checkout.session.async_payment_succeeded" : "checkout.session.completed";
+    e.created = 1800000000 + i;
+    e.user_id = user;
+    e.checkout_session = "cs_pack";
+    e.pack_credits = 50;
+    auto r = store_->Apply(e, std::nullopt, catalog_, kGrace, db::NoDeadline());
+    ASSERT_TRUE(r.ok());
+    EXPECT_EQ(r->credits_granted, i == 0 ? 50 : 0);
+  }
+  EXPECT_EQ(Credits(user), 60);
+}
+
+SubscriptionTruth Truth(const std::string& user, const std::string& status, const std::string& tier, int credits,
+                        double at) {
+  return {
+      {"sub_t_" + user.substr(0, 8), "cus_t_" + user.substr(0, 8), user, status, tier, credits, 1900000000, false, 1},
+      at};
+}
+
+BillingEvent SubscriptionEvent(const std::string& user, int n) {
+  BillingEvent e;
+  e.id = "evt_sub_" + user.substr(0, 8) + "_" + std::to_string(n);
+  e.type = "customer.subscription.updated";
+  e.created = 1800000000 + n;
+  e.user_id = user;
+  e.subscription = "sub_t_" + user.substr(0, 8);
+  return e;
+}
+
+// Upgrade: the difference at once, once per tier and period; downgrade:
+// nothing taken back, nothing granted.
+TEST_F(BillingStoreTest, AnUpgradeGrantsTheDifferenceOnceADowngradeNothing) {
+  std::string user = UserWithCredits(10);
+  auto apply = [&](int n, const std::string& tier, int credits) {
+    auto r = store_->Apply(SubscriptionEvent(user, n), Truth(user, "active", tier, credits, 100 + n), catalog_, kGrace,
+                           db::NoDeadline());
+    EXPECT_TRUE(r.ok());
+    return r.ok() ? r->credits_granted : -1;
+  };
+  EXPECT_EQ(apply(1, "pro", 100), 0);  // a new subscription: its invoice grants
+  EXPECT_EQ(apply(2, "team", 500), 400);
+  EXPECT_EQ(apply(3, "team", 500), 0);
+  EXPECT_EQ(apply(4, "pro", 100), 0);
+  EXPECT_EQ(apply(5, "team", 500), 0);  // back up within the period: granted already
+  EXPECT_EQ(Credits(user), 410);
+}
+
+// past_due keeps the tier for the grace period, then the free tier; paying
+// brings it back.
+TEST_F(BillingStoreTest, PastDueKeepsTheTierForTheGracePeriod) {
+  std::string user = UserWithCredits(10);
+  auto tier = [&] {
+    std::string t;
+    admin_->ServiceTx(db::NoDeadline(), [&](pqxx::transaction_base& tx) {
+      t = tx.exec_params("select subscription_tier from billing_accounts where user_id = $1", user)[0][0]
+              .as<std::string>();
+      return absl::OkStatus();
+    });
+    return t;
+  };
+  ASSERT_TRUE(
+      store_
+          ->Apply(SubscriptionEvent(user, 1), Truth(user, "active", "pro", 100, 1), catalog_, kGrace, db::NoDeadline())
+          .ok());
+  ASSERT_TRUE(store_
+                  ->Apply(SubscriptionEvent(user, 2), Truth(user, "past_due", "pro", 100, 2), catalog_, kGrace,
+                          db::NoDeadline())
+                  .ok());
+  EXPECT_EQ(tier(), "pro");
+  EXPECT_EQ(*store_->ExpireGrace(kGrace, db::NoDeadline()), 0);
+  // The grace period over (as if past_due since two weeks).
+  admin_->ServiceTx(db::NoDeadline(), [&](pqxx::transaction_base& tx) {
+    tx.exec_params("update billing_accounts set past_due_since = now() - interval '14 days' where user_id = $1", user);
+    return absl::OkStatus();
+  });
+  EXPECT_GE(*store_->ExpireGrace(kGrace, db::NoDeadline()), 1);
+  EXPECT_EQ(tier(), "free");
+  // Another past_due event does not give the tier back...
+  ASSERT_TRUE(store_
+                  ->Apply(SubscriptionEvent(user, 3), Truth(user, "past_due", "pro", 100, 3), catalog_, kGrace,
+                          db::NoDeadline())
+                  .ok());
+  EXPECT_EQ(tier(), "free");
+  // ...paying does.
+  ASSERT_TRUE(
+      store_
+          ->Apply(SubscriptionEvent(user, 4), Truth(user, "active", "pro", 100, 4), catalog_, kGrace, db::NoDeadline())
+          .ok());
+  EXPECT_EQ(tier(), "pro");
 }
 
 }  // namespace

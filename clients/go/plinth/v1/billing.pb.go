@@ -23,20 +23,97 @@ const (
 	_ = protoimpl.EnforceVersion(protoimpl.MaxVersion - 20)
 )
 
+// A price of the catalog, as Stripe has it.
+type Price struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	Id    string                 `protobuf:"bytes,1,opt,name=id,proto3" json:"id,omitempty"`
+	// In the currency's smallest unit (cents), as Stripe gives it.
+	UnitAmount int32 `protobuf:"varint,2,opt,name=unit_amount,json=unitAmount,proto3" json:"unit_amount,omitempty"`
+	// ISO 4217, lowercase ("usd").
+	Currency string `protobuf:"bytes,3,opt,name=currency,proto3" json:"currency,omitempty"`
+	// Billing interval of a plan's price: "month" or "year".
+	Interval      string `protobuf:"bytes,4,opt,name=interval,proto3" json:"interval,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *Price) Reset() {
+	*x = Price{}
+	mi := &file_plinth_v1_billing_proto_msgTypes[0]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *Price) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*Price) ProtoMessage() {}
+
+func (x *Price) ProtoReflect() protoreflect.Message {
+	mi := &file_plinth_v1_billing_proto_msgTypes[0]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use Price.ProtoReflect.Descriptor instead.
+func (*Price) Descriptor() ([]byte, []int) {
+	return file_plinth_v1_billing_proto_rawDescGZIP(), []int{0}
+}
+
+func (x *Price) GetId() string {
+	if x != nil {
+		return x.Id
+	}
+	return ""
+}
+
+func (x *Price) GetUnitAmount() int32 {
+	if x != nil {
+		return x.UnitAmount
+	}
+	return 0
+}
+
+func (x *Price) GetCurrency() string {
+	if x != nil {
+		return x.Currency
+	}
+	return ""
+}
+
+func (x *Price) GetInterval() string {
+	if x != nil {
+		return x.Interval
+	}
+	return ""
+}
+
 type Plan struct {
-	state          protoimpl.MessageState `protogen:"open.v1"`
-	Tier           string                 `protobuf:"bytes,1,opt,name=tier,proto3" json:"tier,omitempty"`
-	Name           string                 `protobuf:"bytes,2,opt,name=name,proto3" json:"name,omitempty"`
-	MonthlyCredits int32                  `protobuf:"varint,3,opt,name=monthly_credits,json=monthlyCredits,proto3" json:"monthly_credits,omitempty"`
-	// null for the free tier.
-	PriceId       *wrapperspb.StringValue `protobuf:"bytes,4,opt,name=price_id,json=priceId,proto3" json:"price_id,omitempty"`
+	state protoimpl.MessageState `protogen:"open.v1"`
+	Tier  string                 `protobuf:"bytes,1,opt,name=tier,proto3" json:"tier,omitempty"`
+	Name  string                 `protobuf:"bytes,2,opt,name=name,proto3" json:"name,omitempty"`
+	// Credits granted each month (a yearly price grants twelve months' at once).
+	MonthlyCredits int32 `protobuf:"varint,3,opt,name=monthly_credits,json=monthlyCredits,proto3" json:"monthly_credits,omitempty"`
+	// The monthly price's id; null for the free tier (prices lists every price).
+	PriceId *wrapperspb.StringValue `protobuf:"bytes,4,opt,name=price_id,json=priceId,proto3" json:"price_id,omitempty"`
+	// The plan's active prices, monthly first; empty for the free tier.
+	Prices []*Price `protobuf:"bytes,5,rep,name=prices,proto3" json:"prices,omitempty"`
+	// What the plan includes (the product's marketing features).
+	Features      []string `protobuf:"bytes,6,rep,name=features,proto3" json:"features,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
 
 func (x *Plan) Reset() {
 	*x = Plan{}
-	mi := &file_plinth_v1_billing_proto_msgTypes[0]
+	mi := &file_plinth_v1_billing_proto_msgTypes[1]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -48,7 +125,7 @@ func (x *Plan) String() string {
 func (*Plan) ProtoMessage() {}
 
 func (x *Plan) ProtoReflect() protoreflect.Message {
-	mi := &file_plinth_v1_billing_proto_msgTypes[0]
+	mi := &file_plinth_v1_billing_proto_msgTypes[1]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -61,7 +138,7 @@ func (x *Plan) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Plan.ProtoReflect.Descriptor instead.
 func (*Plan) Descriptor() ([]byte, []int) {
-	return file_plinth_v1_billing_proto_rawDescGZIP(), []int{0}
+	return file_plinth_v1_billing_proto_rawDescGZIP(), []int{1}
 }
 
 func (x *Plan) GetTier() string {
@@ -92,6 +169,592 @@ func (x *Plan) GetPriceId() *wrapperspb.StringValue {
 	return nil
 }
 
+func (x *Plan) GetPrices() []*Price {
+	if x != nil {
+		return x.Prices
+	}
+	return nil
+}
+
+func (x *Plan) GetFeatures() []string {
+	if x != nil {
+		return x.Features
+	}
+	return nil
+}
+
+type CreditPack struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The pack's one-time price (BuyCreditPack).
+	PriceId       string `protobuf:"bytes,1,opt,name=price_id,json=priceId,proto3" json:"price_id,omitempty"`
+	Name          string `protobuf:"bytes,2,opt,name=name,proto3" json:"name,omitempty"`
+	Credits       int32  `protobuf:"varint,3,opt,name=credits,proto3" json:"credits,omitempty"`
+	UnitAmount    int32  `protobuf:"varint,4,opt,name=unit_amount,json=unitAmount,proto3" json:"unit_amount,omitempty"`
+	Currency      string `protobuf:"bytes,5,opt,name=currency,proto3" json:"currency,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *CreditPack) Reset() {
+	*x = CreditPack{}
+	mi := &file_plinth_v1_billing_proto_msgTypes[2]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *CreditPack) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*CreditPack) ProtoMessage() {}
+
+func (x *CreditPack) ProtoReflect() protoreflect.Message {
+	mi := &file_plinth_v1_billing_proto_msgTypes[2]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use CreditPack.ProtoReflect.Descriptor instead.
+func (*CreditPack) Descriptor() ([]byte, []int) {
+	return file_plinth_v1_billing_proto_rawDescGZIP(), []int{2}
+}
+
+func (x *CreditPack) GetPriceId() string {
+	if x != nil {
+		return x.PriceId
+	}
+	return ""
+}
+
+func (x *CreditPack) GetName() string {
+	if x != nil {
+		return x.Name
+	}
+	return ""
+}
+
+func (x *CreditPack) GetCredits() int32 {
+	if x != nil {
+		return x.Credits
+	}
+	return 0
+}
+
+func (x *CreditPack) GetUnitAmount() int32 {
+	if x != nil {
+		return x.UnitAmount
+	}
+	return 0
+}
+
+func (x *CreditPack) GetCurrency() string {
+	if x != nil {
+		return x.Currency
+	}
+	return ""
+}
+
+type ListCreditPacksRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ListCreditPacksRequest) Reset() {
+	*x = ListCreditPacksRequest{}
+	mi := &file_plinth_v1_billing_proto_msgTypes[3]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ListCreditPacksRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ListCreditPacksRequest) ProtoMessage() {}
+
+func (x *ListCreditPacksRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_plinth_v1_billing_proto_msgTypes[3]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ListCreditPacksRequest.ProtoReflect.Descriptor instead.
+func (*ListCreditPacksRequest) Descriptor() ([]byte, []int) {
+	return file_plinth_v1_billing_proto_rawDescGZIP(), []int{3}
+}
+
+type ListCreditPacksResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Data          []*CreditPack          `protobuf:"bytes,1,rep,name=data,proto3" json:"data,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ListCreditPacksResponse) Reset() {
+	*x = ListCreditPacksResponse{}
+	mi := &file_plinth_v1_billing_proto_msgTypes[4]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ListCreditPacksResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ListCreditPacksResponse) ProtoMessage() {}
+
+func (x *ListCreditPacksResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_plinth_v1_billing_proto_msgTypes[4]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ListCreditPacksResponse.ProtoReflect.Descriptor instead.
+func (*ListCreditPacksResponse) Descriptor() ([]byte, []int) {
+	return file_plinth_v1_billing_proto_rawDescGZIP(), []int{4}
+}
+
+func (x *ListCreditPacksResponse) GetData() []*CreditPack {
+	if x != nil {
+		return x.Data
+	}
+	return nil
+}
+
+type BuyCreditPackRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// A pack's price id (GET /billing/credit-packs).
+	PriceId       string `protobuf:"bytes,1,opt,name=price_id,json=priceId,proto3" json:"price_id,omitempty"`
+	SuccessUrl    string `protobuf:"bytes,2,opt,name=success_url,json=successUrl,proto3" json:"success_url,omitempty"`
+	CancelUrl     string `protobuf:"bytes,3,opt,name=cancel_url,json=cancelUrl,proto3" json:"cancel_url,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *BuyCreditPackRequest) Reset() {
+	*x = BuyCreditPackRequest{}
+	mi := &file_plinth_v1_billing_proto_msgTypes[5]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *BuyCreditPackRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*BuyCreditPackRequest) ProtoMessage() {}
+
+func (x *BuyCreditPackRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_plinth_v1_billing_proto_msgTypes[5]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use BuyCreditPackRequest.ProtoReflect.Descriptor instead.
+func (*BuyCreditPackRequest) Descriptor() ([]byte, []int) {
+	return file_plinth_v1_billing_proto_rawDescGZIP(), []int{5}
+}
+
+func (x *BuyCreditPackRequest) GetPriceId() string {
+	if x != nil {
+		return x.PriceId
+	}
+	return ""
+}
+
+func (x *BuyCreditPackRequest) GetSuccessUrl() string {
+	if x != nil {
+		return x.SuccessUrl
+	}
+	return ""
+}
+
+func (x *BuyCreditPackRequest) GetCancelUrl() string {
+	if x != nil {
+		return x.CancelUrl
+	}
+	return ""
+}
+
+type SyncCatalogRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *SyncCatalogRequest) Reset() {
+	*x = SyncCatalogRequest{}
+	mi := &file_plinth_v1_billing_proto_msgTypes[6]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *SyncCatalogRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*SyncCatalogRequest) ProtoMessage() {}
+
+func (x *SyncCatalogRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_plinth_v1_billing_proto_msgTypes[6]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use SyncCatalogRequest.ProtoReflect.Descriptor instead.
+func (*SyncCatalogRequest) Descriptor() ([]byte, []int) {
+	return file_plinth_v1_billing_proto_rawDescGZIP(), []int{6}
+}
+
+type CatalogSummary struct {
+	state       protoimpl.MessageState `protogen:"open.v1"`
+	Plans       int32                  `protobuf:"varint,1,opt,name=plans,proto3" json:"plans,omitempty"`
+	CreditPacks int32                  `protobuf:"varint,2,opt,name=credit_packs,json=creditPacks,proto3" json:"credit_packs,omitempty"`
+	// Active prices Plinth could not use (their product has no plinth_tier or
+	// plinth_credits metadata, or an interval other than month or year).
+	SkippedPrices int32 `protobuf:"varint,3,opt,name=skipped_prices,json=skippedPrices,proto3" json:"skipped_prices,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *CatalogSummary) Reset() {
+	*x = CatalogSummary{}
+	mi := &file_plinth_v1_billing_proto_msgTypes[7]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *CatalogSummary) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*CatalogSummary) ProtoMessage() {}
+
+func (x *CatalogSummary) ProtoReflect() protoreflect.Message {
+	mi := &file_plinth_v1_billing_proto_msgTypes[7]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use CatalogSummary.ProtoReflect.Descriptor instead.
+func (*CatalogSummary) Descriptor() ([]byte, []int) {
+	return file_plinth_v1_billing_proto_rawDescGZIP(), []int{7}
+}
+
+func (x *CatalogSummary) GetPlans() int32 {
+	if x != nil {
+		return x.Plans
+	}
+	return 0
+}
+
+func (x *CatalogSummary) GetCreditPacks() int32 {
+	if x != nil {
+		return x.CreditPacks
+	}
+	return 0
+}
+
+func (x *CatalogSummary) GetSkippedPrices() int32 {
+	if x != nil {
+		return x.SkippedPrices
+	}
+	return 0
+}
+
+type SyncCatalogResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Data          *CatalogSummary        `protobuf:"bytes,1,opt,name=data,proto3" json:"data,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *SyncCatalogResponse) Reset() {
+	*x = SyncCatalogResponse{}
+	mi := &file_plinth_v1_billing_proto_msgTypes[8]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *SyncCatalogResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*SyncCatalogResponse) ProtoMessage() {}
+
+func (x *SyncCatalogResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_plinth_v1_billing_proto_msgTypes[8]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use SyncCatalogResponse.ProtoReflect.Descriptor instead.
+func (*SyncCatalogResponse) Descriptor() ([]byte, []int) {
+	return file_plinth_v1_billing_proto_rawDescGZIP(), []int{8}
+}
+
+func (x *SyncCatalogResponse) GetData() *CatalogSummary {
+	if x != nil {
+		return x.Data
+	}
+	return nil
+}
+
+type ReconcileBillingRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ReconcileBillingRequest) Reset() {
+	*x = ReconcileBillingRequest{}
+	mi := &file_plinth_v1_billing_proto_msgTypes[9]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ReconcileBillingRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ReconcileBillingRequest) ProtoMessage() {}
+
+func (x *ReconcileBillingRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_plinth_v1_billing_proto_msgTypes[9]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ReconcileBillingRequest.ProtoReflect.Descriptor instead.
+func (*ReconcileBillingRequest) Descriptor() ([]byte, []int) {
+	return file_plinth_v1_billing_proto_rawDescGZIP(), []int{9}
+}
+
+// One difference between an account and Stripe, repaired.
+type BillingDrift struct {
+	state  protoimpl.MessageState `protogen:"open.v1"`
+	UserId string                 `protobuf:"bytes,1,opt,name=user_id,json=userId,proto3" json:"user_id,omitempty"`
+	// "subscription_status", "subscription_tier", "subscription_id",
+	// "current_period_end" or "invoice_credits".
+	Field         string `protobuf:"bytes,2,opt,name=field,proto3" json:"field,omitempty"`
+	Local         string `protobuf:"bytes,3,opt,name=local,proto3" json:"local,omitempty"`
+	Stripe        string `protobuf:"bytes,4,opt,name=stripe,proto3" json:"stripe,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *BillingDrift) Reset() {
+	*x = BillingDrift{}
+	mi := &file_plinth_v1_billing_proto_msgTypes[10]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *BillingDrift) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*BillingDrift) ProtoMessage() {}
+
+func (x *BillingDrift) ProtoReflect() protoreflect.Message {
+	mi := &file_plinth_v1_billing_proto_msgTypes[10]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use BillingDrift.ProtoReflect.Descriptor instead.
+func (*BillingDrift) Descriptor() ([]byte, []int) {
+	return file_plinth_v1_billing_proto_rawDescGZIP(), []int{10}
+}
+
+func (x *BillingDrift) GetUserId() string {
+	if x != nil {
+		return x.UserId
+	}
+	return ""
+}
+
+func (x *BillingDrift) GetField() string {
+	if x != nil {
+		return x.Field
+	}
+	return ""
+}
+
+func (x *BillingDrift) GetLocal() string {
+	if x != nil {
+		return x.Local
+	}
+	return ""
+}
+
+func (x *BillingDrift) GetStripe() string {
+	if x != nil {
+		return x.Stripe
+	}
+	return ""
+}
+
+type ReconcileReport struct {
+	state           protoimpl.MessageState `protogen:"open.v1"`
+	AccountsChecked int32                  `protobuf:"varint,1,opt,name=accounts_checked,json=accountsChecked,proto3" json:"accounts_checked,omitempty"`
+	Drifts          []*BillingDrift        `protobuf:"bytes,2,rep,name=drifts,proto3" json:"drifts,omitempty"`
+	// Accounts Stripe could not be asked about (they are tried again next time).
+	Errors        int32 `protobuf:"varint,3,opt,name=errors,proto3" json:"errors,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ReconcileReport) Reset() {
+	*x = ReconcileReport{}
+	mi := &file_plinth_v1_billing_proto_msgTypes[11]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ReconcileReport) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ReconcileReport) ProtoMessage() {}
+
+func (x *ReconcileReport) ProtoReflect() protoreflect.Message {
+	mi := &file_plinth_v1_billing_proto_msgTypes[11]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ReconcileReport.ProtoReflect.Descriptor instead.
+func (*ReconcileReport) Descriptor() ([]byte, []int) {
+	return file_plinth_v1_billing_proto_rawDescGZIP(), []int{11}
+}
+
+func (x *ReconcileReport) GetAccountsChecked() int32 {
+	if x != nil {
+		return x.AccountsChecked
+	}
+	return 0
+}
+
+func (x *ReconcileReport) GetDrifts() []*BillingDrift {
+	if x != nil {
+		return x.Drifts
+	}
+	return nil
+}
+
+func (x *ReconcileReport) GetErrors() int32 {
+	if x != nil {
+		return x.Errors
+	}
+	return 0
+}
+
+type ReconcileBillingResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Data          *ReconcileReport       `protobuf:"bytes,1,opt,name=data,proto3" json:"data,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ReconcileBillingResponse) Reset() {
+	*x = ReconcileBillingResponse{}
+	mi := &file_plinth_v1_billing_proto_msgTypes[12]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ReconcileBillingResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ReconcileBillingResponse) ProtoMessage() {}
+
+func (x *ReconcileBillingResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_plinth_v1_billing_proto_msgTypes[12]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ReconcileBillingResponse.ProtoReflect.Descriptor instead.
+func (*ReconcileBillingResponse) Descriptor() ([]byte, []int) {
+	return file_plinth_v1_billing_proto_rawDescGZIP(), []int{12}
+}
+
+func (x *ReconcileBillingResponse) GetData() *ReconcileReport {
+	if x != nil {
+		return x.Data
+	}
+	return nil
+}
+
 type ListPlansRequest struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
 	unknownFields protoimpl.UnknownFields
@@ -100,7 +763,7 @@ type ListPlansRequest struct {
 
 func (x *ListPlansRequest) Reset() {
 	*x = ListPlansRequest{}
-	mi := &file_plinth_v1_billing_proto_msgTypes[1]
+	mi := &file_plinth_v1_billing_proto_msgTypes[13]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -112,7 +775,7 @@ func (x *ListPlansRequest) String() string {
 func (*ListPlansRequest) ProtoMessage() {}
 
 func (x *ListPlansRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_plinth_v1_billing_proto_msgTypes[1]
+	mi := &file_plinth_v1_billing_proto_msgTypes[13]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -125,7 +788,7 @@ func (x *ListPlansRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListPlansRequest.ProtoReflect.Descriptor instead.
 func (*ListPlansRequest) Descriptor() ([]byte, []int) {
-	return file_plinth_v1_billing_proto_rawDescGZIP(), []int{1}
+	return file_plinth_v1_billing_proto_rawDescGZIP(), []int{13}
 }
 
 type ListPlansResponse struct {
@@ -137,7 +800,7 @@ type ListPlansResponse struct {
 
 func (x *ListPlansResponse) Reset() {
 	*x = ListPlansResponse{}
-	mi := &file_plinth_v1_billing_proto_msgTypes[2]
+	mi := &file_plinth_v1_billing_proto_msgTypes[14]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -149,7 +812,7 @@ func (x *ListPlansResponse) String() string {
 func (*ListPlansResponse) ProtoMessage() {}
 
 func (x *ListPlansResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_plinth_v1_billing_proto_msgTypes[2]
+	mi := &file_plinth_v1_billing_proto_msgTypes[14]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -162,7 +825,7 @@ func (x *ListPlansResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListPlansResponse.ProtoReflect.Descriptor instead.
 func (*ListPlansResponse) Descriptor() ([]byte, []int) {
-	return file_plinth_v1_billing_proto_rawDescGZIP(), []int{2}
+	return file_plinth_v1_billing_proto_rawDescGZIP(), []int{14}
 }
 
 func (x *ListPlansResponse) GetData() []*Plan {
@@ -178,15 +841,17 @@ type CreateCheckoutSessionRequest struct {
 	Tier string `protobuf:"bytes,1,opt,name=tier,proto3" json:"tier,omitempty"`
 	// Where Stripe sends the browser back; an http(s) URL on one of the
 	// application's origins (PLINTH_CORS_ORIGINS).
-	SuccessUrl    string `protobuf:"bytes,2,opt,name=success_url,json=successUrl,proto3" json:"success_url,omitempty"`
-	CancelUrl     string `protobuf:"bytes,3,opt,name=cancel_url,json=cancelUrl,proto3" json:"cancel_url,omitempty"`
+	SuccessUrl string `protobuf:"bytes,2,opt,name=success_url,json=successUrl,proto3" json:"success_url,omitempty"`
+	CancelUrl  string `protobuf:"bytes,3,opt,name=cancel_url,json=cancelUrl,proto3" json:"cancel_url,omitempty"`
+	// Which of the plan's prices: "month" (when absent) or "year".
+	Interval      string `protobuf:"bytes,4,opt,name=interval,proto3" json:"interval,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
 
 func (x *CreateCheckoutSessionRequest) Reset() {
 	*x = CreateCheckoutSessionRequest{}
-	mi := &file_plinth_v1_billing_proto_msgTypes[3]
+	mi := &file_plinth_v1_billing_proto_msgTypes[15]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -198,7 +863,7 @@ func (x *CreateCheckoutSessionRequest) String() string {
 func (*CreateCheckoutSessionRequest) ProtoMessage() {}
 
 func (x *CreateCheckoutSessionRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_plinth_v1_billing_proto_msgTypes[3]
+	mi := &file_plinth_v1_billing_proto_msgTypes[15]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -211,7 +876,7 @@ func (x *CreateCheckoutSessionRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreateCheckoutSessionRequest.ProtoReflect.Descriptor instead.
 func (*CreateCheckoutSessionRequest) Descriptor() ([]byte, []int) {
-	return file_plinth_v1_billing_proto_rawDescGZIP(), []int{3}
+	return file_plinth_v1_billing_proto_rawDescGZIP(), []int{15}
 }
 
 func (x *CreateCheckoutSessionRequest) GetTier() string {
@@ -235,6 +900,13 @@ func (x *CreateCheckoutSessionRequest) GetCancelUrl() string {
 	return ""
 }
 
+func (x *CreateCheckoutSessionRequest) GetInterval() string {
+	if x != nil {
+		return x.Interval
+	}
+	return ""
+}
+
 type CheckoutSession struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
 	CheckoutUrl   string                 `protobuf:"bytes,1,opt,name=checkout_url,json=checkoutUrl,proto3" json:"checkout_url,omitempty"`
@@ -245,7 +917,7 @@ type CheckoutSession struct {
 
 func (x *CheckoutSession) Reset() {
 	*x = CheckoutSession{}
-	mi := &file_plinth_v1_billing_proto_msgTypes[4]
+	mi := &file_plinth_v1_billing_proto_msgTypes[16]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -257,7 +929,7 @@ func (x *CheckoutSession) String() string {
 func (*CheckoutSession) ProtoMessage() {}
 
 func (x *CheckoutSession) ProtoReflect() protoreflect.Message {
-	mi := &file_plinth_v1_billing_proto_msgTypes[4]
+	mi := &file_plinth_v1_billing_proto_msgTypes[16]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -270,7 +942,7 @@ func (x *CheckoutSession) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CheckoutSession.ProtoReflect.Descriptor instead.
 func (*CheckoutSession) Descriptor() ([]byte, []int) {
-	return file_plinth_v1_billing_proto_rawDescGZIP(), []int{4}
+	return file_plinth_v1_billing_proto_rawDescGZIP(), []int{16}
 }
 
 func (x *CheckoutSession) GetCheckoutUrl() string {
@@ -296,7 +968,7 @@ type CheckoutSessionResponse struct {
 
 func (x *CheckoutSessionResponse) Reset() {
 	*x = CheckoutSessionResponse{}
-	mi := &file_plinth_v1_billing_proto_msgTypes[5]
+	mi := &file_plinth_v1_billing_proto_msgTypes[17]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -308,7 +980,7 @@ func (x *CheckoutSessionResponse) String() string {
 func (*CheckoutSessionResponse) ProtoMessage() {}
 
 func (x *CheckoutSessionResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_plinth_v1_billing_proto_msgTypes[5]
+	mi := &file_plinth_v1_billing_proto_msgTypes[17]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -321,7 +993,7 @@ func (x *CheckoutSessionResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CheckoutSessionResponse.ProtoReflect.Descriptor instead.
 func (*CheckoutSessionResponse) Descriptor() ([]byte, []int) {
-	return file_plinth_v1_billing_proto_rawDescGZIP(), []int{5}
+	return file_plinth_v1_billing_proto_rawDescGZIP(), []int{17}
 }
 
 func (x *CheckoutSessionResponse) GetData() *CheckoutSession {
@@ -341,7 +1013,7 @@ type CreatePortalSessionRequest struct {
 
 func (x *CreatePortalSessionRequest) Reset() {
 	*x = CreatePortalSessionRequest{}
-	mi := &file_plinth_v1_billing_proto_msgTypes[6]
+	mi := &file_plinth_v1_billing_proto_msgTypes[18]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -353,7 +1025,7 @@ func (x *CreatePortalSessionRequest) String() string {
 func (*CreatePortalSessionRequest) ProtoMessage() {}
 
 func (x *CreatePortalSessionRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_plinth_v1_billing_proto_msgTypes[6]
+	mi := &file_plinth_v1_billing_proto_msgTypes[18]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -366,7 +1038,7 @@ func (x *CreatePortalSessionRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreatePortalSessionRequest.ProtoReflect.Descriptor instead.
 func (*CreatePortalSessionRequest) Descriptor() ([]byte, []int) {
-	return file_plinth_v1_billing_proto_rawDescGZIP(), []int{6}
+	return file_plinth_v1_billing_proto_rawDescGZIP(), []int{18}
 }
 
 func (x *CreatePortalSessionRequest) GetReturnUrl() string {
@@ -385,7 +1057,7 @@ type PortalSession struct {
 
 func (x *PortalSession) Reset() {
 	*x = PortalSession{}
-	mi := &file_plinth_v1_billing_proto_msgTypes[7]
+	mi := &file_plinth_v1_billing_proto_msgTypes[19]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -397,7 +1069,7 @@ func (x *PortalSession) String() string {
 func (*PortalSession) ProtoMessage() {}
 
 func (x *PortalSession) ProtoReflect() protoreflect.Message {
-	mi := &file_plinth_v1_billing_proto_msgTypes[7]
+	mi := &file_plinth_v1_billing_proto_msgTypes[19]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -410,7 +1082,7 @@ func (x *PortalSession) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use PortalSession.ProtoReflect.Descriptor instead.
 func (*PortalSession) Descriptor() ([]byte, []int) {
-	return file_plinth_v1_billing_proto_rawDescGZIP(), []int{7}
+	return file_plinth_v1_billing_proto_rawDescGZIP(), []int{19}
 }
 
 func (x *PortalSession) GetPortalUrl() string {
@@ -429,7 +1101,7 @@ type PortalSessionResponse struct {
 
 func (x *PortalSessionResponse) Reset() {
 	*x = PortalSessionResponse{}
-	mi := &file_plinth_v1_billing_proto_msgTypes[8]
+	mi := &file_plinth_v1_billing_proto_msgTypes[20]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -441,7 +1113,7 @@ func (x *PortalSessionResponse) String() string {
 func (*PortalSessionResponse) ProtoMessage() {}
 
 func (x *PortalSessionResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_plinth_v1_billing_proto_msgTypes[8]
+	mi := &file_plinth_v1_billing_proto_msgTypes[20]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -454,7 +1126,7 @@ func (x *PortalSessionResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use PortalSessionResponse.ProtoReflect.Descriptor instead.
 func (*PortalSessionResponse) Descriptor() ([]byte, []int) {
-	return file_plinth_v1_billing_proto_rawDescGZIP(), []int{8}
+	return file_plinth_v1_billing_proto_rawDescGZIP(), []int{20}
 }
 
 func (x *PortalSessionResponse) GetData() *PortalSession {
@@ -476,7 +1148,7 @@ type StripeWebhookRequest struct {
 
 func (x *StripeWebhookRequest) Reset() {
 	*x = StripeWebhookRequest{}
-	mi := &file_plinth_v1_billing_proto_msgTypes[9]
+	mi := &file_plinth_v1_billing_proto_msgTypes[21]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -488,7 +1160,7 @@ func (x *StripeWebhookRequest) String() string {
 func (*StripeWebhookRequest) ProtoMessage() {}
 
 func (x *StripeWebhookRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_plinth_v1_billing_proto_msgTypes[9]
+	mi := &file_plinth_v1_billing_proto_msgTypes[21]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -501,7 +1173,7 @@ func (x *StripeWebhookRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use StripeWebhookRequest.ProtoReflect.Descriptor instead.
 func (*StripeWebhookRequest) Descriptor() ([]byte, []int) {
-	return file_plinth_v1_billing_proto_rawDescGZIP(), []int{9}
+	return file_plinth_v1_billing_proto_rawDescGZIP(), []int{21}
 }
 
 func (x *StripeWebhookRequest) GetPayload() []byte {
@@ -528,7 +1200,7 @@ type WebhookReceipt struct {
 
 func (x *WebhookReceipt) Reset() {
 	*x = WebhookReceipt{}
-	mi := &file_plinth_v1_billing_proto_msgTypes[10]
+	mi := &file_plinth_v1_billing_proto_msgTypes[22]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -540,7 +1212,7 @@ func (x *WebhookReceipt) String() string {
 func (*WebhookReceipt) ProtoMessage() {}
 
 func (x *WebhookReceipt) ProtoReflect() protoreflect.Message {
-	mi := &file_plinth_v1_billing_proto_msgTypes[10]
+	mi := &file_plinth_v1_billing_proto_msgTypes[22]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -553,7 +1225,7 @@ func (x *WebhookReceipt) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use WebhookReceipt.ProtoReflect.Descriptor instead.
 func (*WebhookReceipt) Descriptor() ([]byte, []int) {
-	return file_plinth_v1_billing_proto_rawDescGZIP(), []int{10}
+	return file_plinth_v1_billing_proto_rawDescGZIP(), []int{22}
 }
 
 func (x *WebhookReceipt) GetReceived() bool {
@@ -579,7 +1251,7 @@ type StripeWebhookResponse struct {
 
 func (x *StripeWebhookResponse) Reset() {
 	*x = StripeWebhookResponse{}
-	mi := &file_plinth_v1_billing_proto_msgTypes[11]
+	mi := &file_plinth_v1_billing_proto_msgTypes[23]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -591,7 +1263,7 @@ func (x *StripeWebhookResponse) String() string {
 func (*StripeWebhookResponse) ProtoMessage() {}
 
 func (x *StripeWebhookResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_plinth_v1_billing_proto_msgTypes[11]
+	mi := &file_plinth_v1_billing_proto_msgTypes[23]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -604,7 +1276,7 @@ func (x *StripeWebhookResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use StripeWebhookResponse.ProtoReflect.Descriptor instead.
 func (*StripeWebhookResponse) Descriptor() ([]byte, []int) {
-	return file_plinth_v1_billing_proto_rawDescGZIP(), []int{11}
+	return file_plinth_v1_billing_proto_rawDescGZIP(), []int{23}
 }
 
 func (x *StripeWebhookResponse) GetData() *WebhookReceipt {
@@ -624,7 +1296,7 @@ type CreditRequest struct {
 
 func (x *CreditRequest) Reset() {
 	*x = CreditRequest{}
-	mi := &file_plinth_v1_billing_proto_msgTypes[12]
+	mi := &file_plinth_v1_billing_proto_msgTypes[24]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -636,7 +1308,7 @@ func (x *CreditRequest) String() string {
 func (*CreditRequest) ProtoMessage() {}
 
 func (x *CreditRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_plinth_v1_billing_proto_msgTypes[12]
+	mi := &file_plinth_v1_billing_proto_msgTypes[24]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -649,7 +1321,7 @@ func (x *CreditRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreditRequest.ProtoReflect.Descriptor instead.
 func (*CreditRequest) Descriptor() ([]byte, []int) {
-	return file_plinth_v1_billing_proto_rawDescGZIP(), []int{12}
+	return file_plinth_v1_billing_proto_rawDescGZIP(), []int{24}
 }
 
 func (x *CreditRequest) GetIdempotencyKey() string {
@@ -668,7 +1340,7 @@ type CreditResponse struct {
 
 func (x *CreditResponse) Reset() {
 	*x = CreditResponse{}
-	mi := &file_plinth_v1_billing_proto_msgTypes[13]
+	mi := &file_plinth_v1_billing_proto_msgTypes[25]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -680,7 +1352,7 @@ func (x *CreditResponse) String() string {
 func (*CreditResponse) ProtoMessage() {}
 
 func (x *CreditResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_plinth_v1_billing_proto_msgTypes[13]
+	mi := &file_plinth_v1_billing_proto_msgTypes[25]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -693,7 +1365,7 @@ func (x *CreditResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreditResponse.ProtoReflect.Descriptor instead.
 func (*CreditResponse) Descriptor() ([]byte, []int) {
-	return file_plinth_v1_billing_proto_rawDescGZIP(), []int{13}
+	return file_plinth_v1_billing_proto_rawDescGZIP(), []int{25}
 }
 
 func (x *CreditResponse) GetCreditsRemaining() int32 {
@@ -707,21 +1379,66 @@ var File_plinth_v1_billing_proto protoreflect.FileDescriptor
 
 const file_plinth_v1_billing_proto_rawDesc = "" +
 	"\n" +
-	"\x17plinth/v1/billing.proto\x12\tplinth.v1\x1a\x1cgoogle/api/annotations.proto\x1a\x16plinth/v1/access.proto\x1a\x15plinth/v1/field.proto\x1a\x1egoogle/protobuf/wrappers.proto\"\x98\x01\n" +
+	"\x17plinth/v1/billing.proto\x12\tplinth.v1\x1a\x1cgoogle/api/annotations.proto\x1a\x16plinth/v1/access.proto\x1a\x15plinth/v1/field.proto\x1a\x1egoogle/protobuf/wrappers.proto\"\x8b\x01\n" +
+	"\x05Price\x12\x0e\n" +
+	"\x02id\x18\x01 \x01(\tR\x02id\x12'\n" +
+	"\vunit_amount\x18\x02 \x01(\x05B\x06\x92\xb5\x18\x028\x00R\n" +
+	"unitAmount\x12\x1a\n" +
+	"\bcurrency\x18\x03 \x01(\tR\bcurrency\x12-\n" +
+	"\binterval\x18\x04 \x01(\tB\x11\x92\xb5\x18\r2\x05month2\x04yearR\binterval\"\xde\x01\n" +
 	"\x04Plan\x12\x12\n" +
 	"\x04tier\x18\x01 \x01(\tR\x04tier\x12\x12\n" +
 	"\x04name\x18\x02 \x01(\tR\x04name\x12/\n" +
 	"\x0fmonthly_credits\x18\x03 \x01(\x05B\x06\x92\xb5\x18\x028\x00R\x0emonthlyCredits\x127\n" +
-	"\bprice_id\x18\x04 \x01(\v2\x1c.google.protobuf.StringValueR\apriceId\"\x12\n" +
+	"\bprice_id\x18\x04 \x01(\v2\x1c.google.protobuf.StringValueR\apriceId\x12(\n" +
+	"\x06prices\x18\x05 \x03(\v2\x10.plinth.v1.PriceR\x06prices\x12\x1a\n" +
+	"\bfeatures\x18\x06 \x03(\tR\bfeatures\"\xa2\x01\n" +
+	"\n" +
+	"CreditPack\x12\x19\n" +
+	"\bprice_id\x18\x01 \x01(\tR\apriceId\x12\x12\n" +
+	"\x04name\x18\x02 \x01(\tR\x04name\x12 \n" +
+	"\acredits\x18\x03 \x01(\x05B\x06\x92\xb5\x18\x028\x01R\acredits\x12'\n" +
+	"\vunit_amount\x18\x04 \x01(\x05B\x06\x92\xb5\x18\x028\x00R\n" +
+	"unitAmount\x12\x1a\n" +
+	"\bcurrency\x18\x05 \x01(\tR\bcurrency\"\x18\n" +
+	"\x16ListCreditPacksRequest\"D\n" +
+	"\x17ListCreditPacksResponse\x12)\n" +
+	"\x04data\x18\x01 \x03(\v2\x15.plinth.v1.CreditPackR\x04data\"\x8a\x02\n" +
+	"\x14BuyCreditPackRequest\x125\n" +
+	"\bprice_id\x18\x01 \x01(\tB\x1a\x92\xb5\x18\x16\b\x01\x18\xff\x01b\x0f\"price_pack_50\"R\apriceId\x12^\n" +
+	"\vsuccess_url\x18\x02 \x01(\tB=\x92\xb5\x189\b\x01\x18\x80\x10(\x03b0\"http://127.0.0.1:3000/billing?checkout=success\"R\n" +
+	"successUrl\x12[\n" +
+	"\n" +
+	"cancel_url\x18\x03 \x01(\tB<\x92\xb5\x188\b\x01\x18\x80\x10(\x03b/\"http://127.0.0.1:3000/billing?checkout=cancel\"R\tcancelUrl\"\x14\n" +
+	"\x12SyncCatalogRequest\"p\n" +
+	"\x0eCatalogSummary\x12\x14\n" +
+	"\x05plans\x18\x01 \x01(\x05R\x05plans\x12!\n" +
+	"\fcredit_packs\x18\x02 \x01(\x05R\vcreditPacks\x12%\n" +
+	"\x0eskipped_prices\x18\x03 \x01(\x05R\rskippedPrices\"D\n" +
+	"\x13SyncCatalogResponse\x12-\n" +
+	"\x04data\x18\x01 \x01(\v2\x19.plinth.v1.CatalogSummaryR\x04data\"\x19\n" +
+	"\x17ReconcileBillingRequest\"k\n" +
+	"\fBillingDrift\x12\x17\n" +
+	"\auser_id\x18\x01 \x01(\tR\x06userId\x12\x14\n" +
+	"\x05field\x18\x02 \x01(\tR\x05field\x12\x14\n" +
+	"\x05local\x18\x03 \x01(\tR\x05local\x12\x16\n" +
+	"\x06stripe\x18\x04 \x01(\tR\x06stripe\"\x85\x01\n" +
+	"\x0fReconcileReport\x12)\n" +
+	"\x10accounts_checked\x18\x01 \x01(\x05R\x0faccountsChecked\x12/\n" +
+	"\x06drifts\x18\x02 \x03(\v2\x17.plinth.v1.BillingDriftR\x06drifts\x12\x16\n" +
+	"\x06errors\x18\x03 \x01(\x05R\x06errors\"J\n" +
+	"\x18ReconcileBillingResponse\x12.\n" +
+	"\x04data\x18\x01 \x01(\v2\x1a.plinth.v1.ReconcileReportR\x04data\"\x12\n" +
 	"\x10ListPlansRequest\"8\n" +
 	"\x11ListPlansResponse\x12#\n" +
-	"\x04data\x18\x01 \x03(\v2\x0f.plinth.v1.PlanR\x04data\"\xfe\x01\n" +
+	"\x04data\x18\x01 \x03(\v2\x0f.plinth.v1.PlanR\x04data\"\xb6\x02\n" +
 	"\x1cCreateCheckoutSessionRequest\x12!\n" +
 	"\x04tier\x18\x01 \x01(\tB\r\x92\xb5\x18\t\b\x01b\x05\"pro\"R\x04tier\x12^\n" +
 	"\vsuccess_url\x18\x02 \x01(\tB=\x92\xb5\x189\b\x01\x18\x80\x10(\x03b0\"http://127.0.0.1:3000/billing?checkout=success\"R\n" +
 	"successUrl\x12[\n" +
 	"\n" +
-	"cancel_url\x18\x03 \x01(\tB<\x92\xb5\x188\b\x01\x18\x80\x10(\x03b/\"http://127.0.0.1:3000/billing?checkout=cancel\"R\tcancelUrl\"[\n" +
+	"cancel_url\x18\x03 \x01(\tB<\x92\xb5\x188\b\x01\x18\x80\x10(\x03b/\"http://127.0.0.1:3000/billing?checkout=cancel\"R\tcancelUrl\x126\n" +
+	"\binterval\x18\x04 \x01(\tB\x1a\x92\xb5\x18\x162\x05month2\x04yearZ\a\"month\"R\binterval\"[\n" +
 	"\x0fCheckoutSession\x12)\n" +
 	"\fcheckout_url\x18\x01 \x01(\tB\x06\x92\xb5\x18\x02(\x03R\vcheckoutUrl\x12\x1d\n" +
 	"\n" +
@@ -747,9 +1464,14 @@ const file_plinth_v1_billing_proto_rawDesc = "" +
 	"\rCreditRequest\x122\n" +
 	"\x0fidempotency_key\x18\x01 \x01(\tB\t\x92\xb5\x18\x05\b\x01\x18\xff\x01R\x0eidempotencyKey\"=\n" +
 	"\x0eCreditResponse\x12+\n" +
-	"\x11credits_remaining\x18\x01 \x01(\x05R\x10creditsRemaining2\xa6\x06\n" +
+	"\x11credits_remaining\x18\x01 \x01(\x05R\x10creditsRemaining2\xd0\n" +
+	"\n" +
 	"\x0eBillingService\x12n\n" +
-	"\tListPlans\x12\x1b.plinth.v1.ListPlansRequest\x1a\x1c.plinth.v1.ListPlansResponse\"&\x8a\xb5\x18\x02\b\x01\x82\xd3\xe4\x93\x02\x17\x12\x15/api/v1/billing/plans\x90\x02\x01\x12\x92\x01\n" +
+	"\tListPlans\x12\x1b.plinth.v1.ListPlansRequest\x1a\x1c.plinth.v1.ListPlansResponse\"&\x8a\xb5\x18\x02\b\x01\x82\xd3\xe4\x93\x02\x17\x12\x15/api/v1/billing/plans\x90\x02\x01\x12\x87\x01\n" +
+	"\x0fListCreditPacks\x12!.plinth.v1.ListCreditPacksRequest\x1a\".plinth.v1.ListCreditPacksResponse\"-\x8a\xb5\x18\x02\b\x01\x82\xd3\xe4\x93\x02\x1e\x12\x1c/api/v1/billing/credit-packs\x90\x02\x01\x12\x8c\x01\n" +
+	"\rBuyCreditPack\x12\x1f.plinth.v1.BuyCreditPackRequest\x1a\".plinth.v1.CheckoutSessionResponse\"6\x8a\xb5\x18\x02\b\x02\x82\xd3\xe4\x93\x02*:\x01*\"%/api/v1/billing/credit-packs/checkout\x12|\n" +
+	"\vSyncCatalog\x12\x1d.plinth.v1.SyncCatalogRequest\x1a\x1e.plinth.v1.SyncCatalogResponse\".\x8a\xb5\x18\x02\b\x05\x82\xd3\xe4\x93\x02\":\x01*\"\x1d/api/v1/operator/billing/sync\x12\x90\x01\n" +
+	"\x10ReconcileBilling\x12\".plinth.v1.ReconcileBillingRequest\x1a#.plinth.v1.ReconcileBillingResponse\"3\x8a\xb5\x18\x02\b\x05\x82\xd3\xe4\x93\x02':\x01*\"\"/api/v1/operator/billing/reconcile\x12\x92\x01\n" +
 	"\x15CreateCheckoutSession\x12'.plinth.v1.CreateCheckoutSessionRequest\x1a\".plinth.v1.CheckoutSessionResponse\",\x8a\xb5\x18\x05\b\x02*\x01\a\x82\xd3\xe4\x93\x02\x1d:\x01*\"\x18/api/v1/billing/checkout\x12\x8a\x01\n" +
 	"\x13CreatePortalSession\x12%.plinth.v1.CreatePortalSessionRequest\x1a .plinth.v1.PortalSessionResponse\"*\x8a\xb5\x18\x05\b\x02*\x01\a\x82\xd3\xe4\x93\x02\x1b:\x01*\"\x16/api/v1/billing/portal\x12|\n" +
 	"\x13HandleStripeWebhook\x12\x1f.plinth.v1.StripeWebhookRequest\x1a .plinth.v1.StripeWebhookResponse\"\"\x8a\xb5\x18\x1b\b\x01\"\x17/api/v1/webhooks/stripe\x90\x02\x02\x12T\n" +
@@ -769,47 +1491,72 @@ func file_plinth_v1_billing_proto_rawDescGZIP() []byte {
 	return file_plinth_v1_billing_proto_rawDescData
 }
 
-var file_plinth_v1_billing_proto_msgTypes = make([]protoimpl.MessageInfo, 14)
+var file_plinth_v1_billing_proto_msgTypes = make([]protoimpl.MessageInfo, 26)
 var file_plinth_v1_billing_proto_goTypes = []any{
-	(*Plan)(nil),                         // 0: plinth.v1.Plan
-	(*ListPlansRequest)(nil),             // 1: plinth.v1.ListPlansRequest
-	(*ListPlansResponse)(nil),            // 2: plinth.v1.ListPlansResponse
-	(*CreateCheckoutSessionRequest)(nil), // 3: plinth.v1.CreateCheckoutSessionRequest
-	(*CheckoutSession)(nil),              // 4: plinth.v1.CheckoutSession
-	(*CheckoutSessionResponse)(nil),      // 5: plinth.v1.CheckoutSessionResponse
-	(*CreatePortalSessionRequest)(nil),   // 6: plinth.v1.CreatePortalSessionRequest
-	(*PortalSession)(nil),                // 7: plinth.v1.PortalSession
-	(*PortalSessionResponse)(nil),        // 8: plinth.v1.PortalSessionResponse
-	(*StripeWebhookRequest)(nil),         // 9: plinth.v1.StripeWebhookRequest
-	(*WebhookReceipt)(nil),               // 10: plinth.v1.WebhookReceipt
-	(*StripeWebhookResponse)(nil),        // 11: plinth.v1.StripeWebhookResponse
-	(*CreditRequest)(nil),                // 12: plinth.v1.CreditRequest
-	(*CreditResponse)(nil),               // 13: plinth.v1.CreditResponse
-	(*wrapperspb.StringValue)(nil),       // 14: google.protobuf.StringValue
+	(*Price)(nil),                        // 0: plinth.v1.Price
+	(*Plan)(nil),                         // 1: plinth.v1.Plan
+	(*CreditPack)(nil),                   // 2: plinth.v1.CreditPack
+	(*ListCreditPacksRequest)(nil),       // 3: plinth.v1.ListCreditPacksRequest
+	(*ListCreditPacksResponse)(nil),      // 4: plinth.v1.ListCreditPacksResponse
+	(*BuyCreditPackRequest)(nil),         // 5: plinth.v1.BuyCreditPackRequest
+	(*SyncCatalogRequest)(nil),           // 6: plinth.v1.SyncCatalogRequest
+	(*CatalogSummary)(nil),               // 7: plinth.v1.CatalogSummary
+	(*SyncCatalogResponse)(nil),          // 8: plinth.v1.SyncCatalogResponse
+	(*ReconcileBillingRequest)(nil),      // 9: plinth.v1.ReconcileBillingRequest
+	(*BillingDrift)(nil),                 // 10: plinth.v1.BillingDrift
+	(*ReconcileReport)(nil),              // 11: plinth.v1.ReconcileReport
+	(*ReconcileBillingResponse)(nil),     // 12: plinth.v1.ReconcileBillingResponse
+	(*ListPlansRequest)(nil),             // 13: plinth.v1.ListPlansRequest
+	(*ListPlansResponse)(nil),            // 14: plinth.v1.ListPlansResponse
+	(*CreateCheckoutSessionRequest)(nil), // 15: plinth.v1.CreateCheckoutSessionRequest
+	(*CheckoutSession)(nil),              // 16: plinth.v1.CheckoutSession
+	(*CheckoutSessionResponse)(nil),      // 17: plinth.v1.CheckoutSessionResponse
+	(*CreatePortalSessionRequest)(nil),   // 18: plinth.v1.CreatePortalSessionRequest
+	(*PortalSession)(nil),                // 19: plinth.v1.PortalSession
+	(*PortalSessionResponse)(nil),        // 20: plinth.v1.PortalSessionResponse
+	(*StripeWebhookRequest)(nil),         // 21: plinth.v1.StripeWebhookRequest
+	(*WebhookReceipt)(nil),               // 22: plinth.v1.WebhookReceipt
+	(*StripeWebhookResponse)(nil),        // 23: plinth.v1.StripeWebhookResponse
+	(*CreditRequest)(nil),                // 24: plinth.v1.CreditRequest
+	(*CreditResponse)(nil),               // 25: plinth.v1.CreditResponse
+	(*wrapperspb.StringValue)(nil),       // 26: google.protobuf.StringValue
 }
 var file_plinth_v1_billing_proto_depIdxs = []int32{
-	14, // 0: plinth.v1.Plan.price_id:type_name -> google.protobuf.StringValue
-	0,  // 1: plinth.v1.ListPlansResponse.data:type_name -> plinth.v1.Plan
-	4,  // 2: plinth.v1.CheckoutSessionResponse.data:type_name -> plinth.v1.CheckoutSession
-	7,  // 3: plinth.v1.PortalSessionResponse.data:type_name -> plinth.v1.PortalSession
-	10, // 4: plinth.v1.StripeWebhookResponse.data:type_name -> plinth.v1.WebhookReceipt
-	1,  // 5: plinth.v1.BillingService.ListPlans:input_type -> plinth.v1.ListPlansRequest
-	3,  // 6: plinth.v1.BillingService.CreateCheckoutSession:input_type -> plinth.v1.CreateCheckoutSessionRequest
-	6,  // 7: plinth.v1.BillingService.CreatePortalSession:input_type -> plinth.v1.CreatePortalSessionRequest
-	9,  // 8: plinth.v1.BillingService.HandleStripeWebhook:input_type -> plinth.v1.StripeWebhookRequest
-	12, // 9: plinth.v1.BillingService.ConsumeCredit:input_type -> plinth.v1.CreditRequest
-	12, // 10: plinth.v1.BillingService.RefundCredit:input_type -> plinth.v1.CreditRequest
-	2,  // 11: plinth.v1.BillingService.ListPlans:output_type -> plinth.v1.ListPlansResponse
-	5,  // 12: plinth.v1.BillingService.CreateCheckoutSession:output_type -> plinth.v1.CheckoutSessionResponse
-	8,  // 13: plinth.v1.BillingService.CreatePortalSession:output_type -> plinth.v1.PortalSessionResponse
-	11, // 14: plinth.v1.BillingService.HandleStripeWebhook:output_type -> plinth.v1.StripeWebhookResponse
-	13, // 15: plinth.v1.BillingService.ConsumeCredit:output_type -> plinth.v1.CreditResponse
-	13, // 16: plinth.v1.BillingService.RefundCredit:output_type -> plinth.v1.CreditResponse
-	11, // [11:17] is the sub-list for method output_type
-	5,  // [5:11] is the sub-list for method input_type
-	5,  // [5:5] is the sub-list for extension type_name
-	5,  // [5:5] is the sub-list for extension extendee
-	0,  // [0:5] is the sub-list for field type_name
+	26, // 0: plinth.v1.Plan.price_id:type_name -> google.protobuf.StringValue
+	0,  // 1: plinth.v1.Plan.prices:type_name -> plinth.v1.Price
+	2,  // 2: plinth.v1.ListCreditPacksResponse.data:type_name -> plinth.v1.CreditPack
+	7,  // 3: plinth.v1.SyncCatalogResponse.data:type_name -> plinth.v1.CatalogSummary
+	10, // 4: plinth.v1.ReconcileReport.drifts:type_name -> plinth.v1.BillingDrift
+	11, // 5: plinth.v1.ReconcileBillingResponse.data:type_name -> plinth.v1.ReconcileReport
+	1,  // 6: plinth.v1.ListPlansResponse.data:type_name -> plinth.v1.Plan
+	16, // 7: plinth.v1.CheckoutSessionResponse.data:type_name -> plinth.v1.CheckoutSession
+	19, // 8: plinth.v1.PortalSessionResponse.data:type_name -> plinth.v1.PortalSession
+	22, // 9: plinth.v1.StripeWebhookResponse.data:type_name -> plinth.v1.WebhookReceipt
+	13, // 10: plinth.v1.BillingService.ListPlans:input_type -> plinth.v1.ListPlansRequest
+	3,  // 11: plinth.v1.BillingService.ListCreditPacks:input_type -> plinth.v1.ListCreditPacksRequest
+	5,  // 12: plinth.v1.BillingService.BuyCreditPack:input_type -> plinth.v1.BuyCreditPackRequest
+	6,  // 13: plinth.v1.BillingService.SyncCatalog:input_type -> plinth.v1.SyncCatalogRequest
+	9,  // 14: plinth.v1.BillingService.ReconcileBilling:input_type -> plinth.v1.ReconcileBillingRequest
+	15, // 15: plinth.v1.BillingService.CreateCheckoutSession:input_type -> plinth.v1.CreateCheckoutSessionRequest
+	18, // 16: plinth.v1.BillingService.CreatePortalSession:input_type -> plinth.v1.CreatePortalSessionRequest
+	21, // 17: plinth.v1.BillingService.HandleStripeWebhook:input_type -> plinth.v1.StripeWebhookRequest
+	24, // 18: plinth.v1.BillingService.ConsumeCredit:input_type -> plinth.v1.CreditRequest
+	24, // 19: plinth.v1.BillingService.RefundCredit:input_type -> plinth.v1.CreditRequest
+	14, // 20: plinth.v1.BillingService.ListPlans:output_type -> plinth.v1.ListPlansResponse
+	4,  // 21: plinth.v1.BillingService.ListCreditPacks:output_type -> plinth.v1.ListCreditPacksResponse
+	17, // 22: plinth.v1.BillingService.BuyCreditPack:output_type -> plinth.v1.CheckoutSessionResponse
+	8,  // 23: plinth.v1.BillingService.SyncCatalog:output_type -> plinth.v1.SyncCatalogResponse
+	12, // 24: plinth.v1.BillingService.ReconcileBilling:output_type -> plinth.v1.ReconcileBillingResponse
+	17, // 25: plinth.v1.BillingService.CreateCheckoutSession:output_type -> plinth.v1.CheckoutSessionResponse
+	20, // 26: plinth.v1.BillingService.CreatePortalSession:output_type -> plinth.v1.PortalSessionResponse
+	23, // 27: plinth.v1.BillingService.HandleStripeWebhook:output_type -> plinth.v1.StripeWebhookResponse
+	25, // 28: plinth.v1.BillingService.ConsumeCredit:output_type -> plinth.v1.CreditResponse
+	25, // 29: plinth.v1.BillingService.RefundCredit:output_type -> plinth.v1.CreditResponse
+	20, // [20:30] is the sub-list for method output_type
+	10, // [10:20] is the sub-list for method input_type
+	10, // [10:10] is the sub-list for extension type_name
+	10, // [10:10] is the sub-list for extension extendee
+	0,  // [0:10] is the sub-list for field type_name
 }
 
 func init() { file_plinth_v1_billing_proto_init() }
@@ -825,7 +1572,7 @@ func file_plinth_v1_billing_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_plinth_v1_billing_proto_rawDesc), len(file_plinth_v1_billing_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   14,
+			NumMessages:   26,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

@@ -20,6 +20,10 @@ const _ = grpc.SupportPackageIsVersion9
 
 const (
 	BillingService_ListPlans_FullMethodName             = "/plinth.v1.BillingService/ListPlans"
+	BillingService_ListCreditPacks_FullMethodName       = "/plinth.v1.BillingService/ListCreditPacks"
+	BillingService_BuyCreditPack_FullMethodName         = "/plinth.v1.BillingService/BuyCreditPack"
+	BillingService_SyncCatalog_FullMethodName           = "/plinth.v1.BillingService/SyncCatalog"
+	BillingService_ReconcileBilling_FullMethodName      = "/plinth.v1.BillingService/ReconcileBilling"
 	BillingService_CreateCheckoutSession_FullMethodName = "/plinth.v1.BillingService/CreateCheckoutSession"
 	BillingService_CreatePortalSession_FullMethodName   = "/plinth.v1.BillingService/CreatePortalSession"
 	BillingService_HandleStripeWebhook_FullMethodName   = "/plinth.v1.BillingService/HandleStripeWebhook"
@@ -35,6 +39,19 @@ const (
 type BillingServiceClient interface {
 	// No authentication.
 	ListPlans(ctx context.Context, in *ListPlansRequest, opts ...grpc.CallOption) (*ListPlansResponse, error)
+	// One-time purchases of credits (no authentication).
+	ListCreditPacks(ctx context.Context, in *ListCreditPacksRequest, opts ...grpc.CallOption) (*ListCreditPacksResponse, error)
+	// Checkout in payment mode for a credit pack: its credits are added once
+	// the payment succeeds (checkout.session.completed), exactly once.
+	BuyCreditPack(ctx context.Context, in *BuyCreditPackRequest, opts ...grpc.CallOption) (*CheckoutSessionResponse, error)
+	// Operators: the catalog read again from Stripe's products and prices now
+	// (it is also read at start, every BILLING_CATALOG_REFRESH_SECONDS and on
+	// product and price events).
+	SyncCatalog(ctx context.Context, in *SyncCatalogRequest, opts ...grpc.CallOption) (*SyncCatalogResponse, error)
+	// Operators: every account with a Stripe customer compared with Stripe's
+	// subscriptions and paid invoices; what differs is repaired and reported
+	// (also every BILLING_RECONCILE_INTERVAL_SECONDS).
+	ReconcileBilling(ctx context.Context, in *ReconcileBillingRequest, opts ...grpc.CallOption) (*ReconcileBillingResponse, error)
 	CreateCheckoutSession(ctx context.Context, in *CreateCheckoutSessionRequest, opts ...grpc.CallOption) (*CheckoutSessionResponse, error)
 	CreatePortalSession(ctx context.Context, in *CreatePortalSessionRequest, opts ...grpc.CallOption) (*PortalSessionResponse, error)
 	// Stripe's events, verified with the Stripe-Signature header. No HTTP rule
@@ -59,6 +76,46 @@ func (c *billingServiceClient) ListPlans(ctx context.Context, in *ListPlansReque
 	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
 	out := new(ListPlansResponse)
 	err := c.cc.Invoke(ctx, BillingService_ListPlans_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *billingServiceClient) ListCreditPacks(ctx context.Context, in *ListCreditPacksRequest, opts ...grpc.CallOption) (*ListCreditPacksResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(ListCreditPacksResponse)
+	err := c.cc.Invoke(ctx, BillingService_ListCreditPacks_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *billingServiceClient) BuyCreditPack(ctx context.Context, in *BuyCreditPackRequest, opts ...grpc.CallOption) (*CheckoutSessionResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(CheckoutSessionResponse)
+	err := c.cc.Invoke(ctx, BillingService_BuyCreditPack_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *billingServiceClient) SyncCatalog(ctx context.Context, in *SyncCatalogRequest, opts ...grpc.CallOption) (*SyncCatalogResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(SyncCatalogResponse)
+	err := c.cc.Invoke(ctx, BillingService_SyncCatalog_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *billingServiceClient) ReconcileBilling(ctx context.Context, in *ReconcileBillingRequest, opts ...grpc.CallOption) (*ReconcileBillingResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(ReconcileBillingResponse)
+	err := c.cc.Invoke(ctx, BillingService_ReconcileBilling_FullMethodName, in, out, cOpts...)
 	if err != nil {
 		return nil, err
 	}
@@ -123,6 +180,19 @@ func (c *billingServiceClient) RefundCredit(ctx context.Context, in *CreditReque
 type BillingServiceServer interface {
 	// No authentication.
 	ListPlans(context.Context, *ListPlansRequest) (*ListPlansResponse, error)
+	// One-time purchases of credits (no authentication).
+	ListCreditPacks(context.Context, *ListCreditPacksRequest) (*ListCreditPacksResponse, error)
+	// Checkout in payment mode for a credit pack: its credits are added once
+	// the payment succeeds (checkout.session.completed), exactly once.
+	BuyCreditPack(context.Context, *BuyCreditPackRequest) (*CheckoutSessionResponse, error)
+	// Operators: the catalog read again from Stripe's products and prices now
+	// (it is also read at start, every BILLING_CATALOG_REFRESH_SECONDS and on
+	// product and price events).
+	SyncCatalog(context.Context, *SyncCatalogRequest) (*SyncCatalogResponse, error)
+	// Operators: every account with a Stripe customer compared with Stripe's
+	// subscriptions and paid invoices; what differs is repaired and reported
+	// (also every BILLING_RECONCILE_INTERVAL_SECONDS).
+	ReconcileBilling(context.Context, *ReconcileBillingRequest) (*ReconcileBillingResponse, error)
 	CreateCheckoutSession(context.Context, *CreateCheckoutSessionRequest) (*CheckoutSessionResponse, error)
 	CreatePortalSession(context.Context, *CreatePortalSessionRequest) (*PortalSessionResponse, error)
 	// Stripe's events, verified with the Stripe-Signature header. No HTTP rule
@@ -145,6 +215,18 @@ type UnimplementedBillingServiceServer struct{}
 
 func (UnimplementedBillingServiceServer) ListPlans(context.Context, *ListPlansRequest) (*ListPlansResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method ListPlans not implemented")
+}
+func (UnimplementedBillingServiceServer) ListCreditPacks(context.Context, *ListCreditPacksRequest) (*ListCreditPacksResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method ListCreditPacks not implemented")
+}
+func (UnimplementedBillingServiceServer) BuyCreditPack(context.Context, *BuyCreditPackRequest) (*CheckoutSessionResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method BuyCreditPack not implemented")
+}
+func (UnimplementedBillingServiceServer) SyncCatalog(context.Context, *SyncCatalogRequest) (*SyncCatalogResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method SyncCatalog not implemented")
+}
+func (UnimplementedBillingServiceServer) ReconcileBilling(context.Context, *ReconcileBillingRequest) (*ReconcileBillingResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method ReconcileBilling not implemented")
 }
 func (UnimplementedBillingServiceServer) CreateCheckoutSession(context.Context, *CreateCheckoutSessionRequest) (*CheckoutSessionResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method CreateCheckoutSession not implemented")
@@ -196,6 +278,78 @@ func _BillingService_ListPlans_Handler(srv interface{}, ctx context.Context, dec
 	}
 	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
 		return srv.(BillingServiceServer).ListPlans(ctx, req.(*ListPlansRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _BillingService_ListCreditPacks_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(ListCreditPacksRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(BillingServiceServer).ListCreditPacks(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: BillingService_ListCreditPacks_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(BillingServiceServer).ListCreditPacks(ctx, req.(*ListCreditPacksRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _BillingService_BuyCreditPack_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(BuyCreditPackRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(BillingServiceServer).BuyCreditPack(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: BillingService_BuyCreditPack_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(BillingServiceServer).BuyCreditPack(ctx, req.(*BuyCreditPackRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _BillingService_SyncCatalog_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(SyncCatalogRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(BillingServiceServer).SyncCatalog(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: BillingService_SyncCatalog_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(BillingServiceServer).SyncCatalog(ctx, req.(*SyncCatalogRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _BillingService_ReconcileBilling_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(ReconcileBillingRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(BillingServiceServer).ReconcileBilling(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: BillingService_ReconcileBilling_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(BillingServiceServer).ReconcileBilling(ctx, req.(*ReconcileBillingRequest))
 	}
 	return interceptor(ctx, in, info, handler)
 }
@@ -300,6 +454,22 @@ var BillingService_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "ListPlans",
 			Handler:    _BillingService_ListPlans_Handler,
+		},
+		{
+			MethodName: "ListCreditPacks",
+			Handler:    _BillingService_ListCreditPacks_Handler,
+		},
+		{
+			MethodName: "BuyCreditPack",
+			Handler:    _BillingService_BuyCreditPack_Handler,
+		},
+		{
+			MethodName: "SyncCatalog",
+			Handler:    _BillingService_SyncCatalog_Handler,
+		},
+		{
+			MethodName: "ReconcileBilling",
+			Handler:    _BillingService_ReconcileBilling_Handler,
 		},
 		{
 			MethodName: "CreateCheckoutSession",
