@@ -411,7 +411,7 @@ absl::StatusOr<v1::StripeWebhookResponse> BillingServiceImpl::Webhook(const grpc
       truth = SubscriptionTruth{*event->state, static_cast<double>(event->created)};
     }
   }
-  auto applied = store_->Apply(*event, truth, *catalog, config_.grace_seconds, call.deadline);
+  auto applied = store_->Apply(*event, truth, config_.grace_seconds, call.deadline);
   if (!applied.ok()) {
     CountWebhook(event->type, "error");
     return applied.status();
@@ -486,18 +486,15 @@ absl::StatusOr<v1::ReconcileReport> BillingServiceImpl::Reconcile(db::Deadline d
               t.cancel_at_period_end ? "true" : "false");
       }
       if (static_cast<size_t>(report.drifts_size()) != before) {
-        auto repaired = store_->Repair(a.user_id, t, *catalog, config_.grace_seconds, deadline);
-        if (!repaired.ok()) {
+        if (auto s = store_->Repair(a.user_id, t, config_.grace_seconds, deadline); !s.ok()) {
           report.set_errors(report.errors() + 1);
-        } else if (*repaired > 0) {
-          CountCredits("granted", *repaired);
         }
       }
     } else if (!a.subscription.empty() && a.status != "canceled" && a.status != "free") {
       // Stripe has no subscription for the customer at all.
       drift("subscription_status", a.status, "none");
-      SubscriptionState ended{a.subscription, a.customer, a.user_id, "canceled", "free", 0, 0, false, 0};
-      if (auto s = store_->Repair(a.user_id, ended, *catalog, config_.grace_seconds, deadline); !s.ok()) {
+      SubscriptionState ended{a.subscription, a.customer, a.user_id, "canceled", "free", 0, false, 0};
+      if (auto s = store_->Repair(a.user_id, ended, config_.grace_seconds, deadline); !s.ok()) {
         report.set_errors(report.errors() + 1);
       }
     }

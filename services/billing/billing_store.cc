@@ -19,7 +19,6 @@ constexpr char kSubscription[] = "billing_subscription";
 constexpr char kSubscriptionEnded[] = "billing_subscription_ended";
 constexpr char kRecordEnded[] = "billing_record_ended";
 constexpr char kPaymentFailed[] = "billing_payment_failed";
-constexpr char kAccountForUpdate[] = "billing_account_for_update";
 constexpr char kAccountsWithCustomer[] = "billing_accounts_with_customer";
 constexpr char kRepair[] = "billing_repair";
 constexpr char kExpireGrace[] = "billing_expire_grace";
@@ -42,8 +41,6 @@ const char* Opt(const std::string& s) { return s.empty() ? nullptr : s.c_str(); 
   "subscription_current_period_end = case when $4::bigint > 0 then to_timestamp($4) end, "        \
   "stripe_subscription_id = $5, stripe_customer_id = coalesce(stripe_customer_id, $6), "          \
   "subscription_cancel_at_period_end = $8, "
-
-bool Active(const std::string& status) { return status == "active" || status == "trialing"; }
 
 }  // namespace
 
@@ -88,9 +85,6 @@ std::vector<db::PreparedStatement> BillingStore::Statements() {
       {kRepair, "update public.billing_accounts set subscription_status = $2, " SUBSCRIPTION_COLUMNS
                 "subscription_event_at = greatest(subscription_event_at, to_timestamp($7::double precision)) "
                 "where user_id = $1"},
-      {kAccountForUpdate,
-       "select subscription_tier, coalesce(stripe_subscription_id, ''), subscription_status "
-       "from public.billing_accounts where user_id = $1 for update"},
       {kAccountsWithCustomer,
        "select user_id::text, stripe_customer_id, coalesce(stripe_subscription_id, ''), subscription_status, "
        "subscription_tier, coalesce(extract(epoch from subscription_current_period_end)::bigint, 0), "
@@ -166,40 +160,22 @@ absl::Status BillingStore::SetCustomer(const std::string& user_id, const std::st
 namespace {
 
 // The subscription applied to the account (see Apply; `force`: whatever was
-// applied before, for reconcile), in the caller's transaction, and an
-// upgrade's credits: the difference at once, once per new tier and period;
-// a downgrade takes nothing back (the next invoice grants the new plan's).
-// Whether the account changed; `granted` gets the credits added.
+// applied before, for reconcile), in the caller's transaction. Whether the
+// account changed.
 bool ApplySubscription(pqxx::transaction_base& tx, const std::string& user, const SubscriptionState& t, double at,
-                       bool force, const Catalog& catalog, int64_t grace_seconds, int* granted) {
-  auto before = tx.exec_prepared(kAccountForUpdate, user);
-  if (before.empty()) return false;
-  const std::string old_tier = before[0][0].as<std::string>();
-  const std::string old_subscription = before[0][1].as<std::string>();
-  const std::string old_status = before[0][2].as<std::string>();
+                       bool force, int64_t grace_seconds) {
   if (t.Ended()) tx.exec_prepared(kRecordEnded, t.id);
   const char* statement = force ? kRepair : t.Ended() ? kSubscriptionEnded : kSubscription;
   const bool applied = tx.exec_prepared(statement, user, t.status, t.tier, t.period_end, t.id, Opt(t.customer), at,
                                         t.cancel_at_period_end, grace_seconds)
                            .affected_rows() > 0;
-  const Plan* old_plan = catalog.ByTier(old_tier);
-  if (applied && old_subscription == t.id && Active(old_status) && Active(t.status) && old_plan != nullptr &&
-      t.monthly_credits > old_plan->monthly_credits) {
-    const int extra = t.monthly_credits - old_plan->monthly_credits;
-    if (tx.exec_prepared(kLedger, "upgrade:" + t.id + ":" + t.tier + ":" + std::to_string(t.period_end), user, extra,
-                         "upgrade")
-                .affected_rows() == 1 &&
-        !tx.exec_prepared(kAddCredits, user, extra).empty()) {
-      *granted += extra;
-    }
-  }
   return applied;
 }
 
 }  // namespace
 
 absl::StatusOr<EventResult> BillingStore::Apply(const BillingEvent& e, const std::optional<SubscriptionTruth>& truth,
-                                                const Catalog& catalog, int64_t grace_seconds, db::Deadline deadline) {
+                                                int64_t grace_seconds, db::Deadline deadline) {
   EventResult result;
   absl::Status s = pool_->ServiceTx(deadline, [&](pqxx::transaction_base& tx) {
     result = EventResult();
@@ -230,9 +206,7 @@ absl::StatusOr<EventResult> BillingStore::Apply(const BillingEvent& e, const std
     }
     if (!e.checkout_session.empty()) grant("checkout:" + e.checkout_session, e.pack_credits, "credit_pack");
     if (truth) {
-      changed = ApplySubscription(tx, user, truth->state, truth->at, /*force=*/false, catalog, grace_seconds,
-                                  &result.credits_granted) ||
-                changed;
+      changed = ApplySubscription(tx, user, truth->state, truth->at, /*force=*/false, grace_seconds) || changed;
     } else if (e.type == "invoice.payment_failed") {
       // Without Stripe's object (no client configured): the event says it.
       changed = tx.exec_prepared(kPaymentFailed, user, e.created, Opt(e.subscription)).affected_rows() > 0 || changed;
@@ -259,17 +233,13 @@ absl::StatusOr<std::vector<AccountRow>> BillingStore::AccountsWithCustomer(db::D
   return out;
 }
 
-absl::StatusOr<int> BillingStore::Repair(const std::string& user_id, const SubscriptionState& t, const Catalog& catalog,
-                                         int64_t grace_seconds, db::Deadline deadline) {
+absl::Status BillingStore::Repair(const std::string& user_id, const SubscriptionState& t, int64_t grace_seconds,
+                                  db::Deadline deadline) {
   const double now = std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
-  int granted = 0;
-  absl::Status s = pool_->ServiceTx(deadline, [&](pqxx::transaction_base& tx) {
-    granted = 0;
-    ApplySubscription(tx, user_id, t, now, /*force=*/true, catalog, grace_seconds, &granted);
+  return pool_->ServiceTx(deadline, [&](pqxx::transaction_base& tx) {
+    ApplySubscription(tx, user_id, t, now, /*force=*/true, grace_seconds);
     return absl::OkStatus();
   });
-  if (!s.ok()) return s;
-  return granted;
 }
 
 absl::StatusOr<bool> BillingStore::GrantInvoice(const std::string& user_id, const std::string& invoice, int credits,

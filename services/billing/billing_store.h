@@ -59,18 +59,16 @@ class BillingStore {
   // Records the event and applies its effects, exactly once per event id:
   // the subscription (`truth`) to the account whose subscription it is (or
   // that has none still current; never one that ended, never older than
-  // the last applied), an upgrade's extra credits, an invoice's or a credit
-  // pack's credits (each once, by key in the ledger). `catalog` says what a
-  // tier grants; past_due gives access for `grace_seconds`.
+  // the last applied), an invoice's or a credit pack's credits (each once,
+  // by key in the ledger); past_due gives access for `grace_seconds`.
   absl::StatusOr<EventResult> Apply(const BillingEvent& event, const std::optional<SubscriptionTruth>& truth,
-                                    const Catalog& catalog, int64_t grace_seconds, db::Deadline deadline);
+                                    int64_t grace_seconds, db::Deadline deadline);
 
   // Reconcile: every account with a Stripe customer.
   absl::StatusOr<std::vector<AccountRow>> AccountsWithCustomer(db::Deadline deadline);
-  // Sets the account's subscription to Stripe's, whatever was applied
-  // before (with an upgrade's credits, as Apply): the credits granted.
-  absl::StatusOr<int> Repair(const std::string& user_id, const SubscriptionState& state, const Catalog& catalog,
-                             int64_t grace_seconds, db::Deadline deadline);
+  // Sets the account's subscription to Stripe's, whatever was applied before.
+  absl::Status Repair(const std::string& user_id, const SubscriptionState& state, int64_t grace_seconds,
+                      db::Deadline deadline);
   // A paid invoice's credits, unless granted already: whether they were now.
   absl::StatusOr<bool> GrantInvoice(const std::string& user_id, const std::string& invoice, int credits,
                                     db::Deadline deadline);

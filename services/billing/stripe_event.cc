@@ -1,5 +1,6 @@
 #include "services/billing/stripe_event.h"
 
+#include <algorithm>
 #include <set>
 
 #include <absl/strings/numbers.h>
@@ -80,7 +81,6 @@ absl::StatusOr<SubscriptionState> ParseSubscription(const json& obj, const Catal
   // past_due keeps it for the grace period (the store applies it).
   const bool access = !s.Ended() && s.status != "unpaid" && s.status != "paused";
   s.tier = (plan && access) ? plan->plan->tier : "free";
-  s.monthly_credits = (plan && access) ? plan->plan->monthly_credits : 0;
   s.period_end = NumberAt(obj, {"current_period_end"});
   if (s.period_end == 0) s.period_end = NumberAt(item, {"current_period_end"});
   s.cancel_at_period_end = obj.contains("cancel_at_period_end") && obj["cancel_at_period_end"] == true;
@@ -88,14 +88,44 @@ absl::StatusOr<SubscriptionState> ParseSubscription(const json& obj, const Catal
   return s;
 }
 
-int InvoiceCredits(const json& invoice, const Catalog& catalog) {
-  // A plan change's proration invoice grants nothing: the change's own rule
-  // does (BillingStore::Apply).
-  if (StringAt(invoice, {"billing_reason"}) == "subscription_update") return 0;
-  const json& line = FirstItem(invoice, "lines");
+namespace {
+
+std::string LinePrice(const json& line) {
   std::string price = StringAt(line, {"price", "id"});
-  if (price.empty()) price = StringAt(line, {"pricing", "price_details", "price"});
-  auto plan = catalog.ByPrice(price);
+  return price.empty() ? StringAt(line, {"pricing", "price_details", "price"}) : price;
+}
+
+int64_t LineAmount(const json& line) {
+  return line.is_object() && line.contains("amount") && line["amount"].is_number_integer()
+             ? line["amount"].get<int64_t>()
+             : 0;
+}
+
+}  // namespace
+
+int InvoiceCredits(const json& invoice, const Catalog& catalog) {
+  if (StringAt(invoice, {"billing_reason"}) == "subscription_update") {
+    // A plan change's proration: a credit line for the unused time on the
+    // old price (negative) and a charge for the new one. An upgrade grants
+    // the difference of monthly credits; a downgrade nothing.
+    int old_credits = 0, new_credits = 0;
+    bool has_new = false;
+    if (invoice.contains("lines") && invoice["lines"].is_object() && invoice["lines"].contains("data") &&
+        invoice["lines"]["data"].is_array()) {
+      for (const json& line : invoice["lines"]["data"]) {
+        auto plan = catalog.ByPrice(LinePrice(line));
+        if (!plan) continue;
+        if (LineAmount(line) < 0) {
+          old_credits = plan->plan->monthly_credits;
+        } else {
+          new_credits = plan->plan->monthly_credits;
+          has_new = true;
+        }
+      }
+    }
+    return has_new ? std::max(0, new_credits - old_credits) : 0;
+  }
+  auto plan = catalog.ByPrice(LinePrice(FirstItem(invoice, "lines")));
   return plan ? plan->plan->CreditsPerInvoice(*plan->price) : 0;
 }
 
@@ -140,7 +170,6 @@ absl::StatusOr<BillingEvent> ParseEvent(const std::string& payload, const Catalo
     if (e.type == "customer.subscription.deleted") {
       state->status = "canceled";
       state->tier = "free";
-      state->monthly_credits = 0;
     }
     e.subscription = state->id;
     e.state = std::move(*state);

@@ -26,8 +26,7 @@ struct SubscriptionState {
   // The plan of its price while it gives access; "free" once it ended or
   // went unpaid, or when its price is not in the catalog.
   std::string tier;
-  int monthly_credits = 0;  // that plan's
-  int64_t period_end = 0;   // unix seconds, 0 if absent
+  int64_t period_end = 0;  // unix seconds, 0 if absent
   bool cancel_at_period_end = false;
   int64_t created = 0;
   bool Ended() const { return status == "canceled" || status == "incomplete_expired"; }
@@ -57,8 +56,9 @@ absl::StatusOr<BillingEvent> ParseEvent(const std::string& payload, const Catalo
 // A subscription object (an event's, or GET /v1/subscriptions/{id}'s).
 absl::StatusOr<SubscriptionState> ParseSubscription(const nlohmann::json& object, const Catalog& catalog);
 
-// The credits one paid invoice grants under `catalog` (0 for a proration
-// of a plan change, or a price not in the catalog).
+// The credits one paid invoice grants under `catalog`: its plan's month (a
+// year's: twelve); for a plan change's proration, an upgrade's difference
+// of monthly credits (a downgrade: 0); 0 for a price not in the catalog.
 int InvoiceCredits(const nlohmann::json& invoice, const Catalog& catalog);
 
 // Whether the event's effect depends on a subscription's current state.

@@ -23,6 +23,8 @@ void ToProto(const ProfileRow& row, v1::Profile* out) {
   out->set_credits_remaining(row.credits_remaining);
   *out->mutable_created_at() = wire::FromMicros(row.created_at_us);
   *out->mutable_updated_at() = wire::FromMicros(row.updated_at_us);
+  out->set_subscription_cancel_at_period_end(row.subscription_cancel_at_period_end);
+  if (row.past_due_since_us) *out->mutable_subscription_past_due_since() = wire::FromMicros(*row.past_due_since_us);
 }
 
 // The gateway derives the mask from the JSON keys; proto and JSON spellings

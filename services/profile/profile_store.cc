@@ -15,7 +15,9 @@ namespace {
   "coalesce(a.subscription_tier, 'free'), "                                                   \
   "(extract(epoch from a.subscription_current_period_end) * 1000000)::bigint, "               \
   "coalesce(a.credits_remaining, 0), (extract(epoch from p.created_at) * 1000000)::bigint, "  \
-  "(extract(epoch from greatest(p.updated_at, a.updated_at)) * 1000000)::bigint"
+  "(extract(epoch from greatest(p.updated_at, a.updated_at)) * 1000000)::bigint, "            \
+  "coalesce(a.subscription_cancel_at_period_end, false), "                                    \
+  "(extract(epoch from a.past_due_since) * 1000000)::bigint"
 #define WITH_ACCOUNT " left join public.billing_accounts a on a.user_id = p.id"
 
 constexpr char kSelect[] = "profile_select";
@@ -40,6 +42,8 @@ ProfileRow FromRow(const pqxx::row& r) {
   p.credits_remaining = r[7].as<int32_t>();
   p.created_at_us = r[8].as<int64_t>();
   p.updated_at_us = r[9].as<int64_t>();
+  p.subscription_cancel_at_period_end = r[10].as<bool>();
+  if (!r[11].is_null()) p.past_due_since_us = r[11].as<int64_t>();
   return p;
 }
 

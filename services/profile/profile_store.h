@@ -28,6 +28,8 @@ struct ProfileRow {
   int32_t credits_remaining = 0;
   int64_t created_at_us = 0;
   int64_t updated_at_us = 0;
+  bool subscription_cancel_at_period_end = false;
+  std::optional<int64_t> past_due_since_us;  // unix microseconds
 };
 
 // A field of a partial update: absent (unchanged), or set to a value or null.

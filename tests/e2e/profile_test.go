@@ -18,7 +18,8 @@ func TestProfileIsCreatedOnFirstSight(t *testing.T) {
 	d := r.data()
 	want := map[string]any{"id": u.id, "email": u.email, "full_name": nil, "avatar_url": nil,
 		"subscription_status": "free", "subscription_tier": "free",
-		"subscription_current_period_end": nil, "credits_remaining": float64(10)}
+		"subscription_current_period_end": nil, "credits_remaining": float64(10),
+		"subscription_cancel_at_period_end": false, "subscription_past_due_since": nil}
 	for k, v := range want {
 		if d[k] != v {
 			t.Errorf("%s = %v, want %v", k, d[k], v)
@@ -29,8 +30,8 @@ func TestProfileIsCreatedOnFirstSight(t *testing.T) {
 			t.Errorf("%s not RFC 3339: %v", k, d[k])
 		}
 	}
-	if len(d) != 10 {
-		t.Errorf("profile has %d fields, want 10: %s", len(d), r.raw)
+	if len(d) != 12 {
+		t.Errorf("profile has %d fields, want 12: %s", len(d), r.raw)
 	}
 	if ct := r.header.Get("Content-Type"); ct != "application/json; charset=utf-8" {
 		t.Errorf("Content-Type %q", ct)

@@ -316,6 +316,10 @@ export const fieldRules = {
       "format": "date-time",
       "nullable": true
     },
+    "subscription_past_due_since": {
+      "format": "date-time",
+      "nullable": true
+    },
     "subscription_status": {
       "enum": [
         "free",

@@ -758,8 +758,15 @@ export interface components {
             full_name: string | null;
             /** Format: uuid */
             id: string;
+            /** @description The subscription ends at subscription_current_period_end (cancelled in the portal); the plan stays until then. */
+            subscription_cancel_at_period_end: boolean;
             /** Format: date-time */
             subscription_current_period_end: string | null;
+            /**
+             * Format: date-time
+             * @description past_due since then: a renewal's payment failed; the plan stays for the grace period (BILLING_GRACE_DAYS), then the account falls to free.
+             */
+            subscription_past_due_since: string | null;
             /**
              * @description free, trialing, active, past_due, canceled, unpaid, incomplete, incomplete_expired, paused
              * @enum {string}

@@ -105,7 +105,7 @@ func (f *Server) pageRoutes(mux *http.ServeMux) {
 		view := map[string]any{"Title": "Billing", "Portal": s["id"], "Return": s["return_url"]}
 		if sub := f.currentSubscription(s["customer"].(string)); sub != nil {
 			view["Sub"] = clone(sub)
-			current := sub["items"].(map[string]any)["data"].([]any)[0].(map[string]any)["price"].(map[string]any)
+			current := priceOf(sub)
 			view["Plan"] = current["product"].(map[string]any)["name"]
 			var prices []pagePrice
 			for _, p := range f.catalog {

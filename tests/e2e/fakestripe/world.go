@@ -210,8 +210,12 @@ func periodEnd(interval string, from time.Time) int64 {
 }
 
 // invoice creates a paid (or open) invoice of the subscription (f.mu held).
+func priceOf(sub map[string]any) map[string]any {
+	return sub["items"].(map[string]any)["data"].([]any)[0].(map[string]any)["price"].(map[string]any)
+}
+
 func (f *Server) invoice(sub map[string]any, reason string, paid bool) map[string]any {
-	price := sub["items"].(map[string]any)["data"].([]any)[0].(map[string]any)["price"].(map[string]any)
+	price := priceOf(sub)
 	status := "open"
 	if paid {
 		status = "paid"
@@ -333,9 +337,17 @@ func (f *Server) SwitchPrice(id, priceID string) error {
 		if !found {
 			return nil
 		}
+		old := priceOf(sub)
 		sub["items"] = itemsOf(f.priceObject(product, price), int64(toFloat(sub["current_period_end"])))
-		sends := []func(){f.emit("customer.subscription.updated", sub)}
-		return append(sends, f.emit("invoice.paid", f.invoice(sub, "subscription_update", true)))
+		inv := f.invoice(sub, "subscription_update", true)
+		// Stripe's proration: a credit for the unused time on the old price,
+		// a charge for the rest of the period on the new one.
+		inv["lines"] = map[string]any{"object": "list", "data": []any{
+			map[string]any{"object": "line_item", "amount": -int64(toFloat(old["unit_amount"])) / 2, "proration": true,
+				"price": map[string]any{"id": old["id"], "object": "price"}},
+			map[string]any{"object": "line_item", "amount": price.Amount / 2, "proration": true,
+				"price": map[string]any{"id": price.ID, "object": "price"}}}}
+		return []func(){f.emit("customer.subscription.updated", sub), f.emit("invoice.paid", inv)}
 	})
 }
 
@@ -378,7 +390,7 @@ func (f *Server) SetStatus(id, status string) error {
 // subscription_cycle), the subscription active again.
 func (f *Server) Renew(id string) error {
 	return f.change(id, func(sub map[string]any) []func() {
-		price := sub["items"].(map[string]any)["data"].([]any)[0].(map[string]any)["price"].(map[string]any)
+		price := priceOf(sub)
 		interval, _ := price["recurring"].(map[string]any)["interval"].(string)
 		start := time.Unix(int64(toFloat(sub["current_period_end"])), 0)
 		sub["status"], sub["current_period_start"], sub["current_period_end"] = "active", start.Unix(), periodEnd(interval, start)

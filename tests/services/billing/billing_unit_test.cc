@@ -128,7 +128,6 @@ TEST(ParseEvent, ReadsSubscriptionsOfEveryApiVersion) {
     ASSERT_TRUE(e->state.has_value()) << file;
     EXPECT_EQ(e->state->status, "active") << file;
     EXPECT_EQ(e->state->tier, "team") << file;
-    EXPECT_EQ(e->state->monthly_credits, 500) << file;
     EXPECT_EQ(e->state->period_end, 1802592000) << file;
     EXPECT_EQ(e->user_id, "5b0c2f2e-6a4e-4c59-9b7e-0a3f3c1d2e4f") << file;
   }
@@ -190,7 +189,16 @@ TEST(ParseEvent, AccessAndInvoiceCredits) {
   auto line = [](const char* price) { return nlohmann::json{{"data", {{{"price", {{"id", price}}}}}}}; };
   EXPECT_EQ(InvoiceCredits({{"lines", line("price_pro_year")}}, plans), 1200);
   EXPECT_EQ(InvoiceCredits({{"lines", line("price_pro")}, {"billing_reason", "subscription_cycle"}}, plans), 100);
-  EXPECT_EQ(InvoiceCredits({{"lines", line("price_team")}, {"billing_reason", "subscription_update"}}, plans), 0);
+  // A plan change's proration: the unused time on the old price (negative)
+  // and the new price; an upgrade grants the difference, a downgrade none.
+  auto proration = [](const char* from, const char* to) {
+    return nlohmann::json{
+        {"billing_reason", "subscription_update"},
+        {"lines",
+         {{"data", {{{"price", {{"id", from}}}, {"amount", -1200}}, {{"price", {{"id", to}}}, {"amount", 3100}}}}}}};
+  };
+  EXPECT_EQ(InvoiceCredits(proration("price_pro", "price_team"), plans), 400);
+  EXPECT_EQ(InvoiceCredits(proration("price_team", "price_pro"), plans), 0);
   EXPECT_EQ(InvoiceCredits({{"lines", line("price_unknown")}}, plans), 0);
   // A paid credit pack's session carries its credits; one without is refused.
   auto pack = ParseEvent(R"({"id":"evt_3","type":"checkout.session.completed","created":5,

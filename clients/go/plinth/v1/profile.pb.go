@@ -38,8 +38,14 @@ type Profile struct {
 	CreditsRemaining             int32                  `protobuf:"varint,8,opt,name=credits_remaining,json=creditsRemaining,proto3" json:"credits_remaining,omitempty"`
 	CreatedAt                    *timestamppb.Timestamp `protobuf:"bytes,9,opt,name=created_at,json=createdAt,proto3" json:"created_at,omitempty"`
 	UpdatedAt                    *timestamppb.Timestamp `protobuf:"bytes,10,opt,name=updated_at,json=updatedAt,proto3" json:"updated_at,omitempty"`
-	unknownFields                protoimpl.UnknownFields
-	sizeCache                    protoimpl.SizeCache
+	// The subscription ends at subscription_current_period_end (cancelled in
+	// the portal); the plan stays until then.
+	SubscriptionCancelAtPeriodEnd bool `protobuf:"varint,11,opt,name=subscription_cancel_at_period_end,json=subscriptionCancelAtPeriodEnd,proto3" json:"subscription_cancel_at_period_end,omitempty"`
+	// past_due since then: a renewal's payment failed; the plan stays for the
+	// grace period (BILLING_GRACE_DAYS), then the account falls to free.
+	SubscriptionPastDueSince *timestamppb.Timestamp `protobuf:"bytes,12,opt,name=subscription_past_due_since,json=subscriptionPastDueSince,proto3" json:"subscription_past_due_since,omitempty"`
+	unknownFields            protoimpl.UnknownFields
+	sizeCache                protoimpl.SizeCache
 }
 
 func (x *Profile) Reset() {
@@ -138,6 +144,20 @@ func (x *Profile) GetCreatedAt() *timestamppb.Timestamp {
 func (x *Profile) GetUpdatedAt() *timestamppb.Timestamp {
 	if x != nil {
 		return x.UpdatedAt
+	}
+	return nil
+}
+
+func (x *Profile) GetSubscriptionCancelAtPeriodEnd() bool {
+	if x != nil {
+		return x.SubscriptionCancelAtPeriodEnd
+	}
+	return false
+}
+
+func (x *Profile) GetSubscriptionPastDueSince() *timestamppb.Timestamp {
+	if x != nil {
+		return x.SubscriptionPastDueSince
 	}
 	return nil
 }
@@ -334,7 +354,7 @@ var File_plinth_v1_profile_proto protoreflect.FileDescriptor
 
 const file_plinth_v1_profile_proto_rawDesc = "" +
 	"\n" +
-	"\x17plinth/v1/profile.proto\x12\tplinth.v1\x1a\x1cgoogle/api/annotations.proto\x1a\x16plinth/v1/access.proto\x1a\x15plinth/v1/field.proto\x1a google/protobuf/field_mask.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x1egoogle/protobuf/wrappers.proto\"\xa4\x05\n" +
+	"\x17plinth/v1/profile.proto\x12\tplinth.v1\x1a\x1cgoogle/api/annotations.proto\x1a\x16plinth/v1/access.proto\x1a\x15plinth/v1/field.proto\x1a google/protobuf/field_mask.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x1egoogle/protobuf/wrappers.proto\"\xd1\x06\n" +
 	"\aProfile\x12\x16\n" +
 	"\x02id\x18\x01 \x01(\tB\x06\x92\xb5\x18\x02(\x01R\x02id\x122\n" +
 	"\x05email\x18\x02 \x01(\v2\x1c.google.protobuf.StringValueR\x05email\x129\n" +
@@ -350,7 +370,9 @@ const file_plinth_v1_profile_proto_rawDesc = "" +
 	"created_at\x18\t \x01(\v2\x1a.google.protobuf.TimestampR\tcreatedAt\x129\n" +
 	"\n" +
 	"updated_at\x18\n" +
-	" \x01(\v2\x1a.google.protobuf.TimestampR\tupdatedAt\"\x15\n" +
+	" \x01(\v2\x1a.google.protobuf.TimestampR\tupdatedAt\x12H\n" +
+	"!subscription_cancel_at_period_end\x18\v \x01(\bR\x1dsubscriptionCancelAtPeriodEnd\x12a\n" +
+	"\x1bsubscription_past_due_since\x18\f \x01(\v2\x1a.google.protobuf.TimestampB\x06\x92\xb5\x18\x02H\x01R\x18subscriptionPastDueSince\"\x15\n" +
 	"\x13GetMyProfileRequest\"\xcb\x01\n" +
 	"\fProfilePatch\x12T\n" +
 	"\tfull_name\x18\x01 \x01(\v2\x1c.google.protobuf.StringValueB\x19\x92\xb5\x18\x15\x10\x01\x18\xff\x01b\x0e\"Ada Lovelace\"R\bfullName\x12e\n" +
@@ -397,20 +419,21 @@ var file_plinth_v1_profile_proto_depIdxs = []int32{
 	6,  // 3: plinth.v1.Profile.subscription_current_period_end:type_name -> google.protobuf.Timestamp
 	6,  // 4: plinth.v1.Profile.created_at:type_name -> google.protobuf.Timestamp
 	6,  // 5: plinth.v1.Profile.updated_at:type_name -> google.protobuf.Timestamp
-	5,  // 6: plinth.v1.ProfilePatch.full_name:type_name -> google.protobuf.StringValue
-	5,  // 7: plinth.v1.ProfilePatch.avatar_url:type_name -> google.protobuf.StringValue
-	2,  // 8: plinth.v1.UpdateMyProfileRequest.profile:type_name -> plinth.v1.ProfilePatch
-	7,  // 9: plinth.v1.UpdateMyProfileRequest.update_mask:type_name -> google.protobuf.FieldMask
-	0,  // 10: plinth.v1.ProfileResponse.data:type_name -> plinth.v1.Profile
-	1,  // 11: plinth.v1.ProfileService.GetMyProfile:input_type -> plinth.v1.GetMyProfileRequest
-	3,  // 12: plinth.v1.ProfileService.UpdateMyProfile:input_type -> plinth.v1.UpdateMyProfileRequest
-	4,  // 13: plinth.v1.ProfileService.GetMyProfile:output_type -> plinth.v1.ProfileResponse
-	4,  // 14: plinth.v1.ProfileService.UpdateMyProfile:output_type -> plinth.v1.ProfileResponse
-	13, // [13:15] is the sub-list for method output_type
-	11, // [11:13] is the sub-list for method input_type
-	11, // [11:11] is the sub-list for extension type_name
-	11, // [11:11] is the sub-list for extension extendee
-	0,  // [0:11] is the sub-list for field type_name
+	6,  // 6: plinth.v1.Profile.subscription_past_due_since:type_name -> google.protobuf.Timestamp
+	5,  // 7: plinth.v1.ProfilePatch.full_name:type_name -> google.protobuf.StringValue
+	5,  // 8: plinth.v1.ProfilePatch.avatar_url:type_name -> google.protobuf.StringValue
+	2,  // 9: plinth.v1.UpdateMyProfileRequest.profile:type_name -> plinth.v1.ProfilePatch
+	7,  // 10: plinth.v1.UpdateMyProfileRequest.update_mask:type_name -> google.protobuf.FieldMask
+	0,  // 11: plinth.v1.ProfileResponse.data:type_name -> plinth.v1.Profile
+	1,  // 12: plinth.v1.ProfileService.GetMyProfile:input_type -> plinth.v1.GetMyProfileRequest
+	3,  // 13: plinth.v1.ProfileService.UpdateMyProfile:input_type -> plinth.v1.UpdateMyProfileRequest
+	4,  // 14: plinth.v1.ProfileService.GetMyProfile:output_type -> plinth.v1.ProfileResponse
+	4,  // 15: plinth.v1.ProfileService.UpdateMyProfile:output_type -> plinth.v1.ProfileResponse
+	14, // [14:16] is the sub-list for method output_type
+	12, // [12:14] is the sub-list for method input_type
+	12, // [12:12] is the sub-list for extension type_name
+	12, // [12:12] is the sub-list for extension extendee
+	0,  // [0:12] is the sub-list for field type_name
 }
 
 func init() { file_plinth_v1_profile_proto_init() }
