@@ -4,7 +4,7 @@
 # docs' layout check, the generated clients' freshness and type-check
 # (clients/), the frontend's tsc,
 # ESLint and unit tests, buf lint/breaking, the end-to-end tests through the
-# real gateway (tests/e2e, Go; schemathesis, the TypeScript client's example
+# real gateway (tests/e2e, Go; schemathesis, stripe-mock, the TypeScript client's example
 # and the frontend in Debian's Chromium among them), the fuzzers (tests/fuzz)
 # the k8s manifest validation (tests/k8s) and the dev overlay on a real
 # single-node Kubernetes (tests/cluster), against a
@@ -85,6 +85,13 @@ if st=$("$ROOT/tests/contract/install.sh"); then
   export PLINTH_SCHEMATHESIS=$st PLINTH_TS_CLIENT=1
 else
   failed+=("schemathesis install")
+fi
+# Every request billing sent to the Stripe stand-in is then replayed against
+# the official stripe-mock, which checks it against Stripe's OpenAPI.
+if sm=$("$ROOT/tests/stripe-mock/install.sh"); then
+  export PLINTH_STRIPE_MOCK=$sm
+else
+  failed+=("stripe-mock install")
 fi
 (cd "$ROOT/tests/e2e" && go test -count=1 ./...) || failed+=("tests/e2e")
 

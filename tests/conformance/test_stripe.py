@@ -18,12 +18,44 @@ def test_customer_checkout_and_portal(fake_stripe):
     assert customer.email == "a@example.com" and customer.metadata["user_id"] == "u-1"
     session = c.v1.checkout.sessions.create(params={
         "mode": "subscription", "customer": customer.id, "client_reference_id": "u-1",
-        "line_items": [{"price": "price_pro", "quantity": 1}],
+        "line_items": [{"price": "price_pro_monthly", "quantity": 1}],
         "success_url": "https://app.example.com/s", "cancel_url": "https://app.example.com/c"})
     assert isinstance(session, stripe.checkout.Session)
-    assert session.id.startswith("cs_test_") and session.url.startswith("https://") and session.mode == "subscription"
+    assert session.id.startswith("cs_test_") and session.url.startswith("http") and session.mode == "subscription"
     portal = c.v1.billing_portal.sessions.create(params={"customer": customer.id, "return_url": "https://app.example.com/a"})
-    assert isinstance(portal, stripe.billing_portal.Session) and portal.url.startswith("https://")
+    assert isinstance(portal, stripe.billing_portal.Session) and portal.url.startswith("http")
+    # A one-time price in subscription mode is refused as Stripe refuses it.
+    with pytest.raises(stripe.InvalidRequestError):
+        c.v1.checkout.sessions.create(params={
+            "mode": "subscription", "customer": customer.id, "line_items": [{"price": "price_pack_50", "quantity": 1}],
+            "success_url": "https://app.example.com/s", "cancel_url": "https://app.example.com/c"})
+    pack = c.v1.checkout.sessions.create(params={
+        "mode": "payment", "customer": customer.id, "metadata": {"plinth_credits": "50"},
+        "line_items": [{"price": "price_pack_50", "quantity": 1}],
+        "success_url": "https://app.example.com/s", "cancel_url": "https://app.example.com/c"})
+    assert pack.mode == "payment" and pack.metadata["plinth_credits"] == "50" and pack.payment_status == "unpaid"
+    assert c.v1.checkout.sessions.retrieve(pack.id).id == pack.id
+
+
+def test_catalog_subscriptions_and_invoices_read_as_the_sdk_reads_them(fake_stripe):
+    c = client(fake_stripe)
+    prices = c.v1.prices.list(params={"active": True, "expand": ["data.product"], "limit": 100})
+    assert isinstance(prices, stripe.ListObject) and prices.has_more is False and len(prices.data) == 5
+    pro = next(p for p in prices.data if p.id == "price_pro_monthly")
+    assert isinstance(pro, stripe.Price) and isinstance(pro.product, stripe.Product)
+    assert pro.recurring.interval == "month" and pro.unit_amount == 1900 and pro.product.metadata["plinth_tier"] == "pro"
+    assert pro.product.marketing_features[0].name
+    page = c.v1.prices.list(params={"limit": 2})
+    assert len(page.data) == 2 and page.has_more
+    after = c.v1.prices.list(params={"limit": 2, "starting_after": page.data[-1].id})
+    assert not {p.id for p in after.data} & {p.id for p in page.data}
+    subs = c.v1.subscriptions.list(params={"customer": "cus_none", "status": "all", "limit": 100})
+    assert isinstance(subs, stripe.ListObject) and subs.data == []
+    invoices = c.v1.invoices.list(params={"customer": "cus_none", "status": "paid", "created": {"gte": 0}})
+    assert isinstance(invoices, stripe.ListObject)
+    with pytest.raises(stripe.InvalidRequestError) as raised:
+        c.v1.subscriptions.retrieve("sub_nope")
+    assert raised.value.http_status == 404
 
 
 def test_idempotent_replay(fake_stripe):

@@ -46,6 +46,12 @@ func TestMain(m *testing.M) {
 		os.Exit(1)
 	}
 	code := m.Run()
+	if code == 0 && os.Getenv("PLINTH_STRIPE_MOCK") != "" {
+		if err := conformToStripesSpec(os.Getenv("PLINTH_STRIPE_MOCK")); err != nil {
+			fmt.Fprintln(os.Stderr, "FAIL: billing's requests against stripe-mock:", err)
+			code = 1
+		}
+	}
 	tearDown()
 	os.Exit(code)
 }

@@ -9,15 +9,21 @@ import (
 	"net/http"
 	"sort"
 	"strconv"
+	"strings"
 )
 
 func (f *Server) apiRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /v1/prices", f.get(func(r *http.Request) (any, bool) {
+		// expand[]=… as billing sends it, expand[0]=… as the SDKs do.
+		expand := false
+		for k, v := range r.URL.Query() {
+			expand = expand || (strings.HasPrefix(k, "expand[") && v[0] == "data.product")
+		}
 		var out []map[string]any
 		for _, p := range f.catalog {
 			for _, price := range p.Prices {
 				object := f.priceObject(p, price)
-				if r.URL.Query().Get("expand[]") != "data.product" {
+				if !expand {
 					object["product"] = p.ID
 				}
 				out = append(out, object)
@@ -73,7 +79,7 @@ func (f *Server) get(read func(*http.Request) (any, bool)) http.HandlerFunc {
 			return
 		}
 		f.mu.Lock()
-		f.requests = append(f.requests, Request{Path: r.URL.Path, Form: r.URL.Query(), Headers: r.Header.Clone()})
+		f.requests = append(f.requests, Request{Method: r.Method, Path: r.URL.Path, Form: r.URL.Query(), Headers: r.Header.Clone()})
 		var inject int
 		if q := f.failures[r.URL.Path]; len(q) > 0 {
 			inject, f.failures[r.URL.Path] = q[0], q[1:]

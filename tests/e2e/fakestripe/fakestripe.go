@@ -47,6 +47,7 @@ type Server struct {
 
 // Request is one request the fake received.
 type Request struct {
+	Method  string
 	Path    string
 	Form    url.Values
 	Headers http.Header
@@ -165,7 +166,7 @@ func (f *Server) handle(build func(url.Values, string) any) http.HandlerFunc {
 		}
 		r.ParseForm()
 		f.mu.Lock()
-		f.requests = append(f.requests, Request{Path: r.URL.Path, Form: r.PostForm, Headers: r.Header.Clone()})
+		f.requests = append(f.requests, Request{Method: r.Method, Path: r.URL.Path, Form: r.PostForm, Headers: r.Header.Clone()})
 		delay := f.delay[r.URL.Path]
 		var inject int
 		if q := f.failures[r.URL.Path]; len(q) > 0 {
@@ -224,6 +225,13 @@ func (f *Server) RequestsTo(path string) []Request {
 		}
 	}
 	return out
+}
+
+// Requests lists every request received.
+func (f *Server) Requests() []Request {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return append([]Request(nil), f.requests...)
 }
 
 // SetDelay makes every request to path wait d.
