@@ -67,9 +67,18 @@ func TestFrontendInBrowser(t *testing.T) {
 	if len(checkouts) <= checkoutsBefore {
 		t.Fatalf("the browser's checkout did not reach Stripe")
 	}
-	last := checkouts[len(checkouts)-1].Form
-	if last.Get("line_items[0][price]") != "price_pro_monthly" ||
-		!strings.HasPrefix(last.Get("success_url"), webURL+"/settings/billing") {
-		t.Fatalf("checkout session asked with %v", last)
+	// The buyer's: Pro monthly, then the credit pack, both back to the app.
+	var pro, pack bool
+	for _, c := range checkouts[checkoutsBefore:] {
+		back := strings.HasPrefix(c.Form.Get("success_url"), webURL+"/settings/billing")
+		pro = pro || (back && c.Form.Get("line_items[0][price]") == "price_pro_monthly" && c.Form.Get("mode") == "subscription")
+		pack = pack || (back && c.Form.Get("line_items[0][price]") == "price_pack_50" && c.Form.Get("mode") == "payment")
+	}
+	if !pro || !pack {
+		t.Fatalf("checkout sessions asked: pro %v, pack %v", pro, pack)
+	}
+	if got := psql(t, "select subscription_tier || '|' || credits_remaining from billing_accounts a join profiles p on p.id = a.user_id "+
+		"where p.email = 'buyer-"+run+"@example.com'"); got != "pro|160" {
+		t.Fatalf("the buyer's account: %s, want pro|160", got)
 	}
 }

@@ -23,6 +23,10 @@ export type Analysis = Schemas["Analysis"];
 export type NewAnalysis = Schemas["CreateAnalysisBody"];
 export type AnalysisStatus = Analysis["status"];
 export type Plan = Schemas["Plan"];
+export type Price = Schemas["Price"];
+export type CreditPack = Schemas["CreditPack"];
+export type BuyCreditPackRequest = Schemas["BuyCreditPackRequest"];
+export type ReconcileReport = Schemas["ReconcileReport"];
 export type PageMeta = Schemas["PageMeta"];
 export type CheckoutRequest = Schemas["CreateCheckoutSessionRequest"];
 export type PortalRequest = Schemas["CreatePortalSessionRequest"];
@@ -215,9 +219,18 @@ export function createPlinthClient(options: PlinthClientOptions) {
       queue: () => data(() => raw.GET("/api/v1/operator/queue")),
       retry: (action: OperatorAction) => data(() => raw.POST("/api/v1/operator/analyses/retry", { body: action })),
       cancel: (action: OperatorAction) => data(() => raw.POST("/api/v1/operator/analyses/cancel", { body: action })),
+      /** Billing reads Stripe's catalog again. */
+      syncCatalog: () => data(() => raw.POST("/api/v1/operator/billing/sync", { body: {} })),
+      /** Every account compared with Stripe; differences repaired and listed. */
+      reconcileBilling: () => data(() => raw.POST("/api/v1/operator/billing/reconcile", { body: {} })),
     },
     billing: {
+      /** Free first, then by monthly price; each with its monthly and yearly prices and features. */
       plans: () => data(() => raw.GET("/api/v1/billing/plans")),
+      creditPacks: () => data(() => raw.GET("/api/v1/billing/credit-packs")),
+      /** Checkout in payment mode; the credits arrive once the payment is confirmed. */
+      buyCreditPack: (request: BuyCreditPackRequest) =>
+        data(() => raw.POST("/api/v1/billing/credit-packs/checkout", { body: request })),
       checkout: (request: CheckoutRequest) => data(() => raw.POST("/api/v1/billing/checkout", { body: request })),
       portal: (request: PortalRequest) => data(() => raw.POST("/api/v1/billing/portal", { body: request })),
     },

@@ -55,11 +55,19 @@ test("a visitor without a session is sent to sign-in, and back afterwards", asyn
   await expect(page.getByTestId("empty-state")).toContainText("No resources yet");
 });
 
-test("public pricing lists the API's plans", async ({ page }) => {
+test("public pricing shows Stripe's prices, monthly or yearly, and the credit pack", async ({ page }) => {
   await page.goto("/pricing");
   await expect(page.locator("[data-plan]")).toHaveCount(3);
-  await expect(page.locator('[data-plan="pro"]')).toContainText("100");
+  const pro = page.locator('[data-plan="pro"]');
+  await expect(pro.getByTestId("price")).toContainText("19");
+  await expect(pro.getByTestId("price")).toContainText("/ month");
+  await expect(pro).toContainText("100 analyses a month");
+  await page.getByRole("button", { name: /Yearly/ }).click();
+  await expect(pro.getByTestId("price")).toContainText("190");
+  await expect(pro.getByTestId("price")).toContainText("/ year");
+  await expect(page.getByTestId("packs")).toContainText("50 credits");
   await shot(page, "pricing");
+  await expect(pro.getByRole("link", { name: "Choose Pro" })).toHaveAttribute("href", "/settings/billing?plan=pro&interval=year");
 });
 
 test("sign in, create and edit a resource, see validation errors, archive, filter, delete", async ({ page }) => {
@@ -219,7 +227,7 @@ test("another user's resource answers not found", async ({ browser }) => {
   await shot(intruder, "not-found");
 });
 
-test("out of credits: the 402 path offers billing, and checkout redirects to Stripe", async ({ page }) => {
+test("out of credits: the 402 path offers billing", async ({ page }) => {
   test.skip(!databaseUrl, "PLINTH_E2E_DATABASE_URL is not set");
   await signIn(page, "spender");
   await createResource(page, "Last one", "Nothing left to spend.");
@@ -230,15 +238,39 @@ test("out of credits: the 402 path offers billing, and checkout redirects to Str
   await shot(page, "out-of-credits");
   await notice.getByRole("link", { name: "See plans and billing" }).click();
   await page.waitForURL("/settings/billing");
+  await expect(page.locator('[data-plan="pro"]').getByRole("button", { name: "Choose Pro" })).toBeVisible();
+});
 
-  // The fake Stripe server's checkout page is not reachable from here; the
-  // browser's navigation to it is what counts.
-  await page.route("https://checkout.stripe.test/**", (route) =>
-    route.fulfill({ contentType: "text/html", body: "<h1>Fake Stripe Checkout</h1>" }),
-  );
-  await page.locator('[data-plan="pro"]').getByRole("button", { name: "Upgrade to Pro" }).click();
-  await page.waitForURL(/^https:\/\/checkout\.stripe\.test\/c\/pay\/cs_test_/);
-  await expect(page.getByRole("heading")).toHaveText("Fake Stripe Checkout");
+// The local Stripe stand-in's pages, as on ./plinth up: checkout completes
+// without a card and Stripe's events reach billing through the gateway.
+test("buy Pro and a credit pack on the Stripe stand-in, then a failed renewal shows the banner", async ({ page }) => {
+  await signIn(page, "buyer", "/settings/billing?plan=pro&interval=month");
+  await expect(page.getByTestId("credits")).toHaveText("10");
+  await page.locator('[data-plan="pro"]').getByRole("button", { name: "Choose Pro" }).click();
+  await expect(page.getByRole("heading", { name: "Checkout" })).toBeVisible();
+  await expect(page.getByText("$19.00 / month")).toBeVisible();
+  await shot(page, "stand-in-checkout");
+  await page.getByRole("button", { name: "Pay" }).click();
+  await page.waitForURL(/\/settings\/billing\?checkout=success$/);
+  await expect(page.getByTestId("tier")).toHaveText("pro", { timeout: 15000 });
+  await expect(page.getByTestId("credits")).toHaveText("110");
+  await expect(page.locator('[data-plan="pro"]')).toContainText("Current plan");
+
+  await page.getByRole("button", { name: "Buy 50 credits" }).click();
+  await page.getByRole("button", { name: "Pay" }).click();
+  await page.waitForURL(/checkout=success$/);
+  await expect(page.getByTestId("credits")).toHaveText("160", { timeout: 15000 });
+  await shot(page, "billing-after-purchase");
+
+  await page.getByRole("button", { name: "Manage subscription and payment method" }).click();
+  await expect(page.getByRole("heading", { name: "Billing" })).toBeVisible();
+  await page.getByText("Try the failure paths").click();
+  await page.getByRole("button", { name: "Fail the next renewal" }).click();
+  await expect(page.locator("strong", { hasText: "past_due" })).toBeVisible();
+  await page.getByRole("link", { name: "Return to Plinth" }).click();
+  await page.waitForURL(/\/settings\/billing/);
+  await expect(page.getByTestId("payment-banner")).toContainText("payment failed", { timeout: 15000 });
+  await expect(page.getByTestId("tier")).toHaveText("pro");
 });
 
 // The UI's answer to the contract's 429 and 5xx, with the API's answer

@@ -1,5 +1,6 @@
 import type { ReactNode } from "react";
 
+import { PaymentBanner } from "@/components/billing/payment-banner";
 import { Sidebar } from "@/components/layouts/sidebar";
 import { requireSession } from "@/lib/auth-guard";
 
@@ -8,7 +9,10 @@ export default async function DashboardLayout({ children }: { children: ReactNod
   return (
     <div className="md:flex">
       <Sidebar />
-      <main className="mx-auto w-full max-w-4xl flex-1 space-y-6 p-4 md:p-8">{children}</main>
+      <main className="mx-auto w-full max-w-4xl flex-1 space-y-6 p-4 md:p-8">
+        <PaymentBanner />
+        {children}
+      </main>
     </div>
   );
 }
