@@ -454,7 +454,7 @@ absl::StatusOr<v1::ReconcileReport> BillingServiceImpl::Reconcile(db::Deadline d
   auto accounts = store_->AccountsWithCustomer(deadline);
   if (!accounts.ok()) return accounts.status();
   v1::ReconcileReport report;
-  const int64_t since = static_cast<int64_t>(NowSeconds()) - 40 * 86400;
+  const int64_t since = static_cast<int64_t>(NowSeconds()) - int64_t{40} * 86400;
   for (const AccountRow& a : *accounts) {
     report.set_accounts_checked(report.accounts_checked() + 1);
     auto drift = [&](const std::string& field, const std::string& local, const std::string& stripe) {

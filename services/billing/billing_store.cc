@@ -258,7 +258,7 @@ absl::StatusOr<bool> BillingStore::GrantInvoice(const std::string& user_id, cons
 absl::StatusOr<int64_t> BillingStore::ExpireGrace(int64_t grace_seconds, db::Deadline deadline) {
   int64_t n = 0;
   absl::Status s = pool_->ServiceTx(deadline, [&](pqxx::transaction_base& tx) {
-    n = tx.exec_prepared(kExpireGrace, grace_seconds).affected_rows();
+    n = static_cast<int64_t>(tx.exec_prepared(kExpireGrace, grace_seconds).affected_rows());
     return absl::OkStatus();
   });
   if (!s.ok()) return s;

@@ -31,7 +31,7 @@ int main() {
   if (!free_credits.ok()) return service_env::StartupFailure(free_credits.status());
   auto grace_days = env.Int("BILLING_GRACE_DAYS", 7, 0, 365);
   auto catalog_refresh = env.Int("BILLING_CATALOG_REFRESH_SECONDS", 300, 0, 86400);
-  auto reconcile = env.Int("BILLING_RECONCILE_INTERVAL_SECONDS", 3600, 0, 7 * 86400);
+  auto reconcile = env.Int("BILLING_RECONCILE_INTERVAL_SECONDS", 3600, 0, int64_t{7} * 86400);
   for (const auto* v : {&grace_days, &catalog_refresh, &reconcile}) {
     if (!v->ok()) return service_env::StartupFailure(v->status());
   }

@@ -7,7 +7,7 @@
 //	clustercheck -base URL -jwt-secret S limit -n 130
 //
 // smoke: a profile, a resource, an analysis to `succeeded`, a signed
-// invoice.paid webhook delivered twice and applied once. load: mixed reads,
+// webhook (a paid credit pack) delivered twice and applied once. load: mixed reads,
 // writes and analyses at -rate requests/s until the file -until exists; then
 // waits for every analysis it created to finish and writes a JSON report
 // (requests, failures by kind, analyses created / succeeded / charged). limit:
@@ -156,10 +156,12 @@ func smoke() {
 	}
 	now := time.Now().Unix()
 	event, _ := json.Marshal(map[string]any{"id": "evt_" + hex.EncodeToString([]byte(sub[:6])), "object": "event",
-		"api_version": "2024-06-20", "created": now, "type": "invoice.paid", "livemode": false,
-		"data": map[string]any{"object": map[string]any{"id": "in_" + sub[:8], "object": "invoice", "customer": "cus_" + sub[:8],
-			"status": "paid", "subscription_details": map[string]any{"metadata": map[string]any{"user_id": sub}},
-			"lines": map[string]any{"object": "list", "data": []any{map[string]any{"price": map[string]any{"id": "price_REPLACE_pro"}}}}}}})
+		"api_version": "2024-06-20", "created": now, "type": "checkout.session.completed", "livemode": false,
+		// A paid credit pack: its credits travel in the session, so no
+		// catalog is needed (the cluster has no Stripe account).
+		"data": map[string]any{"object": map[string]any{"id": "cs_" + sub[:8], "object": "checkout.session",
+			"mode": "payment", "payment_status": "paid", "status": "complete", "client_reference_id": sub,
+			"metadata": map[string]any{"user_id": sub, "plinth_credits": "100"}}}})
 	mac := hmac.New(sha256.New, []byte(*webhookSecret))
 	fmt.Fprintf(mac, "%d.", now)
 	mac.Write(event)
@@ -170,9 +172,9 @@ func smoke() {
 		fail("webhook deliveries: %v then %v", first.body, second.body)
 	}
 	after := expect(200, "GET /profiles/me", "GET", "/api/v1/profiles/me", tok, nil)
-	// 10 free, 1 spent on the analysis, 100 from the pro invoice, once.
+	// 10 free, 1 spent on the analysis, 100 from the pack, once.
 	if c := after.data()["credits_remaining"]; c != float64(109) {
-		fail("credits after one analysis and an invoice delivered twice: %v, want 109", c)
+		fail("credits after one analysis and a credit pack's event delivered twice: %v, want 109", c)
 	}
 	fmt.Println("smoke: profile, resource, analysis succeeded, webhook delivered twice applied once")
 }
