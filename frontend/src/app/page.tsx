@@ -7,7 +7,7 @@ export default function LandingPage() {
   return (
     <>
       <Header />
-      <main className="mx-auto max-w-5xl px-4 py-20">
+      <main id="main" tabIndex={-1} className="mx-auto max-w-5xl px-4 py-20 focus:outline-none">
         <h1 className="text-4xl font-bold tracking-tight text-slate-900">Your documents, analysed by Claude.</h1>
         <p className="mt-4 max-w-2xl text-lg text-slate-600">
           Keep your notes and documents in one place and run analyses on them as background jobs. Every analysis costs

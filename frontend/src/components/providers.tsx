@@ -5,6 +5,7 @@ import { usePathname, useRouter } from "next/navigation";
 import { createContext, useContext, useMemo, type ReactNode } from "react";
 import { SWRConfig } from "swr";
 
+import { ToastProvider } from "@/components/shared/toast";
 import { asApiError, retryDelayMs } from "@/lib/errors";
 import { accessToken } from "@/lib/session";
 import type { PublicConfig } from "@/types/config";
@@ -47,7 +48,7 @@ export function Providers({ config, children }: { config: PublicConfig; children
               // A 401 anywhere means the session is gone: back to sign-in,
               // then here again.
               if (asApiError(error).status === 401 && !pathname.startsWith("/login")) {
-                router.replace(`/login?next=${encodeURIComponent(pathname)}`);
+                router.replace(`/login?next=${encodeURIComponent(pathname)}&expired=1`);
               }
             },
             onErrorRetry: (error, _key, _config, revalidate, { retryCount }) => {
@@ -56,7 +57,7 @@ export function Providers({ config, children }: { config: PublicConfig; children
             },
           }}
         >
-          {children}
+          <ToastProvider>{children}</ToastProvider>
         </SWRConfig>
       </ApiContext.Provider>
     </ConfigContext.Provider>

@@ -16,7 +16,8 @@ export function useResources(query: ListResourcesQuery) {
   return useSWR(["resources", query] as const, ([, q]) => api.resources.list(q), { keepPreviousData: true });
 }
 
+/** A resource (nothing asked while `id` is empty). */
 export function useResource(id: string) {
   const api = useApi();
-  return useSWR(["resource", id] as const, ([, resourceId]) => api.resources.get(resourceId));
+  return useSWR(id ? (["resource", id] as const) : null, ([, resourceId]) => api.resources.get(resourceId));
 }

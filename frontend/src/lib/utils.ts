@@ -4,12 +4,44 @@ export function cn(...classes: ClassValue[]): string {
   return clsx(classes);
 }
 
-const dateFormat = new Intl.DateTimeFormat("en", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" });
-
-export function formatDate(iso: string | null | undefined): string {
+/**
+ * A moment in the reader's language and time zone (the browser's), e.g.
+ * "5 Dec 2026, 11:02" in en-GB. `locale`/`timeZone` only for tests.
+ */
+export function formatDate(iso: string | null | undefined, locale?: string, timeZone?: string): string {
   if (!iso) return "—";
   const d = new Date(iso);
-  return Number.isNaN(d.getTime()) ? "—" : `${dateFormat.format(d)} UTC`;
+  if (Number.isNaN(d.getTime())) return "—";
+  return new Intl.DateTimeFormat(locale, { dateStyle: "medium", timeStyle: "short", timeZone }).format(d);
+}
+
+const UNITS: [Intl.RelativeTimeFormatUnit, number][] = [
+  ["year", 365 * 86400],
+  ["month", 30 * 86400],
+  ["week", 7 * 86400],
+  ["day", 86400],
+  ["hour", 3600],
+  ["minute", 60],
+  ["second", 1],
+];
+
+/** Whether the moment is less than `days` away from now. */
+export function isWithinDays(iso: string, days: number, now = Date.now()): boolean {
+  return Math.abs(now - new Date(iso).getTime()) < days * 86400 * 1000;
+}
+
+/** "3 minutes ago", "yesterday", "in 2 days", in the reader's language. */
+export function formatRelative(iso: string | null | undefined, now = Date.now(), locale?: string): string {
+  if (!iso) return "—";
+  const t = new Date(iso).getTime();
+  if (Number.isNaN(t)) return "—";
+  const seconds = Math.round((t - now) / 1000);
+  const format = new Intl.RelativeTimeFormat(locale, { numeric: "auto" });
+  if (Math.abs(seconds) < 45) return format.format(0, "second");
+  for (const [unit, size] of UNITS) {
+    if (Math.abs(seconds) >= size) return format.format(Math.round(seconds / size), unit);
+  }
+  return format.format(seconds, "second");
 }
 
 /**

@@ -371,3 +371,99 @@ test("the dev sign-in refuses cross-site requests", async ({ request, baseURL })
   });
   expect(ok.status()).toBe(200);
 });
+
+// Layouts that hold any content, at a phone's width and a laptop's: nothing
+// scrolls sideways, and a resource's actions are on the first screen however
+// long its content is.
+const longTitle = `Quarterly${"-report".repeat(24)} ${"x".repeat(200)}`.slice(0, 200);
+const longUrl = `https://example.com/${"a".repeat(1980)}`;
+const longText = `${"Plinth keeps every word. ".repeat(800)}\n${longUrl}\n${"End of the text. ".repeat(1000)}`.slice(0, 40000);
+
+async function noSidewaysScroll(page: Page, where: string) {
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  expect(overflow, `${where} scrolls sideways by ${overflow} px`).toBeLessThanOrEqual(0);
+}
+
+for (const [name, size] of [["phone", { width: 390, height: 844 }], ["desktop", { width: 1280, height: 800 }]] as const) {
+  test(`long content fits on a ${name}, actions on the first screen`, async ({ page }) => {
+    await page.setViewportSize(size);
+    await signIn(page, `long-${name}`);
+    const id = await createResource(page, longTitle, longText);
+    await expect(page).toHaveTitle(/· Plinth$/);
+    await noSidewaysScroll(page, "the resource page");
+    for (const label of ["Edit", "Archive", "Delete"]) {
+      const box = await page.getByTestId("resource-actions").getByRole("button", { name: label }).boundingBox();
+      expect(box, label).not.toBeNull();
+      expect(box!.y + box!.height, `${label} is below the first screen`).toBeLessThanOrEqual(size.height);
+    }
+    await shot(page, `resource-long-${name}`);
+    await page.getByRole("button", { name: /Show all/ }).click();
+    await expect(page.getByTestId("resource-content")).toContainText("End of the text.");
+    await noSidewaysScroll(page, "the whole content");
+    for (const [path, label] of [["/resources", "resources"], ["/dashboard", "dashboard"], [`/resources/${id}`, "resource"],
+      ["/settings/billing", "billing"], ["/settings", "settings"], ["/pricing", "pricing"], ["/", "landing"]] as const) {
+      await page.goto(path);
+      await page.waitForLoadState("networkidle");
+      await noSidewaysScroll(page, path);
+      await shot(page, `${label}-${name}`);
+    }
+  });
+}
+
+test("on a phone the navigation folds behind Menu", async ({ page }) => {
+  await page.setViewportSize({ width: 390, height: 844 });
+  await signIn(page, "phone");
+  const nav = page.getByRole("navigation", { name: "Main" });
+  await expect(nav).toBeHidden();
+  await page.getByRole("button", { name: "Menu" }).click();
+  await expect(nav).toBeVisible();
+  await nav.getByRole("link", { name: "Resources" }).click();
+  await page.waitForURL("/resources");
+  await expect(nav).toBeHidden();
+  await expect(page).toHaveTitle("Resources · Plinth");
+});
+
+test("keyboard only: skip link, create with Cancel and Escape, focus kept, delete", async ({ page }) => {
+  await signIn(page, "keys");
+  await page.goto("/resources");
+  await page.keyboard.press("Tab");
+  await expect(page.getByRole("link", { name: "Skip to content" })).toBeFocused();
+  await page.keyboard.press("Enter");
+  const create = page.getByRole("button", { name: "New resource" });
+  await create.focus();
+  await page.keyboard.press("Enter");
+  await expect(page.getByLabel("Title")).toBeFocused();
+  await page.keyboard.press("Escape");
+  await expect(page.getByTestId("resource-form")).toHaveCount(0);
+  await expect(create).toBeFocused();
+  await page.keyboard.press("Enter");
+  await page.keyboard.type("Typed without a mouse");
+  await page.keyboard.press("Tab");
+  await page.keyboard.type("Every key on the keyboard.");
+  await page.keyboard.press("Tab");
+  await expect(page.getByRole("button", { name: "Create" })).toBeFocused();
+  await page.keyboard.press("Enter");
+  await page.waitForURL(/\/resources\/[0-9a-f-]{36}$/);
+  await expect(page.getByTestId("toast").filter({ hasText: "Resource created" })).toBeVisible();
+  await page.getByTestId("resource-actions").getByRole("button", { name: "Edit" }).focus();
+  await page.keyboard.press("Enter");
+  await expect(page.getByLabel("Title")).toBeFocused();
+  await page.getByRole("button", { name: "Cancel" }).focus();
+  await page.keyboard.press("Enter");
+  await page.getByTestId("resource-actions").getByRole("button", { name: "Delete" }).focus();
+  await page.keyboard.press("Enter");
+  await page.getByRole("button", { name: "Delete for good" }).focus();
+  await page.keyboard.press("Enter");
+  await page.waitForURL("/resources");
+  await expect(page.getByTestId("toast").filter({ hasText: "Resource deleted" })).toBeVisible();
+});
+
+test("no credits: Run analysis is disabled and says why", async ({ page }) => {
+  test.skip(!databaseUrl, "PLINTH_E2E_DATABASE_URL is not set");
+  await signIn(page, "broke");
+  await createResource(page, "Nothing to spend", "Zero credits.");
+  execFileSync("psql", [databaseUrl!, "-XAtqc", `update billing_accounts set credits_remaining = 0 where user_id = (select id from profiles where email = '${email("broke")}')`]);
+  await page.reload();
+  await expect(page.getByRole("button", { name: "Run analysis" })).toBeDisabled();
+  await expect(page.locator("#no-credits")).toContainText("No credits left");
+});

@@ -5,7 +5,8 @@ import { describe, expect, it } from "vitest";
 
 import { devUserId, mintDevToken } from "@/lib/dev-auth";
 import { describeError, retryDelayMs } from "@/lib/errors";
-import { safeNext } from "@/lib/utils";
+import { formatMoney } from "@/lib/money";
+import { formatDate, formatRelative, safeNext } from "@/lib/utils";
 
 const apiError = (status: number, retryAfterSeconds?: number) =>
   new PlinthApiError({ status, code: "INTERNAL", message: "m", ...(retryAfterSeconds !== undefined ? { retryAfterSeconds } : {}) });
@@ -127,5 +128,28 @@ describe("form rules from the API's document", () => {
     const { RESOURCE_SORTS, DEFAULT_RESOURCE_SORT } = await import("@/lib/constants");
     expect(RESOURCE_SORTS.map((s) => s.value)).toContain(DEFAULT_RESOURCE_SORT);
     expect(RESOURCE_SORTS.every((s) => s.label.length > 0)).toBe(true);
+  });
+});
+
+describe("times and money in the reader's language and zone", () => {
+  it("formats a moment in the given locale and time zone", () => {
+    const iso = "2026-12-05T10:30:00Z";
+    expect(formatDate(iso, "en-GB", "Europe/Paris")).toBe("5 Dec 2026, 11:30");
+    expect(formatDate(iso, "fr-FR", "Asia/Tokyo")).toBe("5 déc. 2026, 19:30");
+    expect(formatDate(null)).toBe("—");
+    expect(formatDate("not a date")).toBe("—");
+  });
+  it("says how long ago, in words", () => {
+    const now = Date.parse("2026-12-05T10:30:00Z");
+    expect(formatRelative("2026-12-05T10:29:50Z", now, "en")).toBe("now");
+    expect(formatRelative("2026-12-05T10:27:00Z", now, "en")).toBe("3 minutes ago");
+    expect(formatRelative("2026-12-04T10:30:00Z", now, "en")).toBe("yesterday");
+    expect(formatRelative("2026-12-07T10:30:00Z", now, "fr")).toBe("après-demain");
+  });
+  it("formats Stripe's amounts", () => {
+    expect(formatMoney(1900, "usd")).toMatch(/19/);
+    expect(formatMoney(1900, "usd")).not.toMatch(/19[.,]00/);
+    expect(formatMoney(1950, "eur")).toMatch(/19[.,]50/);
+    expect(formatMoney(500, "jpy")).toMatch(/500/);
   });
 });

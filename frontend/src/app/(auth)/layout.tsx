@@ -3,7 +3,7 @@ import type { ReactNode } from "react";
 
 export default function AuthLayout({ children }: { children: ReactNode }) {
   return (
-    <main className="flex min-h-screen items-center justify-center px-4">
+    <main id="main" tabIndex={-1} className="flex min-h-screen items-center justify-center px-4 focus:outline-none">
       <div className="w-full max-w-sm space-y-6">
         <Link href="/" className="block text-center text-2xl font-semibold text-slate-900">
           Plinth

@@ -9,7 +9,7 @@ export default async function DashboardLayout({ children }: { children: ReactNod
   return (
     <div className="md:flex">
       <Sidebar />
-      <main className="mx-auto w-full max-w-4xl flex-1 space-y-6 p-4 md:p-8">
+      <main id="main" tabIndex={-1} className="mx-auto w-full min-w-0 max-w-4xl flex-1 space-y-6 p-4 focus:outline-none md:p-8">
         <PaymentBanner />
         {children}
       </main>

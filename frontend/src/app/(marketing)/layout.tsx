@@ -7,7 +7,7 @@ export default function MarketingLayout({ children }: { children: ReactNode }) {
   return (
     <>
       <Header />
-      <main className="mx-auto min-h-[70vh] max-w-5xl px-4 py-12">{children}</main>
+      <main id="main" tabIndex={-1} className="mx-auto min-h-[70vh] max-w-5xl px-4 py-12 focus:outline-none">{children}</main>
       <Footer />
     </>
   );

@@ -30,10 +30,13 @@ export function ResourceForm({
   resource,
   submitLabel,
   onSubmit,
+  onCancel,
 }: {
   resource?: Resource;
   submitLabel: string;
   onSubmit: (values: ResourceValues) => Promise<void>;
+  /** Shown next to the submit button; Escape does the same. */
+  onCancel?: () => void;
 }) {
   const [failure, setFailure] = useState<unknown>(null);
   const form = useForm<ResourceValues>({
@@ -49,17 +52,32 @@ export function ResourceForm({
     }
   });
   return (
-    <form onSubmit={submit} className="space-y-4" noValidate data-testid="resource-form">
+    <form
+      onSubmit={submit}
+      className="space-y-4"
+      noValidate
+      data-testid="resource-form"
+      onKeyDown={(e) => {
+        if (e.key === "Escape" && onCancel) onCancel();
+      }}
+    >
       <Field id="title" label="Title" error={form.formState.errors.title?.message}>
-        <Input autoComplete="off" {...form.register("title")} />
+        <Input autoComplete="off" autoFocus {...form.register("title")} />
       </Field>
       <Field id="content" label="Content" error={form.formState.errors.content?.message}>
         <Textarea {...form.register("content")} />
       </Field>
       {failure !== null && <ErrorState error={failure} />}
-      <Button type="submit" busy={form.formState.isSubmitting}>
-        {submitLabel}
-      </Button>
+      <div className="flex flex-wrap gap-2">
+        <Button type="submit" busy={form.formState.isSubmitting}>
+          {submitLabel}
+        </Button>
+        {onCancel && (
+          <Button type="button" variant="ghost" onClick={onCancel}>
+            Cancel
+          </Button>
+        )}
+      </div>
     </form>
   );
 }

@@ -1,31 +1,56 @@
 "use client";
 
+import type { Resource } from "@plinth/client";
 import Link from "next/link";
+import useSWR from "swr";
 
+import { useApi } from "@/components/providers";
 import { EmptyState } from "@/components/shared/empty-state";
 import { ErrorState } from "@/components/shared/error-state";
 import { Loading } from "@/components/shared/loading";
 import { StatusBadge } from "@/components/shared/status-badge";
 import { Card } from "@/components/ui/card";
-import { useResourceAnalyses } from "@/hooks/use-analyses";
+import { Time } from "@/components/shared/time";
 import { useProfile } from "@/hooks/use-profile";
 import { useResources } from "@/hooks/use-resources";
-import { formatDate } from "@/lib/utils";
+import { analysisName } from "@/lib/names";
+import { PageTitle } from "@/components/shared/page-title";
 
-function RecentAnalyses({ resourceId, title }: { resourceId: string; title: string }) {
-  const { data } = useResourceAnalyses(resourceId, 3);
-  if (!data?.data.length) return null;
+/**
+ * The newest analyses of the most recently updated resources (running one
+ * updates its resource), newest first, each named by its resource and
+ * instruction.
+ */
+function RecentAnalyses({ resources }: { resources: Resource[] }) {
+  const api = useApi();
+  const ids = resources.map((r) => r.id);
+  const { data, error, mutate } = useSWR(ids.length ? ["recent-analyses", ...ids] : null, () =>
+    Promise.all(ids.map((id) => api.analyses.list(id, { limit: 5 }))),
+  );
+  if (error) return <ErrorState error={error} onRetry={() => void mutate()} />;
+  if (!data) return <Loading />;
+  const titles = new Map(resources.map((r) => [r.id, r.title]));
+  const analyses = data
+    .flatMap((page) => page.data)
+    .sort((a, b) => b.created_at.localeCompare(a.created_at))
+    .slice(0, 5);
+  if (analyses.length === 0) return <p className="text-sm text-slate-500">No analyses yet: open a resource and run one.</p>;
   return (
-    <>
-      {data.data.map((a) => (
-        <li key={a.id} className="flex items-center justify-between py-2 text-sm">
-          <Link href={`/analyses/${a.id}`} className="truncate text-indigo-700 underline">
-            {title} — {formatDate(a.created_at)}
+    <ul className="divide-y divide-slate-100" data-testid="recent-analyses">
+      {analyses.map((a) => (
+        <li key={a.id} className="flex items-center justify-between gap-3 py-2 text-sm">
+          <Link href={`/analyses/${a.id}`} className="min-w-0 text-indigo-700 underline">
+            <span className="line-clamp-1 [overflow-wrap:anywhere]">
+              {titles.get(a.resource_id)} — {analysisName(a.prompt)}
+            </span>
           </Link>
-          <StatusBadge status={a.status} />
+          <span className="flex shrink-0 items-center gap-2 text-slate-500">
+            <Time iso={a.created_at} />
+            <StatusBadge status={a.status} />
+          </span>
         </li>
       ))}
-    </>
+    </ul>
   );
 }
 
@@ -34,6 +59,7 @@ export default function DashboardPage() {
   const recent = useResources({ limit: 5, sort: "-updated_at" });
   return (
     <>
+      <PageTitle>Dashboard</PageTitle>
       <h1 className="text-2xl font-semibold">Dashboard</h1>
       {profile.error ? (
         <ErrorState error={profile.error} onRetry={() => void profile.mutate()} />
@@ -74,7 +100,7 @@ export default function DashboardPage() {
           <ul className="divide-y divide-slate-100">
             {recent.data.data.map((r) => (
               <li key={r.id} className="flex items-center justify-between py-2 text-sm">
-                <Link href={`/resources/${r.id}`} className="truncate text-indigo-700 underline">{r.title}</Link>
+                <Link href={`/resources/${r.id}`} className="line-clamp-1 min-w-0 text-indigo-700 underline [overflow-wrap:anywhere]">{r.title}</Link>
                 <StatusBadge status={r.status} />
               </li>
             ))}
@@ -84,11 +110,7 @@ export default function DashboardPage() {
       <Card>
         <h2 className="mb-3 font-semibold">Recent analyses</h2>
         {recent.data && recent.data.data.length > 0 ? (
-          <ul className="divide-y divide-slate-100" data-testid="recent-analyses">
-            {recent.data.data.slice(0, 3).map((r) => (
-              <RecentAnalyses key={r.id} resourceId={r.id} title={r.title} />
-            ))}
-          </ul>
+          <RecentAnalyses resources={recent.data.data} />
         ) : (
           <p className="text-sm text-slate-500">Analyses of your resources appear here.</p>
         )}

@@ -7,9 +7,10 @@ import { Loading } from "@/components/shared/loading";
 import { StatusBadge } from "@/components/shared/status-badge";
 import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
+import { Time } from "@/components/shared/time";
 import { useIsOperator, useJobStats, useOperatorAction, useOperatorAnalyses } from "@/hooks/use-operator";
 import { describeError } from "@/lib/errors";
-import { formatDate } from "@/lib/utils";
+import { PageTitle } from "@/components/shared/page-title";
 
 const statuses = ["", "queued", "running", "succeeded", "failed", "cancelled"] as const;
 
@@ -48,6 +49,7 @@ export default function OperatorPage() {
   if (!isOperator) {
     return (
       <Card>
+        <PageTitle>Operator</PageTitle>
         <h1 className="text-xl font-semibold">Operators only</h1>
         <p className="mt-2 text-sm text-slate-600">This page is for Plinth&apos;s operators (docs/OPERATIONS.md).</p>
       </Card>
@@ -67,6 +69,7 @@ export default function OperatorPage() {
   };
   return (
     <>
+      <PageTitle>Operator</PageTitle>
       <h1 className="text-2xl font-semibold">Operator: analyses</h1>
       <section aria-label="Queue" className="grid grid-cols-2 gap-3 sm:grid-cols-4">
         {figures.map((f) => (
@@ -131,7 +134,7 @@ export default function OperatorPage() {
                   <td className="p-2 font-mono text-xs" title={analysis.id}>{analysis.id.slice(0, 8)}</td>
                   <td className="p-2"><StatusBadge status={analysis.status} /></td>
                   <td className="p-2 font-mono text-xs">{user_id.slice(0, 8)}</td>
-                  <td className="p-2">{formatDate(analysis.created_at)}</td>
+                  <td className="p-2"><Time iso={analysis.created_at} /></td>
                   <td className="p-2">{analysis.attempts}</td>
                   <td className="max-w-xs truncate p-2" title={analysis.error ?? ""}>{analysis.error ?? ""}</td>
                 </tr>

@@ -3,7 +3,7 @@
 import type { ListResourcesQuery } from "@plinth/client";
 import Link from "next/link";
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
-import { Suspense, useState } from "react";
+import { Suspense, useRef, useState } from "react";
 import { useSWRConfig } from "swr";
 
 import { ResourceForm } from "@/components/forms/resource-form";
@@ -15,9 +15,11 @@ import { StatusBadge } from "@/components/shared/status-badge";
 import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { Select } from "@/components/ui/input";
+import { Time } from "@/components/shared/time";
 import { isResourcesKey, useResources } from "@/hooks/use-resources";
 import { DEFAULT_RESOURCE_SORT, PAGE_SIZE, RESOURCE_SORTS, RESOURCE_STATUSES } from "@/lib/constants";
-import { formatDate } from "@/lib/utils";
+import { PageTitle } from "@/components/shared/page-title";
+import { useToast } from "@/components/shared/toast";
 
 type Status = NonNullable<ListResourcesQuery["status"]>;
 type Sort = NonNullable<ListResourcesQuery["sort"]>;
@@ -43,6 +45,13 @@ function ResourcesPage() {
   const { data, error, isLoading, mutate } = useResources(query);
   const { mutate: mutateAll } = useSWRConfig();
   const [creating, setCreating] = useState(false);
+  const toast = useToast();
+  const newButton = useRef<HTMLButtonElement>(null);
+  const stopCreating = () => {
+    setCreating(false);
+    // Focus goes back where it came from, not to the page's start.
+    requestAnimationFrame(() => newButton.current?.focus());
+  };
 
   const setParam = (changes: Record<string, string | null>) => {
     const next = new URLSearchParams(params);
@@ -56,17 +65,22 @@ function ResourcesPage() {
   return (
     <>
       <div className="flex items-center justify-between">
-        <h1 className="text-2xl font-semibold">Resources</h1>
-        {!creating && <Button onClick={() => setCreating(true)}>New resource</Button>}
+        <PageTitle>Resources</PageTitle>
+      <h1 className="text-2xl font-semibold">Resources</h1>
+        <Button ref={newButton} onClick={() => setCreating(true)} disabled={creating} aria-expanded={creating} aria-controls="new-resource">
+          New resource
+        </Button>
       </div>
       {creating && (
-        <Card>
+        <Card id="new-resource">
           <h2 className="mb-3 font-semibold">New resource</h2>
           <ResourceForm
             submitLabel="Create"
+            onCancel={stopCreating}
             onSubmit={async (values) => {
               const created = await api.resources.create(values);
               await mutateAll(isResourcesKey);
+              toast("Resource created");
               router.push(`/resources/${created.id}`);
             }}
           />
@@ -123,10 +137,10 @@ function ResourcesPage() {
               {data.data.map((r) => (
                 <tr key={r.id}>
                   <td className="px-4 py-2">
-                    <Link href={`/resources/${r.id}`} className="text-indigo-700 underline">{r.title}</Link>
+                    <Link href={`/resources/${r.id}`} className="line-clamp-2 text-indigo-700 underline [overflow-wrap:anywhere]">{r.title}</Link>
                   </td>
                   <td className="px-4 py-2"><StatusBadge status={r.status} /></td>
-                  <td className="px-4 py-2 text-slate-500">{formatDate(r.updated_at)}</td>
+                  <td className="whitespace-nowrap px-4 py-2 text-slate-500"><Time iso={r.updated_at} /></td>
                 </tr>
               ))}
             </tbody>

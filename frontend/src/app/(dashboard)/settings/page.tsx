@@ -6,12 +6,14 @@ import { ErrorState } from "@/components/shared/error-state";
 import { Loading } from "@/components/shared/loading";
 import { Card } from "@/components/ui/card";
 import { useProfile } from "@/hooks/use-profile";
+import { PageTitle } from "@/components/shared/page-title";
 
 export default function SettingsPage() {
   const api = useApi();
   const { data: profile, error, mutate } = useProfile();
   return (
     <>
+      <PageTitle>Settings</PageTitle>
       <h1 className="text-2xl font-semibold">Settings</h1>
       {error ? (
         <ErrorState error={error} onRetry={() => void mutate()} />

@@ -10,9 +10,12 @@ import { Markdown } from "@/components/shared/markdown";
 import { StatusBadge } from "@/components/shared/status-badge";
 import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
+import { Time } from "@/components/shared/time";
 import { isFinished, useAnalysis, useCancelAnalysis, useLiveAnalysis } from "@/hooks/use-analyses";
 import { describeError } from "@/lib/errors";
-import { formatDate } from "@/lib/utils";
+import { useResource } from "@/hooks/use-resources";
+import { analysisName } from "@/lib/names";
+import { PageTitle } from "@/components/shared/page-title";
 
 const steps = ["queued", "running", "succeeded"] as const;
 
@@ -22,6 +25,7 @@ const FALLBACK_POLL_MS = 5000;
 export default function AnalysisPage() {
   const { id } = useParams<{ id: string }>();
   const { data: analysis, error, mutate } = useAnalysis(id, FALLBACK_POLL_MS);
+  const { data: resource } = useResource(analysis?.resource_id ?? "");
   const live = useLiveAnalysis(analysis);
   const cancel = useCancelAnalysis();
   const [stopping, setStopping] = useState(false);
@@ -43,9 +47,12 @@ export default function AnalysisPage() {
   };
   return (
     <>
-      <Link href={`/resources/${analysis.resource_id}`} className="text-sm text-indigo-700 underline">← Resource</Link>
-      <div className="flex items-center justify-between gap-3">
-        <h1 className="text-2xl font-semibold">Analysis</h1>
+      <PageTitle>{`${analysisName(analysis.prompt)}${resource ? ` — ${resource.title}` : ""}`}</PageTitle>
+      <Link href={`/resources/${analysis.resource_id}`} className="line-clamp-1 text-sm text-indigo-700 underline [overflow-wrap:anywhere]">
+        ← {resource?.title ?? "Resource"}
+      </Link>
+      <div className="flex items-start justify-between gap-3">
+        <h1 className="min-w-0 text-2xl font-semibold [overflow-wrap:anywhere]" data-testid="analysis-name">{analysisName(analysis.prompt)}</h1>
         <div className="flex items-center gap-3">
           <StatusBadge status={analysis.status} />
           {!finished && (
@@ -77,7 +84,7 @@ export default function AnalysisPage() {
       {error && <ErrorState error={error} />}
       <Card className="space-y-2 text-sm">
         <p><span className="text-slate-500">Instruction:</span> {analysis.prompt}</p>
-        <p><span className="text-slate-500">Queued:</span> {formatDate(analysis.created_at)} · <span className="text-slate-500">attempts:</span> {analysis.attempts}</p>
+        <p><span className="text-slate-500">Queued:</span> <Time iso={analysis.created_at} /> · <span className="text-slate-500">attempts:</span> {analysis.attempts}</p>
         {analysis.model && <p><span className="text-slate-500">Model:</span> {analysis.model}</p>}
       </Card>
       {!finished && live.retry && (
@@ -101,14 +108,14 @@ export default function AnalysisPage() {
           <div data-testid="analysis-output">
             <Markdown text={analysis.output ?? ""} className="text-sm" />
           </div>
-          <p className="mt-3 text-xs text-slate-500">Finished {formatDate(analysis.completed_at)}</p>
+          <p className="mt-3 text-xs text-slate-500">Finished <Time iso={analysis.completed_at} /></p>
         </Card>
       )}
       {analysis.status === "cancelled" && (
         <div role="status" className="rounded-md bg-slate-50 p-4 text-sm text-slate-800 ring-1 ring-slate-200">
           <p className="font-semibold">Stopped.</p>
           <p>
-            Stopped {formatDate(analysis.completed_at)}. The credit was given back if the model had not started writing.
+            Stopped <Time iso={analysis.completed_at} />. The credit was given back if the model had not started writing.
           </p>
           {live.text !== "" && <Markdown text={live.text} className="mt-2 text-sm text-slate-500" />}
         </div>

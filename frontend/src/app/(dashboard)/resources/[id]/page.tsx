@@ -15,11 +15,14 @@ import { Card } from "@/components/ui/card";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { Field } from "@/components/ui/field";
 import { Textarea } from "@/components/ui/input";
+import { Time } from "@/components/shared/time";
 import { useResourceAnalyses } from "@/hooks/use-analyses";
-import { PROFILE_KEY } from "@/hooks/use-profile";
+import { PROFILE_KEY, useProfile } from "@/hooks/use-profile";
 import { isResourcesKey, useResource } from "@/hooks/use-resources";
+import { analysisName } from "@/lib/names";
 import { analysisRules } from "@/lib/rules";
-import { formatDate } from "@/lib/utils";
+import { PageTitle } from "@/components/shared/page-title";
+import { useToast } from "@/components/shared/toast";
 
 export default function ResourcePage() {
   const { id } = useParams<{ id: string }>();
@@ -32,6 +35,10 @@ export default function ResourcePage() {
   const [actionError, setActionError] = useState<unknown>(null);
   const [busy, setBusy] = useState<"archive" | "delete" | "analyse" | null>(null);
   const [prompt, setPrompt] = useState("");
+  const [showAll, setShowAll] = useState(false);
+  const profile = useProfile();
+  const toast = useToast();
+  const noCredits = profile.data?.credits_remaining === 0;
 
   if (error) {
     return (
@@ -55,68 +62,87 @@ export default function ResourcePage() {
     }
   };
 
+  const long = (resource.content?.length ?? 0) > 1500;
   return (
     <>
+      <PageTitle>{resource.title}</PageTitle>
       <Link href="/resources" className="text-sm text-indigo-700 underline">← Resources</Link>
       <div className="flex items-start justify-between gap-4">
-        <h1 className="text-2xl font-semibold break-all" data-testid="resource-title">{resource.title}</h1>
+        {/* A title of any length wraps; words break only when they must. */}
+        <h1 className="min-w-0 text-2xl font-semibold [overflow-wrap:anywhere]" data-testid="resource-title">{resource.title}</h1>
         <StatusBadge status={resource.status} />
       </div>
-      <p className="text-xs text-slate-500">Created {formatDate(resource.created_at)} · updated {formatDate(resource.updated_at)}</p>
+      <p className="text-xs text-slate-500">
+        Created <Time iso={resource.created_at} /> · updated <Time iso={resource.updated_at} />
+      </p>
+      {/* The actions come before the content, however long it is. */}
+      {!editing && (
+        <div className="flex flex-wrap gap-2" data-testid="resource-actions">
+          <Button variant="secondary" onClick={() => setEditing(true)}>Edit</Button>
+          <Button
+            variant="secondary"
+            busy={busy === "archive"}
+            onClick={() =>
+              void act("archive", async () => {
+                const status = resource.status === "archived" ? "pending" : "archived";
+                await mutate(await api.resources.update(id, { status }), { revalidate: false });
+                await mutateAll(isResourcesKey);
+                toast(status === "archived" ? "Resource archived" : "Resource restored");
+              })
+            }
+          >
+            {resource.status === "archived" ? "Unarchive" : "Archive"}
+          </Button>
+          <ConfirmDialog
+            trigger={
+              <Button variant="danger" busy={busy === "delete"}>
+                Delete
+              </Button>
+            }
+            title={`Delete “${resource.title.length > 80 ? `${resource.title.slice(0, 80)}…` : resource.title}”?`}
+            description="The resource and its analyses are deleted. This cannot be undone."
+            confirmLabel="Delete for good"
+            onConfirm={() =>
+              void act("delete", async () => {
+                await api.resources.delete(id);
+                await mutateAll(isResourcesKey);
+                toast("Resource deleted");
+                router.push("/resources");
+              })
+            }
+          />
+        </div>
+      )}
       {actionError !== null && <ErrorState error={actionError} />}
       {editing ? (
         <Card>
           <ResourceForm
             resource={resource}
             submitLabel="Save"
+            onCancel={() => setEditing(false)}
             onSubmit={async (values) => {
               const updated = await api.resources.update(id, values);
               await mutate(updated, { revalidate: false });
               await mutateAll(isResourcesKey);
               setEditing(false);
+              toast("Changes saved");
             }}
           />
-          <Button variant="ghost" className="mt-2" onClick={() => setEditing(false)}>Cancel</Button>
         </Card>
       ) : (
         <Card>
-          <p className="whitespace-pre-wrap text-sm text-slate-800" data-testid="resource-content">
-            {resource.content || <span className="text-slate-400">No content.</span>}
-          </p>
-          {resource.content_truncated && <p className="mt-2 text-xs text-slate-500">Content shortened in this view.</p>}
-          <div className="mt-4 flex flex-wrap gap-2">
-            <Button variant="secondary" onClick={() => setEditing(true)}>Edit</Button>
-            <Button
-              variant="secondary"
-              busy={busy === "archive"}
-              onClick={() =>
-                void act("archive", async () => {
-                  const status = resource.status === "archived" ? "pending" : "archived";
-                  await mutate(await api.resources.update(id, { status }), { revalidate: false });
-                  await mutateAll(isResourcesKey);
-                })
-              }
-            >
-              {resource.status === "archived" ? "Unarchive" : "Archive"}
-            </Button>
-            <ConfirmDialog
-              trigger={
-                <Button variant="danger" busy={busy === "delete"}>
-                  Delete
-                </Button>
-              }
-              title={`Delete “${resource.title}”?`}
-              description="The resource and its analyses are deleted. This cannot be undone."
-              confirmLabel="Delete for good"
-              onConfirm={() =>
-                void act("delete", async () => {
-                  await api.resources.delete(id);
-                  await mutateAll(isResourcesKey);
-                  router.push("/resources");
-                })
-              }
-            />
+          <div className={long && !showAll ? "relative max-h-80 overflow-hidden" : undefined}>
+            <p className="whitespace-pre-wrap text-sm text-slate-800 [overflow-wrap:anywhere]" data-testid="resource-content">
+              {resource.content || <span className="text-slate-400">No content.</span>}
+            </p>
+            {long && !showAll && <div aria-hidden className="absolute inset-x-0 bottom-0 h-16 bg-gradient-to-t from-white" />}
           </div>
+          {long && (
+            <Button variant="ghost" className="mt-2" aria-expanded={showAll} onClick={() => setShowAll((v) => !v)}>
+              {showAll ? "Show less" : `Show all (${(resource.content?.length ?? 0).toLocaleString()} characters)`}
+            </Button>
+          )}
+          {resource.content_truncated && <p className="mt-2 text-xs text-slate-500">Content shortened in this view.</p>}
         </Card>
       )}
       <Card>
@@ -135,7 +161,14 @@ export default function ResourcePage() {
           <Field id="prompt" label="Instruction (optional)" hint="Leave empty for a summary. Costs one credit.">
             <Textarea className="min-h-16" value={prompt} maxLength={analysisRules.prompt.maxLength} onChange={(e) => setPrompt(e.target.value)} />
           </Field>
-          <Button type="submit" busy={busy === "analyse"}>Run analysis</Button>
+          <Button type="submit" busy={busy === "analyse"} disabled={noCredits} aria-describedby={noCredits ? "no-credits" : undefined}>
+            Run analysis
+          </Button>
+          {noCredits && (
+            <p id="no-credits" className="text-sm text-slate-600">
+              No credits left. <Link href="/settings/billing" className="font-medium text-indigo-700 underline">Get credits</Link> to run an analysis.
+            </p>
+          )}
         </form>
         <div className="mt-4">
           {analyses.error ? (
@@ -147,9 +180,14 @@ export default function ResourcePage() {
           ) : (
             <ul className="divide-y divide-slate-100">
               {analyses.data.data.map((a) => (
-                <li key={a.id} className="flex items-center justify-between py-2 text-sm">
-                  <Link href={`/analyses/${a.id}`} className="text-indigo-700 underline">{formatDate(a.created_at)}</Link>
-                  <StatusBadge status={a.status} />
+                <li key={a.id} className="flex items-center justify-between gap-3 py-2 text-sm">
+                  <Link href={`/analyses/${a.id}`} className="min-w-0 text-indigo-700 underline">
+                    <span className="line-clamp-1 [overflow-wrap:anywhere]">{analysisName(a.prompt)}</span>
+                  </Link>
+                  <span className="flex shrink-0 items-center gap-2 text-slate-500">
+                    <Time iso={a.created_at} />
+                    <StatusBadge status={a.status} />
+                  </span>
                 </li>
               ))}
             </ul>

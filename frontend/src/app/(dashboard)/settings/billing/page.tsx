@@ -11,10 +11,12 @@ import { ErrorState } from "@/components/shared/error-state";
 import { Loading } from "@/components/shared/loading";
 import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
+import { Time } from "@/components/shared/time";
 import { usePlans } from "@/hooks/use-plans";
 import { useProfile } from "@/hooks/use-profile";
 import { formatMoney, type Interval } from "@/lib/money";
 import { formatDate } from "@/lib/utils";
+import { PageTitle } from "@/components/shared/page-title";
 
 const SUBSCRIBED = new Set(["trialing", "active", "past_due", "unpaid", "paused"]);
 
@@ -97,6 +99,7 @@ function BillingPage() {
 
   return (
     <>
+      <PageTitle>Billing</PageTitle>
       <h1 className="text-2xl font-semibold">Billing</h1>
       {checkout === "success" && (
         <p role="status" className="rounded-md bg-green-50 p-3 text-sm text-green-800">
@@ -120,7 +123,7 @@ function BillingPage() {
               Credits left: <span className="font-medium" data-testid="credits">{p.credits_remaining.toLocaleString()}</span>
             </p>
             {p.subscription_current_period_end && SUBSCRIBED.has(p.subscription_status) && (
-              <p>{p.subscription_cancel_at_period_end ? "Ends" : "Renews"} {formatDate(p.subscription_current_period_end)}</p>
+              <p>{p.subscription_cancel_at_period_end ? "Ends" : "Renews"} <Time iso={p.subscription_current_period_end} /></p>
             )}
             {p.subscription_status === "past_due" && (
               <p role="alert" className="rounded-md bg-amber-50 p-2 text-amber-900 ring-1 ring-amber-200">
