@@ -58,6 +58,18 @@ func TestFrontendInBrowser(t *testing.T) {
 		t.Fatalf("the browser suite failed: %v (logs: %s/web.log, artifacts: frontend/test-results)", err, logDir)
 	}
 
+	// Lighthouse on every kind of page, mobile and desktop (frontend/tests/lighthouse).
+	lhCtx, lhCancel := context.WithTimeout(context.Background(), 6*time.Minute)
+	defer lhCancel()
+	lh := exec.CommandContext(lhCtx, "node", "tests/lighthouse/run.mjs")
+	lh.Dir = filepath.Join(root, "frontend")
+	lh.Env = append(os.Environ(), "PLINTH_WEB_URL="+webURL, "PLINTH_API_URL="+baseURL, "CHROME_PATH=/usr/bin/chromium")
+	lhOut, err := lh.CombinedOutput()
+	t.Logf("lighthouse:\n%s", lastLines(string(lhOut), 40))
+	if err != nil {
+		t.Fatalf("lighthouse: %v (scores in frontend/test-results/lighthouse)", err)
+	}
+
 	// What the browser did is really there: resources of this run's users in
 	// PostgreSQL, and a checkout session asked of Stripe for the Pro price.
 	if n := psql(t, "select count(*) from resources r join profiles p on p.id = r.user_id where p.email like '%-"+run+"@example.com'"); n == "0" {

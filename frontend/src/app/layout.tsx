@@ -1,8 +1,6 @@
 import type { Metadata } from "next";
 import type { ReactNode } from "react";
 
-import { Providers } from "@/components/providers";
-import { publicConfig } from "@/lib/config";
 
 import "./globals.css";
 
@@ -20,7 +18,9 @@ export const metadata: Metadata = {
 };
 
 // The API's address and the auth mode come from the server's environment
-// when a page is served, so one build runs in every deployment.
+// when a page is served, so one build runs in every deployment. The app's
+// client code (API client, session, SWR) is mounted by the layouts that
+// need it — (dashboard) and (auth) — so marketing pages do not ship it.
 export const dynamic = "force-dynamic";
 
 export default function RootLayout({ children }: { children: ReactNode }) {
@@ -33,7 +33,7 @@ export default function RootLayout({ children }: { children: ReactNode }) {
         >
           Skip to content
         </a>
-        <Providers config={publicConfig()}>{children}</Providers>
+        {children}
       </body>
     </html>
   );

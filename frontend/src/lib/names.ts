@@ -1,4 +1,8 @@
-import { analysisRules } from "@/lib/rules";
+import { fieldRules } from "@plinth/client";
+
+// Straight from the generated rules, not @/lib/rules: that one brings Zod,
+// which pages that only list analyses do not need.
+const DEFAULT_PROMPT = fieldRules.CreateAnalysisBody.prompt.default;
 
 /**
  * What an analysis is called in lists: its instruction, or "Summary" for the
@@ -6,6 +10,6 @@ import { analysisRules } from "@/lib/rules";
  */
 export function analysisName(prompt: string): string {
   const text = prompt.trim();
-  if (!text || text === analysisRules.prompt.default) return "Summary";
+  if (!text || text === DEFAULT_PROMPT) return "Summary";
   return text.length > 90 ? `${text.slice(0, 90)}…` : text;
 }

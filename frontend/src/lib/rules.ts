@@ -1,5 +1,5 @@
 import { fieldRules } from "@plinth/client";
-import { z } from "zod";
+import { z } from "@/lib/zod";
 
 /** A text field's rules as the API states them (clients/typescript/src/rules.ts, generated). */
 type TextRules = { readonly minLength?: number; readonly maxLength?: number };

@@ -18,7 +18,7 @@ function readCookie(name: string): string | null {
  * so a refreshed Supabase session is used at once.
  */
 export async function accessToken(config: PublicConfig): Promise<string | null> {
-  const supabase = supabaseFor(config);
+  const supabase = await supabaseFor(config);
   if (supabase) {
     const { data } = await supabase.auth.getSession();
     return data.session?.access_token ?? null;
@@ -29,7 +29,7 @@ export async function accessToken(config: PublicConfig): Promise<string | null> 
 
 /** Ends the session wherever it lives. */
 export async function signOut(config: PublicConfig): Promise<void> {
-  const supabase = supabaseFor(config);
+  const supabase = await supabaseFor(config);
   if (supabase) {
     await supabase.auth.signOut();
   } else {

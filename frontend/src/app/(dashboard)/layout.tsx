@@ -2,17 +2,21 @@ import type { ReactNode } from "react";
 
 import { PaymentBanner } from "@/components/billing/payment-banner";
 import { Sidebar } from "@/components/layouts/sidebar";
+import { Providers } from "@/components/providers";
 import { requireSession } from "@/lib/auth-guard";
+import { publicConfig } from "@/lib/config";
 
 export default async function DashboardLayout({ children }: { children: ReactNode }) {
   await requireSession();
   return (
-    <div className="md:flex">
-      <Sidebar />
-      <main id="main" tabIndex={-1} className="mx-auto w-full min-w-0 max-w-4xl flex-1 space-y-6 p-4 focus:outline-none md:p-8">
-        <PaymentBanner />
-        {children}
-      </main>
-    </div>
+    <Providers config={publicConfig()}>
+      <div className="md:flex">
+        <Sidebar />
+        <main id="main" tabIndex={-1} className="mx-auto w-full min-w-0 max-w-4xl flex-1 space-y-6 p-4 focus:outline-none md:p-8">
+          <PaymentBanner />
+          {children}
+        </main>
+      </div>
+    </Providers>
   );
 }

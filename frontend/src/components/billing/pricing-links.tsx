@@ -10,6 +10,7 @@ export function PricingLinks({ plans }: { plans: Plan[] }) {
   return (
     <PricingTable
       plans={plans}
+      headingLevel={2}
       action={(plan, interval) => (
         <Link
           href={plan.prices.length === 0 ? "/register" : `/settings/billing?plan=${encodeURIComponent(plan.tier)}&interval=${interval}`}

@@ -16,12 +16,16 @@ export function PricingTable({
   action,
   currentTier,
   initialInterval = "month",
+  headingLevel = 3,
 }: {
   plans: Plan[];
   action: (plan: Plan, interval: Interval) => ReactNode;
   currentTier?: string | undefined;
   initialInterval?: Interval;
+  /** Plan names' heading level: 2 right under the page's title, 3 under a section's. */
+  headingLevel?: 2 | 3;
 }) {
+  const Heading = headingLevel === 2 ? "h2" : "h3";
   const [interval, setInterval] = useState<Interval>(initialInterval);
   const saving = Math.max(0, ...plans.map(yearlySaving));
   const hasYearly = plans.some((p) => priceFor(p, "year"));
@@ -59,7 +63,7 @@ export function PricingTable({
               )}
             >
               <div className="flex items-baseline justify-between gap-2">
-                <h3 className="text-lg font-semibold text-slate-900">{plan.name}</h3>
+                <Heading className="text-lg font-semibold text-slate-900">{plan.name}</Heading>
                 {current && <span className="rounded-full bg-indigo-50 px-2 py-0.5 text-xs font-medium text-indigo-700">Current plan</span>}
               </div>
               <p className="mt-3" data-testid="price">

@@ -5,7 +5,7 @@ import Link from "next/link";
 import { useRouter, useSearchParams } from "next/navigation";
 import { useState } from "react";
 import { useForm } from "react-hook-form";
-import { z } from "zod";
+import { z } from "@/lib/zod";
 
 import { useConfig } from "@/components/providers";
 import { Button } from "@/components/ui/button";
@@ -75,7 +75,7 @@ export function LoginForm() {
   if (!supabase) return <NotConfigured />;
   const submit = form.handleSubmit(async (values) => {
     setFailure(null);
-    const { error } = await supabase.auth.signInWithPassword(values);
+    const { error } = await (await supabase).auth.signInWithPassword(values);
     if (error) {
       setFailure(error.message);
       return;
@@ -113,7 +113,7 @@ export function RegisterForm() {
   if (!supabase) return <NotConfigured />;
   const submit = form.handleSubmit(async (values) => {
     setFailure(null);
-    const { error } = await supabase.auth.signUp({
+    const { error } = await (await supabase).auth.signUp({
       ...values,
       options: { emailRedirectTo: `${window.location.origin}/dashboard` },
     });
@@ -152,7 +152,7 @@ export function ForgotPasswordForm() {
   if (!supabase) return <NotConfigured />;
   const submit = form.handleSubmit(async ({ email }) => {
     setFailure(null);
-    const { error } = await supabase.auth.resetPasswordForEmail(email, { redirectTo: `${window.location.origin}/settings` });
+    const { error } = await (await supabase).auth.resetPasswordForEmail(email, { redirectTo: `${window.location.origin}/settings` });
     if (error) setFailure(error.message);
     else setDone(true);
   });

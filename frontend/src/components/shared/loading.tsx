@@ -6,3 +6,14 @@ export function Loading({ label = "Loading…" }: { label?: string }) {
     </div>
   );
 }
+
+/** Grey lines in the shape of what is coming, so nothing jumps when it comes. */
+export function Skeleton({ lines = 1, className = "" }: { lines?: number; className?: string }) {
+  return (
+    <div role="status" aria-label="Loading" className={`space-y-2 ${className}`}>
+      {Array.from({ length: lines }, (_, i) => (
+        <div key={i} className="h-5 animate-pulse rounded bg-slate-200" style={{ width: `${90 - ((i * 17) % 40)}%` }} />
+      ))}
+    </div>
+  );
+}

@@ -1,18 +1,25 @@
 "use client";
 
-import { createBrowserClient } from "@supabase/ssr";
 import type { SupabaseClient } from "@supabase/supabase-js";
 
 import type { PublicConfig } from "@/types/config";
 
-let browserClient: SupabaseClient | null = null;
+/** Whether sign-in goes through Supabase (not the dev sign-in, not nothing). */
+function supabaseConfigured(config: PublicConfig): boolean {
+  return config.authMode === "supabase" && !!config.supabaseUrl && !!config.supabaseAnonKey;
+}
+
+let browserClient: Promise<SupabaseClient> | null = null;
 
 /**
  * The browser's Supabase client (one per page), or null when sign-in does
- * not go through Supabase (the dev sign-in, or nothing configured).
+ * not go through Supabase. Its code (~70 KB) is loaded on first use only:
+ * pages of a deployment without Supabase never download it.
  */
-export function supabaseFor(config: PublicConfig): SupabaseClient | null {
-  if (config.authMode !== "supabase" || !config.supabaseUrl || !config.supabaseAnonKey) return null;
-  browserClient ??= createBrowserClient(config.supabaseUrl, config.supabaseAnonKey);
+export function supabaseFor(config: PublicConfig): Promise<SupabaseClient> | null {
+  if (!supabaseConfigured(config)) return null;
+  browserClient ??= import("@supabase/ssr").then(({ createBrowserClient }) =>
+    createBrowserClient(config.supabaseUrl!, config.supabaseAnonKey!),
+  );
   return browserClient;
 }

@@ -7,7 +7,7 @@ import useSWR from "swr";
 import { useApi } from "@/components/providers";
 import { EmptyState } from "@/components/shared/empty-state";
 import { ErrorState } from "@/components/shared/error-state";
-import { Loading } from "@/components/shared/loading";
+import { Skeleton } from "@/components/shared/loading";
 import { StatusBadge } from "@/components/shared/status-badge";
 import { Card } from "@/components/ui/card";
 import { Time } from "@/components/shared/time";
@@ -28,7 +28,7 @@ function RecentAnalyses({ resources }: { resources: Resource[] }) {
     Promise.all(ids.map((id) => api.analyses.list(id, { limit: 5 }))),
   );
   if (error) return <ErrorState error={error} onRetry={() => void mutate()} />;
-  if (!data) return <Loading />;
+  if (!data) return <Skeleton lines={3} />;
   const titles = new Map(resources.map((r) => [r.id, r.title]));
   const analyses = data
     .flatMap((page) => page.data)
@@ -64,7 +64,14 @@ export default function DashboardPage() {
       {profile.error ? (
         <ErrorState error={profile.error} onRetry={() => void profile.mutate()} />
       ) : !profile.data ? (
-        <Loading />
+        <div className="grid gap-4 sm:grid-cols-3" data-testid="profile-skeleton">
+          {["Signed in as", "Credits left", "Plan"].map((label) => (
+            <Card key={label}>
+              <p className="text-sm text-slate-500">{label}</p>
+              <Skeleton className="mt-2" />
+            </Card>
+          ))}
+        </div>
       ) : (
         <div className="grid gap-4 sm:grid-cols-3">
           <Card>
@@ -91,7 +98,7 @@ export default function DashboardPage() {
         {recent.error ? (
           <ErrorState error={recent.error} onRetry={() => void recent.mutate()} />
         ) : !recent.data ? (
-          <Loading />
+          <Skeleton lines={3} />
         ) : recent.data.data.length === 0 ? (
           <EmptyState title="No resources yet">
             <Link href="/resources" className="underline">Create your first one</Link>

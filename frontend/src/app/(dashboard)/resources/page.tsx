@@ -1,16 +1,16 @@
 "use client";
 
 import type { ListResourcesQuery } from "@plinth/client";
+import dynamic from "next/dynamic";
 import Link from "next/link";
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
 import { Suspense, useRef, useState } from "react";
 import { useSWRConfig } from "swr";
 
-import { ResourceForm } from "@/components/forms/resource-form";
 import { useApi } from "@/components/providers";
 import { EmptyState } from "@/components/shared/empty-state";
 import { ErrorState } from "@/components/shared/error-state";
-import { Loading } from "@/components/shared/loading";
+import { Loading, Skeleton } from "@/components/shared/loading";
 import { StatusBadge } from "@/components/shared/status-badge";
 import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
@@ -20,6 +20,11 @@ import { isResourcesKey, useResources } from "@/hooks/use-resources";
 import { DEFAULT_RESOURCE_SORT, PAGE_SIZE, RESOURCE_SORTS, RESOURCE_STATUSES } from "@/lib/constants";
 import { PageTitle } from "@/components/shared/page-title";
 import { useToast } from "@/components/shared/toast";
+
+// The form (and Zod with it) loads when it is opened, not with the page.
+const ResourceForm = dynamic(() => import("@/components/forms/resource-form").then((m) => m.ResourceForm), {
+  loading: () => <Skeleton lines={4} />,
+});
 
 type Status = NonNullable<ListResourcesQuery["status"]>;
 type Sort = NonNullable<ListResourcesQuery["sort"]>;

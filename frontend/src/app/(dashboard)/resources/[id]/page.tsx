@@ -1,14 +1,15 @@
 "use client";
 
+import { fieldRules } from "@plinth/client";
+import dynamic from "next/dynamic";
 import Link from "next/link";
 import { useParams, useRouter } from "next/navigation";
 import { useState } from "react";
 import { useSWRConfig } from "swr";
 
-import { ResourceForm } from "@/components/forms/resource-form";
 import { useApi } from "@/components/providers";
 import { ErrorState } from "@/components/shared/error-state";
-import { Loading } from "@/components/shared/loading";
+import { Loading, Skeleton } from "@/components/shared/loading";
 import { StatusBadge } from "@/components/shared/status-badge";
 import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
@@ -20,9 +21,13 @@ import { useResourceAnalyses } from "@/hooks/use-analyses";
 import { PROFILE_KEY, useProfile } from "@/hooks/use-profile";
 import { isResourcesKey, useResource } from "@/hooks/use-resources";
 import { analysisName } from "@/lib/names";
-import { analysisRules } from "@/lib/rules";
 import { PageTitle } from "@/components/shared/page-title";
 import { useToast } from "@/components/shared/toast";
+
+// The form (and Zod with it) loads when it is opened, not with the page.
+const ResourceForm = dynamic(() => import("@/components/forms/resource-form").then((m) => m.ResourceForm), {
+  loading: () => <Skeleton lines={4} />,
+});
 
 export default function ResourcePage() {
   const { id } = useParams<{ id: string }>();
@@ -159,7 +164,7 @@ export default function ResourcePage() {
           }}
         >
           <Field id="prompt" label="Instruction (optional)" hint="Leave empty for a summary. Costs one credit.">
-            <Textarea className="min-h-16" value={prompt} maxLength={analysisRules.prompt.maxLength} onChange={(e) => setPrompt(e.target.value)} />
+            <Textarea className="min-h-16" value={prompt} maxLength={fieldRules.CreateAnalysisBody.prompt.maxLength} onChange={(e) => setPrompt(e.target.value)} />
           </Field>
           <Button type="submit" busy={busy === "analyse"} disabled={noCredits} aria-describedby={noCredits ? "no-credits" : undefined}>
             Run analysis
