@@ -123,7 +123,9 @@ function ResourcesPage() {
       {error ? (
         <ErrorState error={error} onRetry={() => void mutate()} />
       ) : isLoading || !data ? (
-        <Loading />
+        <Card>
+          <Skeleton lines={5} />
+        </Card>
       ) : data.data.length === 0 ? (
         <EmptyState title={query.status ? `No ${query.status} resources` : "No resources yet"}>
           {query.status ? "Try another status." : "Create one to run analyses on it."}

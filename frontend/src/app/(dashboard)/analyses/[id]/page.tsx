@@ -5,7 +5,7 @@ import { useParams } from "next/navigation";
 import { useState } from "react";
 
 import { ErrorState } from "@/components/shared/error-state";
-import { Loading } from "@/components/shared/loading";
+import { Loading, Skeleton } from "@/components/shared/loading";
 import { Markdown } from "@/components/shared/markdown";
 import { StatusBadge } from "@/components/shared/status-badge";
 import { Button } from "@/components/ui/button";
@@ -31,7 +31,16 @@ export default function AnalysisPage() {
   const [stopping, setStopping] = useState(false);
   const [stopError, setStopError] = useState<unknown>();
   if (error && !analysis) return <ErrorState error={error} onRetry={() => void mutate()} />;
-  if (!analysis) return <Loading />;
+  if (!analysis) {
+    return (
+      <div data-testid="analysis-skeleton" className="space-y-6">
+        <div className="h-8 w-1/2 animate-pulse rounded bg-slate-200" />
+        <Card>
+          <Skeleton lines={8} />
+        </Card>
+      </div>
+    );
+  }
   const reached = steps.indexOf(analysis.status as (typeof steps)[number]);
   const finished = isFinished(analysis);
   const stop = async () => {

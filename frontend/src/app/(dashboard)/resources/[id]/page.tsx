@@ -9,7 +9,7 @@ import { useSWRConfig } from "swr";
 
 import { useApi } from "@/components/providers";
 import { ErrorState } from "@/components/shared/error-state";
-import { Loading, Skeleton } from "@/components/shared/loading";
+import { Skeleton } from "@/components/shared/loading";
 import { StatusBadge } from "@/components/shared/status-badge";
 import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
@@ -53,7 +53,17 @@ export default function ResourcePage() {
       </>
     );
   }
-  if (!resource) return <Loading />;
+  if (!resource) {
+    return (
+      <div data-testid="resource-skeleton" className="space-y-6">
+        <div className="h-8 w-2/3 animate-pulse rounded bg-slate-200" />
+        <Skeleton lines={1} className="w-1/3" />
+        <Card>
+          <Skeleton lines={6} />
+        </Card>
+      </div>
+    );
+  }
 
   const act = async (kind: "archive" | "delete" | "analyse", action: () => Promise<void>) => {
     setActionError(null);
@@ -179,7 +189,7 @@ export default function ResourcePage() {
           {analyses.error ? (
             <ErrorState error={analyses.error} onRetry={() => void analyses.mutate()} />
           ) : !analyses.data ? (
-            <Loading />
+            <Skeleton lines={2} />
           ) : analyses.data.data.length === 0 ? (
             <p className="text-sm text-slate-500">No analyses yet.</p>
           ) : (

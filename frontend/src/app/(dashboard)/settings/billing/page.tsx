@@ -8,7 +8,7 @@ import useSWR from "swr";
 import { PricingTable } from "@/components/billing/pricing-table";
 import { useApi } from "@/components/providers";
 import { ErrorState } from "@/components/shared/error-state";
-import { Loading } from "@/components/shared/loading";
+import { Loading, Skeleton } from "@/components/shared/loading";
 import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { Time } from "@/components/shared/time";
@@ -112,7 +112,7 @@ function BillingPage() {
         {profile.error ? (
           <ErrorState error={profile.error} onRetry={() => void profile.mutate()} />
         ) : !p ? (
-          <Loading />
+          <Skeleton lines={3} />
         ) : (
           <div className="space-y-1 text-sm" data-testid="subscription">
             <p>
@@ -146,7 +146,7 @@ function BillingPage() {
         {plans.error ? (
           <ErrorState error={plans.error} onRetry={() => void plans.mutate()} />
         ) : !plans.data ? (
-          <Loading />
+          <Skeleton lines={6} />
         ) : (
           <PricingTable plans={plans.data} currentTier={p?.subscription_tier} initialInterval={initialInterval} action={planAction} />
         )}
