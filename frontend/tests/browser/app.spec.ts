@@ -467,3 +467,29 @@ test("no credits: Run analysis is disabled and says why", async ({ page }) => {
   await expect(page.getByRole("button", { name: "Run analysis" })).toBeDisabled();
   await expect(page.locator("#no-credits")).toContainText("No credits left");
 });
+
+// The issue's walk-through on a phone: sign in, a resource with long text,
+// its analysis streaming then stopped, a plan bought on the Stripe stand-in.
+test("on a phone: long resource, streaming analysis stopped, Pro bought", async ({ page }) => {
+  await page.setViewportSize({ width: 390, height: 844 });
+  await signIn(page, "phone-user");
+  await createResource(page, longTitle, `${longText.slice(0, 20000)} Write slowly please. [fake-pace:900]`);
+  await noSidewaysScroll(page, "the resource");
+  await page.getByRole("button", { name: "Run analysis" }).click();
+  await page.waitForURL(/\/analyses\/[0-9a-f-]{36}$/);
+  const writing = page.getByRole("heading", { name: "Writing…" }).locator("..");
+  await expect(writing).toContainText("Fake", { timeout: 15_000 });
+  await noSidewaysScroll(page, "the analysis");
+  await shot(page, "analysis-writing-phone");
+  await page.getByRole("button", { name: "Stop" }).click();
+  await expect(page.locator('[data-status="cancelled"]')).toBeVisible({ timeout: 10_000 });
+  await page.getByRole("button", { name: "Menu" }).click();
+  await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Billing" }).click();
+  await page.waitForURL("/settings/billing");
+  await page.locator('[data-plan="pro"]').getByRole("button", { name: "Choose Pro" }).click();
+  await page.getByRole("button", { name: "Pay" }).click();
+  await page.waitForURL(/checkout=success$/);
+  await expect(page.getByTestId("tier")).toHaveText("pro", { timeout: 15_000 });
+  await noSidewaysScroll(page, "billing after the purchase");
+  await shot(page, "billing-phone-after-purchase");
+});
