@@ -181,7 +181,7 @@ func (f *Server) handle(build func(url.Values, string) any) http.HandlerFunc {
 			return
 		}
 		f.nextNumber++
-		id := fmt.Sprintf("%06d", f.nextNumber)
+		id := fmt.Sprintf("%06d%s", f.nextNumber, randomSuffix())
 		f.mu.Unlock()
 		time.Sleep(delay)
 		if inject != 0 {

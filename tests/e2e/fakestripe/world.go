@@ -9,6 +9,7 @@ package fakestripe
 import (
 	"bytes"
 	"crypto/hmac"
+	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -188,7 +189,13 @@ func clone(object map[string]any) map[string]any {
 	return out
 }
 
-func randomSuffix() string { return fmt.Sprintf("%x", time.Now().UnixNano()&0xffffff) }
+// randomSuffix keeps ids unique across the stand-in's restarts (its counter
+// starts again; the database still holds the ids it handed out before).
+func randomSuffix() string {
+	b := make([]byte, 4)
+	rand.Read(b)
+	return hex.EncodeToString(b)
+}
 
 // ---- subscriptions and invoices -------------------------------------------
 
