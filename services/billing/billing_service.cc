@@ -30,6 +30,13 @@ std::optional<std::string> CheckReturnUrl(const std::string& url, const std::set
   return std::nullopt;
 }
 
+// Checkout's two return URLs (plans and credit packs alike).
+void CheckCheckoutUrls(const std::string& success_url, const std::string& cancel_url,
+                       const std::set<std::string>& origins, std::vector<errors::FieldViolation>* v) {
+  if (auto issue = CheckReturnUrl(success_url, origins)) v->push_back({"success_url", *issue});
+  if (auto issue = CheckReturnUrl(cancel_url, origins)) v->push_back({"cancel_url", *issue});
+}
+
 // A subscription in one of these states is the user's current one: a
 // second checkout would bill them twice.
 bool Subscribed(const std::string& status) {
@@ -253,9 +260,7 @@ absl::StatusOr<v1::CheckoutSessionResponse> BillingServiceImpl::Checkout(
   } else if (price == nullptr) {
     v.push_back({"interval", "the " + plan->name + " plan has no " + interval + "ly price"});
   }
-  if (auto issue = CheckReturnUrl(request.success_url(), config_.redirect_origins))
-    v.push_back({"success_url", *issue});
-  if (auto issue = CheckReturnUrl(request.cancel_url(), config_.redirect_origins)) v.push_back({"cancel_url", *issue});
+  CheckCheckoutUrls(request.success_url(), request.cancel_url(), config_.redirect_origins, &v);
   if (!v.empty()) return errors::Validation(v);
   if (!config_.stripe) return errors::Unavailable("billing is not configured (STRIPE_SECRET_KEY is not set)");
   auto subscription = store_->SubscriptionStatus(call.caller.sub, call.deadline);
@@ -294,9 +299,7 @@ absl::StatusOr<v1::CheckoutSessionResponse> BillingServiceImpl::BuyPack(const gr
   auto catalog = CurrentCatalog();
   const CreditPack* pack = catalog->PackByPrice(request.price_id());
   if (pack == nullptr) v.push_back({"price_id", "must be a credit pack's price (GET /api/v1/billing/credit-packs)"});
-  if (auto issue = CheckReturnUrl(request.success_url(), config_.redirect_origins))
-    v.push_back({"success_url", *issue});
-  if (auto issue = CheckReturnUrl(request.cancel_url(), config_.redirect_origins)) v.push_back({"cancel_url", *issue});
+  CheckCheckoutUrls(request.success_url(), request.cancel_url(), config_.redirect_origins, &v);
   if (!v.empty()) return errors::Validation(v);
   if (!config_.stripe) return errors::Unavailable("billing is not configured (STRIPE_SECRET_KEY is not set)");
   auto customer = EnsureCustomer(call);

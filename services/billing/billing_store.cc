@@ -166,10 +166,17 @@ bool ApplySubscription(pqxx::transaction_base& tx, const std::string& user, cons
                        bool force, int64_t grace_seconds) {
   if (t.Ended()) tx.exec_prepared(kRecordEnded, t.id);
   const char* statement = force ? kRepair : t.Ended() ? kSubscriptionEnded : kSubscription;
-  const bool applied = tx.exec_prepared(statement, user, t.status, t.tier, t.period_end, t.id, Opt(t.customer), at,
-                                        t.cancel_at_period_end, grace_seconds)
-                           .affected_rows() > 0;
-  return applied;
+  return tx.exec_prepared(statement, user, t.status, t.tier, t.period_end, t.id, Opt(t.customer), at,
+                          t.cancel_at_period_end, grace_seconds)
+             .affected_rows() > 0;
+}
+
+// Credits under a ledger key, at most once per key (an invoice, a credit
+// pack's session): whether they were added now.
+bool GrantOnce(pqxx::transaction_base& tx, const std::string& user, const std::string& key, int credits,
+               const char* reason) {
+  return credits > 0 && tx.exec_prepared(kLedger, key, user, credits, reason).affected_rows() == 1 &&
+         !tx.exec_prepared(kAddCredits, user, credits).empty();
 }
 
 }  // namespace
@@ -187,7 +194,7 @@ absl::StatusOr<EventResult> BillingStore::Apply(const BillingEvent& e, const std
     }
     std::string user = e.user_id;
     if (user.empty() && truth) user = truth->state.user_id;
-    const std::string& customer = !e.customer.empty() ? e.customer : truth ? truth->state.customer : e.customer;
+    const std::string& customer = e.customer.empty() && truth ? truth->state.customer : e.customer;
     if (user.empty() && !customer.empty()) {
       auto rows = tx.exec_prepared(kUserByCustomer, customer);
       if (!rows.empty()) user = rows[0][0].as<std::string>();
@@ -195,8 +202,7 @@ absl::StatusOr<EventResult> BillingStore::Apply(const BillingEvent& e, const std
     if (user.empty()) return absl::OkStatus();  // not ours (or not yet linked): recorded, ignored
     bool changed = false;
     auto grant = [&](const std::string& key, int credits, const char* reason) {
-      if (credits <= 0 || tx.exec_prepared(kLedger, key, user, credits, reason).affected_rows() != 1) return;
-      if (!tx.exec_prepared(kAddCredits, user, credits).empty()) {
+      if (GrantOnce(tx, user, key, credits, reason)) {
         changed = true;
         result.credits_granted += credits;
       }
@@ -246,9 +252,7 @@ absl::StatusOr<bool> BillingStore::GrantInvoice(const std::string& user_id, cons
                                                 db::Deadline deadline) {
   bool granted = false;
   absl::Status s = pool_->ServiceTx(deadline, [&](pqxx::transaction_base& tx) {
-    granted = credits > 0 &&
-              tx.exec_prepared(kLedger, "invoice:" + invoice, user_id, credits, "reconcile").affected_rows() == 1 &&
-              !tx.exec_prepared(kAddCredits, user_id, credits).empty();
+    granted = GrantOnce(tx, user_id, "invoice:" + invoice, credits, "reconcile");
     return absl::OkStatus();
   });
   if (!s.ok()) return s;

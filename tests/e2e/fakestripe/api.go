@@ -80,10 +80,7 @@ func (f *Server) get(read func(*http.Request) (any, bool)) http.HandlerFunc {
 		}
 		f.mu.Lock()
 		f.requests = append(f.requests, Request{Method: r.Method, Path: r.URL.Path, Form: r.URL.Query(), Headers: r.Header.Clone()})
-		var inject int
-		if q := f.failures[r.URL.Path]; len(q) > 0 {
-			inject, f.failures[r.URL.Path] = q[0], q[1:]
-		}
+		inject := f.takeFailure(r.URL.Path)
 		object, ok := read(r)
 		var body []byte
 		if ok {
@@ -91,7 +88,7 @@ func (f *Server) get(read func(*http.Request) (any, bool)) http.HandlerFunc {
 		}
 		f.mu.Unlock()
 		if inject != 0 {
-			stripeError(w, inject, map[bool]string{true: "rate_limit_error", false: "api_error"}[inject == 429], "injected failure")
+			injectedFailure(w, inject)
 			return
 		}
 		if !ok {

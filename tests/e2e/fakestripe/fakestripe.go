@@ -168,10 +168,7 @@ func (f *Server) handle(build func(url.Values, string) any) http.HandlerFunc {
 		f.mu.Lock()
 		f.requests = append(f.requests, Request{Method: r.Method, Path: r.URL.Path, Form: r.PostForm, Headers: r.Header.Clone()})
 		delay := f.delay[r.URL.Path]
-		var inject int
-		if q := f.failures[r.URL.Path]; len(q) > 0 {
-			inject, f.failures[r.URL.Path] = q[0], q[1:]
-		}
+		inject := f.takeFailure(r.URL.Path)
 		key := r.Header.Get("Idempotency-Key")
 		if body, ok := f.replies[key]; ok && inject == 0 {
 			f.mu.Unlock()
@@ -185,7 +182,7 @@ func (f *Server) handle(build func(url.Values, string) any) http.HandlerFunc {
 		f.mu.Unlock()
 		time.Sleep(delay)
 		if inject != 0 {
-			stripeError(w, inject, map[bool]string{true: "rate_limit_error", false: "api_error"}[inject == 429], "injected failure")
+			injectedFailure(w, inject)
 			return
 		}
 		f.mu.Lock()
@@ -205,6 +202,21 @@ func (f *Server) handle(build func(url.Values, string) any) http.HandlerFunc {
 		w.Header().Set("Request-Id", "req_"+id)
 		w.Write(body)
 	}
+}
+
+// takeFailure: the next status injected for path, or 0 (f.mu held).
+func (f *Server) takeFailure(path string) int {
+	q := f.failures[path]
+	if len(q) == 0 {
+		return 0
+	}
+	f.failures[path] = q[1:]
+	return q[0]
+}
+
+// injectedFailure answers an injected status as Stripe words it.
+func injectedFailure(w http.ResponseWriter, status int) {
+	stripeError(w, status, map[bool]string{true: "rate_limit_error", false: "api_error"}[status == 429], "injected failure")
 }
 
 // Inject makes the next requests to path answer these statuses, in order.

@@ -29,6 +29,8 @@ export function PricingTable({
   const [interval, setInterval] = useState<Interval>(initialInterval);
   const saving = Math.max(0, ...plans.map(yearlySaving));
   const hasYearly = plans.some((p) => priceFor(p, "year"));
+  // The free plan's "0" in the paid plans' currency.
+  const currency = plans.find((p) => p.prices.length > 0)?.prices[0]?.currency ?? "usd";
   return (
     <div>
       {hasYearly && (
@@ -68,7 +70,7 @@ export function PricingTable({
               </div>
               <p className="mt-3" data-testid="price">
                 {plan.prices.length === 0 ? (
-                  <span className="text-3xl font-bold">{formatMoney(0, plans.find((p) => p.prices[0])?.prices[0]?.currency ?? "usd")}</span>
+                  <span className="text-3xl font-bold">{formatMoney(0, currency)}</span>
                 ) : price ? (
                   <>
                     <span className="text-3xl font-bold">{formatMoney(price.unit_amount, price.currency)}</span>
