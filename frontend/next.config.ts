@@ -16,6 +16,11 @@ const config: NextConfig = {
   // Pages also get their Content-Security-Policy, with a nonce (src/proxy.ts).
   headers: async () => [{ source: "/:path*", headers: staticSecurityHeaders }],
   reactStrictMode: true,
+  // Every page's metadata in <head>, for every client: a page's title comes
+  // from the same server data as its content (awaited anyway), so streaming
+  // it later into <body> gains nothing, and crawlers that do not run
+  // JavaScript would miss the description (Lighthouse's SEO check did).
+  htmlLimitedBots: /.*/,
   env: {
     // Decided when the app is built, not when it runs: a build made without
     // PLINTH_DEV_SIGN_IN=1 (every production build) has no dev sign-in at

@@ -31,7 +31,19 @@ export function ApiProvider({ api, children }: { api: PlinthClient; children: Re
   return <ApiContext.Provider value={api}>{children}</ApiContext.Provider>;
 }
 
-export function Providers({ config, children }: { config: PublicConfig; children: ReactNode }) {
+/**
+ * `fallback`: answers the server fetched for this page by SWR key (the
+ * signed-in layout's profile), shown until the browser's own.
+ */
+export function Providers({
+  config,
+  fallback,
+  children,
+}: {
+  config: PublicConfig;
+  fallback?: Record<string, unknown>;
+  children: ReactNode;
+}) {
   const router = useRouter();
   const pathname = usePathname();
   const api = useMemo(
@@ -44,6 +56,7 @@ export function Providers({ config, children }: { config: PublicConfig; children
         <SWRConfig
           value={{
             revalidateOnFocus: false,
+            ...(fallback ? { fallback } : {}),
             onError: (error) => {
               // A 401 anywhere means the session is gone: back to sign-in,
               // then here again.

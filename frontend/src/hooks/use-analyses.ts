@@ -6,6 +6,7 @@ import useSWR, { useSWRConfig } from "swr";
 
 import { useApi } from "@/components/providers";
 import { ANALYSIS_POLL_MS } from "@/lib/constants";
+import { keys, RESOURCE_ANALYSES_LIMIT } from "@/lib/keys";
 
 export function isFinished(analysis: Pick<Analysis, "status"> | undefined): boolean {
   return analysis?.status === "succeeded" || analysis?.status === "failed" || analysis?.status === "cancelled";
@@ -14,16 +15,16 @@ export function isFinished(analysis: Pick<Analysis, "status"> | undefined): bool
 /** An analysis, asked for again every second until it has finished. */
 export function useAnalysis(id: string, pollMs = ANALYSIS_POLL_MS) {
   const api = useApi();
-  return useSWR(["analysis", id] as const, ([, analysisId]) => api.analyses.get(analysisId), {
+  return useSWR(keys.analysis(id), ([, analysisId]) => api.analyses.get(analysisId), {
     refreshInterval: (latest) => (isFinished(latest) ? 0 : pollMs),
   });
 }
 
 /** A resource's analyses, newest first; polled while any of them runs. */
-export function useResourceAnalyses(resourceId: string, limit = 10, pollMs = ANALYSIS_POLL_MS) {
+export function useResourceAnalyses(resourceId: string, limit = RESOURCE_ANALYSES_LIMIT, pollMs = ANALYSIS_POLL_MS) {
   const api = useApi();
   return useSWR(
-    ["analyses", resourceId, limit] as const,
+    keys.analyses(resourceId, limit),
     ([, rid, l]) => api.analyses.list(rid, { limit: l }),
     { refreshInterval: (latest) => (latest?.data.some((a) => !isFinished(a)) ? pollMs : 0) },
   );
@@ -74,7 +75,7 @@ export function useLiveAnalysis(analysis: Analysis | undefined): LiveAnalysis {
       })
       .then((ended) => {
         setLive((prev) => ({ ...prev, streaming: false }));
-        void mutate(["analysis", id], ended, { revalidate: false });
+        void mutate(keys.analysis(id), ended, { revalidate: false });
       })
       .catch((error: unknown) => {
         if (!controller.signal.aborted) setLive((prev) => ({ ...prev, streaming: false, error }));
@@ -91,7 +92,7 @@ export function useCancelAnalysis() {
   return useCallback(
     async (id: string) => {
       const after = await api.analyses.cancel(id);
-      await mutate(["analysis", id], after, { revalidate: false });
+      await mutate(keys.analysis(id), after, { revalidate: false });
       return after;
     },
     [api, mutate],

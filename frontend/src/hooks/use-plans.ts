@@ -3,8 +3,9 @@
 import useSWR from "swr";
 
 import { useApi } from "@/components/providers";
+import { keys } from "@/lib/keys";
 
 export function usePlans() {
   const api = useApi();
-  return useSWR("plans", () => api.billing.plans());
+  return useSWR(keys.plans, () => api.billing.plans());
 }

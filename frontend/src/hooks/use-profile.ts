@@ -3,10 +3,9 @@
 import useSWR from "swr";
 
 import { useApi } from "@/components/providers";
-
-export const PROFILE_KEY = "profile";
+import { keys } from "@/lib/keys";
 
 export function useProfile() {
   const api = useApi();
-  return useSWR(PROFILE_KEY, () => api.profiles.me());
+  return useSWR(keys.profile, () => api.profiles.me());
 }

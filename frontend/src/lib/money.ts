@@ -1,11 +1,11 @@
 import type { Plan, Price } from "@plinth/client";
 
-/** An amount in the currency's smallest unit (Stripe's), in the reader's locale. */
-export function formatMoney(cents: number, currency: string): string {
+/** An amount in the currency's smallest unit (Stripe's), in `locale` (the reader's if not given). */
+export function formatMoney(cents: number, currency: string, locale?: string): string {
   const code = currency.toUpperCase();
-  const digits = new Intl.NumberFormat(undefined, { style: "currency", currency: code }).resolvedOptions()
+  const digits = new Intl.NumberFormat(locale, { style: "currency", currency: code }).resolvedOptions()
     .maximumFractionDigits ?? 2;
-  return new Intl.NumberFormat(undefined, {
+  return new Intl.NumberFormat(locale, {
     style: "currency",
     currency: code,
     // Whole amounts without ",00"; others as the currency writes them.

@@ -294,10 +294,15 @@ function apiError(status: number, code: string, headers: Record<string, string> 
 test("a 429 says when to retry", async ({ page }) => {
   test.skip(!apiUrl, "PLINTH_API_URL is not set");
   await signIn(page, "hurried");
-  await page.route(`${apiUrl}/api/v1/resources?**`, (route) =>
-    route.request().method() === "GET" ? route.fulfill(apiError(429, "RATE_LIMITED", { "retry-after": "30" })) : route.fallback(),
-  );
+  // The page's first data comes from the server (it would fall back to the
+  // browser's own request, and show the same notice): an action refused.
   await page.goto("/resources");
+  await page.getByRole("button", { name: "New resource" }).click();
+  await page.route(`${apiUrl}/api/v1/resources`, (route) =>
+    route.request().method() === "POST" ? route.fulfill(apiError(429, "RATE_LIMITED", { "retry-after": "30" })) : route.fallback(),
+  );
+  await page.getByLabel("Title").fill("Written too fast");
+  await page.getByRole("button", { name: "Create" }).click();
   const notice = page.locator('[data-error-kind="rate-limited"]');
   await expect(notice).toContainText("Too many requests");
   await expect(page.getByTestId("retry-after")).toContainText(/You can retry in (30|29|28) s/);

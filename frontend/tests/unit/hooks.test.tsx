@@ -8,22 +8,9 @@ import { ApiProvider } from "@/components/providers";
 import { isFinished, useAnalysis, useResourceAnalyses } from "@/hooks/use-analyses";
 import { useProfile } from "@/hooks/use-profile";
 
-function analysis(status: Analysis["status"]): Analysis {
-  return {
-    id: "6f1c2b1e-0000-4000-8000-000000000001",
-    resource_id: "6f1c2b1e-0000-4000-8000-000000000002",
-    status,
-    prompt: "Summarise.",
-    output: status === "succeeded" ? "Done." : null,
-    error: null,
-    model: null,
-    attempts: 1,
-    usage: { input_tokens: 0, output_tokens: 0, cache_read_input_tokens: 0, cache_write_input_tokens: 0 },
-    created_at: "2026-11-25T10:00:00Z",
-    started_at: null,
-    completed_at: null,
-  };
-}
+import { analysisIn } from "./fixtures";
+
+const analysis = (status: Analysis["status"]) => analysisIn(status);
 
 // A client whose analyses.get answers from a script, counting calls.
 function scriptedClient(script: Analysis["status"][]) {

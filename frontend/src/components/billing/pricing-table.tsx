@@ -4,7 +4,8 @@ import type { Plan } from "@plinth/client";
 import { type ReactNode, useState } from "react";
 
 import { cn } from "@/lib/utils";
-import { formatMoney, type Interval, priceFor, yearlySaving } from "@/lib/money";
+import { Count, Money } from "@/components/shared/numbers";
+import { type Interval, priceFor, yearlySaving } from "@/lib/money";
 
 /**
  * The plans side by side with their prices for the chosen interval, what
@@ -70,10 +71,10 @@ export function PricingTable({
               </div>
               <p className="mt-3" data-testid="price">
                 {plan.prices.length === 0 ? (
-                  <span className="text-3xl font-bold">{formatMoney(0, currency)}</span>
+                  <span className="text-3xl font-bold"><Money cents={0} currency={currency} /></span>
                 ) : price ? (
                   <>
-                    <span className="text-3xl font-bold">{formatMoney(price.unit_amount, price.currency)}</span>
+                    <span className="text-3xl font-bold"><Money cents={price.unit_amount} currency={price.currency} /></span>
                     <span className="text-sm text-slate-500"> / {interval}</span>
                   </>
                 ) : (
@@ -81,9 +82,14 @@ export function PricingTable({
                 )}
               </p>
               <p className="mt-1 text-sm text-slate-600">
-                {plan.prices.length === 0
-                  ? `${plan.monthly_credits} credits to start`
-                  : `${plan.monthly_credits.toLocaleString()} credits a month${interval === "year" && price ? `, ${(plan.monthly_credits * 12).toLocaleString()} at once` : ""}`}
+                {plan.prices.length === 0 ? (
+                  <><Count value={plan.monthly_credits} /> credits to start</>
+                ) : (
+                  <>
+                    <Count value={plan.monthly_credits} /> credits a month
+                    {interval === "year" && price && <>, <Count value={plan.monthly_credits * 12} /> at once</>}
+                  </>
+                )}
               </p>
               {plan.features.length > 0 && (
                 <ul className="mt-4 space-y-1 text-sm text-slate-700">

@@ -2,7 +2,7 @@ import type { CreditPack, Plan } from "@plinth/client";
 
 import { PricingLinks } from "@/components/billing/pricing-links";
 import { describeError } from "@/lib/errors";
-import { formatMoney } from "@/lib/money";
+import { Count, Money } from "@/components/shared/numbers";
 import { serverApi } from "@/lib/server-api";
 
 export const metadata = { title: "Pricing" };
@@ -39,7 +39,7 @@ export default async function PricingPage() {
           <ul className="mt-3 space-y-1 text-sm text-slate-700" data-testid="packs">
             {packs.map((p) => (
               <li key={p.price_id}>
-                <span className="font-medium">{p.name}</span>: {p.credits} credits for {formatMoney(p.unit_amount, p.currency)}, once, on any plan (from Billing once signed in).
+                <span className="font-medium">{p.name}</span>: <Count value={p.credits} /> credits for <Money cents={p.unit_amount} currency={p.currency} />, once, on any plan (from Billing once signed in).
               </li>
             ))}
           </ul>
