@@ -9,7 +9,7 @@
 #               of the same do-nothing backend
 #   profile     GET /api/v1/profiles/me through the whole stack (cached)
 #   list        GET /api/v1/resources?page=2&limit=20 through the whole stack
-#   pgbench     the list's own transaction, straight to PostgreSQL
+#   pgbench     the list's own statement (bench/list.pgbench), straight to PostgreSQL
 # and prints each route as a fraction of the ceiling (the list: of pgbench),
 # p99, and the CPU each process spent per request (utime+stime from
 # /proc/PID/stat over the run, divided by the requests served).
@@ -140,7 +140,7 @@ for system in ceiling gateway profile list; do
   esac
   printf '%-44s %10s %9s %8s %14s  %s\n' "$label" "$rps" "$p99" "$non2xx" "$fraction" "$cpu"
 done
-printf '%-44s %10s\n' "pgbench: the list transaction, 16 clients" "$pgbench_tps"
+printf '%-44s %10s\n' "pgbench: the list statement, 16 clients" "$pgbench_tps"
 awk -v p="$(col profile 2)" -v c="$ceiling_p99" 'BEGIN {printf "profile p99 / ceiling p99: %.2f\n", p/c}'
 
 echo "==> memory (peak RSS since start; private RssAnon now)"

@@ -24,11 +24,12 @@ class Receiver final : public pqxx::notification_receiver {
 }  // namespace
 
 Listener::Listener(const std::string& conninfo, std::string channel, OnPayload on_payload,
-                   std::function<void()> on_connected)
+                   std::function<void()> on_connected, std::function<void()> on_disconnected)
     : conninfo_(WithConnectionDefaults(conninfo)),
       channel_(std::move(channel)),
       on_payload_(std::move(on_payload)),
-      on_connected_(std::move(on_connected)) {
+      on_connected_(std::move(on_connected)),
+      on_disconnected_(std::move(on_disconnected)) {
   thread_ = std::thread([this] { Loop(); });
 }
 
@@ -51,6 +52,7 @@ void Listener::Loop() {
       if (on_connected_) on_connected_();
       while (!stopping_) conn.await_notification(1, 0);
     } catch (const std::exception& e) {
+      if (on_disconnected_) on_disconnected_();
       if (!warned)
         logging::Warn("database listener disconnected; reconnecting", {{"channel", channel_}, {"error", e.what()}});
       warned = true;

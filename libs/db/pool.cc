@@ -119,6 +119,8 @@ Pool::Lease Pool::Acquire(Deadline deadline, absl::Status* status) {
   // Connect outside the lock: it is slow.
   try {
     auto conn = std::make_unique<pqxx::connection>(options_.conninfo);
+    // What a statement outside a transaction block runs under (Statement).
+    conn->set_variable("statement_timeout", std::to_string(options_.default_timeout.count()));
     for (const auto& s : options_.statements) conn->prepare(s.name, s.sql);
     absl::MutexLock lock(&mu_);
     ++opened_total_;
@@ -163,12 +165,28 @@ void Pool::RetireGeneration(uint64_t generation) {
 }  // `retired` closes outside the lock
 
 absl::Status Pool::UserTx(const std::string& claims_json, Deadline deadline, const Work& work) {
-  return Run(&claims_json, deadline, work);
+  return Run(&claims_json, /*block=*/true, /*retry=*/true, deadline, work);
 }
 
-absl::Status Pool::ServiceTx(Deadline deadline, const Work& work) { return Run(nullptr, deadline, work); }
+absl::Status Pool::ServiceTx(Deadline deadline, const Work& work) {
+  return Run(nullptr, /*block=*/true, /*retry=*/true, deadline, work);
+}
 
-absl::Status Pool::Run(const std::string* claims_json, Deadline deadline, const Work& work) {
+bool Pool::NeedsOwnTimeout(Deadline deadline) const {
+  // The connection's statement_timeout is the default (set when it opens).
+  return TimeoutMillis(deadline, options_.default_timeout) < options_.default_timeout.count();
+}
+
+absl::Status Pool::ReadStatement(Deadline deadline, const Work& work) {
+  return Run(nullptr, /*block=*/NeedsOwnTimeout(deadline), /*retry=*/true, deadline, work);
+}
+
+absl::Status Pool::WriteStatement(Deadline deadline, const Work& work) {
+  return Run(nullptr, /*block=*/NeedsOwnTimeout(deadline), /*retry=*/false, deadline, work);
+}
+
+absl::Status Pool::Run(const std::string* claims_json, bool block, bool retry_broken, Deadline deadline,
+                       const Work& work) {
   // Two retries: a connection opened just as the server went down may break
   // too, and the budget is the caller's deadline anyway.
   constexpr int kMaxAttempts = 3;
@@ -181,19 +199,23 @@ absl::Status Pool::Run(const std::string* claims_json, Deadline deadline, const 
     bool in_transaction = false;
     bool commit_in_doubt = false;
     try {
-      // BEGIN and the transaction-local settings travel in one round trip
-      // (a simple-protocol multi-statement); the claims are quoted by libpq.
       pqxx::nontransaction tx(*conn);
-      const std::string timeout = std::to_string(TimeoutMillis(deadline, options_.default_timeout));
-      std::string begin = "begin; select set_config('statement_timeout', '" + timeout + "', true)";
-      if (claims_json != nullptr) {
-        begin += ", set_config('request.jwt.claims', " + tx.quote(*claims_json) +
-                 ", true), set_config('role', 'authenticated', true)";
+      if (block) {
+        // BEGIN and the transaction-local settings travel in one round trip
+        // (a simple-protocol multi-statement); the claims are quoted by libpq.
+        const std::string timeout = std::to_string(TimeoutMillis(deadline, options_.default_timeout));
+        std::string begin = "begin; select set_config('statement_timeout', '" + timeout + "', true)";
+        if (claims_json != nullptr) {
+          begin += ", set_config('request.jwt.claims', " + tx.quote(*claims_json) +
+                   ", true), set_config('role', 'authenticated', true)";
+        }
+        in_transaction = true;
+        tx.exec(begin);
       }
-      in_transaction = true;
-      tx.exec(begin);
       status = work(tx);
-      if (status.ok()) {
+      if (!block) {
+        // Autocommit: nothing to end.
+      } else if (status.ok()) {
         try {
           tx.exec("commit");
         } catch (const pqxx::broken_connection& e) {
@@ -212,7 +234,9 @@ absl::Status Pool::Run(const std::string* claims_json, Deadline deadline, const 
       logging::Warn("database connection lost", {{"error", e.what()}});
       conn.reset();
       RetireGeneration(lease.generation);
-      retry = attempt + 1 < kMaxAttempts && std::chrono::system_clock::now() < deadline;
+      // In autocommit a write may have been committed before the break.
+      retry =
+          (retry_broken || in_transaction) && attempt + 1 < kMaxAttempts && std::chrono::system_clock::now() < deadline;
       status = errors::Unavailable("database unavailable");
     } catch (const pqxx::sql_error& e) {
       if (e.sqlstate() == "57014") {  // query_canceled: statement_timeout hit

@@ -11,6 +11,12 @@
 //     not make themselves (e.g. creating their profile row, billing events).
 // Both set `statement_timeout` from the caller's remaining deadline; BEGIN and
 // these settings cost one round trip.
+//   - ReadStatement / WriteStatement: one statement outside any transaction
+//     block (autocommit), in one round trip instead of three — as the
+//     connecting role, or as a user through a database function that sets
+//     the claims and role itself (plinth_private.list_resources). Each
+//     connection has `default_timeout` as its statement_timeout; a nearer
+//     deadline runs the work in a transaction with the shorter timeout.
 //
 // After a database restart every idle connection is dead. The first one
 // found broken retires all connections opened before it (idle ones are
@@ -72,6 +78,11 @@ class Pool {
   absl::Status UserTx(const std::string& claims_json, Deadline deadline, const Work& work);
   // Runs `work` as the connecting role (RLS bypassed by table ownership).
   absl::Status ServiceTx(Deadline deadline, const Work& work);
+  // Runs `work`, one statement, without BEGIN and COMMIT (see above). A read
+  // is retried like a transaction on a connection found broken; a write is
+  // not (it may have been committed): the caller gets UNAVAILABLE.
+  absl::Status ReadStatement(Deadline deadline, const Work& work);
+  absl::Status WriteStatement(Deadline deadline, const Work& work);
 
   // Connections ever opened (for tests of reconnection).
   int connections_opened() const;
@@ -90,7 +101,12 @@ class Pool {
   void PublishLocked() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // A connection is idle or may be opened (what Acquire waits for).
   bool CanLease() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) { return !idle_.empty() || open_ < options_.size; }
-  absl::Status Run(const std::string* claims_json, Deadline deadline, const Work& work);
+  // `block`: in a transaction block with its own timeout (else autocommit);
+  // `retry`: again on a fresh connection when this one is found broken.
+  absl::Status Run(const std::string* claims_json, bool block, bool retry, Deadline deadline, const Work& work);
+  // Whether a statement must run in a transaction block to get a timeout
+  // shorter than the connection's.
+  bool NeedsOwnTimeout(Deadline deadline) const;
 
   PoolOptions options_;
   // Awaited conditions are re-checked whenever mu_ is released: no condition

@@ -25,7 +25,8 @@ constexpr char kOthersWaiting[] = "worker_others_waiting";
   "public.analyses b where b.resource_id = a.resource_id and b.created_at > a.created_at) "   \
   "from public.analyses a where a.settled_at is null and "
 
-// Statements are short; a worker's own deadline for each.
+// Statements are short; a worker's own deadline for each. Each is one
+// statement in autocommit: one round trip (libs/db/pool.h).
 db::Deadline Soon() { return std::chrono::system_clock::now() + std::chrono::seconds(10); }
 
 std::optional<TerminalJob> Terminal(const pqxx::result& rows) {
@@ -97,7 +98,7 @@ std::vector<db::PreparedStatement> WorkerStore::Statements() {
 absl::StatusOr<std::optional<ClaimedJob>> WorkerStore::Claim(const std::string& id, std::chrono::seconds limit,
                                                              int max_attempts) {
   std::optional<ClaimedJob> job;
-  absl::Status s = pool_->ServiceTx(Soon(), [&](pqxx::transaction_base& tx) {
+  absl::Status s = pool_->WriteStatement(Soon(), [&](pqxx::transaction_base& tx) {
     auto rows = tx.exec_prepared(kClaim, id, static_cast<int64_t>(limit.count()), max_attempts);
     if (!rows.empty()) {
       job = ClaimedJob{rows[0][0].as<std::string>(), rows[0][1].as<std::string>(), rows[0][2].as<std::string>(),
@@ -112,7 +113,7 @@ absl::StatusOr<std::optional<ClaimedJob>> WorkerStore::Claim(const std::string& 
 absl::StatusOr<std::optional<TerminalJob>> WorkerStore::FailExpired(const std::string& id, std::chrono::seconds limit,
                                                                     int max_attempts) {
   std::optional<TerminalJob> job;
-  absl::Status s = pool_->ServiceTx(Soon(), [&](pqxx::transaction_base& tx) {
+  absl::Status s = pool_->WriteStatement(Soon(), [&](pqxx::transaction_base& tx) {
     job = Terminal(tx.exec_prepared(kFailExpired, id, static_cast<int64_t>(limit.count()), max_attempts,
                                     "the last attempt exceeded the " + std::to_string(limit.count()) + " s limit"));
     return absl::OkStatus();
@@ -123,7 +124,7 @@ absl::StatusOr<std::optional<TerminalJob>> WorkerStore::FailExpired(const std::s
 
 absl::StatusOr<bool> WorkerStore::Succeed(const ClaimedJob& job, const Completion& c) {
   bool applied = false;
-  absl::Status s = pool_->ServiceTx(Soon(), [&](pqxx::transaction_base& tx) {
+  absl::Status s = pool_->WriteStatement(Soon(), [&](pqxx::transaction_base& tx) {
     applied = tx.exec_prepared(kSucceed, job.id, job.attempt, c.text, c.model, c.input_tokens, c.output_tokens,
                                c.cache_read_input_tokens, c.cache_write_input_tokens)
                   .affected_rows() == 1;
@@ -135,7 +136,7 @@ absl::StatusOr<bool> WorkerStore::Succeed(const ClaimedJob& job, const Completio
 
 absl::StatusOr<bool> WorkerStore::Retry(const ClaimedJob& job, const std::string& error, std::chrono::seconds delay) {
   bool applied = false;
-  absl::Status s = pool_->ServiceTx(Soon(), [&](pqxx::transaction_base& tx) {
+  absl::Status s = pool_->WriteStatement(Soon(), [&](pqxx::transaction_base& tx) {
     applied =
         tx.exec_prepared(kRetry, job.id, job.attempt, error, static_cast<int64_t>(delay.count())).affected_rows() == 1;
     return absl::OkStatus();
@@ -146,7 +147,7 @@ absl::StatusOr<bool> WorkerStore::Retry(const ClaimedJob& job, const std::string
 
 absl::StatusOr<bool> WorkerStore::Fail(const ClaimedJob& job, const std::string& error) {
   bool applied = false;
-  absl::Status s = pool_->ServiceTx(Soon(), [&](pqxx::transaction_base& tx) {
+  absl::Status s = pool_->WriteStatement(Soon(), [&](pqxx::transaction_base& tx) {
     applied = tx.exec_prepared(kFail, job.id, job.attempt, error).affected_rows() == 1;
     return absl::OkStatus();
   });
@@ -156,7 +157,7 @@ absl::StatusOr<bool> WorkerStore::Fail(const ClaimedJob& job, const std::string&
 
 absl::StatusOr<bool> WorkerStore::MarkProviderCall(const ClaimedJob& job) {
   bool marked = false;
-  absl::Status s = pool_->ServiceTx(Soon(), [&](pqxx::transaction_base& tx) {
+  absl::Status s = pool_->WriteStatement(Soon(), [&](pqxx::transaction_base& tx) {
     marked = tx.exec_prepared(kMarkCall, job.id, job.attempt).affected_rows() == 1;
     return absl::OkStatus();
   });
@@ -167,7 +168,7 @@ absl::StatusOr<bool> WorkerStore::MarkProviderCall(const ClaimedJob& job) {
 absl::StatusOr<std::vector<std::string>> WorkerStore::NotRunning(const std::vector<std::string>& ids) {
   std::vector<std::string> gone;
   if (ids.empty()) return gone;
-  absl::Status s = pool_->ServiceTx(Soon(), [&](pqxx::transaction_base& tx) {
+  absl::Status s = pool_->ReadStatement(Soon(), [&](pqxx::transaction_base& tx) {
     for (const auto& r : tx.exec_prepared(kGone, db::UuidArray(ids))) gone.push_back(r[0].as<std::string>());
     return absl::OkStatus();
   });
@@ -176,7 +177,7 @@ absl::StatusOr<std::vector<std::string>> WorkerStore::NotRunning(const std::vect
 }
 
 absl::Status WorkerStore::Settle(const std::string& id) {
-  return pool_->ServiceTx(Soon(), [&](pqxx::transaction_base& tx) {
+  return pool_->WriteStatement(Soon(), [&](pqxx::transaction_base& tx) {
     tx.exec_prepared(kSettle, id);
     return absl::OkStatus();
   });
@@ -185,7 +186,7 @@ absl::Status WorkerStore::Settle(const std::string& id) {
 absl::StatusOr<std::vector<std::string>> WorkerStore::Stranded(std::chrono::seconds queued_for,
                                                                std::chrono::seconds limit, int max) {
   std::vector<std::string> ids;
-  absl::Status s = pool_->ServiceTx(Soon(), [&](pqxx::transaction_base& tx) {
+  absl::Status s = pool_->ReadStatement(Soon(), [&](pqxx::transaction_base& tx) {
     for (const auto& r : tx.exec_prepared(kStranded, static_cast<int64_t>(queued_for.count()),
                                           static_cast<int64_t>(limit.count()), max)) {
       ids.push_back(r[0].as<std::string>());
@@ -205,7 +206,7 @@ TerminalJob UnsettledJob(const pqxx::row& r) {
 
 absl::StatusOr<bool> WorkerStore::OthersWaiting(const std::string& user_id) {
   bool waiting = false;
-  absl::Status s = pool_->ServiceTx(Soon(), [&](pqxx::transaction_base& tx) {
+  absl::Status s = pool_->ReadStatement(Soon(), [&](pqxx::transaction_base& tx) {
     waiting = tx.exec_prepared(kOthersWaiting, user_id)[0][0].as<bool>();
     return absl::OkStatus();
   });
@@ -215,7 +216,7 @@ absl::StatusOr<bool> WorkerStore::OthersWaiting(const std::string& user_id) {
 
 absl::StatusOr<std::optional<TerminalJob>> WorkerStore::UnsettledCancel(const std::string& id) {
   std::optional<TerminalJob> job;
-  absl::Status s = pool_->ServiceTx(Soon(), [&](pqxx::transaction_base& tx) {
+  absl::Status s = pool_->ReadStatement(Soon(), [&](pqxx::transaction_base& tx) {
     auto rows = tx.exec_prepared(kUnsettledCancel, id);
     if (!rows.empty()) job = UnsettledJob(rows[0]);
     return absl::OkStatus();
@@ -226,7 +227,7 @@ absl::StatusOr<std::optional<TerminalJob>> WorkerStore::UnsettledCancel(const st
 
 absl::StatusOr<std::vector<TerminalJob>> WorkerStore::Unsettled(std::chrono::seconds age, int max) {
   std::vector<TerminalJob> jobs;
-  absl::Status s = pool_->ServiceTx(Soon(), [&](pqxx::transaction_base& tx) {
+  absl::Status s = pool_->ReadStatement(Soon(), [&](pqxx::transaction_base& tx) {
     for (const auto& r : tx.exec_prepared(kUnsettled, static_cast<int64_t>(age.count()), max)) {
       jobs.push_back(UnsettledJob(r));
     }

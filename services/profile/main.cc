@@ -24,19 +24,21 @@ int main() {
   auth::JwtVerifier verifier(settings->verifier);
   auto pool = service_env::OpenPool(*settings, profile::ProfileStore::Statements());
   profile::ProfileStore store(pool.get());
-  // Without REDIS_URL the cache is off and every read goes to PostgreSQL.
-  auto redis_client = service_env::OptionalRedis(env, "REDIS_URL");
-  if (!redis_client.ok()) return service_env::StartupFailure(redis_client.status());
-  if (!*redis_client) logging::Warn("REDIS_URL not set: profile cache off");
-  profile::ProfileCache cache(*redis_client);
-  // Billing's changes to an account (credits, subscription) reach the cache
-  // here (migration 0012); a reconnection starts a new cache generation.
+  // No entry is served older than this, whatever the notifications did.
+  auto ttl_seconds = env.Int("PROFILE_CACHE_TTL_SECONDS", 60, 1, 3600);
+  if (!ttl_seconds.ok()) return service_env::StartupFailure(ttl_seconds.status());
+  profile::ProfileCache::Options cache_options;
+  cache_options.ttl = absl::Seconds(*ttl_seconds);
+  profile::ProfileCache cache(cache_options);
+  // Every committed change to a profile or its account reaches the cache
+  // here (migrations 0012, 0017); while the listener is down nothing is
+  // served from it.
   db::Listener changes(
       settings->pool.conninfo, "plinth_profile_changed",
       [&cache](const std::string& user_id) {
         if (validation::IsUuid(user_id)) cache.Invalidate(user_id);
       },
-      [&cache] { cache.NewGeneration(); });
+      [&cache] { cache.SetListening(true); }, [&cache] { cache.SetListening(false); });
   profile::ProfileServiceImpl service(&store, &cache, settings->pool.size);
 
   auto served = plinth::grpc_server::Serve(

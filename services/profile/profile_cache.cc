@@ -1,55 +1,87 @@
 #include "services/profile/profile_cache.h"
 
-#include "libs/auth/jwt.h"
-#include "libs/logging/logging.h"
+#include <algorithm>
+
+#include <absl/hash/hash.h>
 
 namespace plinth::profile {
 
-ProfileCache::ProfileCache(std::shared_ptr<redis::RedisClient> redis, int ttl_seconds)
-    : redis_(std::move(redis)), ttl_seconds_(ttl_seconds) {
-  NewGeneration();
-}
+ProfileCache::ProfileCache(Options options, Clock clock) : options_(options), clock_(std::move(clock)) {}
 
-void ProfileCache::NewGeneration() {
-  // Random: a restarted process must not reuse its previous generation.
-  std::string generation = auth::NewUuid().substr(0, 8);
-  absl::MutexLock lock(&mu_);
-  generation_ = std::move(generation);
-}
-
-std::string ProfileCache::KeyOf(const std::string& user_id) {
-  absl::MutexLock lock(&mu_);
-  return "plinth:profile:v2:" + generation_ + ":" + user_id;
+ProfileCache::Shard& ProfileCache::ShardOf(const std::string& user_id) {
+  return shards_[absl::Hash<std::string>{}(user_id) % kShards];
 }
 
 std::optional<v1::Profile> ProfileCache::Get(const std::string& user_id) {
-  if (!redis_) return std::nullopt;
-  auto value = redis_->Get(KeyOf(user_id));
-  if (!value.ok() || !value->has_value()) return std::nullopt;
-  v1::Profile profile;
-  if (!profile.ParseFromString(**value) || profile.id() != user_id) return std::nullopt;
-  return profile;
+  if (!listening_.load(std::memory_order_acquire)) return std::nullopt;
+  Shard& shard = ShardOf(user_id);
+  const absl::Time now = clock_();
+  absl::MutexLock lock(&shard.mu);
+  auto it = shard.entries.find(user_id);
+  if (it == shard.entries.end() || !it->second.profile || it->second.expires <= now) return std::nullopt;
+  return it->second.profile;
 }
 
-void ProfileCache::PutIfAbsent(const v1::Profile& profile) {
-  if (!redis_) return;
-  (void)redis_->SetEx(KeyOf(profile.id()), profile.SerializeAsString(), ttl_seconds_, /*only_if_absent=*/true);
-}
-
-void ProfileCache::Replace(const v1::Profile& profile) {
-  if (!redis_) return;
-  auto status = redis_->SetEx(KeyOf(profile.id()), profile.SerializeAsString(), ttl_seconds_);
-  if (!status.ok()) {
-    // The entry may now be stale until its TTL: say so.
-    logging::Warn("profile cache not updated after a write", {{"error", std::string(status.message())}});
+void ProfileCache::Put(const v1::Profile& profile, uint64_t ticket) {
+  Shard& shard = ShardOf(profile.id());
+  const absl::Time now = clock_();
+  absl::MutexLock lock(&shard.mu);
+  // Under the lock: an emptying raises the floor before it takes each shard's.
+  if (!listening_.load(std::memory_order_acquire) || ticket < floor_.load(std::memory_order_acquire)) return;
+  auto it = shard.entries.find(profile.id());
+  if (it != shard.entries.end() && !it->second.profile && it->second.expires > now && it->second.stamp > ticket) {
+    return;  // changed after this load began: what it read may be old
   }
+  if (it == shard.entries.end()) MakeRoom(shard, now);
+  shard.entries[profile.id()] = Entry{profile, 0, now + options_.ttl};
 }
 
 void ProfileCache::Invalidate(const std::string& user_id) {
-  if (!redis_) return;
-  if (auto s = redis_->SetEx(KeyOf(user_id), "", kTombstoneSeconds); !s.ok()) {
-    logging::Warn("profile cache not invalidated; stale for up to its TTL",
-                  {{"user", user_id}, {"error", std::string(s.message())}});
+  const uint64_t stamp = sequence_.fetch_add(1, std::memory_order_acq_rel) + 1;
+  Shard& shard = ShardOf(user_id);
+  const absl::Time now = clock_();
+  absl::MutexLock lock(&shard.mu);
+  auto it = shard.entries.find(user_id);
+  if (it == shard.entries.end()) {
+    MakeRoom(shard, now);
+    shard.entries.emplace(user_id, Entry{std::nullopt, stamp, now + absl::Seconds(kTombstoneSeconds)});
+  } else {
+    it->second = Entry{std::nullopt, stamp, now + absl::Seconds(kTombstoneSeconds)};
+  }
+}
+
+void ProfileCache::SetListening(bool listening) {
+  if (listening) {
+    floor_.store(sequence_.fetch_add(1, std::memory_order_acq_rel) + 1, std::memory_order_release);
+    for (Shard& shard : shards_) {
+      absl::MutexLock lock(&shard.mu);
+      shard.entries.clear();
+    }
+  }
+  listening_.store(listening, std::memory_order_release);
+}
+
+size_t ProfileCache::Size() {
+  size_t size = 0;
+  for (Shard& shard : shards_) {
+    absl::MutexLock lock(&shard.mu);
+    size += shard.entries.size();
+  }
+  return size;
+}
+
+void ProfileCache::MakeRoom(Shard& shard, absl::Time now) {
+  const size_t limit = std::max<size_t>(1, options_.max_entries / kShards);
+  if (shard.entries.size() < limit) return;
+  absl::erase_if(shard.entries, [now](const auto& kv) { return kv.second.expires <= now; });
+  // Still full: any entry goes (a miss costs one read); tombstones stay
+  // while they guard a load in flight.
+  for (auto it = shard.entries.begin(); shard.entries.size() >= limit && it != shard.entries.end();) {
+    if (it->second.profile) {
+      shard.entries.erase(it++);
+    } else {
+      ++it;
+    }
   }
 }
 

@@ -3,8 +3,6 @@
 #include <pqxx/pqxx>
 
 #include "libs/errors/errors.h"
-#include "libs/validation/rules.h"
-#include "plinth/v1/resource.pb.h"
 
 namespace plinth::resource {
 namespace {
@@ -14,61 +12,13 @@ namespace {
   "(extract(epoch from created_at) * 1000000)::bigint, "              \
   "(extract(epoch from updated_at) * 1000000)::bigint"
 
-// A list's items carry the first LIST_PREVIEW_CHARS characters of `content`
-// (plus whether there was more): 100 items stay a few MB whatever each holds,
-// under every message limit between PostgreSQL and the browser.
-// left() and char_length() walk the UTF-8 text character by character (a
-// quarter of PostgreSQL's CPU on a list page); a text of at most that many
-// bytes has at most that many characters, so its byte length (in the varlena
-// header) decides for most rows without a walk.
-#define LIST_PREVIEW_CHARS "2000"
-#define RESOURCE_LIST_COLUMNS                                    \
-  "id::text, user_id::text, title, "                             \
-  "case when octet_length(content) <= " LIST_PREVIEW_CHARS       \
-  " then content "                                               \
-  "else left(content, " LIST_PREVIEW_CHARS                       \
-  ") end, metadata::text, "                                      \
-  "status, (extract(epoch from created_at) * 1000000)::bigint, " \
-  "(extract(epoch from updated_at) * 1000000)::bigint, "         \
-  "octet_length(content) > " LIST_PREVIEW_CHARS " and char_length(content) > " LIST_PREVIEW_CHARS
-
 constexpr char kInsert[] = "resource_insert";
 constexpr char kSelect[] = "resource_select";
 constexpr char kUpdate[] = "resource_update";
 constexpr char kDelete[] = "resource_delete";
+constexpr char kList[] = "resource_list";
 constexpr char kOwnerMissing[] = "the caller has no profile yet";
 constexpr char kOwnerMissingPayload[] = "plinth/resource/owner-missing";
-
-// The sort values ListResourcesRequest declares (resource.proto): a
-// column name, descending with a leading "-". Each has its two prepared
-// statements (with and without the status filter).
-const google::protobuf::RepeatedPtrField<std::string>& SortValues() {
-  return validation::RulesOf(*v1::ListResourcesRequest::descriptor()->FindFieldByName("sort")).one_of();
-}
-
-std::string ListStatementName(const std::string& sort, bool with_status) {
-  const bool descending = !sort.empty() && sort[0] == '-';
-  return "resource_list_" + sort.substr(descending ? 1 : 0) + (descending ? "_desc" : "_asc") +
-         (with_status ? "_status" : "");
-}
-
-// "-title" → "title desc, id desc". The values are the proto's own
-// constants, never a caller's text (the statement is looked up by name).
-std::string OrderBy(const std::string& sort) {
-  const bool descending = !sort.empty() && sort[0] == '-';
-  const std::string column = sort.substr(descending ? 1 : 0), direction = descending ? " desc" : " asc";
-  return column + direction + ", id" + direction;
-}
-
-// Count and page in one round trip; the left join keeps the count row when
-// the page is past the end.
-std::string ListSql(const std::string& order_by, bool with_status) {
-  std::string filter = with_status ? "user_id = $1 and status = $4" : "user_id = $1";
-  return "select (select count(*) from public.resources where " + filter + "), p.* " +
-         "from (values (1)) as one (x) left join lateral (select " RESOURCE_LIST_COLUMNS
-         " from public.resources where " +
-         filter + " order by " + order_by + " limit $2 offset $3) p on true";
-}
 
 ResourceRow FromRow(const pqxx::row& r, int offset = 0) {
   ResourceRow row;
@@ -94,7 +44,7 @@ bool ResourceStore::IsOwnerMissing(const absl::Status& status) {
 }
 
 std::vector<db::PreparedStatement> ResourceStore::Statements() {
-  std::vector<db::PreparedStatement> statements = {
+  return {
       {kInsert,
        "insert into public.resources (user_id, title, content, metadata) "
        "values ($1, $2, $3, $4::jsonb) returning " RESOURCE_COLUMNS},
@@ -105,12 +55,11 @@ std::vector<db::PreparedStatement> ResourceStore::Statements() {
        "metadata = coalesce($5::jsonb, metadata), status = coalesce($6, status) "
        "where id = $1 and user_id = $2 returning " RESOURCE_COLUMNS},
       {kDelete, "delete from public.resources where id = $1 and user_id = $2"},
+      // The count and the page, each item with the first 2,000 characters of
+      // its content and whether there was more (a page stays a few MB
+      // whatever each item holds): migration 0018.
+      {kList, "select * from plinth_private.list_resources($1, $2, $3, $4, $5)"},
   };
-  for (const auto& sort : SortValues()) {
-    statements.push_back({ListStatementName(sort, false), ListSql(OrderBy(sort), false)});
-    statements.push_back({ListStatementName(sort, true), ListSql(OrderBy(sort), true)});
-  }
-  return statements;
 }
 
 absl::StatusOr<ResourceRow> ResourceStore::Create(const auth::Claims& claims, const NewResource& resource,
@@ -136,11 +85,10 @@ absl::StatusOr<ResourcePage> ResourceStore::List(const auth::Claims& claims, con
                                                  db::Deadline deadline) {
   ResourcePage page;
   const int64_t offset = static_cast<int64_t>(query.page - 1) * query.limit;
-  absl::Status status = pool_->UserTx(claims.raw_json, deadline, [&](pqxx::transaction_base& tx) {
-    pqxx::result rows =
-        query.status
-            ? tx.exec_prepared(ListStatementName(query.sort, true), claims.sub, query.limit, offset, *query.status)
-            : tx.exec_prepared(ListStatementName(query.sort, false), claims.sub, query.limit, offset);
+  // One round trip: the function sets the claims and the role itself.
+  absl::Status status = pool_->ReadStatement(deadline, [&](pqxx::transaction_base& tx) {
+    pqxx::result rows = tx.exec_prepared(kList, claims.raw_json, query.limit, offset, Param(query.status), query.sort);
+    page.rows.clear();  // a retried attempt starts again
     page.rows.reserve(rows.size());
     for (const auto& r : rows) {
       page.total = r[0].as<int64_t>();

@@ -2,10 +2,14 @@
 
 #include "services/resource/resource_store.h"
 
+#include <map>
+
 #include <gtest/gtest.h>
 
 #include "libs/errors/errors.h"
 #include "libs/auth/jwt.h"
+#include "libs/validation/rules.h"
+#include "plinth/v1/resource.pb.h"
 #include "tests/support/pg.h"
 
 namespace plinth::resource {
@@ -57,6 +61,80 @@ TEST_F(ResourceStoreTest, ListCountsAndPagesInOneQuery) {
   page = store_->List(a, q, db::NoDeadline());
   EXPECT_EQ(page->total, 5);
   EXPECT_TRUE(page->rows.empty());
+}
+
+// The function of migration 0018 serves every sort the protos declare, in
+// its order, and refuses any other.
+TEST_F(ResourceStoreTest, ListServesEverySortTheProtosDeclare) {
+  auto a = User();
+  for (const char* title : {"b", "a", "c"}) ASSERT_TRUE(store_->Create(a, {title, "", "{}"}, db::NoDeadline()).ok());
+  // "a" changes last.
+  ASSERT_TRUE(admin_
+                  ->ServiceTx(db::NoDeadline(),
+                              [&](pqxx::transaction_base& tx) {
+                                tx.exec_params(
+                                    "update resources set updated_at = now() + interval '1 hour' "
+                                    "where user_id = $1 and title = 'a'",
+                                    a.sub);
+                                return absl::OkStatus();
+                              })
+                  .ok());
+  const std::map<std::string, std::string> expected = {
+      {"created_at", "bac"},  {"-created_at", "cab"}, {"updated_at", "bca"},
+      {"-updated_at", "acb"}, {"title", "abc"},       {"-title", "cba"},
+  };
+  const auto& declared = validation::RulesOf(*v1::ListResourcesRequest::descriptor()->FindFieldByName("sort")).one_of();
+  ASSERT_EQ(static_cast<size_t>(declared.size()), expected.size());
+  for (const auto& sort : declared) {
+    ListQuery q;
+    q.limit = 10;
+    q.page = 1;
+    q.sort = sort;
+    auto page = store_->List(a, q, db::NoDeadline());
+    ASSERT_TRUE(page.ok()) << sort << ": " << page.status();
+    std::string order;
+    for (const auto& row : page->rows) order += row.title;
+    EXPECT_EQ(order, expected.at(sort)) << sort;
+  }
+  ListQuery bad;
+  bad.limit = 10;
+  bad.page = 1;
+  bad.sort = "title; drop table resources";
+  EXPECT_FALSE(store_->List(a, bad, db::NoDeadline()).ok());
+}
+
+// The list sets the claims and the role inside its one statement: the
+// connection is the service's own again right after, and the function is
+// the resource service's alone.
+TEST_F(ResourceStoreTest, ListLeavesTheConnectionAsItFoundIt) {
+  auto pool = testing::OpenPool(testing::AsRole(url_, "plinth_resource"), ResourceStore::Statements(), 1);
+  ResourceStore store(pool.get());
+  auto a = User();
+  ASSERT_TRUE(store.Create(a, {"x", "", "{}"}, db::NoDeadline()).ok());
+  ListQuery q;
+  q.limit = 10;
+  q.page = 1;
+  q.sort = "-created_at";
+  ASSERT_TRUE(store.List(a, q, db::NoDeadline()).ok());
+  std::string role, claims;
+  ASSERT_TRUE(pool->ReadStatement(
+                      db::NoDeadline(),
+                      [&](pqxx::transaction_base& tx) {
+                        auto r =
+                            tx.exec("select current_user, coalesce(current_setting('request.jwt.claims', true), '')");
+                        role = r[0][0].as<std::string>();
+                        claims = r[0][1].as<std::string>();
+                        return absl::OkStatus();
+                      })
+                  .ok());
+  EXPECT_EQ(role, "plinth_resource");
+  EXPECT_EQ(claims, "");
+  auto other = testing::OpenPool(testing::AsRole(url_, "plinth_profile"), {}, 1);
+  auto refused = other->ReadStatement(db::NoDeadline(), [&](pqxx::transaction_base& tx) {
+    tx.exec_params("select * from plinth_private.list_resources($1, 10, 0, null, '-created_at')", a.raw_json);
+    return absl::OkStatus();
+  });
+  EXPECT_FALSE(refused.ok());
 }
 
 // With the store's user filters removed, RLS alone still hides and protects
