@@ -174,7 +174,11 @@ absl::Status Pool::ServiceTx(Deadline deadline, const Work& work) {
 
 bool Pool::NeedsOwnTimeout(Deadline deadline) const {
   // The connection's statement_timeout is the default (set when it opens).
-  return TimeoutMillis(deadline, options_.default_timeout) < options_.default_timeout.count();
+  // Services cap a call's deadline at about the default, so theirs arrive a
+  // few milliseconds short of it: within the slack, the default serves (the
+  // caller's deadline still ends the call).
+  constexpr int64_t kSlackMillis = 250;
+  return TimeoutMillis(deadline, options_.default_timeout) < options_.default_timeout.count() - kSlackMillis;
 }
 
 absl::Status Pool::ReadStatement(Deadline deadline, const Work& work) {

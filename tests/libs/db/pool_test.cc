@@ -99,6 +99,36 @@ TEST_F(PoolTest, DeadlineBecomesStatementTimeout) {
   EXPECT_EQ(errors::ContractCode(status), "DEADLINE_EXCEEDED") << status;
 }
 
+// One statement in autocommit: no BEGIN (so no transaction-local settings),
+// the connection's own statement_timeout; a nearer deadline gets a
+// transaction with its own.
+TEST_F(PoolTest, StatementsRunInAutocommitUnderTheConnectionsTimeout) {
+  auto pool = MakePool(1);
+  auto timeout_of = [&](Deadline deadline) {
+    std::string timeout;
+    EXPECT_TRUE(pool->ReadStatement(deadline,
+                                    [&](pqxx::transaction_base& tx) {
+                                      // In a transaction block, now() is BEGIN's time, not this statement's.
+                                      auto r = tx.exec(
+                                          "select current_setting('statement_timeout'), now() = statement_timestamp()");
+                                      timeout = r[0][0].as<std::string>() + (r[0][1].as<bool>() ? "" : " in a block");
+                                      return absl::OkStatus();
+                                    })
+                    .ok());
+    return timeout;
+  };
+  EXPECT_EQ(timeout_of(NoDeadline()), "5s");
+  EXPECT_EQ(timeout_of(std::chrono::system_clock::now() + std::chrono::milliseconds(4990)), "5s");
+  EXPECT_NE(timeout_of(std::chrono::system_clock::now() + std::chrono::seconds(2)).find("in a block"),
+            std::string::npos);
+  auto status = pool->WriteStatement(std::chrono::system_clock::now() + std::chrono::milliseconds(200),
+                                     [](pqxx::transaction_base& tx) {
+                                       tx.exec("select pg_sleep(5)");
+                                       return absl::OkStatus();
+                                     });
+  EXPECT_EQ(errors::ContractCode(status), "DEADLINE_EXCEEDED") << status;
+}
+
 TEST_F(PoolTest, SqlErrorsAreInternalAndHidden) {
   auto pool = MakePool();
   auto status = pool->ServiceTx(NoDeadline(), [](pqxx::transaction_base& tx) {
