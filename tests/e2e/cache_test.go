@@ -1,26 +1,9 @@
 package e2e
 
 import (
-	"os"
-	"os/exec"
-	"strings"
 	"testing"
 	"time"
 )
-
-func redisCLI(t *testing.T, args ...string) string {
-	t.Helper()
-	return redisCLIURL(t, os.Getenv("PLINTH_TEST_REDIS_URL"), args...)
-}
-
-func redisCLIURL(t *testing.T, url string, args ...string) string {
-	t.Helper()
-	out, err := exec.Command("redis-cli", append([]string{"-u", url}, args...)...).CombinedOutput()
-	if err != nil {
-		t.Fatalf("redis-cli %v: %v %s", args, err, out)
-	}
-	return strings.TrimSpace(string(out))
-}
 
 // The profile service's cache reads so far (services/profile/profile_cache.h).
 func profileCacheReads(t *testing.T) (hits, misses float64) {

@@ -6,6 +6,7 @@ package e2e
 import (
 	"encoding/json"
 	"fmt"
+	"os/exec"
 	"strings"
 	"syscall"
 	"testing"
@@ -324,4 +325,13 @@ func streamEntries(t *testing.T, key string) []map[string]string {
 		entries = append(entries, m)
 	}
 	return entries
+}
+
+func redisCLIURL(t *testing.T, url string, args ...string) string {
+	t.Helper()
+	out, err := exec.Command("redis-cli", append([]string{"-u", url}, args...)...).CombinedOutput()
+	if err != nil {
+		t.Fatalf("redis-cli %v: %v %s", args, err, out)
+	}
+	return strings.TrimSpace(string(out))
 }
