@@ -11,13 +11,20 @@
 namespace plinth::profile {
 namespace {
 
-void CountCacheRead(bool hit) {
+struct CacheReadCounters {
+  prometheus::Counter& hit;
+  prometheus::Counter& miss;
+};
+
+// Registered with the service, so both series exist from the start.
+CacheReadCounters& CacheReads() {
   static auto& family = metrics::CounterFamily("plinth_profile_cache_reads_total",
                                                "Profile reads by the profile service's memory cache, by result.");
-  static auto& hits = family.Add({{"result", "hit"}});
-  static auto& misses = family.Add({{"result", "miss"}});
-  (hit ? hits : misses).Increment();
+  static CacheReadCounters counters{family.Add({{"result", "hit"}}), family.Add({{"result", "miss"}})};
+  return counters;
 }
+
+void CountCacheRead(bool hit) { (hit ? CacheReads().hit : CacheReads().miss).Increment(); }
 
 void ToProto(const ProfileRow& row, v1::Profile* out) {
   out->set_id(row.id);
@@ -72,7 +79,9 @@ absl::StatusOr<ProfileChanges> ValidatePatch(const v1::UpdateMyProfileRequest& r
 }
 
 ProfileServiceImpl::ProfileServiceImpl(ProfileStore* store, ProfileCache* cache, int db_connections)
-    : store_(store), cache_(cache), misses_(db_connections) {}
+    : store_(store), cache_(cache), misses_(db_connections) {
+  CacheReads();
+}
 
 grpc::ServerUnaryReactor* ProfileServiceImpl::GetMyProfile(grpc::CallbackServerContext* context,
                                                            const v1::GetMyProfileRequest* request,

@@ -154,6 +154,7 @@ func TestMetricNamesAndLabelsArePinned(t *testing.T) {
 		"resource": {"grpc_server_handled_total{grpc_code,grpc_method,grpc_service}",
 			"grpc_server_handling_seconds_bucket{grpc_method,grpc_service,le}", "plinth_db_pool_connections{state}",
 			"plinth_db_pool_acquire_seconds_bucket{le}"},
+		"profile":  {"plinth_profile_cache_reads_total{result}"},
 		"billing":  {"plinth_stripe_webhooks_total{result,type}", "plinth_credits_total{kind}"},
 		"analysis": {"plinth_credits_total{kind}"},
 		"analysis-worker": {"plinth_analyses_total{outcome}", "plinth_analysis_queue_depth", "plinth_analysis_attempt_duration_seconds_bucket{le}",
