@@ -2,10 +2,12 @@ import "server-only";
 
 import { createPlinthClient, type PlinthClient } from "@plinth/client";
 import { cookies } from "next/headers";
+import { cache } from "react";
 import { unstable_serialize, type Key } from "swr";
 
 import { publicConfig, serverApiUrl } from "./config";
 import { DEV_TOKEN_COOKIE } from "./constants";
+import { keys } from "./keys";
 import { supabaseServer } from "./supabase/server";
 
 /**
@@ -23,8 +25,8 @@ export function serverApi(options: { revalidateSeconds?: number } = {}): PlinthC
   return createPlinthClient({ baseUrl: serverApiUrl(), fetch: (request) => fetch(request, init) });
 }
 
-/** The signed-in user's access token, read on the server from the session's cookies. */
-async function serverAccessToken(): Promise<string | null> {
+/** The signed-in user's access token, read on the server from the session's cookies (once per request). */
+const serverAccessToken = cache(async (): Promise<string | null> => {
   const config = publicConfig();
   if (config.authMode === "supabase" && config.supabaseUrl && config.supabaseAnonKey) {
     const supabase = await supabaseServer(config.supabaseUrl, config.supabaseAnonKey);
@@ -33,7 +35,7 @@ async function serverAccessToken(): Promise<string | null> {
   }
   if (config.authMode === "dev") return (await cookies()).get(DEV_TOKEN_COOKIE)?.value ?? null;
   return null;
-}
+});
 
 /** What a page's server component hands to SWR: answers by cache key, and whether every call answered. */
 export interface ServerData {
@@ -69,6 +71,17 @@ export async function serverData(entries: ReadonlyArray<readonly [key: Key, load
   for (const { key, value, ok } of settled) if (ok) data.answers[key] = value;
   return data;
 }
+
+/** The answer under `key`, if its call answered. */
+export function serverAnswer<T>(data: ServerData, key: Key): T | undefined {
+  return data.answers[unstable_serialize(key)] as T | undefined;
+}
+
+/**
+ * The signed-in user's profile, asked for once per request: the signed-in
+ * layout (sidebar, payment banner) and most pages want it.
+ */
+export const serverProfile = cache(() => serverData([[keys.profile, (api) => api.profiles.me()]]));
 
 /** Answers of several rounds (a call that needs an earlier one's answer) as one. */
 export function combineServerData(...parts: ServerData[]): ServerData {

@@ -5,13 +5,12 @@ import { Sidebar } from "@/components/layouts/sidebar";
 import { Providers } from "@/components/providers";
 import { requireSession } from "@/lib/auth-guard";
 import { publicConfig } from "@/lib/config";
-import { keys } from "@/lib/keys";
-import { serverData } from "@/lib/server-api";
+import { serverProfile } from "@/lib/server-api";
 
 export default async function DashboardLayout({ children }: { children: ReactNode }) {
   await requireSession();
   // The sidebar and the payment banner are drawn with the profile at once.
-  const { answers } = await serverData([[keys.profile, (api) => api.profiles.me()]]);
+  const { answers } = await serverProfile();
   return (
     <Providers config={publicConfig()} fallback={answers}>
       <div className="md:flex">

@@ -1,8 +1,7 @@
 import type { Metadata } from "next";
 
 import { ServerDataProvider } from "@/components/shared/server-data";
-import { keys } from "@/lib/keys";
-import { serverData } from "@/lib/server-api";
+import { serverProfile } from "@/lib/server-api";
 
 import { SettingsView } from "./settings-view";
 
@@ -10,7 +9,7 @@ export const metadata: Metadata = { title: "Settings" };
 
 export default async function SettingsPage() {
   return (
-    <ServerDataProvider data={await serverData([[keys.profile, (api) => api.profiles.me()]])}>
+    <ServerDataProvider data={await serverProfile()}>
       <SettingsView />
     </ServerDataProvider>
   );

@@ -1,12 +1,11 @@
 import type { Analysis, Resource } from "@plinth/client";
 import type { Metadata } from "next";
 import { cache } from "react";
-import { unstable_serialize } from "swr";
 
 import { ServerDataProvider } from "@/components/shared/server-data";
 import { keys } from "@/lib/keys";
 import { analysisName } from "@/lib/names";
-import { combineServerData, serverData } from "@/lib/server-api";
+import { combineServerData, serverAnswer, serverData } from "@/lib/server-api";
 import { pageTitle } from "@/lib/titles";
 
 import { AnalysisView } from "./analysis-view";
@@ -16,11 +15,11 @@ type Props = { params: Promise<{ id: string }> };
 // The analysis, then its resource (for its name); once per request.
 const load = cache(async (id: string) => {
   const first = await serverData([[keys.analysis(id), (api) => api.analyses.get(id)]]);
-  const analysis = first.answers[unstable_serialize(keys.analysis(id))] as Analysis | undefined;
+  const analysis = serverAnswer<Analysis>(first, keys.analysis(id));
   if (!analysis) return { data: first, analysis, resource: undefined };
   const rid = analysis.resource_id;
   const second = await serverData([[keys.resource(rid), (api) => api.resources.get(rid)]]);
-  const resource = second.answers[unstable_serialize(keys.resource(rid))] as Resource | undefined;
+  const resource = serverAnswer<Resource>(second, keys.resource(rid));
   return { data: combineServerData(first, second), analysis, resource };
 });
 
