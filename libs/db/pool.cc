@@ -217,9 +217,8 @@ absl::Status Pool::Run(const std::string* claims_json, bool block, bool retry_br
         tx.exec(begin);
       }
       status = work(tx);
-      if (!block) {
-        // Autocommit: nothing to end.
-      } else if (status.ok()) {
+      // In autocommit there is nothing to end.
+      if (block && status.ok()) {
         try {
           tx.exec("commit");
         } catch (const pqxx::broken_connection& e) {
@@ -230,7 +229,7 @@ absl::Status Pool::Run(const std::string* claims_json, bool block, bool retry_br
           commit_in_doubt = true;
           status = errors::Unavailable("database connection lost during commit");
         }
-      } else {
+      } else if (block) {
         tx.exec("rollback");
       }
       in_transaction = false;

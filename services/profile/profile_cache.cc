@@ -32,8 +32,7 @@ void ProfileCache::Put(const v1::Profile& profile, uint64_t ticket) {
   if (it != shard.entries.end() && !it->second.profile && it->second.expires > now && it->second.stamp > ticket) {
     return;  // changed after this load began: what it read may be old
   }
-  if (it == shard.entries.end()) MakeRoom(shard, now);
-  shard.entries[profile.id()] = Entry{profile, 0, now + options_.ttl};
+  Store(shard, profile.id(), Entry{profile, 0, now + options_.ttl}, now);
 }
 
 void ProfileCache::Invalidate(const std::string& user_id) {
@@ -41,13 +40,7 @@ void ProfileCache::Invalidate(const std::string& user_id) {
   Shard& shard = ShardOf(user_id);
   const absl::Time now = clock_();
   absl::MutexLock lock(&shard.mu);
-  auto it = shard.entries.find(user_id);
-  if (it == shard.entries.end()) {
-    MakeRoom(shard, now);
-    shard.entries.emplace(user_id, Entry{std::nullopt, stamp, now + absl::Seconds(kTombstoneSeconds)});
-  } else {
-    it->second = Entry{std::nullopt, stamp, now + absl::Seconds(kTombstoneSeconds)};
-  }
+  Store(shard, user_id, Entry{std::nullopt, stamp, now + absl::Seconds(kTombstoneSeconds)}, now);
 }
 
 void ProfileCache::SetListening(bool listening) {
@@ -68,6 +61,11 @@ size_t ProfileCache::Size() {
     size += shard.entries.size();
   }
   return size;
+}
+
+void ProfileCache::Store(Shard& shard, const std::string& user_id, Entry entry, absl::Time now) {
+  if (!shard.entries.contains(user_id)) MakeRoom(shard, now);
+  shard.entries.insert_or_assign(user_id, std::move(entry));
 }
 
 void ProfileCache::MakeRoom(Shard& shard, absl::Time now) {

@@ -79,6 +79,9 @@ class ProfileCache {
   static constexpr size_t kShards = 16;
 
   Shard& ShardOf(const std::string& user_id);
+  // Sets the user's entry, making room first when it is new.
+  void Store(Shard& shard, const std::string& user_id, Entry entry, absl::Time now)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(shard.mu);
   void MakeRoom(Shard& shard, absl::Time now) ABSL_EXCLUSIVE_LOCKS_REQUIRED(shard.mu);
 
   const Options options_;
